@@ -1,0 +1,96 @@
+/**
+ * Where DIF finds its services, read once from the environment. Defaults point at the
+ * loopback services that scripts/services.sh starts; docker-compose users and production
+ * set the DIF_* variables (README: "Pointing DIF at other services").
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Settings {
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  temporalUiUrl: string;
+  mysqlUrl: string;
+  redisUrl: string;
+  postgresUrl: string;
+  /** Warehouse schema that holds the vendors' tables. */
+  warehouseSchema: string;
+  vendorsDir: string;
+  objectStore:
+    | { kind: 'local'; dir: string }
+    | { kind: 's3'; bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  kms:
+    | { kind: 'local'; keyringFile: string }
+    | { kind: 'aws'; keyId: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string };
+  /** Activity timing that tests shorten. */
+  timing: { semaphoreRetryMs: number; activityTimeoutMs: number };
+}
+
+const env = (name: string, fallback: string): string => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? fallback : v;
+};
+
+export function difHome(): string {
+  return env('DIF_HOME', path.join(os.homedir(), '.cache', 'dif'));
+}
+
+/** The checkout's root, whether running from TypeScript sources or from dist/. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find DIF's package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export function loadSettings(overrides: Partial<Settings> = {}): Settings {
+  const home = difHome();
+  const store = env('DIF_OBJECT_STORE', 'local');
+  const kms = env('DIF_KMS', 'local');
+  if (store !== 'local' && store !== 's3') throw new Error(`DIF_OBJECT_STORE must be "local" or "s3", got "${store}"`);
+  if (kms !== 'local' && kms !== 'aws') throw new Error(`DIF_KMS must be "local" or "aws", got "${kms}"`);
+  return {
+    temporalAddress: env('DIF_TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    temporalNamespace: env('DIF_TEMPORAL_NAMESPACE', 'default'),
+    taskQueue: env('DIF_TASK_QUEUE', 'dif-ingest'),
+    temporalUiUrl: env('DIF_TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
+    mysqlUrl: env('DIF_MYSQL_URL', 'mysql://root@127.0.0.1:3306/dif'),
+    redisUrl: env('DIF_REDIS_URL', 'redis://127.0.0.1:6379/0'),
+    postgresUrl: env('DIF_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/dif'),
+    warehouseSchema: env('DIF_WAREHOUSE_SCHEMA', 'dif'),
+    vendorsDir: env('DIF_VENDORS_DIR', path.join(projectRoot(), 'vendors')),
+    objectStore:
+      store === 'local'
+        ? { kind: 'local', dir: env('DIF_OBJECT_STORE_DIR', path.join(home, 'objects')) }
+        : {
+            kind: 's3',
+            bucket: env('DIF_S3_BUCKET', 'dif'),
+            endpoint: process.env.DIF_S3_ENDPOINT || undefined,
+            region: env('DIF_S3_REGION', 'us-east-1'),
+            accessKeyId: process.env.DIF_S3_ACCESS_KEY || undefined,
+            secretAccessKey: process.env.DIF_S3_SECRET_KEY || undefined,
+            forcePathStyle: env('DIF_S3_FORCE_PATH_STYLE', process.env.DIF_S3_ENDPOINT ? 'true' : 'false') === 'true',
+          },
+    kms:
+      kms === 'local'
+        ? { kind: 'local', keyringFile: env('DIF_LOCAL_KEYRING', path.join(home, 'keyring.json')) }
+        : {
+            kind: 'aws',
+            keyId: env('DIF_KMS_KEY_ID', 'alias/dif'),
+            endpoint: process.env.DIF_KMS_ENDPOINT || undefined,
+            region: env('DIF_KMS_REGION', env('DIF_S3_REGION', 'us-east-1')),
+            accessKeyId: process.env.DIF_KMS_ACCESS_KEY || undefined,
+            secretAccessKey: process.env.DIF_KMS_SECRET_KEY || undefined,
+          },
+    timing: {
+      semaphoreRetryMs: Number(env('DIF_SEMAPHORE_RETRY_MS', '2000')),
+      activityTimeoutMs: Number(env('DIF_ACTIVITY_TIMEOUT_MS', '600000')),
+    },
+    ...overrides,
+  };
+}

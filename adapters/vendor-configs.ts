@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { validateVendorConfig, ConfigError } from '../interpreter/validate';
+import type { VendorConfig } from '../interpreter/config-schema';
+
+export class UnknownVendorError extends Error {
+  constructor(vendor: string, dir: string, known: string[]) {
+    super(`unknown vendor "${vendor}": no ${path.join(dir, vendor, 'config.json')}; known vendors: ${known.join(', ') || '(none)'}`);
+    this.name = 'UnknownVendorError';
+  }
+}
+
+/** Line and column of a character offset, for JSON syntax errors. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+export function parseJsonFile(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const where = at ? lineColumn(text, Number(at[1])) : undefined;
+    throw new ConfigError(file, [
+      { path: where ? `line ${where.line}, column ${where.column}` : '(file)', message: `not valid JSON: ${message}` },
+    ]);
+  }
+}
+
+/** Vendor configs from the vendors/ folder: one folder per vendor holding config.json. */
+export class VendorConfigs {
+  constructor(readonly dir: string) {}
+
+  vendors(): string[] {
+    if (!fs.existsSync(this.dir)) return [];
+    return fs
+      .readdirSync(this.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(this.dir, d.name, 'config.json')))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  fileOf(vendor: string): string {
+    if (!/^[a-z][a-z0-9-]*$/.test(vendor)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
+    const file = path.join(this.dir, vendor, 'config.json');
+    if (!fs.existsSync(file)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
+    return file;
+  }
+
+  load(vendor: string): VendorConfig {
+    const file = this.fileOf(vendor);
+    return validateVendorConfig(parseJsonFile(file), file, vendor);
+  }
+}
+
+/**
+ * Applies a customer's overrides (from MySQL) to a vendor config. Only the fields an
+ * operator may sensibly change per customer are accepted, so an override can never alter
+ * what a stream fetches or where its rows go.
+ */
+export function applyOverrides(config: VendorConfig, overrides: Record<string, unknown>, source: string): VendorConfig {
+  const allowed = new Set(['baseUrl', 'semaphore', 'headers']);
+  for (const key of Object.keys(overrides)) {
+    if (!allowed.has(key)) {
+      throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);
+    }
+  }
+  const merged = {
+    ...config,
+    ...(overrides.baseUrl !== undefined ? { baseUrl: overrides.baseUrl } : {}),
+    ...(overrides.headers !== undefined ? { headers: { ...config.headers, ...(overrides.headers as object) } } : {}),
+    ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
+  };
+  return validateVendorConfig(merged, source);
+}
+
+/** Content hash that pins a run to the exact config it started with. */
+export function configHash(config: VendorConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}

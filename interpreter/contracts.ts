@@ -1,0 +1,69 @@
+/**
+ * The values that cross workflow history between the ingest workflow and its activities.
+ * Small and secret-free by construction: keys, counts, ids, never bodies or credentials.
+ */
+import type { DateWindow, IngestRequest } from './run-plan';
+
+export interface PermitSpec {
+  key: string;
+  limit: number;
+  leaseMs: number;
+}
+
+export interface RunPlan {
+  /** Where the pinned config is kept; activities read the config only from here. */
+  configKey: string;
+  configHash: string;
+  permit: PermitSpec;
+  steps: { name: string; kind: string }[];
+}
+
+export interface RunContext extends IngestRequest {
+  runId: string;
+  configKey: string;
+  /** ISO timestamp of the run's start, written into every row as `_dif_extracted_at`. */
+  extractedAt: string;
+}
+
+export interface FetchedPage {
+  objectKey: string;
+  bytes: number;
+  status: number;
+}
+
+export interface CsvResult {
+  csvKey: string;
+  records: number;
+}
+
+export interface LoadSummary {
+  rowsStaged: number;
+  rowsInserted: number;
+  rowsReplaced: number;
+}
+
+export interface IngestSummary {
+  workflowId: string;
+  runId: string;
+  vendor: string;
+  customer: string;
+  stream: string;
+  window: DateWindow;
+  configHash: string;
+  recordsFetched: number;
+  rowsLoaded: number;
+  rowsReplaced: number;
+  rawObjects: string[];
+  csvObject: string;
+}
+
+/** Tuning that tests shorten; production uses the defaults. */
+export interface IngestOptions {
+  semaphoreRetryMs?: number;
+  activityTimeoutMs?: number;
+  maxAttempts?: number;
+}
+
+export interface IngestInput extends IngestRequest {
+  options?: IngestOptions;
+}

@@ -1,0 +1,67 @@
+/**
+ * Pure decisions about a run: its window, its workflow id and the object keys it writes.
+ * Deterministic, so workflows, activities and the CLI all derive the same names.
+ */
+
+export interface DateWindow {
+  /** First day, inclusive, YYYY-MM-DD. */
+  from: string;
+  /** Last day, inclusive, YYYY-MM-DD. */
+  to: string;
+}
+
+export interface IngestRequest {
+  vendor: string;
+  customer: string;
+  stream: string;
+  window: DateWindow;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function parseDay(value: string, what: string): Date {
+  const m = DATE.exec(value);
+  const date = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) {
+    throw new Error(`${what} must be a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return date;
+}
+
+export function checkWindow(window: DateWindow, maxDays?: number): DateWindow {
+  const from = parseDay(window.from, 'window start (--from)');
+  const to = parseDay(window.to, 'window end (--to)');
+  if (to < from) throw new Error(`window end ${window.to} is before its start ${window.from}`);
+  const days = Math.round((to.getTime() - from.getTime()) / 86_400_000) + 1;
+  if (maxDays !== undefined && days > maxDays) {
+    throw new Error(`window ${window.from}..${window.to} spans ${days} days; this vendor allows at most ${maxDays}`);
+  }
+  return window;
+}
+
+const SAFE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export function checkName(value: string, what: string): string {
+  if (!SAFE.test(value) || value.length > 100) {
+    throw new Error(`${what} "${value}" may only hold letters, digits, '.', '_' and '-'`);
+  }
+  return value;
+}
+
+/** `demo-ads/acme/campaign_daily/2026-11-01..2026-11-07`: what a person reads in the Web UI. */
+export function ingestWorkflowId(r: IngestRequest): string {
+  return `${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}`;
+}
+
+/** Prefix of everything one run writes to the object store; a retry rewrites the same keys. */
+export function runPrefix(kind: 'raw' | 'csv', r: IngestRequest, runId: string): string {
+  return `${kind}/${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}/${runId}`;
+}
+
+export function pageKey(prefix: string, step: string, page: number): string {
+  return `${prefix}/${step}/page-${String(page).padStart(6, '0')}.json`;
+}
+
+export function configKey(vendor: string, hash: string): string {
+  return `configs/${vendor}/${hash}.json`;
+}
