@@ -79,6 +79,6 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
 }
 
 /** Content hash that pins a run to the exact config it started with. */
-export function configHash(config: VendorConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+export function configHash(config: VendorConfig, inputs: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify({ config, inputs })).digest('hex').slice(0, 16);
 }

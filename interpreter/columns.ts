@@ -50,5 +50,7 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
     case 'timestamp':
       if (Number.isNaN(Date.parse(text))) throw bad('a timestamp');
       return new Date(text).toISOString();
+    default:
+      throw new ColumnValueError(column.name, `unknown type ${JSON.stringify(column.type)}`);
   }
 }

@@ -62,6 +62,15 @@ export class ExpressionScope {
     }
   }
 
+  /** Evaluates `expression` and keeps the result in the sandbox as `name`, never copying it out. */
+  assign(name: string, expression: string, where: string): void {
+    try {
+      vm.runInContext(`globalThis[${JSON.stringify(name)}] = (${expression});`, this.context, { timeout: this.timeoutMs, filename: where });
+    } catch (e) {
+      throw new ExpressionError(where, expression, e);
+    }
+  }
+
   /**
    * Runs `(record) => [expr1, expr2, …]` over every element of the array variable `listName`
    * in one sandbox call, so a 100,000-record page costs one context switch, not 600,000.

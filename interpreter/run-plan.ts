@@ -17,13 +17,18 @@ export interface IngestRequest {
   window: DateWindow;
 }
 
+/** A request that can never succeed as given: a bad date, window or name. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function parseDay(value: string, what: string): Date {
   const m = DATE.exec(value);
   const date = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
   if (!date || date.toISOString().slice(0, 10) !== value) {
-    throw new Error(`${what} must be a date as YYYY-MM-DD, got "${value}"`);
+    throw new InputError(`${what} must be a date as YYYY-MM-DD, got "${value}"`);
   }
   return date;
 }
@@ -31,10 +36,10 @@ export function parseDay(value: string, what: string): Date {
 export function checkWindow(window: DateWindow, maxDays?: number): DateWindow {
   const from = parseDay(window.from, 'window start (--from)');
   const to = parseDay(window.to, 'window end (--to)');
-  if (to < from) throw new Error(`window end ${window.to} is before its start ${window.from}`);
+  if (to < from) throw new InputError(`window end ${window.to} is before its start ${window.from}`);
   const days = Math.round((to.getTime() - from.getTime()) / 86_400_000) + 1;
   if (maxDays !== undefined && days > maxDays) {
-    throw new Error(`window ${window.from}..${window.to} spans ${days} days; this vendor allows at most ${maxDays}`);
+    throw new InputError(`window ${window.from}..${window.to} spans ${days} days; this vendor allows at most ${maxDays}`);
   }
   return window;
 }
@@ -43,7 +48,7 @@ const SAFE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function checkName(value: string, what: string): string {
   if (!SAFE.test(value) || value.length > 100) {
-    throw new Error(`${what} "${value}" may only hold letters, digits, '.', '_' and '-'`);
+    throw new InputError(`${what} "${value}" may only hold letters, digits, '.', '_' and '-'`);
   }
   return value;
 }

@@ -1,0 +1,18 @@
+import type { ObjectStore } from '../adapters/object-store';
+import type { CustomerRepository } from '../adapters/mysql/customers';
+import type { CredentialStore } from '../adapters/mysql/credentials';
+import type { RedisSemaphores } from '../adapters/locks/semaphores';
+import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
+import type { VendorConfigs } from '../adapters/vendor-configs';
+
+/** Everything activities touch, wired by a worker (workers/) or a test. */
+export interface ActivityDeps {
+  vendorConfigs: VendorConfigs;
+  objectStore: ObjectStore;
+  customers: CustomerRepository;
+  credentials: CredentialStore;
+  semaphores: RedisSemaphores;
+  warehouse: PostgresLoader;
+  /** HTTP timeout per vendor request. */
+  httpTimeoutMs?: number;
+}

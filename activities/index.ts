@@ -1,0 +1,22 @@
+import type { ActivityDeps } from './deps';
+import { prepareRunActivity } from './prepare-run';
+import { acquirePermitActivity, releasePermitActivity } from './permits';
+import { fetchStepActivity } from './fetch-step';
+import { toCsvActivity } from './to-csv';
+import { loadCsvActivity } from './load-csv';
+
+export type { ActivityDeps } from './deps';
+
+/** The activities a worker registers, bound to its adapters. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    prepareRun: prepareRunActivity(deps),
+    acquirePermit: acquirePermitActivity(deps),
+    releasePermit: releasePermitActivity(deps),
+    fetchStep: fetchStepActivity(deps),
+    toCsv: toCsvActivity(deps),
+    loadCsv: loadCsvActivity(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,53 @@
+import { Context } from '@temporalio/activity';
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { ActivityDeps } from './deps';
+import { finalFailure, retryableFailure } from './failures';
+
+/**
+ * One attempt to take a permit. When the semaphore is full the activity fails with a
+ * retryable `SemaphoreBusy`, and Temporal's retry policy schedules the next attempt: the
+ * wait holds no worker slot and adds no history events (attempts are not recorded).
+ */
+export function acquirePermitActivity(deps: ActivityDeps) {
+  return async function acquirePermit(permit: PermitRef): Promise<void> {
+    if (await deps.semaphores.tryAcquire(permit)) return;
+    throw retryableFailure('SemaphoreBusy', `all ${permit.limit} permits of ${permit.key} are taken; waiting`);
+  };
+}
+
+/** Idempotent: releasing a permit that expired or was never taken does nothing. */
+export function releasePermitActivity(deps: ActivityDeps) {
+  return async function releasePermit(permit: PermitRef): Promise<void> {
+    await deps.semaphores.release(permit);
+  };
+}
+
+/**
+ * Runs an activity's work under a permit: renews the lease first (a holder that lost it
+ * stops here), then every third of the lease while the work runs, heartbeating so that a
+ * cancelled run learns of it.
+ */
+export async function underPermit<T>(deps: ActivityDeps, permit: PermitRef, work: () => Promise<T>): Promise<T> {
+  const renew = async () => {
+    if (!(await deps.semaphores.renew(permit))) {
+      throw finalFailure('PermitLost', `the permit on ${permit.key} expired before this job renewed it; the job stops`);
+    }
+  };
+  await renew();
+  let lost: unknown;
+  const timer = setInterval(() => {
+    renew().catch((e) => (lost = e));
+    try {
+      Context.current().heartbeat();
+    } catch {
+      // Outside an activity (unit tests) there is nothing to heartbeat.
+    }
+  }, Math.max(1000, Math.floor(permit.leaseMs / 3)));
+  try {
+    const result = await work();
+    if (lost) throw lost;
+    return result;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,24 @@
+import type { VendorConfig } from '../interpreter/config-schema';
+import type { ObjectStore } from '../adapters/object-store';
+
+/** What a run is pinned to: the vendor config (with the customer's overrides) and inputs. */
+export interface PinnedRun {
+  config: VendorConfig;
+  inputs: Record<string, unknown>;
+}
+
+const cache = new Map<string, PinnedRun>();
+
+/**
+ * Reads the pinned run from the object store by its content-hashed key. Immutable per key,
+ * so a process-wide cache is safe.
+ */
+export async function pinnedRun(store: ObjectStore, key: string): Promise<PinnedRun> {
+  let pinned = cache.get(key);
+  if (!pinned) {
+    pinned = JSON.parse(await store.getText(key)) as PinnedRun;
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, pinned);
+  }
+  return pinned;
+}

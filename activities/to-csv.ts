@@ -1,0 +1,71 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { CsvResult, RunContext } from '../interpreter/contracts';
+import { runPrefix } from '../interpreter/run-plan';
+import { ExpressionError, ExpressionScope } from '../interpreter/expression';
+import { columnSource, toCell } from '../interpreter/columns';
+import type { ActivityDeps } from './deps';
+import { finalFailure } from './failures';
+import { pinnedRun } from './pinned-config';
+import { underPermit } from './permits';
+import { tablePlan } from '../adapters/warehouse/table-plan';
+
+export interface ToCsvInput {
+  run: RunContext;
+  /** Raw pages of the stream's last step, in order. */
+  pageKeys: string[];
+  permit: PermitRef;
+}
+
+/**
+ * Decodes the raw pages, extracts records with the step's `records` expression, maps them
+ * to the table's columns, checks each value against its column type, and writes one
+ * RFC 4180 CSV with a header (config columns, then DIF's metadata columns).
+ */
+export function toCsvActivity(deps: ActivityDeps) {
+  return async function toCsv({ run, pageKeys, permit }: ToCsvInput): Promise<CsvResult> {
+    return underPermit(deps, permit, async () => {
+      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const stream = config.streams[run.stream];
+      const step = stream.steps[stream.steps.length - 1];
+      const columns = stream.table.columns;
+      const header = tablePlan('_', stream.table).csvColumns;
+      const csvKey = `${runPrefix('csv', run, run.runId)}/part-000001.csv`;
+      const metadata = [run.customer, run.runId, run.extractedAt];
+      let records = 0;
+
+      async function* rows(): AsyncGenerator<(string | null)[]> {
+        for (const pageKey of pageKeys) {
+          const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+          const where = `$.streams.${run.stream}.steps[${stream.steps.length - 1}].records`;
+          try {
+            scope.setJson('response', await deps.objectStore.getText(pageKey));
+          } catch (e) {
+            throw finalFailure('DataError', `response ${pageKey} in ${deps.objectStore.location} is not valid JSON: ${(e as Error).message}`);
+          }
+          let mapped: unknown[][];
+          try {
+            scope.assign('__records', step.records, where);
+            mapped = scope.mapRows('__records', columns.map(columnSource), `$.streams.${run.stream}.table.columns`);
+          } catch (e) {
+            if (e instanceof ExpressionError) throw finalFailure('DataError', `${pageKey}: ${e.message}`);
+            throw e;
+          }
+          for (let i = 0; i < mapped.length; i++) {
+            try {
+              yield [...columns.map((column, c) => toCell(mapped[i][c], column)), ...metadata];
+            } catch (e) {
+              throw finalFailure('DataError', `${pageKey}, record ${i + 1}: ${(e as Error).message}`);
+            }
+            records++;
+          }
+        }
+      }
+
+      const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: header, cast: { boolean: (b) => String(b) } }));
+      await deps.objectStore.put(csvKey, csv, 'text/csv');
+      return { csvKey, records };
+    });
+  };
+}

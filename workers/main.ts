@@ -1,0 +1,41 @@
+/**
+ * The DIF worker: polls the ingest task queue and runs workflows and activities.
+ *   node dist/workers/main.js        (settings from DIF_* environment variables)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker, Runtime as TemporalRuntime, DefaultLogger } from '@temporalio/worker';
+import { loadSettings, projectRoot } from '../adapters/settings';
+import { requireServices } from '../adapters/health';
+import { activitiesFor, createRuntime } from './wiring';
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  await requireServices(settings);
+  TemporalRuntime.install({ logger: new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO') });
+  const runtime = createRuntime(settings);
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  // A prebuilt bundle (npm run build writes it) starts faster than bundling at start-up.
+  const bundle = path.join(projectRoot(), 'dist', 'workflow-bundle.js');
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.temporalNamespace,
+    taskQueue: settings.taskQueue,
+    activities: activitiesFor(runtime),
+    ...(fs.existsSync(bundle)
+      ? { workflowBundle: { codePath: bundle } }
+      : { workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts') }),
+  });
+  console.log(`dif worker polling task queue "${settings.taskQueue}" on ${settings.temporalAddress}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await runtime.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`dif worker: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * Builds the adapters from settings and binds them into activities. Shared by the worker
+ * process, the CLI (for credentials and customers) and the tests, so each wires DIF the
+ * same way.
+ */
+import path from 'node:path';
+import Redis from 'ioredis';
+import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import { createActivities, type ActivityDeps } from '../activities';
+import { retryableFailure } from '../activities/failures';
+import { createObjectStore } from '../adapters/object-store';
+import { S3ObjectStore } from '../adapters/object-store/s3-object-store';
+import { createKeyManager, type KeyManager } from '../adapters/kms';
+import { createMysqlPool } from '../adapters/mysql/pool';
+import { CustomerRepository } from '../adapters/mysql/customers';
+import { CredentialStore } from '../adapters/mysql/credentials';
+import { RedisSemaphores } from '../adapters/locks/semaphores';
+import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
+import { VendorConfigs } from '../adapters/vendor-configs';
+import { explainConnectionError } from '../adapters/health';
+import { projectRoot, type Settings } from '../adapters/settings';
+
+export interface Runtime {
+  settings: Settings;
+  deps: ActivityDeps;
+  kms: KeyManager;
+  mysql: mysql.Pool;
+  redis: Redis;
+  postgres: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function createRuntime(settings: Settings): Runtime {
+  const mysqlPool = createMysqlPool(settings.mysqlUrl);
+  // Fail fast while Redis is down instead of queueing commands: the activity then fails,
+  // Temporal retries it, and the next attempt finds Redis back.
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => undefined); // reported through the failing commands instead
+  void redis.connect().catch(() => undefined);
+  const postgres = new pg.Pool({ connectionString: settings.postgresUrl, max: 4 });
+  postgres.on('error', () => undefined); // idle-client errors; the next checkout reconnects
+  const kms = createKeyManager(settings.kms);
+  const objectStore = createObjectStore(settings.objectStore);
+  const deps: ActivityDeps = {
+    vendorConfigs: new VendorConfigs(settings.vendorsDir),
+    objectStore,
+    customers: new CustomerRepository(mysqlPool),
+    credentials: new CredentialStore(mysqlPool, kms),
+    semaphores: new RedisSemaphores(redis),
+    warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
+  };
+  return {
+    settings,
+    deps,
+    kms,
+    mysql: mysqlPool,
+    redis,
+    postgres,
+    async close() {
+      await Promise.allSettled([mysqlPool.end(), postgres.end(), redis.quit()]);
+      if (objectStore instanceof S3ObjectStore) objectStore.destroy();
+      const maybeDestroy = kms as { destroy?: () => void };
+      maybeDestroy.destroy?.();
+    },
+  };
+}
+
+/** Activities with connection failures explained: which service, where, and what starts it. */
+export function activitiesFor(runtime: Runtime) {
+  const activities = createActivities(runtime.deps);
+  const wrapped = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (e) {
+        const explained = explainConnectionError(e, runtime.settings);
+        if (explained) throw retryableFailure('ServiceUnavailable', explained);
+        throw e;
+      }
+    };
+  }
+  return wrapped as typeof activities;
+}
+
+export const workflowsPath = path.join(projectRoot(), 'workflows', 'index.ts');

@@ -1,0 +1,7 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Registered by scripts/services.sh; filterable in the Web UI and `temporal workflow list`. */
+export const VENDOR = defineSearchAttributeKey('DifVendor', SearchAttributeType.KEYWORD);
+export const CUSTOMER = defineSearchAttributeKey('DifCustomer', SearchAttributeType.KEYWORD);
+export const STREAM = defineSearchAttributeKey('DifStream', SearchAttributeType.KEYWORD);
+export const WINDOW_START = defineSearchAttributeKey('DifWindowStart', SearchAttributeType.DATETIME);
