@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
@@ -63,7 +63,8 @@ export function toCsvActivity(deps: ActivityDeps) {
         }
       }
 
-      const csv = Readable.from(rows()).pipe(stringify({ header: true, columns: header, cast: { boolean: (b) => String(b) } }));
+      // pipeline(), not pipe(): a bad record must fail the upload, not leave it waiting.
+      const csv = pipeline(Readable.from(rows()), stringify({ header: true, columns: header }), () => undefined);
       await deps.objectStore.put(csvKey, csv, 'text/csv');
       return { csvKey, records };
     });
