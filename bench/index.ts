@@ -1,0 +1,59 @@
+/**
+ * `npm run bench -- <name>…`: runs the named benchmarks (all of them when none is named)
+ * and prints one JSON line per figure on stdout:
+ *   {"bench","metric","unit","dif","baseline","baselineName","ratio","higherIsBetter"}
+ * Progress goes to stderr. Exit 0 when every bench ran, 1 when one failed, 2 on bad usage.
+ */
+import { runE2e } from './e2e';
+import { emit, progress, type Figure } from './report';
+
+const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
+  e2e: {
+    description: 'records/s of a 100,000-record Demo Ads window, vendor to Postgres, vs a plain fetch + CSV + COPY script',
+    run: runE2e,
+  },
+};
+
+function usage(): string {
+  const list = Object.entries(BENCHES)
+    .map(([name, b]) => `  ${name.padEnd(8)} ${b.description}`)
+    .join('\n');
+  return `usage: npm run bench -- [name...]\nbenches:\n${list}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || argv.includes('--list')) {
+    process.stderr.write(`${usage()}\n`);
+    return 0;
+  }
+  const unknown = argv.filter((name) => !(name in BENCHES));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown bench ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${Object.keys(BENCHES).join(', ')}\n${usage()}\n`);
+    return 2;
+  }
+  const names = argv.length ? [...new Set(argv)] : Object.keys(BENCHES);
+  let failed = false;
+  for (const name of names) {
+    const started = Date.now();
+    progress(`${name}: starting`);
+    try {
+      for (const f of await BENCHES[name].run()) emit(f);
+      progress(`${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      failed = true;
+      process.stderr.write(`bench: ${name} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // No process.exit(): the process must end by itself, which proves every bench cleaned up.
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
