@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../../adapters/settings';
+import { createRuntime } from '../../workers/wiring';
+import { readSecret } from '../read-secret';
+
+const json = (value: unknown) => console.log(JSON.stringify(value));
+
+/** `dif credentials`: encrypted secrets; values are never printed. */
+export function registerCredentials(program: Command): void {
+  const credentials = program.command('credentials').description('encrypted secrets (values are never printed)');
+  credentials
+    .command('set')
+    .description('store a secret, read from stdin or a hidden prompt')
+    .argument('<vendor>')
+    .argument('<name>', 'secret name the vendor config refers to, e.g. api_key')
+    .requiredOption('--customer <id>')
+    .action(async (vendor: string, name: string, opts: { customer: string }) => {
+      const value = await readSecret(`${name} for ${opts.customer}/${vendor}: `);
+      const runtime = createRuntime(loadSettings());
+      try {
+        await runtime.deps.credentials.set({ customerId: opts.customer, vendor, name }, value);
+        console.log(`stored ${name} for ${opts.customer}/${vendor}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  credentials
+    .command('list')
+    .option('--customer <id>')
+    .option('--vendor <vendor>')
+    .option('--json')
+    .action(async (opts: { customer?: string; vendor?: string; json?: boolean }) => {
+      const runtime = createRuntime(loadSettings());
+      try {
+        const list = await runtime.deps.credentials.list({ customerId: opts.customer, vendor: opts.vendor });
+        for (const c of list) {
+          if (opts.json) json(c);
+          else console.log(`${c.customerId}\t${c.vendor}\t${c.name}\t${c.keyId}\t${c.updatedAt}`);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+  credentials
+    .command('delete')
+    .argument('<vendor>')
+    .argument('<name>')
+    .requiredOption('--customer <id>')
+    .action(async (vendor: string, name: string, opts: { customer: string }) => {
+      const runtime = createRuntime(loadSettings());
+      try {
+        const deleted = await runtime.deps.credentials.delete({ customerId: opts.customer, vendor, name });
+        console.log(deleted ? `deleted ${name} for ${opts.customer}/${vendor}` : `no ${name} for ${opts.customer}/${vendor}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadSettings, projectRoot } from '../../adapters/settings';
+import { migrateMysql } from '../../adapters/mysql/migrate';
+import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres-loader';
+
+/** `dif db`: schemas and databases. */
+export function registerDb(program: Command): void {
+  const db = program.command('db').description('databases');
+  db.command('migrate')
+    .description('create or upgrade the MySQL schema and create the warehouse database')
+    .action(async () => {
+      const s = loadSettings();
+      const applied = await migrateMysql(s.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
+      await ensurePostgresDatabase(s.postgresUrl);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema up to date');
+    });
+}
