@@ -1,10 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 
-/**
- * Failure types the workflow's retry policy treats as final: retrying cannot fix a bad
- * config, a missing credential or a request the vendor rejected as wrong.
- */
-export const NON_RETRYABLE = ['ConfigError', 'UnknownVendorError', 'InputError', 'CredentialError', 'VendorRequestError', 'DataError'];
+export { NON_RETRYABLE } from '../workflows/failure-types';
 
 export function finalFailure(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });

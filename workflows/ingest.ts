@@ -3,20 +3,13 @@
  * the control flow only; every read and write happens in activities, and history carries
  * only the keys, counts and ids those activities return.
  */
-import { type ActivityOptions, CancellationScope, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { IngestInput, IngestSummary, RunContext } from '../interpreter/contracts';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
+import { NON_RETRYABLE } from './failure-types';
+import { withPermit } from './with-permit';
 
-const NON_RETRYABLE = [
-  'ConfigError',
-  'UnknownVendorError',
-  'InputError',
-  'CredentialError',
-  'VendorRequestError',
-  'DataError',
-  'PermitLost',
-];
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
@@ -43,16 +36,6 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     },
   };
   const io = proxyActivities<Activities>(ioOptions);
-  // Waiting for a permit is a retry loop run by the server: no worker slot held meanwhile.
-  const permits = proxyActivities<Activities>({
-    startToCloseTimeout: 30_000,
-    retry: {
-      initialInterval: options.semaphoreRetryMs ?? 2000,
-      backoffCoefficient: 1.5,
-      maximumInterval: Math.max(options.semaphoreRetryMs ?? 2000, 30_000),
-      nonRetryableErrorTypes: NON_RETRYABLE,
-    },
-  });
 
   const plan = await io.prepareRun({ vendor, customer, stream, window });
   const permit = { ...plan.permit, holder: `${info.workflowId}#${info.runId}` };
@@ -66,8 +49,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     extractedAt: new Date(info.startTime).toISOString(),
   };
 
-  try {
-    await permits.acquirePermit(permit);
+  return withPermit(permit, { retryMs: options.semaphoreRetryMs }, async () => {
     const rawObjects: string[] = [];
     for (let stepIndex = 0; stepIndex < plan.steps.length; stepIndex++) {
       const step = plan.steps[stepIndex];
@@ -97,8 +79,5 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       rawObjects,
       csvObject: csv.csvKey,
     };
-  } finally {
-    // Runs on success, failure and cancellation alike; a cancelled scope would skip it.
-    await CancellationScope.nonCancellable(() => permits.releasePermit(permit));
-  }
+  });
 }
