@@ -1,7 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../interpreter/contracts';
+import type { CsvResult, RawPage, RunContext } from '../interpreter/contracts';
 import { runPrefix } from '../interpreter/run-plan';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { columnSource, toCell } from '../interpreter/columns';
@@ -13,8 +13,8 @@ import { tablePlan } from '../adapters/warehouse/table-plan';
 
 export interface ToCsvInput {
   run: RunContext;
-  /** Raw pages of the stream's last step, in order. */
-  pageKeys: string[];
+  /** Raw pages whose records make the stream's rows, in order. */
+  pages: RawPage[];
   permit: PermitRef;
 }
 
@@ -24,11 +24,10 @@ export interface ToCsvInput {
  * RFC 4180 CSV with a header (config columns, then DIF's metadata columns).
  */
 export function toCsvActivity(deps: ActivityDeps) {
-  return async function toCsv({ run, pageKeys, permit }: ToCsvInput): Promise<CsvResult> {
+  return async function toCsv({ run, pages, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const stream = config.streams[run.stream];
-      const step = stream.steps[stream.steps.length - 1];
       const columns = stream.table.columns;
       const header = tablePlan('_', stream.table).csvColumns;
       const csvKey = `${runPrefix('csv', run, run.runId)}/part-000001.csv`;
@@ -36,9 +35,10 @@ export function toCsvActivity(deps: ActivityDeps) {
       let records = 0;
 
       async function* rows(): AsyncGenerator<(string | null)[]> {
-        for (const pageKey of pageKeys) {
-          const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
-          const where = `$.streams.${run.stream}.steps[${stream.steps.length - 1}].records`;
+        for (const { objectKey: pageKey, stepIndex, parent } of pages) {
+          const step = stream.steps[stepIndex];
+          const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: parent ?? null });
+          const where = `$.streams.${run.stream}.steps[${stepIndex}].records`;
           try {
             scope.setJson('response', await deps.objectStore.getText(pageKey));
           } catch (e) {

@@ -61,11 +61,28 @@ export const RequestSpec = Type.Object(
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );
 
+export const Decode = Type.Object(
+  {
+    format: doc(
+      Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx'].map((f) => Type.Literal(f))),
+      'Format of the body or file. For `json`, `records` selects the array of records; for row formats every row is a record.',
+      'json',
+    ),
+    compression: Type.Optional(
+      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes. Default none.', 'gzip'),
+    ),
+    header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
+    columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
+  },
+  { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
+);
+
 export const SingleStep = Type.Object(
   {
     kind: Type.Literal('single'),
     name: doc(Identifier, 'Step name; appears in object keys and the Temporal UI.', 'stats'),
     request: RequestSpec,
+    decode: Type.Optional(Decode),
     records: doc(
       Type.String({ minLength: 1 }),
       'JavaScript expression over `response` (the decoded body) giving the array of records.',
@@ -175,3 +192,4 @@ export type RequestConfig = Static<typeof RequestSpec>;
 export type ColumnConfig = Static<typeof Column>;
 export type ColumnTypeName = Static<typeof ColumnType>;
 export type TableConfig = Static<typeof TableSpec>;
+export type DecodeConfig = Static<typeof Decode>;

@@ -31,6 +31,15 @@ export interface FetchedPage {
   status: number;
 }
 
+/** One stored response page or downloaded file whose records go into the stream's CSV. */
+export interface RawPage {
+  objectKey: string;
+  /** The step that fetched it: its `decode` and `records` say how to read it. */
+  stepIndex: number;
+  /** Fields of the parent item (dependent steps), carried into each record as `parent`. */
+  parent?: Record<string, unknown>;
+}
+
 export interface CsvResult {
   csvKey: string;
   records: number;

@@ -5,7 +5,7 @@
  */
 import { type ActivityOptions, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { IngestInput, IngestSummary, RunContext } from '../interpreter/contracts';
+import type { IngestInput, IngestSummary, RawPage, RunContext } from '../interpreter/contracts';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';
@@ -51,6 +51,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
 
   return withPermit(permit, { retryMs: options.semaphoreRetryMs }, async () => {
     const rawObjects: string[] = [];
+    const pages: RawPage[] = [];
     for (let stepIndex = 0; stepIndex < plan.steps.length; stepIndex++) {
       const step = plan.steps[stepIndex];
       // The summary names the step and page in the Web UI's event list.
@@ -58,9 +59,10 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
         { run, stepIndex, permit },
       ]);
       rawObjects.push(page.objectKey);
+      if (stepIndex === plan.steps.length - 1) pages.push({ objectKey: page.objectKey, stepIndex });
     }
     const csv = await io.toCsv.executeWithOptions({ ...ioOptions, summary: `CSV from ${rawObjects.length} page(s)` }, [
-      { run, pageKeys: rawObjects.slice(-1), permit },
+      { run, pages, permit },
     ]);
     const loaded = await io.loadCsv.executeWithOptions({ ...ioOptions, summary: `merge ${csv.records} records` }, [
       { run, csvKey: csv.csvKey, permit },
