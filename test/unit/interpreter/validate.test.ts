@@ -120,17 +120,21 @@ describe('validateVendorConfig: schema problems name their JSON path', () => {
     const step = config.streams.campaign_daily.steps[0];
     step.kind = 'paged';
     step.pagination = { kind: 'cursor' };
-    expect(problemsOf(config)).toEqual([
-      { path: `${STEP}.kind`, message: 'unknown kind "paged"; expected one of: single' },
-    ]);
+    const problems = problemsOf(config);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].path).toBe(`${STEP}.kind`);
+    expect(problems[0].message).toMatch(/^unknown kind "paged"; expected one of: (.*, )?single(, |$)/);
   });
 
   test('an unknown field is reported with the allowed fields', () => {
     const config = demo();
     config.streams.campaign_daily.steps[0].recrods = 'response.data';
-    expect(problemsOf(config)).toEqual([
-      { path: `${STEP}.recrods`, message: 'unknown field "recrods"; allowed: kind, name, request, records' },
-    ]);
+    const problems = problemsOf(config);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].path).toBe(`${STEP}.recrods`);
+    // The allowed list grows with the grammar; the fields of a single step are all in it.
+    expect(problems[0].message).toMatch(/^unknown field "recrods"; allowed: kind, name, request, /);
+    expect(problems[0].message.split('allowed: ')[1].split(', ')).toEqual(expect.arrayContaining(['kind', 'name', 'request', 'records']));
   });
 
   test('an unknown top-level field is reported at $.<name>', () => {
@@ -139,7 +143,10 @@ describe('validateVendorConfig: schema problems name their JSON path', () => {
     const problems = problemsOf(config);
     expect(problems).toHaveLength(1);
     expect(problems[0].path).toBe('$.colour');
-    expect(problems[0].message).toMatch(/^unknown field "colour"; allowed: \$schema, vendor, title, baseUrl, auth, /);
+    expect(problems[0].message).toMatch(/^unknown field "colour"; allowed: /);
+    expect(problems[0].message.split('allowed: ')[1].split(', ')).toEqual(
+      expect.arrayContaining(['$schema', 'vendor', 'title', 'baseUrl', 'auth', 'inputs', 'semaphore', 'streams']),
+    );
   });
 
   test('a missing required field is reported on its parent object', () => {

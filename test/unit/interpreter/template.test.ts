@@ -1,0 +1,76 @@
+/** `${...}` template parsing: literal and expression parts, and errors that say where. */
+import { isTemplate, parseTemplate } from '../../../interpreter/template';
+
+const WHERE = '$.streams.s.steps[0].request.path';
+
+describe('parseTemplate', () => {
+  test('plain text is one text part', () => {
+    expect(parseTemplate('/v1/stats', WHERE)).toEqual([{ text: '/v1/stats' }]);
+  });
+
+  test('the empty template has no parts', () => {
+    expect(parseTemplate('', WHERE)).toEqual([]);
+  });
+
+  test('text and expressions alternate in order', () => {
+    expect(parseTemplate('/v1/accounts/${inputs.account_id}/stats', WHERE)).toEqual([
+      { text: '/v1/accounts/' },
+      { expression: 'inputs.account_id' },
+      { text: '/stats' },
+    ]);
+  });
+
+  test('a whole-template expression and adjacent expressions', () => {
+    expect(parseTemplate('${window.from}', WHERE)).toEqual([{ expression: 'window.from' }]);
+    expect(parseTemplate('${a}${b}', WHERE)).toEqual([{ expression: 'a' }, { expression: 'b' }]);
+  });
+
+  test('expressions are trimmed', () => {
+    expect(parseTemplate('x${  inputs.id  }', WHERE)).toEqual([{ text: 'x' }, { expression: 'inputs.id' }]);
+  });
+
+  test('braces inside an expression nest', () => {
+    expect(parseTemplate('${ {a: 1}.a }', WHERE)).toEqual([{ expression: '{a: 1}.a' }]);
+    expect(parseTemplate('q=${ ({x: {y: 1}}).x.y }&z', WHERE)).toEqual([
+      { text: 'q=' },
+      { expression: '({x: {y: 1}}).x.y' },
+      { text: '&z' },
+    ]);
+  });
+
+  test('a "$" or braces without "${" are literal text', () => {
+    expect(parseTemplate('$a{b}c}', WHERE)).toEqual([{ text: '$a{b}c}' }]);
+  });
+
+  test('an unclosed "${" names the place and its column', () => {
+    expect(() => parseTemplate('/v1/${inputs.id', WHERE)).toThrow(`${WHERE}: unclosed "\${" at column 5 of "/v1/\${inputs.id"`);
+    expect(() => parseTemplate('a${', WHERE)).toThrow(`${WHERE}: unclosed "\${" at column 2`);
+    // Nested braces that never close are unclosed too.
+    expect(() => parseTemplate('${ {a: 1 }', WHERE)).toThrow('unclosed');
+  });
+
+  test('an empty "${}" (or only spaces) names the place and its column', () => {
+    expect(() => parseTemplate('ab${}', WHERE)).toThrow(`${WHERE}: empty "\${}" at column 3`);
+    expect(() => parseTemplate('${   }', WHERE)).toThrow(`${WHERE}: empty "\${}" at column 1`);
+  });
+
+  test('an error in a later expression reports that one', () => {
+    expect(() => parseTemplate('${a}/${}', WHERE)).toThrow(`${WHERE}: empty "\${}" at column 6`);
+  });
+
+  // Minor: brace counting ignores string literals, so a "}" inside a quoted string ends the
+  // expression early (here the expression becomes `x || "` and the text `"}`). The resulting
+  // expression then fails to parse at run time, so this is loud rather than silent.
+  test.failing('a "}" inside a string literal does not end the expression', () => {
+    expect(parseTemplate('${x || "}"}', WHERE)).toEqual([{ expression: 'x || "}"' }]);
+  });
+});
+
+describe('isTemplate', () => {
+  test('true only when the text holds "${"', () => {
+    expect(isTemplate('/v1/${x}')).toBe(true);
+    expect(isTemplate('${')).toBe(true);
+    expect(isTemplate('/v1/$x{y}')).toBe(false);
+    expect(isTemplate('')).toBe(false);
+  });
+});
