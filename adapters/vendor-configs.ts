@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { validateVendorConfig, ConfigError } from '../interpreter/validate';
 import type { VendorConfig } from '../interpreter/config-schema';
 
@@ -22,11 +23,14 @@ export function parseJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const where = at ? lineColumn(text, Number(at[1])) : undefined;
+    // V8's messages give no position for many mistakes; jsonc-parser (strict options) always does.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { allowTrailingComma: false, disallowComments: true });
+    const first = errors[0];
+    const where = first ? lineColumn(text, first.offset) : undefined;
+    const reason = first ? printParseErrorCode(first.error) : (e as Error).message;
     throw new ConfigError(file, [
-      { path: where ? `line ${where.line}, column ${where.column}` : '(file)', message: `not valid JSON: ${message}` },
+      { path: where ? `line ${where.line}, column ${where.column}` : '(file)', message: `not valid JSON: ${reason}` },
     ]);
   }
 }

@@ -25,9 +25,10 @@ if (require.main === module) {
     .exitOverride()
     .parseAsync(process.argv)
     .catch((e: unknown) => {
-      const code = (e as { code?: string }).code;
+      const raw = (e as { code?: unknown } | null | undefined)?.code;
+      const code = typeof raw === 'string' ? raw : '';
       if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
-      if (!code?.startsWith('commander.')) console.error(`dif: ${e instanceof Error ? e.message : String(e)}`);
+      if (!code.startsWith('commander.')) console.error(`dif: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(exitCodeFor(e));
     });
 }

@@ -10,6 +10,7 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2, serviceDown: 3 } as const;
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ServiceDownError) return EXIT.serviceDown;
   if (error instanceof ConfigError || error instanceof InputError || error instanceof UnknownVendorError) return EXIT.usage;
-  if ((error as { code?: string }).code?.startsWith('commander.')) return EXIT.usage;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage;
   return EXIT.runFailed;
 }

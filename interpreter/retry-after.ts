@@ -3,6 +3,9 @@ export function retryAfterMs(header: string | null | undefined, nowMs: number, c
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(capMs, Math.round(Number(trimmed) * 1000));
+  // An HTTP date always ends in GMT (RFC 9110); anything else is unreadable, and
+  // Date.parse's lenient fallback would turn it into a date in 2001.
+  if (!/ GMT$/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.min(capMs, Math.max(0, at - nowMs));

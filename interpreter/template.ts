@@ -18,9 +18,15 @@ export function parseTemplate(template: string, where: string): TemplatePart[] {
     if (start > i) parts.push({ text: template.slice(i, start) });
     let depth = 1;
     let j = start + 2;
+    let quote: string | undefined; // inside a string literal, braces do not count
     for (; j < template.length && depth > 0; j++) {
-      if (template[j] === '{') depth++;
-      else if (template[j] === '}') depth--;
+      const c = template[j];
+      if (quote) {
+        if (c === '\\') j++;
+        else if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'" || c === '`') quote = c;
+      else if (c === '{') depth++;
+      else if (c === '}') depth--;
     }
     if (depth !== 0) throw new Error(`${where}: unclosed "\${" at column ${start + 1} of ${JSON.stringify(template)}`);
     const expression = template.slice(start + 2, j - 1).trim();

@@ -48,15 +48,15 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(lookalike)).toBe(1);
   });
 
-  // BUG: exitCodeFor calls `.code?.startsWith(...)` assuming a string code. gRPC errors from
+  // Regression (was a bug): exitCodeFor calls `.code?.startsWith(...)` assuming a string code. gRPC errors from
   // the Temporal client carry a numeric code (e.g. 14 UNAVAILABLE), so exitCodeFor itself
   // throws "startsWith is not a function" inside the CLI's catch handler.
-  test.failing('an error with a numeric code (gRPC ServiceError) → 1', () => {
+  test('an error with a numeric code (gRPC ServiceError) → 1', () => {
     expect(exitCodeFor(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }))).toBe(1);
   });
 
   // Same line: `throw null` / `throw undefined` makes `(error).code` a TypeError.
-  test.failing('null or undefined thrown → 1', () => {
+  test('null or undefined thrown → 1', () => {
     expect(exitCodeFor(null)).toBe(1);
     expect(exitCodeFor(undefined)).toBe(1);
   });

@@ -250,35 +250,35 @@ describe('ExpressionScope: the host process survives hostile expressions', () =>
     expect(r.status).toBe(0);
   });
 
-  // BUG: the context is created without `microtaskMode: 'afterEvaluate'`, so promise jobs
+  // Regression (was a bug): the context is created without `microtaskMode: 'afterEvaluate'`, so promise jobs
   // queued by an expression run on the host's microtask queue after runInContext returns,
   // outside the timeout: this expression hangs the worker forever.
-  test.failing('a loop inside a promise callback is stopped by the time limit', () => {
+  test('a loop inside a promise callback is stopped by the time limit', () => {
     const r = inChild(`scope.evaluate('Promise.resolve().then(() => { while(true){} })', 'w');`);
     expect(r.stdout).toContain('alive');
     expect(r.status).toBe(0);
   });
 
-  // BUG: describe() reads `message` of whatever the expression threw in the host, outside the
+  // Regression (was a bug): describe() reads `message` of whatever the expression threw in the host, outside the
   // timeout, so a getter on a thrown object runs unbounded sandbox code: the worker hangs.
-  test.failing('a thrown object with a looping "message" getter does not hang the host', () => {
+  test('a thrown object with a looping "message" getter does not hang the host', () => {
     const r = inChild(`scope.evaluate('(() => { throw { get message() { while(true){} } } })()', 'w');`);
     expect(r.stdout).toContain('alive');
     expect(r.status).toBe(0);
   });
 
-  // BUG: render() JSON.stringify's the sandbox object in the host, which calls its toJSON
+  // Regression (was a bug): render() JSON.stringify's the sandbox object in the host, which calls its toJSON
   // outside the timeout (mapRows does this inside the sandbox and is safe).
-  test.failing('render of an object with a looping toJSON does not hang the host', () => {
+  test('render of an object with a looping toJSON does not hang the host', () => {
     const r = inChild(`scope.render('a\${ ({ toJSON() { while(true){} } }) }', 'w');`);
     expect(r.stdout).toContain('alive');
     expect(r.status).toBe(0);
   });
 
-  // BUG (robustness): import() in an expression returns a promise that rejects with
+  // Regression (was a bug): import() in an expression returns a promise that rejects with
   // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; nobody handles it, and Node 20's default
   // --unhandled-rejections=throw kills the worker process.
-  test.failing('import() in an expression does not crash the host with an unhandled rejection', () => {
+  test('import() in an expression does not crash the host with an unhandled rejection', () => {
     const r = inChild(`scope.evaluate("import('node:fs')", 'w');`);
     expect(r.stdout).toContain('alive');
     expect(r.status).toBe(0);
