@@ -1,0 +1,114 @@
+/**
+ * Two generic REST list styles that many vendors use. These are not one vendor's API; they are
+ * the common offset/limit and page-number conventions, kept deliberately plain:
+ *  - GET /api/v1/contacts?offset=O&limit=L  -> {"items":[...],"total":T,"offset":O,"limit":L}
+ *  - GET /api/v2/orders?page=P&per_page=N   -> {"data":[...],"meta":{"current_page":P,"total_pages":K,"total":T,"per_page":N}}
+ * Optional auth: when `apiKey` is configured, header X-API-Key must match (401 otherwise).
+ */
+import { type Ctx, type Reply, type RouteDef, cents, hash32, intParam, json } from './core';
+
+export interface ListConfig {
+  records: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+  apiKey?: string;
+}
+
+export const CONTACTS_DEFAULTS: ListConfig = { records: 120, defaultPageSize: 50, maxPageSize: 200 };
+export const ORDERS_DEFAULTS: ListConfig = { records: 75, defaultPageSize: 20, maxPageSize: 100 };
+
+export interface Contact {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  created_at: string;
+}
+
+export interface Order {
+  id: number;
+  order_number: string;
+  amount: string;
+  currency: string;
+  status: string;
+  created_at: string;
+}
+
+/** Contact at position `index` (0-based). */
+export function contactRecord(index: number): Contact {
+  const n = index + 1;
+  return {
+    id: 10_000 + n,
+    first_name: `First${n}`,
+    last_name: `Last${n}`,
+    email: `contact${n}@example.com`,
+    created_at: new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString(),
+  };
+}
+
+/** Order at position `index` (0-based). */
+export function orderRecord(index: number): Order {
+  const n = index + 1;
+  const h = hash32(`order|${n}`);
+  return {
+    id: 50_000 + n,
+    order_number: `ORD-${String(n).padStart(6, '0')}`,
+    amount: cents(500 + (h % 50_000)),
+    currency: 'EUR',
+    status: ['paid', 'shipped', 'refunded'][h % 3],
+    created_at: new Date(Date.UTC(2024, 0, 1) + n * 3_600_000).toISOString(),
+  };
+}
+
+export function expectedContacts(records = CONTACTS_DEFAULTS.records): Contact[] {
+  return Array.from({ length: records }, (_, i) => contactRecord(i));
+}
+
+export function expectedOrders(records = ORDERS_DEFAULTS.records): Order[] {
+  return Array.from({ length: records }, (_, i) => orderRecord(i));
+}
+
+export class GenericMock {
+  contacts: ListConfig = { ...CONTACTS_DEFAULTS };
+  orders: ListConfig = { ...ORDERS_DEFAULTS };
+
+  routes(): RouteDef[] {
+    return [
+      { name: 'generic.contacts', method: 'GET', pattern: /^\/api\/v1\/contacts$/, handle: (ctx) => this.listContacts(ctx) },
+      { name: 'generic.orders', method: 'GET', pattern: /^\/api\/v2\/orders$/, handle: (ctx) => this.listOrders(ctx) },
+    ];
+  }
+
+  private unauthorized(ctx: Ctx, config: ListConfig): Reply | undefined {
+    if (config.apiKey && ctx.req.headers['x-api-key'] !== config.apiKey) return json(401, { error: 'unauthorized', message: 'invalid or missing X-API-Key' });
+    return undefined;
+  }
+
+  private listContacts(ctx: Ctx): Reply {
+    const denied = this.unauthorized(ctx, this.contacts);
+    if (denied) return denied;
+    const q = ctx.url.searchParams;
+    const offset = intParam(q.get('offset'), 0);
+    const limitRaw = intParam(q.get('limit'), this.contacts.defaultPageSize);
+    if (!(offset >= 0) || !(limitRaw > 0)) return json(400, { error: 'bad_request', message: 'offset must be >= 0 and limit > 0' });
+    const limit = Math.min(limitRaw, this.contacts.maxPageSize);
+    const total = this.contacts.records;
+    const items: Contact[] = [];
+    for (let i = offset; i < Math.min(total, offset + limit); i++) items.push(contactRecord(i));
+    return json(200, { items, total, offset, limit });
+  }
+
+  private listOrders(ctx: Ctx): Reply {
+    const denied = this.unauthorized(ctx, this.orders);
+    if (denied) return denied;
+    const q = ctx.url.searchParams;
+    const page = intParam(q.get('page'), 1);
+    const perPageRaw = intParam(q.get('per_page'), this.orders.defaultPageSize);
+    if (!(page > 0) || !(perPageRaw > 0)) return json(400, { error: 'bad_request', message: 'page and per_page must be positive integers' });
+    const perPage = Math.min(perPageRaw, this.orders.maxPageSize);
+    const total = this.orders.records;
+    const data: Order[] = [];
+    for (let i = (page - 1) * perPage; i < Math.min(total, page * perPage); i++) data.push(orderRecord(i));
+    return json(200, { data, meta: { current_page: page, total_pages: Math.ceil(total / perPage), total, per_page: perPage } });
+  }
+}
