@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import type { ObjectStore } from '../adapters/object-store';
 import type { CustomerRepository } from '../adapters/mysql/customers';
 import type { CredentialStore } from '../adapters/mysql/credentials';
@@ -13,6 +14,6 @@ export interface ActivityDeps {
   credentials: CredentialStore;
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
-  /** HTTP timeout per vendor request. */
-  httpTimeoutMs?: number;
+  /** For the vendors' request rate limits, shared by all workers. */
+  redis: Redis;
 }

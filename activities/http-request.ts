@@ -1,5 +1,5 @@
-import type { AuthConfig, RequestConfig, VendorConfig } from '../interpreter/config-schema';
-import { ExpressionScope } from '../interpreter/expression';
+import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
+import type { ExpressionScope } from '../interpreter/expression';
 
 export interface BuiltRequest {
   method: string;
@@ -10,21 +10,48 @@ export interface BuiltRequest {
   label: string;
 }
 
-/** Renders a step's request from the config's templates. */
-export function buildRequest(config: VendorConfig, request: RequestConfig, scope: ExpressionScope, where: string): BuiltRequest {
+/** What a pagination adds on top of the configured request. */
+export interface RequestExtras {
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+  /** Replaces the configured URL entirely (next-page URLs). */
+  url?: string;
+}
+
+/** Renders a request from the config's templates, plus what the pagination adds. */
+export function buildRequest(
+  config: VendorConfig,
+  request: RequestConfig,
+  scope: ExpressionScope,
+  where: string,
+  extras: RequestExtras = {},
+): BuiltRequest {
   const method = request.method ?? 'GET';
-  const path = scope.render(request.path, `${where}.request.path`);
-  const url = new URL(config.baseUrl.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
-  for (const [name, value] of Object.entries(request.query ?? {})) {
-    url.searchParams.set(name, scope.render(value, `${where}.request.query.${name}`));
+  let url: URL;
+  if (extras.url) url = new URL(extras.url);
+  else if (request.url) url = new URL(scope.render(request.url, `${where}.url`), config.baseUrl);
+  else {
+    const path = scope.render(request.path ?? '/', `${where}.path`);
+    url = new URL(config.baseUrl.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
   }
+  if (!extras.url) {
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, scope.render(value, `${where}.query.${name}`));
+  }
+  for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.set(name, value);
+
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'dif/0.1' };
   for (const [name, value] of Object.entries({ ...config.headers, ...request.headers })) {
-    headers[name.toLowerCase()] = scope.render(value, `${where}.request.headers.${name}`);
+    headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`);
   }
   let body: string | undefined;
-  if (request.body !== undefined) {
-    body = JSON.stringify(renderDeep(request.body, scope, `${where}.request.body`));
+  if (request.form !== undefined) {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(request.form)) form.set(name, scope.render(value, `${where}.form.${name}`));
+    body = form.toString();
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (request.body !== undefined || Object.keys(extras.body ?? {}).length > 0) {
+    const rendered = request.body === undefined ? {} : renderDeep(request.body, scope, `${where}.body`);
+    body = JSON.stringify(extras.body && typeof rendered === 'object' && rendered !== null ? { ...rendered, ...extras.body } : rendered);
     headers['content-type'] = 'application/json';
   }
   return { method, url, headers, body, label: `${method} ${url.pathname}` };
@@ -37,24 +64,4 @@ function renderDeep(value: unknown, scope: ExpressionScope, where: string): unkn
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, scope, `${where}.${k}`)]));
   }
   return value;
-}
-
-/** The credential names an auth block needs. */
-export function secretsOf(auth: AuthConfig): string[] {
-  return auth.kind === 'none' ? [] : [auth.secret];
-}
-
-/** Applies auth to a built request. `secrets` holds the revealed values, by name. */
-export function applyAuth(auth: AuthConfig, built: BuiltRequest, secrets: Record<string, string>): void {
-  switch (auth.kind) {
-    case 'none':
-      return;
-    case 'bearer':
-      built.headers.authorization = `Bearer ${secrets[auth.secret]}`;
-      return;
-    case 'apiKey':
-      if (auth.in === 'header') built.headers[auth.name.toLowerCase()] = secrets[auth.secret];
-      else built.url.searchParams.set(auth.name, secrets[auth.secret]);
-      return;
-  }
 }

@@ -1,7 +1,9 @@
 import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
 import { acquirePermitActivity, releasePermitActivity } from './permits';
-import { fetchStepActivity } from './fetch-step';
+import { fetchPagesActivity } from './fetch-pages';
+import { planItemsActivity } from './plan-items';
+import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 
@@ -13,7 +15,9 @@ export function createActivities(deps: ActivityDeps) {
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
-    fetchStep: fetchStepActivity(deps),
+    fetchPages: fetchPagesActivity(deps),
+    planItems: planItemsActivity(deps),
+    ...asyncJobActivities(deps),
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
   };

@@ -1,6 +1,7 @@
 import { ConfigError } from '../interpreter/validate';
 import { checkName, checkWindow, configKey, InputError, type IngestRequest } from '../interpreter/run-plan';
-import type { RunPlan } from '../interpreter/contracts';
+import type { RunPlan, StepPlan } from '../interpreter/contracts';
+import type { StepConfig } from '../interpreter/config-schema';
 import { applyOverrides, configHash, UnknownVendorError } from '../adapters/vendor-configs';
 import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
@@ -54,7 +55,12 @@ export function prepareRunActivity(deps: ActivityDeps) {
           limit: config.semaphore.limit,
           leaseMs: (config.semaphore.leaseSeconds ?? 300) * 1000,
         },
-        steps: stream.steps.map((s) => ({ name: s.name, kind: s.kind })),
+        steps: stream.steps.map((s) => stepPlan(s, stream.steps)),
+        retry: {
+          maxAttempts: config.retry?.maxAttempts ?? 8,
+          initialIntervalMs: (config.retry?.initialIntervalSeconds ?? 1) * 1000,
+          maxIntervalMs: (config.retry?.maxIntervalSeconds ?? 60) * 1000,
+        },
       };
     } catch (e) {
       if (e instanceof ConfigError) throw finalFailure('ConfigError', e.message);
@@ -63,4 +69,22 @@ export function prepareRunActivity(deps: ActivityDeps) {
       throw e;
     }
   };
+}
+
+/** What the workflow needs to know of a step to schedule it: never its requests or secrets. */
+function stepPlan(step: StepConfig, all: StepConfig[]): StepPlan {
+  const index = all.indexOf(step);
+  switch (step.kind) {
+    case 'single':
+    case 'paginated':
+      return { name: step.name, kind: step.kind };
+    case 'dependent': {
+      const from = step.from === undefined ? index - 1 : all.findIndex((s) => s.name === step.from);
+      return { name: step.name, kind: 'dependent', from, concurrency: step.concurrency ?? 4, batchSize: step.batchSize ?? 200 };
+    }
+    case 'async': {
+      const { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes } = step.poll;
+      return { name: step.name, kind: 'async', poll: { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes }, cancellable: Boolean(step.cancel) };
+    }
+  }
 }

@@ -1,7 +1,9 @@
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RawPage, RunContext } from '../interpreter/contracts';
+import type { CsvResult, RunContext } from '../interpreter/contracts';
+import { pagesOf } from './page-sets';
+import { gunzipSync } from 'node:zlib';
 import { runPrefix } from '../interpreter/run-plan';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { columnSource, toCell } from '../interpreter/columns';
@@ -13,8 +15,8 @@ import { tablePlan } from '../adapters/warehouse/table-plan';
 
 export interface ToCsvInput {
   run: RunContext;
-  /** Raw pages whose records make the stream's rows, in order. */
-  pages: RawPage[];
+  /** Page-set lists (object keys) whose pages' records make the stream's rows, in order. */
+  pageLists: string[];
   permit: PermitRef;
 }
 
@@ -24,7 +26,7 @@ export interface ToCsvInput {
  * RFC 4180 CSV with a header (config columns, then DIF's metadata columns).
  */
 export function toCsvActivity(deps: ActivityDeps) {
-  return async function toCsv({ run, pages, permit }: ToCsvInput): Promise<CsvResult> {
+  return async function toCsv({ run, pageLists, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const stream = config.streams[run.stream];
@@ -35,18 +37,20 @@ export function toCsvActivity(deps: ActivityDeps) {
       let records = 0;
 
       async function* rows(): AsyncGenerator<(string | null)[]> {
-        for (const { objectKey: pageKey, stepIndex, parent } of pages) {
+        const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+        for await (const { objectKey: pageKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
           const step = stream.steps[stepIndex];
-          const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: parent ?? null });
           const where = `$.streams.${run.stream}.steps[${stepIndex}].records`;
+          scope.setJson('parent', JSON.stringify(parent ?? null));
+          scope.setJson('ancestors', JSON.stringify(ancestors ?? []));
           try {
-            scope.setJson('response', await deps.objectStore.getText(pageKey));
+            scope.setJson('response', await readPageText(deps, pageKey));
           } catch (e) {
             throw finalFailure('DataError', `response ${pageKey} in ${deps.objectStore.location} is not valid JSON: ${(e as Error).message}`);
           }
           let mapped: unknown[][];
           try {
-            scope.assign('__records', step.records, where);
+            scope.assign('__records', step.records ?? 'response', where);
             mapped = scope.mapRows('__records', columns.map(columnSource), `$.streams.${run.stream}.table.columns`);
           } catch (e) {
             if (e instanceof ExpressionError) throw finalFailure('DataError', `${pageKey}: ${e.message}`);
@@ -69,4 +73,15 @@ export function toCsvActivity(deps: ActivityDeps) {
       return { csvKey, records };
     });
   };
+}
+
+/**
+ * A stored page as text, gunzipped when it is gzip (async report downloads often are).
+ * Stopgap until the streaming decoders (issue 5) replace whole-page reads.
+ */
+async function readPageText(deps: ActivityDeps, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await deps.objectStore.getStream(key)) chunks.push(Buffer.from(chunk));
+  const bytes = Buffer.concat(chunks);
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }

@@ -24,6 +24,29 @@ export const SecretRef = doc(
   'api_key',
 );
 
+export const RequestSpec = Type.Object(
+  {
+    method: Type.Optional(
+      doc(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m))), 'HTTP method. Default GET.', 'GET'),
+    ),
+    path: Type.Optional(Template('Path appended to the vendor baseUrl. Give `path` or `url`.', '/v1/accounts/${inputs.account_id}/stats')),
+    url: Type.Optional(Template('Absolute URL, for calls outside the baseUrl (downloads, token endpoints).', '${response.url}')),
+    form: Type.Optional(
+      doc(Type.Record(Type.String(), Type.String()), 'Form body (application/x-www-form-urlencoded); values are templates.', {
+        grant_type: 'client_credentials',
+      }),
+    ),
+    query: Type.Optional(
+      doc(Type.Record(Type.String(), Type.String()), 'Query parameters; values are templates.', {
+        start_date: '${window.from}',
+      }),
+    ),
+    headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Extra request headers; values are templates.')),
+    body: Type.Optional(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.')),
+  },
+  { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
+);
+
 export const ApiKeyAuth = Type.Object(
   {
     kind: Type.Literal('apiKey'),
@@ -44,22 +67,63 @@ export const NoAuth = Type.Object(
   { additionalProperties: false, description: 'The API needs no authentication.' },
 );
 
-export const Auth = doc(Type.Union([ApiKeyAuth, BearerAuth, NoAuth]), 'How requests are authenticated.');
-
-export const RequestSpec = Type.Object(
+export const BasicAuth = Type.Object(
   {
-    method: Type.Optional(doc(Type.Union([Type.Literal('GET'), Type.Literal('POST')]), 'HTTP method.', 'GET')),
-    path: Template('Path appended to the vendor baseUrl.', '/v1/accounts/${inputs.account_id}/stats'),
-    query: Type.Optional(
-      doc(Type.Record(Type.String(), Type.String()), 'Query parameters; values are templates.', {
-        start_date: '${window.from}',
-      }),
-    ),
-    headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Extra request headers; values are templates.')),
-    body: Type.Optional(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.')),
+    kind: Type.Literal('basic'),
+    username: doc(SecretRef, 'Credential holding the user name.', 'username'),
+    password: doc(SecretRef, 'Credential holding the password.', 'password'),
   },
-  { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
+  { additionalProperties: false, description: 'HTTP Basic authentication.' },
 );
+
+export const HeaderAuth = Type.Object(
+  {
+    kind: Type.Literal('header'),
+    name: doc(Type.String({ minLength: 1 }), 'Header name.', 'Authorization'),
+    value: Template('Header value; `secrets.<name>` holds each listed credential.', 'Token token=${secrets.api_token}'),
+    secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the value uses.', ['api_token']),
+  },
+  { additionalProperties: false, description: 'A header built from one or more credentials.' },
+);
+
+export const OAuth2Auth = Type.Object(
+  {
+    kind: Type.Literal('oauth2'),
+    grant: doc(
+      Type.Union([Type.Literal('client_credentials'), Type.Literal('refresh_token')]),
+      'OAuth 2.0 grant used to obtain access tokens.',
+      'refresh_token',
+    ),
+    tokenUrl: Template('Token endpoint (absolute URL).', 'https://oauth2.googleapis.com/token'),
+    clientId: doc(SecretRef, 'Credential holding the client id.', 'client_id'),
+    clientSecret: doc(SecretRef, 'Credential holding the client secret.', 'client_secret'),
+    refreshToken: Type.Optional(doc(SecretRef, 'Credential holding the refresh token (refresh_token grant). A rotated refresh token is stored back, encrypted.', 'refresh_token')),
+    scope: Type.Optional(doc(Type.String(), 'Scope to request.', 'ads.read')),
+    clientAuth: Type.Optional(
+      doc(Type.Union([Type.Literal('body'), Type.Literal('basic')]), 'How the client authenticates to the token endpoint. Default body.', 'basic'),
+    ),
+  },
+  { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
+);
+
+export const LoginAuth = Type.Object(
+  {
+    kind: Type.Literal('login'),
+    request: doc(RequestSpec, 'The login call; its templates see `secrets.<name>`.'),
+    secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the login request uses.', ['username', 'password']),
+    token: doc(Type.String({ minLength: 1 }), 'Expression over the login `response` giving the session token.', 'response.session_token'),
+    header: doc(Type.String({ minLength: 1 }), 'Header that carries the token on every request.', 'X-Session-Token'),
+    value: Type.Optional(Template('Header value; `token` is the session token. Default `${token}`.', 'Bearer ${token}')),
+    ttlSeconds: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'How long a session lasts; it is renewed earlier on a 401.', 3600)),
+  },
+  { additionalProperties: false, description: 'A login call that yields a session token.' },
+);
+
+export const Auth = doc(
+  Type.Union([ApiKeyAuth, BearerAuth, BasicAuth, HeaderAuth, OAuth2Auth, LoginAuth, NoAuth]),
+  'How requests are authenticated.',
+);
+
 
 export const Decode = Type.Object(
   {
@@ -83,16 +147,161 @@ export const SingleStep = Type.Object(
     name: doc(Identifier, 'Step name; appears in object keys and the Temporal UI.', 'stats'),
     request: RequestSpec,
     decode: Type.Optional(Decode),
-    records: doc(
-      Type.String({ minLength: 1 }),
-      'JavaScript expression over `response` (the decoded body) giving the array of records.',
-      'response.data',
+    records: Type.Optional(
+      doc(
+        Type.String({ minLength: 1 }),
+        'JavaScript expression over `response` (the decoded body) giving the array of records. Default `response`.',
+        'response.data',
+      ),
     ),
   },
   { additionalProperties: false, description: 'One HTTP call whose response holds the records.' },
 );
 
-export const Step = doc(Type.Union([SingleStep]), 'One step of a stream, chosen by `kind`.');
+const Expression = (description: string, example: string) => doc(Type.String({ minLength: 1 }), description, example);
+
+const ParamPlacement = doc(Type.Union([Type.Literal('query'), Type.Literal('body')]), 'Where the parameter goes. Default query.', 'query');
+
+export const Pagination = doc(
+  Type.Union([
+    Type.Object(
+      {
+        kind: Type.Literal('cursor'),
+        next: Expression('Expression over `response`, `headers`, `status` giving the next cursor; empty, null or undefined ends.', 'response.paging?.cursors?.after'),
+        param: doc(Type.String({ minLength: 1 }), 'Parameter that carries the cursor.', 'after'),
+        in: Type.Optional(ParamPlacement),
+      },
+      { additionalProperties: false, description: 'A cursor or next-page token read from each response (Meta `paging.cursors.after`, Google Ads `nextPageToken`).' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('nextUrl'),
+        next: Expression('Expression giving the URL of the next page (absolute, or relative to baseUrl); empty ends.', 'response.paging?.next'),
+      },
+      { additionalProperties: false, description: 'The response names the next page by URL.' },
+    ),
+    Type.Object(
+      { kind: Type.Literal('linkHeader') },
+      { additionalProperties: false, description: 'RFC 8288 `Link` header with rel="next" (GitHub, Shopify REST).' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('offset'),
+        offsetParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the offset.', 'offset'),
+        limitParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'limit'),
+        limit: doc(Type.Integer({ minimum: 1 }), 'Page size.', 100),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'First offset. Default 0.', 0)),
+        in: Type.Optional(ParamPlacement),
+      },
+      { additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received.' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('page'),
+        pageParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page number.', 'page'),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'First page number. Default 1.', 1)),
+        sizeParam: Type.Optional(doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'per_page')),
+        size: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Page size.', 100)),
+        in: Type.Optional(ParamPlacement),
+      },
+      { additionalProperties: false, description: 'Numbered pages.' },
+    ),
+  ]),
+  'How the next page is requested, chosen by `kind`.',
+);
+
+export const StopRule = Type.Object(
+  {
+    when: Type.Optional(Expression('Expression that ends the pagination when true.', 'response.meta.current_page >= response.meta.total_pages')),
+    onEmptyPage: Type.Optional(doc(Type.Boolean(), 'End when a page holds no records. Default true.', true)),
+    total: Type.Optional(Expression('Expression giving the total number of records; ends once that many were received.', 'response.total')),
+  },
+  { additionalProperties: false, description: 'When a pagination ends, besides the pagination itself running out.' },
+);
+
+const pagedFields = {
+  pagination: Pagination,
+  stop: Type.Optional(StopRule),
+  maxPages: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Stop after this many pages (dry runs, samples).', 5)),
+};
+
+const fetchFields = {
+  name: doc(Identifier, 'Step name; appears in object keys and the Temporal UI.', 'stats'),
+  request: RequestSpec,
+  decode: Type.Optional(Decode),
+  records: Type.Optional(
+    doc(Type.String({ minLength: 1 }), 'Expression over `response` giving the array of records. Default `response` (the body is the array).', 'response.data'),
+  ),
+};
+
+export const PaginatedStep = Type.Object(
+  { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields },
+  { additionalProperties: false, description: 'A call repeated page by page until the pagination or a stop rule ends it.' },
+);
+
+export const DependentStep = Type.Object(
+  {
+    kind: Type.Literal('dependent'),
+    ...fetchFields,
+    from: Type.Optional(doc(Identifier, 'Step whose responses provide the items. Default: the previous step.', 'campaigns')),
+    items: Expression(
+      'Expression over each response of the `from` step giving the items to call this step for; each item is `parent` in this step’s expressions (and its records), outer items are `ancestors`.',
+      'response.data.map(c => ({ id: c.id, name: c.name }))',
+    ),
+    concurrency: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 100 }), 'Calls in flight at once. Default 4.', 4)),
+    batchSize: Type.Optional(
+      doc(Type.Integer({ minimum: 1, maximum: 10_000 }), 'Items per activity: fewer, larger batches mean a shorter workflow history. Default 200.', 200),
+    ),
+    pagination: Type.Optional(Pagination),
+    stop: Type.Optional(StopRule),
+    maxPages: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Pages per item at most.', 5)),
+  },
+  { additionalProperties: false, description: 'A call made once per item taken from an earlier step (ids, accounts, report rows).' },
+);
+
+export const AsyncStep = Type.Object(
+  {
+    kind: Type.Literal('async'),
+    name: doc(Identifier, 'Step name.', 'report'),
+    submit: Type.Object(
+      {
+        request: RequestSpec,
+        jobId: Expression('Expression over the submit `response` giving the job id.', 'response.reportId'),
+      },
+      { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
+    ),
+    poll: Type.Object(
+      {
+        request: RequestSpec,
+        status: Expression('Expression over the poll `response` giving the job status.', 'response.status'),
+        done: doc(Type.Array(Type.String(), { minItems: 1 }), 'Statuses meaning the result is ready.', ['COMPLETED']),
+        failed: doc(Type.Array(Type.String()), 'Statuses meaning the job failed.', ['FAILED']),
+        failureReason: Type.Optional(Expression('Expression giving the vendor’s reason when the job failed.', 'response.failureReason')),
+        intervalSeconds: doc(Type.Number({ minimum: 0.01 }), 'First wait between polls (a durable timer: no worker is held).', 30),
+        backoff: Type.Optional(doc(Type.Number({ minimum: 1 }), 'Each wait is the previous one times this. Default 1.5.', 1.5)),
+        maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'Longest wait between polls. Default 600.', 600)),
+        timeoutMinutes: doc(Type.Number({ minimum: 0.01 }), 'The job fails when not done after this long.', 120),
+        eta: Type.Optional(Expression('Expression giving the seconds the vendor expects until done; used as the next wait.', 'response.estimatedSecondsRemaining')),
+      },
+      { additionalProperties: false, description: 'Polls the job on a durable timer until it is done or failed.' },
+    ),
+    download: Type.Object(
+      {
+        url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
+        auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
+      },
+      { additionalProperties: false, description: 'Fetches the result file, streamed to the object store.' },
+    ),
+    cancel: Type.Optional(
+      Type.Object({ request: RequestSpec }, { additionalProperties: false, description: 'Cancels the vendor job when the run is cancelled; `job.id` is the job id.' }),
+    ),
+    decode: Type.Optional(Decode),
+    records: Type.Optional(doc(Type.String({ minLength: 1 }), 'Expression over the decoded result giving the records. Default `response`.', 'response')),
+  },
+  { additionalProperties: false, description: 'An asynchronous report: submit, poll, download.' },
+);
+
+export const Step = doc(Type.Union([SingleStep, PaginatedStep, DependentStep, AsyncStep]), 'One step of a stream, chosen by `kind`.');
 
 export const ColumnType = doc(
   Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'].map((t) => Type.Literal(t))),
@@ -172,6 +381,29 @@ export const VendorConfig = Type.Object(
     headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Headers sent with every request.')),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          requestsPerSecond: doc(Type.Number({ exclusiveMinimum: 0 }), 'Requests per second across all workers (Redis-backed).', 5),
+          scope: Type.Optional(
+            doc(Type.Union([Type.Literal('account'), Type.Literal('customer')]), 'Shared by all customers (account) or per customer. Default: as the semaphore.', 'account'),
+          ),
+          source: Type.Optional(doc(Type.String(), 'Where the vendor documents this limit.', 'https://developers.example.com/rate-limits')),
+        },
+        { additionalProperties: false, description: 'The vendor’s request rate limit, enforced before every request.' },
+      ),
+    ),
+    retry: Type.Optional(
+      Type.Object(
+        {
+          maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Attempts per activity for retryable failures (429, 5xx, network). Default 8.', 8)),
+          initialIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'First retry delay, unless the vendor sent Retry-After. Default 1.', 1)),
+          maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'Longest retry delay. Default 60.', 60)),
+        },
+        { additionalProperties: false, description: 'Retry policy for calls to this vendor.' },
+      ),
+    ),
+    timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1 }), 'Per-request timeout. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(
         { maxDays: doc(Type.Integer({ minimum: 1 }), 'Largest window one request may cover.', 31) },
@@ -187,6 +419,11 @@ export type VendorConfig = Static<typeof VendorConfig>;
 export type StreamConfig = Static<typeof Stream>;
 export type StepConfig = Static<typeof Step>;
 export type SingleStepConfig = Static<typeof SingleStep>;
+export type PaginatedStepConfig = Static<typeof PaginatedStep>;
+export type DependentStepConfig = Static<typeof DependentStep>;
+export type AsyncStepConfig = Static<typeof AsyncStep>;
+export type PaginationConfig = Static<typeof Pagination>;
+export type StopRuleConfig = Static<typeof StopRule>;
 export type AuthConfig = Static<typeof Auth>;
 export type RequestConfig = Static<typeof RequestSpec>;
 export type ColumnConfig = Static<typeof Column>;

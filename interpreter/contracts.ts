@@ -10,12 +10,31 @@ export interface PermitSpec {
   leaseMs: number;
 }
 
+export interface StepPlan {
+  name: string;
+  kind: 'single' | 'paginated' | 'dependent' | 'async';
+  /** dependent: index of the step whose pages give the items. */
+  from?: number;
+  concurrency?: number;
+  batchSize?: number;
+  /** async: polling schedule. */
+  poll?: { intervalSeconds: number; backoff?: number; maxIntervalSeconds?: number; timeoutMinutes: number };
+  cancellable?: boolean;
+}
+
+export interface RetryPlan {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+}
+
 export interface RunPlan {
   /** Where the pinned config is kept; activities read the config only from here. */
   configKey: string;
   configHash: string;
   permit: PermitSpec;
-  steps: { name: string; kind: string }[];
+  steps: StepPlan[];
+  retry: RetryPlan;
 }
 
 export interface RunContext extends IngestRequest {
@@ -29,6 +48,41 @@ export interface FetchedPage {
   objectKey: string;
   bytes: number;
   status: number;
+}
+
+/**
+ * The pages one pagination stored: `count` pages under `prefix` (see pageKey). Lists of
+ * page sets live in the object store, and only their keys travel through history, so a
+ * fan-out of 50,000 calls costs history no more than one of 50.
+ */
+export interface PageSet {
+  prefix: string;
+  count: number;
+  stepIndex: number;
+  /** The item this pagination ran for (dependent steps): `parent` in expressions. */
+  parent?: unknown;
+  /** Items of the steps before, nearest first: `ancestors` in expressions. */
+  ancestors?: unknown[];
+}
+
+export interface FetchResult {
+  /** Object key of a JSON array of PageSet. */
+  listKey: string;
+  pages: number;
+  units: number;
+}
+
+export interface ItemsResult {
+  itemsKey: string;
+  count: number;
+}
+
+export interface JobPoll {
+  state: 'running' | 'done' | 'failed';
+  status: string;
+  /** The vendor's estimate of the time left, or its Retry-After. */
+  hintSeconds?: number;
+  reason?: string;
 }
 
 /** One stored response page or downloaded file whose records go into the stream's CSV. */
@@ -60,8 +114,10 @@ export interface IngestSummary {
   window: DateWindow;
   configHash: string;
   recordsFetched: number;
+  pagesFetched: number;
   rowsLoaded: number;
   rowsReplaced: number;
+  /** Page-set lists of the step whose records were loaded. */
   rawObjects: string[];
   csvObject: string;
 }

@@ -44,6 +44,19 @@ export function checkWindow(window: DateWindow, maxDays?: number): DateWindow {
   return window;
 }
 
+/** Splits a window into consecutive windows of at most `maxDays` days. */
+export function splitWindow(window: DateWindow, maxDays: number | undefined): DateWindow[] {
+  checkWindow(window);
+  if (!maxDays) return [window];
+  const out: DateWindow[] = [];
+  const end = parseDay(window.to, 'window end').getTime();
+  for (let start = parseDay(window.from, 'window start').getTime(); start <= end; start += maxDays * 86_400_000) {
+    const last = Math.min(end, start + (maxDays - 1) * 86_400_000);
+    out.push({ from: new Date(start).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) });
+  }
+  return out;
+}
+
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function checkName(value: string, what: string): string {
@@ -63,8 +76,19 @@ export function runPrefix(kind: 'raw' | 'csv', r: IngestRequest, runId: string):
   return `${kind}/${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}/${runId}`;
 }
 
-export function pageKey(prefix: string, step: string, page: number): string {
-  return `${prefix}/${step}/page-${String(page).padStart(6, '0')}.json`;
+/** Page `page` (1-based) of a page set: one pagination of one step, for one parent item. */
+export function pageKey(setPrefix: string, page: number): string {
+  return `${setPrefix}/page-${String(page).padStart(6, '0')}.json`;
+}
+
+/** What was decided after storing a page, kept beside it so a resumed run never refetches it. */
+export function pageMetaKey(setPrefix: string, page: number): string {
+  return `${setPrefix}/page-${String(page).padStart(6, '0')}.meta.json`;
+}
+
+/** Where one step's page set lives; `item` numbers the parent item of a dependent step. */
+export function pageSetPrefix(runPrefixRaw: string, step: string, item?: number): string {
+  return item === undefined ? `${runPrefixRaw}/${step}` : `${runPrefixRaw}/${step}/item-${String(item).padStart(7, '0')}`;
 }
 
 export function configKey(vendor: string, hash: string): string {

@@ -7,6 +7,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig } from './config-schema';
+import { parseTemplate } from './template';
 
 export interface ConfigProblem {
   path: string;
@@ -118,6 +119,39 @@ function checkExpression(source: string, path: string, out: ConfigProblem[]): vo
   }
 }
 
+/** Field names whose values are JavaScript expressions, wherever they appear in a step. */
+const EXPRESSION_FIELDS = new Set(['records', 'items', 'next', 'when', 'total', 'jobId', 'status', 'failureReason', 'eta', 'url']);
+
+/**
+ * Parses every expression and template of a step, so a typo fails `dif validate`, not a
+ * run. Inside `request` objects, strings are templates; elsewhere the fields above are
+ * expressions (`url` is an expression in `download`, a template in a request).
+ */
+function checkStepCode(value: unknown, at: string, out: ConfigProblem[], inRequest = false): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkStepCode(v, `${at}[${i}]`, out, inRequest));
+  if (!value || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    const path = `${at}.${key}`;
+    if (typeof v === 'string') {
+      if (inRequest) checkTemplate(v, path, out);
+      else if (EXPRESSION_FIELDS.has(key)) checkExpression(v, path, out);
+    } else {
+      checkStepCode(v, path, out, inRequest || key === 'request');
+    }
+    if (key === 'request' && v && typeof v === 'object' && !('path' in v) && !('url' in v)) {
+      out.push({ path, message: 'needs a "path" (relative to baseUrl) or a "url"' });
+    }
+  }
+}
+
+function checkTemplate(template: string, path: string, out: ConfigProblem[]): void {
+  try {
+    for (const part of parseTemplate(template, path)) if ('expression' in part) checkExpression(part.expression, path, out);
+  } catch (e) {
+    out.push({ path, message: (e as Error).message.replace(`${path}: `, '') });
+  }
+}
+
 function semanticErrors(config: VendorConfig, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
@@ -136,9 +170,15 @@ function semanticErrors(config: VendorConfig, folderName: string | undefined, ou
     });
     const stepNames = new Set<string>();
     stream.steps.forEach((step, i) => {
-      if (stepNames.has(step.name)) out.push({ path: `${at}.steps[${i}].name`, message: `duplicate step "${step.name}"` });
+      const stepAt = `${at}.steps[${i}]`;
+      if (stepNames.has(step.name)) out.push({ path: `${stepAt}.name`, message: `duplicate step "${step.name}"` });
+      if (step.kind === 'dependent') {
+        if (i === 0) out.push({ path: `${stepAt}.kind`, message: 'a dependent step needs an earlier step to take its items from' });
+        if (step.from !== undefined && !stepNames.has(step.from))
+          out.push({ path: `${stepAt}.from`, message: `"${step.from}" is not an earlier step of this stream` });
+      }
       stepNames.add(step.name);
-      checkExpression(step.records, `${at}.steps[${i}].records`, out);
+      checkStepCode(step, stepAt, out);
     });
   }
 }

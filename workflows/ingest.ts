@@ -1,15 +1,29 @@
 /**
- * The generic ingest workflow: one vendor, one customer, one stream, one window. It holds
- * the control flow only; every read and write happens in activities, and history carries
- * only the keys, counts and ids those activities return.
+ * The generic ingest workflow: one vendor, one customer, one stream, one window. It
+ * interprets the stream's steps into activities and holds the control flow only; every
+ * read and write happens in activities, and history carries only the keys, counts and ids
+ * they return. Long paginations stay inside one checkpointed activity and fan-outs run in
+ * batches whose page lists live in the object store, so history grows with the number of
+ * batches, not of pages or calls.
  */
-import { type ActivityOptions, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { IngestInput, IngestSummary, RawPage, RunContext } from '../interpreter/contracts';
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { FetchResult, IngestInput, IngestSummary, RunContext, RunPlan, StepPlan } from '../interpreter/contracts';
+import { pollDelaySeconds } from '../interpreter/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';
-
+import { mapWithConcurrency } from './concurrency';
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
@@ -24,21 +38,23 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     { key: WINDOW_START, value: new Date(`${window.from}T00:00:00Z`) },
   ]);
 
-  const ioOptions: ActivityOptions = {
+  const optionsFor = (retry?: RunPlan['retry']): ActivityOptions => ({
     startToCloseTimeout: timeout,
     heartbeatTimeout: Math.min(timeout, 2 * 60_000),
     retry: {
-      initialInterval: 1000,
+      initialInterval: retry?.initialIntervalMs ?? 1000,
       backoffCoefficient: 2,
-      maximumInterval: 60_000,
-      maximumAttempts: options.maxAttempts ?? 8,
+      maximumInterval: retry?.maxIntervalMs ?? 60_000,
+      maximumAttempts: options.maxAttempts ?? retry?.maxAttempts ?? 8,
       nonRetryableErrorTypes: NON_RETRYABLE,
     },
-  };
-  const io = proxyActivities<Activities>(ioOptions);
+  });
 
-  const plan = await io.prepareRun({ vendor, customer, stream, window });
-  const permit = { ...plan.permit, holder: `${info.workflowId}#${info.runId}` };
+  const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({ vendor, customer, stream, window });
+  const ioOptions = optionsFor(plan.retry);
+  const io = proxyActivities<Activities>(ioOptions);
+  const withSummary = (summary: string): ActivityOptions => ({ ...ioOptions, summary });
+  const permit: PermitRef = { ...plan.permit, holder: `${info.workflowId}#${info.runId}` };
   const run: RunContext = {
     vendor,
     customer,
@@ -50,23 +66,33 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   };
 
   return withPermit(permit, { retryMs: options.semaphoreRetryMs }, async () => {
-    const rawObjects: string[] = [];
-    const pages: RawPage[] = [];
+    const lists: string[][] = [];
+    let pagesFetched = 0;
+    const fetched = (results: FetchResult[]) => {
+      pagesFetched += results.reduce((n, r) => n + r.pages, 0);
+      return results.map((r) => r.listKey);
+    };
+
     for (let stepIndex = 0; stepIndex < plan.steps.length; stepIndex++) {
       const step = plan.steps[stepIndex];
-      // The summary names the step and page in the Web UI's event list.
-      const page = await io.fetchStep.executeWithOptions({ ...ioOptions, summary: `${step.kind} step "${step.name}", page 1` }, [
-        { run, stepIndex, permit },
-      ]);
-      rawObjects.push(page.objectKey);
-      if (stepIndex === plan.steps.length - 1) pages.push({ objectKey: page.objectKey, stepIndex });
+      const label = `${step.kind} step "${step.name}"`;
+      switch (step.kind) {
+        case 'single':
+        case 'paginated':
+          lists[stepIndex] = fetched([await io.fetchPages.executeWithOptions(withSummary(label), [{ run, stepIndex, permit }])]);
+          break;
+        case 'dependent':
+          lists[stepIndex] = fetched(await fanOut(step, stepIndex, lists[step.from ?? stepIndex - 1]));
+          break;
+        case 'async':
+          lists[stepIndex] = fetched([await asyncJob(step, stepIndex)]);
+          break;
+      }
     }
-    const csv = await io.toCsv.executeWithOptions({ ...ioOptions, summary: `CSV from ${rawObjects.length} page(s)` }, [
-      { run, pages, permit },
-    ]);
-    const loaded = await io.loadCsv.executeWithOptions({ ...ioOptions, summary: `merge ${csv.records} records` }, [
-      { run, csvKey: csv.csvKey, permit },
-    ]);
+
+    const pageLists = lists[plan.steps.length - 1];
+    const csv = await io.toCsv.executeWithOptions(withSummary(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists, permit }]);
+    const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, permit }]);
     return {
       workflowId: info.workflowId,
       runId: info.runId,
@@ -78,8 +104,61 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       recordsFetched: csv.records,
       rowsLoaded: loaded.rowsInserted,
       rowsReplaced: loaded.rowsReplaced,
-      rawObjects,
+      pagesFetched,
+      rawObjects: pageLists,
       csvObject: csv.csvKey,
     };
   });
+
+  /** One call per item of an earlier step, in batches: `concurrency` batches at a time. */
+  async function fanOut(step: StepPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
+    const items = await io.planItems.executeWithOptions(withSummary(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
+    const concurrency = step.concurrency ?? 4;
+    // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
+    const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
+    const batches: { start: number; end: number }[] = [];
+    for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
+    return mapWithConcurrency(batches, concurrency, (batch) =>
+      io.fetchPages.executeWithOptions(withSummary(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
+        { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
+      ]),
+    );
+  }
+
+  /** Submit, poll on durable timers (no worker held while waiting), download; cancel the vendor's job if the run is cancelled. */
+  async function asyncJob(step: StepPlan, stepIndex: number): Promise<FetchResult> {
+    const poll = step.poll!;
+    const { jobId } = await io.submitJob.executeWithOptions(withSummary(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
+    const started = Date.now();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const status = await io.pollJob.executeWithOptions(withSummary(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
+        if (status.state === 'done') break;
+        if (status.state === 'failed') {
+          throw ApplicationFailure.create({
+            type: 'VendorJobFailed',
+            nonRetryable: true,
+            message: `vendor job ${jobId} of step "${step.name}" failed with status ${status.status}${status.reason ? `: ${status.reason}` : ''}`,
+          });
+        }
+        if (Date.now() - started > poll.timeoutMinutes * 60_000) {
+          throw ApplicationFailure.create({
+            type: 'VendorJobTimeout',
+            nonRetryable: true,
+            message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
+          });
+        }
+        await sleep(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
+      }
+    } catch (e) {
+      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && e.type === 'VendorJobTimeout');
+      if (abandoned && step.cancellable) {
+        await CancellationScope.nonCancellable(() =>
+          io.cancelJob.executeWithOptions(withSummary(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),
+        );
+      }
+      throw e;
+    }
+    return io.downloadResult.executeWithOptions(withSummary(`download job ${jobId}`), [{ run, stepIndex, permit, jobId }]);
+  }
 }

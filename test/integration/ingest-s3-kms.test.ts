@@ -3,6 +3,8 @@
  * on the S3 API (versitygw) and secrets under the AWS KMS API (local-kms).
  */
 import { runIngestion } from '../../cli/run-command';
+import type { PageSet } from '../../interpreter/contracts';
+import { pageKey } from '../../interpreter/run-plan';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { startHarness, type Harness } from '../setup/harness';
 import { KMS_ENDPOINT, S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName } from '../setup/test-settings';
@@ -37,7 +39,8 @@ test('raw response and CSV land in S3, the key is decrypted through KMS, rows lo
 
   const store = h.runtime.deps.objectStore;
   expect(store.location).toBe('s3://dif-test-e2e');
-  const raw = await store.getText(outcome.summary!.rawObjects[0]);
+  const [pageSet] = JSON.parse(await store.getText(outcome.summary!.rawObjects[0])) as PageSet[];
+  const raw = await store.getText(pageKey(pageSet.prefix, 1));
   expect(JSON.parse(raw).data).toHaveLength(15);
   const csv = await store.getText(outcome.summary!.csvObject);
   expect(csv.split('\n')[0]).toBe('campaign_id,campaign_name,date,spend,impressions,clicks,_dif_customer,_dif_run_id,_dif_extracted_at');

@@ -10,6 +10,8 @@ import {
   configKey,
   ingestWorkflowId,
   pageKey,
+  pageMetaKey,
+  pageSetPrefix,
   parseDay,
   runPrefix,
   type IngestRequest,
@@ -135,10 +137,11 @@ describe('ids and object keys', () => {
   });
 
   test('page keys are zero-padded to six digits so they sort in page order', () => {
-    expect(pageKey('raw/x', 'stats', 1)).toBe('raw/x/stats/page-000001.json');
-    expect(pageKey('raw/x', 'stats', 42)).toBe('raw/x/stats/page-000042.json');
-    const keys = [10, 2, 1, 100, 999_999].map((n) => pageKey('p', 's', n));
-    expect([...keys].sort()).toEqual([1, 2, 10, 100, 999_999].map((n) => pageKey('p', 's', n)));
+    expect(pageKey(pageSetPrefix('raw/x', 'stats'), 1)).toBe('raw/x/stats/page-000001.json');
+    expect(pageKey(pageSetPrefix('raw/x', 'stats', 7), 42)).toBe('raw/x/stats/item-0000007/page-000042.json');
+    expect(pageMetaKey('raw/x/stats', 42)).toBe('raw/x/stats/page-000042.meta.json');
+    const keys = [10, 2, 1, 100, 999_999].map((n) => pageKey('p/s', n));
+    expect([...keys].sort()).toEqual([1, 2, 10, 100, 999_999].map((n) => pageKey('p/s', n)));
   });
 
   test('config keys are per vendor and content hash', () => {

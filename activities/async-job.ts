@@ -1,0 +1,117 @@
+/**
+ * The activities of an asynchronous report job. The workflow drives the schedule (durable
+ * timers between polls); these make one call each. The job id is stored as soon as the
+ * vendor returns it, and a retried submit reuses it: a run never submits a second job.
+ * The last poll answer stays in the object store, so a result URL (often pre-signed, a
+ * credential in itself) never passes through workflow history.
+ */
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { AsyncStepConfig } from '../interpreter/config-schema';
+import type { FetchResult, JobPoll, PageSet, RunContext } from '../interpreter/contracts';
+import { jobState } from '../interpreter/async-job';
+import { ExpressionError, ExpressionScope } from '../interpreter/expression';
+import { retryAfterMs } from '../interpreter/retry-after';
+import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { ActivityDeps } from './deps';
+import { finalFailure } from './failures';
+import { pinnedRun } from './pinned-config';
+import { underPermit } from './permits';
+import { readText, VendorClient } from './vendor-client';
+
+export interface JobInput {
+  run: RunContext;
+  stepIndex: number;
+  permit: PermitRef;
+}
+
+async function context(deps: ActivityDeps, { run, stepIndex }: JobInput) {
+  const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+  const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
+  const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+  const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
+  const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+  return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer) };
+}
+
+function evaluate(scope: ExpressionScope, expression: string, where: string, client: VendorClient): unknown {
+  try {
+    return scope.evaluate(expression, where);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(e.message));
+    throw e;
+  }
+}
+
+export function asyncJobActivities(deps: ActivityDeps) {
+  async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
+    return underPermit(deps, input.permit, async () => {
+      const { step, where, prefix, scope, client } = await context(deps, input);
+      const jobKey = `${prefix}/job.json`;
+      if (await deps.objectStore.exists(jobKey)) {
+        return { jobId: (JSON.parse(await deps.objectStore.getText(jobKey)) as { id: string }).id, reused: true };
+      }
+      const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
+      const text = await readText(response.body);
+      scope.setJson('response', text);
+      const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
+      if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
+      await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
+      return { jobId: String(id), reused: false };
+    });
+  }
+
+  async function pollJob(input: JobInput & { jobId: string }): Promise<JobPoll> {
+    return underPermit(deps, input.permit, async () => {
+      const { step, where, prefix, scope, client } = await context(deps, input);
+      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
+      const text = await readText(response.body);
+      await deps.objectStore.put(`${prefix}/poll-last.json`, text, 'application/json');
+      scope.setJson('response', text);
+      const status = String(evaluate(scope, step.poll.status, `${where}.poll.status`, client));
+      const state = jobState(step.poll, status);
+      const eta = step.poll.eta ? Number(evaluate(scope, step.poll.eta, `${where}.poll.eta`, client)) : undefined;
+      const retryAfter = retryAfterMs(response.headers['retry-after'], Date.now());
+      const hintSeconds = eta !== undefined && Number.isFinite(eta) ? eta : retryAfter !== undefined ? retryAfter / 1000 : undefined;
+      const reason =
+        state === 'failed' && step.poll.failureReason
+          ? client.scrub(String(evaluate(scope, step.poll.failureReason, `${where}.poll.failureReason`, client)))
+          : undefined;
+      return { state, status, ...(hintSeconds !== undefined ? { hintSeconds } : {}), ...(reason ? { reason } : {}) };
+    });
+  }
+
+  async function downloadResult(input: JobInput & { jobId: string }): Promise<FetchResult> {
+    return underPermit(deps, input.permit, async () => {
+      const { step, where, prefix, scope, client } = await context(deps, input);
+      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      scope.setJson('response', await deps.objectStore.getText(`${prefix}/poll-last.json`));
+      const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
+      if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
+      const response = await client.send({ url: '${url}' }, new ExpressionScope({ url }), `${where}.download`, { url: new URL(url, client.config.baseUrl).toString() }, step.download.auth ?? false);
+      const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
+      await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+      const listKey = `${setPrefix}/pagesets.json`;
+      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];
+      await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
+      return { listKey, pages: 1, units: 1 };
+    });
+  }
+
+  /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */
+  async function cancelJob(input: Omit<JobInput, 'permit'> & { jobId: string }): Promise<string> {
+    const { step, where, scope, client } = await context(deps, { ...input, permit: undefined as never });
+    if (!step.cancel) return 'no cancel request configured';
+    scope.setJson('job', JSON.stringify({ id: input.jobId }));
+    try {
+      const response = await client.send(step.cancel.request, scope, `${where}.cancel.request`);
+      await readText(response.body);
+      return `cancelled (${response.status})`;
+    } catch (e) {
+      if ((e as { type?: string }).type === 'VendorRequestError') return client.scrub((e as Error).message);
+      throw e;
+    }
+  }
+
+  return { submitJob, pollJob, downloadResult, cancelJob };
+}

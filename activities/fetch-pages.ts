@@ -1,0 +1,157 @@
+/**
+ * Fetches one step's pages: one pagination for a single or paginated step, or one per
+ * item for a batch of a dependent step's items. Each page is stored under a key fixed by
+ * run, step, item and page number, and the decision taken after it (next page or done) is
+ * stored beside it; a retried or resumed activity reads those decisions back instead of
+ * calling the vendor again, so no stored page is ever fetched twice. Heartbeats carry the
+ * position so a resumed attempt starts where the last one stood.
+ */
+import { Context } from '@temporalio/activity';
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { StepConfig } from '../interpreter/config-schema';
+import type { FetchResult, PageSet, RunContext } from '../interpreter/contracts';
+import { ExpressionError, ExpressionScope } from '../interpreter/expression';
+import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { ActivityDeps } from './deps';
+import { finalFailure } from './failures';
+import { pinnedRun } from './pinned-config';
+import { underPermit } from './permits';
+import { readText, VendorClient } from './vendor-client';
+
+export interface FetchPagesInput {
+  run: RunContext;
+  stepIndex: number;
+  permit: PermitRef;
+  /** Dependent steps: the batch [start, end) of the items stored at itemsKey. */
+  items?: { itemsKey: string; start: number; end: number };
+}
+
+interface Unit {
+  /** Item number within the step (dependent steps), or undefined. */
+  index?: number;
+  parent?: unknown;
+  ancestors?: unknown[];
+}
+
+interface PageMeta {
+  status: number;
+  records: number;
+  decision: PageDecision;
+}
+
+interface Checkpoint {
+  unit: number;
+  state: PageState;
+}
+
+type FetchStepConfig = Exclude<StepConfig, { kind: 'async' }>;
+
+export function fetchPagesActivity(deps: ActivityDeps) {
+  return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
+    const { run, stepIndex, permit } = input;
+    return underPermit(deps, permit, async () => {
+      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
+      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+      const client = await VendorClient.open(deps, config, run.customer);
+      const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: null, ancestors: [] });
+      const units = await unitsOf(deps, input);
+      const raw = runPrefix('raw', run, run.runId);
+      const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;
+      const sets: PageSet[] = [];
+
+      for (let u = 0; u < units.length; u++) {
+        const unit = units[u];
+        const prefix = pageSetPrefix(raw, step.name, unit.index);
+        scope.setJson('parent', JSON.stringify(unit.parent ?? null));
+        scope.setJson('ancestors', JSON.stringify(unit.ancestors ?? []));
+        let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
+        for (;;) {
+          const meta = await storedMeta(deps, prefix, state.page);
+          const decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state)).decision;
+          Context.current().heartbeat({ unit: u, state } satisfies Checkpoint);
+          if ('done' in decision) break;
+          state = decision.next;
+        }
+        sets.push({ prefix, count: state.page, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
+      }
+
+      const listKey = input.items
+        ? `${raw}/${step.name}/pagesets-${String(input.items.start).padStart(7, '0')}.json`
+        : `${raw}/${step.name}/pagesets.json`;
+      await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
+      return { listKey, pages: sets.reduce((n, s) => n + s.count, 0), units: sets.length };
+    });
+  };
+}
+
+async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit[]> {
+  if (!input.items) return [{}];
+  const all = JSON.parse(await deps.objectStore.getText(input.items.itemsKey)) as { item: unknown; ancestors: unknown[] }[];
+  const out: Unit[] = [];
+  for (let i = input.items.start; i < Math.min(input.items.end, all.length); i++) {
+    out.push({ index: i, parent: all[i].item, ancestors: all[i].ancestors });
+  }
+  return out;
+}
+
+async function storedMeta(deps: ActivityDeps, prefix: string, page: number): Promise<PageMeta | undefined> {
+  const key = pageMetaKey(prefix, page);
+  return (await deps.objectStore.exists(key)) ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta) : undefined;
+}
+
+/** Calls the vendor for one page, stores it, decides what comes next, stores the decision. */
+async function fetchPage(
+  deps: ActivityDeps,
+  client: VendorClient,
+  scope: ExpressionScope,
+  step: FetchStepConfig,
+  where: string,
+  prefix: string,
+  state: PageState,
+): Promise<PageMeta> {
+  const paged = step.kind === 'single' ? undefined : step;
+  const pagination = paged?.pagination;
+  const params = pageParameters(pagination, state);
+  scope.setJson('page', JSON.stringify(state));
+  const response = await client.send(step.request, scope, `${where}.request`, params);
+  const key = pageKey(prefix, state.page);
+
+  let meta: PageMeta;
+  if (!pagination) {
+    // A single call is stored as it streams in, whatever its size or format.
+    await deps.objectStore.put(key, response.body, response.headers['content-type']);
+    meta = { status: response.status, records: -1, decision: { done: 'single call' } };
+  } else {
+    const text = await readText(response.body);
+    await deps.objectStore.put(key, text, response.headers['content-type']);
+    try {
+      scope.setJson('response', text);
+    } catch (e) {
+      throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid JSON: ${(e as Error).message}`);
+    }
+    scope.setJson('headers', JSON.stringify(response.headers));
+    scope.setJson('status', String(response.status));
+    try {
+      const records = scope.evaluate(
+        `(() => { const r = (${step.records ?? 'response'}); return Array.isArray(r) ? r.length : -1; })()`,
+        `${where}.records`,
+      ) as number;
+      if (records < 0) throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
+      const seen = {
+        records,
+        next: pagination.kind === 'cursor' || pagination.kind === 'nextUrl' ? scope.evaluate(pagination.next, `${where}.pagination.next`) : undefined,
+        link: response.headers.link ?? null,
+        stopWhen: paged?.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
+        total: paged?.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
+      };
+      meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, client.config.baseUrl) };
+    } catch (e) {
+      if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
+      throw e;
+    }
+  }
+  await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
+  return meta;
+}

@@ -1,0 +1,51 @@
+/**
+ * Lists the items a dependent step runs for, from the stored pages of the step it depends
+ * on, into one object in the store. Only its key and the count go back to the workflow.
+ */
+import type { PermitRef } from '../adapters/locks/semaphores';
+import type { DependentStepConfig } from '../interpreter/config-schema';
+import type { ItemsResult, RunContext } from '../interpreter/contracts';
+import { ExpressionError, ExpressionScope } from '../interpreter/expression';
+import { runPrefix } from '../interpreter/run-plan';
+import type { ActivityDeps } from './deps';
+import { finalFailure } from './failures';
+import { pagesOf } from './page-sets';
+import { pinnedRun } from './pinned-config';
+import { underPermit } from './permits';
+
+export interface PlanItemsInput {
+  run: RunContext;
+  stepIndex: number;
+  /** Page-set lists of the step the items come from. */
+  fromLists: string[];
+  permit: PermitRef;
+}
+
+export function planItemsActivity(deps: ActivityDeps) {
+  return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
+    return underPermit(deps, permit, async () => {
+      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
+      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
+      const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+      const items: { item: unknown; ancestors: unknown[] }[] = [];
+      for await (const page of pagesOf(deps.objectStore, fromLists)) {
+        try {
+          scope.setJson('response', await deps.objectStore.getText(page.objectKey));
+          scope.setJson('parent', JSON.stringify(page.parent ?? null));
+          const found = scope.evaluate(step.items, where);
+          if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${page.objectKey}`);
+          const ancestors = page.parent === undefined ? [] : [page.parent, ...(page.ancestors ?? [])];
+          for (const item of found) items.push({ item, ancestors });
+        } catch (e) {
+          if (e instanceof ExpressionError) throw finalFailure('DataError', `${e.message} (${page.objectKey})`);
+          if ((e as Error).name === 'SyntaxError') throw finalFailure('DataError', `${page.objectKey} is not valid JSON`);
+          throw e;
+        }
+      }
+      const itemsKey = `${runPrefix('raw', run, run.runId)}/${step.name}/items.json`;
+      await deps.objectStore.put(itemsKey, JSON.stringify(items), 'application/json');
+      return { itemsKey, count: items.length };
+    });
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * One vendor request as DIF makes it: rendered from the config, rate-limited across
+ * workers, authenticated, and classified when it fails. 429 and 503 honour Retry-After;
+ * other 5xx, 408 and network errors are retried with backoff; other 4xx fail at once with
+ * the vendor's message. A 401 renews OAuth2 or session tokens once before giving up.
+ * Every message is scrubbed of the secrets and tokens in play.
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
+import type { ExpressionScope } from '../interpreter/expression';
+import { retryAfterMs } from '../interpreter/retry-after';
+import type { ActivityDeps } from './deps';
+import { AuthSession } from './auth-session';
+import { finalFailure, redact, retryableFailure } from './failures';
+import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
+import { awaitRateLimit } from './rate-limit';
+
+export interface VendorResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: Readable;
+  label: string;
+}
+
+export class VendorClient {
+  private constructor(
+    private readonly deps: ActivityDeps,
+    readonly config: VendorConfig,
+    private readonly customer: string,
+    private readonly auth: AuthSession,
+  ) {}
+
+  static async open(deps: ActivityDeps, config: VendorConfig, customer: string): Promise<VendorClient> {
+    const auth = await AuthSession.open(deps, config, customer, timeoutOf(config));
+    return new VendorClient(deps, config, customer, auth);
+  }
+
+  /** Scrubs every secret this client holds from a message. */
+  scrub(text: string): string {
+    return redact(text, this.auth.secretValues());
+  }
+
+  async send(spec: RequestConfig, scope: ExpressionScope, where: string, extras: RequestExtras = {}, authenticate = true): Promise<VendorResponse> {
+    let built: BuiltRequest;
+    try {
+      built = buildRequest(this.config, spec, scope, where, extras);
+    } catch (e) {
+      throw finalFailure('ConfigError', (e as Error).message);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
+      if (authenticate) await this.auth.apply(request);
+      await awaitRateLimit(this.deps.redis, this.config, this.customer);
+      const response = await this.fetch(request);
+      if (response.status === 401 && authenticate && attempt === 1 && this.auth.renew()) {
+        await response.body?.cancel().catch(() => undefined);
+        continue; // once, with a fresh token
+      }
+      if (!response.ok) throw await this.failure(request, response);
+      if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => (headers[name] = value));
+      return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
+    }
+  }
+
+  private async fetch(request: BuiltRequest): Promise<Response> {
+    try {
+      return await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(timeoutOf(this.config)),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
+    }
+  }
+
+  private async failure(request: BuiltRequest, response: Response) {
+    const text = this.scrub((await response.text().catch(() => '')).slice(0, 500));
+    const message = `${request.label} answered ${response.status}: ${text}`;
+    if (response.status === 429 || response.status === 503) {
+      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()));
+    }
+    if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
+    return finalFailure('VendorRequestError', message);
+  }
+}
+
+function timeoutOf(config: VendorConfig): number {
+  return (config.timeoutSeconds ?? 60) * 1000;
+}
+
+/** Reads a whole (small) response body as text: poll and submit answers, not data pages. */
+export async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
