@@ -118,7 +118,7 @@ export class AuthSession {
   }
 
   private async oauth2Token(auth: Extract<AuthConfig, { kind: 'oauth2' }>): Promise<CachedToken> {
-    const scope = new ExpressionScope({ secrets: {} });
+    const scope = new ExpressionScope({ baseUrl: this.config.baseUrl.replace(/\/$/, '') });
     const url = new URL(scope.render(auth.tokenUrl, `${this.config.vendor}: $.auth.tokenUrl`));
     const form = new URLSearchParams({ grant_type: auth.grant });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };

@@ -120,11 +120,11 @@ async function fetchPage(
 
   let meta: PageMeta;
   if (!pagination) {
-    // A single call is stored as it streams in, whatever its size or format.
-    await deps.objectStore.put(key, response.body, response.headers['content-type']);
+    // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
+    await deps.objectStore.put(key, client.scrubbed(response), response.headers['content-type']);
     meta = { status: response.status, records: -1, decision: { done: 'single call' } };
   } else {
-    const text = await readText(response.body);
+    const text = client.scrub(await readText(response.body));
     await deps.objectStore.put(key, text, response.headers['content-type']);
     try {
       scope.setJson('response', text);

@@ -5,7 +5,7 @@
  * the vendor's message. A 401 renews OAuth2 or session tokens once before giving up.
  * Every message is scrubbed of the secrets and tokens in play.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
 import type { ExpressionScope } from '../interpreter/expression';
@@ -15,6 +15,7 @@ import { AuthSession } from './auth-session';
 import { finalFailure, redact, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { awaitRateLimit } from './rate-limit';
+import { isScrubbableText, RedactStream } from './redact-stream';
 
 export interface VendorResponse {
   status: number;
@@ -40,6 +41,13 @@ export class VendorClient {
   /** Scrubs every secret this client holds from a message. */
   scrub(text: string): string {
     return redact(text, this.auth.secretValues());
+  }
+
+  /** The response body with every secret value scrubbed, where the body is text. */
+  scrubbed(response: VendorResponse): Readable {
+    if (!isScrubbableText(response.headers['content-type'], response.headers['content-encoding'])) return response.body;
+    const secrets = this.auth.secretValues().filter((s) => s.length >= 4);
+    return secrets.length ? pipeline(response.body, new RedactStream(secrets), () => undefined) : response.body;
   }
 
   async send(spec: RequestConfig, scope: ExpressionScope, where: string, extras: RequestExtras = {}, authenticate = true): Promise<VendorResponse> {

@@ -67,7 +67,7 @@ export class VendorConfigs {
  * what a stream fetches or where its rows go.
  */
 export function applyOverrides(config: VendorConfig, overrides: Record<string, unknown>, source: string): VendorConfig {
-  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit']);
+  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds']);
   for (const key of Object.keys(overrides)) {
     if (!allowed.has(key)) {
       throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);
@@ -78,6 +78,7 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
     ...(overrides.baseUrl !== undefined ? { baseUrl: overrides.baseUrl } : {}),
     ...(overrides.headers !== undefined ? { headers: { ...config.headers, ...(overrides.headers as object) } } : {}),
     ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
+    ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
   };
   return validateVendorConfig(merged, source);

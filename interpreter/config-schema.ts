@@ -94,7 +94,7 @@ export const OAuth2Auth = Type.Object(
       'OAuth 2.0 grant used to obtain access tokens.',
       'refresh_token',
     ),
-    tokenUrl: Template('Token endpoint (absolute URL).', 'https://oauth2.googleapis.com/token'),
+    tokenUrl: Template('Token endpoint (absolute URL; `baseUrl` is the vendor base URL).', 'https://oauth2.googleapis.com/token'),
     clientId: doc(SecretRef, 'Credential holding the client id.', 'client_id'),
     clientSecret: doc(SecretRef, 'Credential holding the client secret.', 'client_secret'),
     refreshToken: Type.Optional(doc(SecretRef, 'Credential holding the refresh token (refresh_token grant). A rotated refresh token is stored back, encrypted.', 'refresh_token')),
