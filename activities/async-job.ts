@@ -88,7 +88,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
       scope.setJson('response', await deps.objectStore.getText(`${prefix}/poll-last.json`));
       const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
       if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
-      const response = await client.send({ url: '${url}' }, new ExpressionScope({ url }), `${where}.download`, { url: new URL(url, client.config.baseUrl).toString() }, step.download.auth ?? false);
+      // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
+      const target = new URL(url, client.config.baseUrl).toString();
+      const response = await client.send({ url: target }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
       const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
       await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
       const listKey = `${setPrefix}/pagesets.json`;

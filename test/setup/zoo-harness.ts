@@ -43,6 +43,7 @@ export async function startZooHarness(name: string, options: VendorZooOptions = 
         window,
         options: { semaphoreRetryMs: 100, maxAttempts: opts.maxAttempts ?? 4 },
       });
+      if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);
       return outcome;
     },
     storedText() {
