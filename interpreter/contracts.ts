@@ -126,6 +126,8 @@ export interface IngestSummary {
 export interface IngestOptions {
   semaphoreRetryMs?: number;
   activityTimeoutMs?: number;
+  /** How soon a dead worker's activity is noticed and retried elsewhere. Default 2 min. */
+  heartbeatTimeoutMs?: number;
   maxAttempts?: number;
 }
 

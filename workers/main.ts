@@ -16,12 +16,16 @@ async function main(): Promise<void> {
   const runtime = createRuntime(settings);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   // A prebuilt bundle (npm run build writes it) starts faster than bundling at start-up.
-  const bundle = path.join(projectRoot(), 'dist', 'workflow-bundle.js');
+  const bundle = process.env.DIF_WORKFLOW_BUNDLE ?? path.join(projectRoot(), 'dist', 'workflow-bundle.js');
   const worker = await Worker.create({
     connection,
     namespace: settings.temporalNamespace,
     taskQueue: settings.taskQueue,
     activities: activitiesFor(runtime),
+    // How long a dead worker's cached workflows wait before another worker takes them over.
+    ...(process.env.DIF_WORKER_STICKY_TIMEOUT_MS
+      ? { stickyQueueScheduleToStartTimeout: Number(process.env.DIF_WORKER_STICKY_TIMEOUT_MS) }
+      : {}),
     ...(fs.existsSync(bundle)
       ? { workflowBundle: { codePath: bundle } }
       : { workflowsPath: path.join(projectRoot(), 'workflows', 'index.ts') }),

@@ -40,7 +40,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
 
   const optionsFor = (retry?: RunPlan['retry']): ActivityOptions => ({
     startToCloseTimeout: timeout,
-    heartbeatTimeout: Math.min(timeout, 2 * 60_000),
+    heartbeatTimeout: options.heartbeatTimeoutMs ?? Math.min(timeout, 2 * 60_000),
     retry: {
       initialInterval: retry?.initialIntervalMs ?? 1000,
       backoffCoefficient: 2,

@@ -4,6 +4,7 @@
  * pretest step (scripts/prepare.sh); here they are only checked, with the fix named.
  */
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { migrateMysql } from '../../adapters/mysql/migrate';
 import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres-loader';
 import { requireServices } from '../../adapters/health';
@@ -16,4 +17,8 @@ export default async function globalSetup(): Promise<void> {
   await migrateMysql(TEST_MYSQL_URL, path.join(projectRoot(), 'migrations', 'mysql'));
   await ensurePostgresDatabase(TEST_POSTGRES_URL);
   await writeWorkflowBundle(WORKFLOW_BUNDLE);
+  // Tests that kill a real worker process run the compiled worker (dist/workers/main.js).
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(projectRoot(), 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 }

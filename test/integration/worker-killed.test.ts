@@ -1,0 +1,111 @@
+/**
+ * A worker process killed with SIGKILL in the middle of a pagination or an async job: the
+ * run resumes on another worker where it stood. No stored page is fetched again (only the
+ * page in flight at the kill may be), and no second vendor job is submitted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ingestWorkflowId, type DateWindow } from '../../interpreter/run-plan';
+import type { IngestSummary } from '../../interpreter/contracts';
+import { VendorZoo } from '../mock-vendor/vendor-zoo';
+import { startHarness, type Harness } from '../setup/harness';
+import { startChildWorker, type ChildWorker } from '../setup/child-worker';
+import { uniqueName } from '../setup/test-settings';
+import { ZOO_VENDORS } from '../setup/zoo-harness';
+
+let h: Harness;
+let zoo: VendorZoo;
+let zooUrl: string;
+const workers: ChildWorker[] = [];
+
+beforeAll(async () => {
+  // The zoo configs, with a job timeout long enough to survive a worker's death and restart.
+  const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-killed-vendors-'));
+  fs.cpSync(ZOO_VENDORS, vendorsDir, { recursive: true });
+  const amazon = path.join(vendorsDir, 'zoo-amazon', 'config.json');
+  const config = JSON.parse(fs.readFileSync(amazon, 'utf8'));
+  config.streams.sp_campaigns.steps[0].poll.timeoutMinutes = 2;
+  fs.writeFileSync(amazon, JSON.stringify(config));
+  // The harness's own in-process worker polls another queue: only child workers serve this one.
+  h = await startHarness('killed', { settings: { vendorsDir } });
+  h.settings.taskQueue = `${h.settings.taskQueue}-children`;
+  zoo = new VendorZoo();
+  zooUrl = await zoo.start();
+});
+afterAll(async () => {
+  for (const w of workers) await w.kill();
+  await zoo?.stop();
+  await h?.shutdown();
+});
+
+async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>): Promise<string> {
+  const customer = uniqueName('killed');
+  await h.runtime.deps.customers.upsertCustomer(customer, customer);
+  await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl: zooUrl });
+  for (const [name, value] of Object.entries(secrets)) await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
+  return customer;
+}
+
+async function start(vendor: string, stream: string, customer: string, window: DateWindow) {
+  return h.client.workflow.start('ingest', {
+    taskQueue: h.settings.taskQueue,
+    workflowId: ingestWorkflowId({ vendor, customer, stream, window }),
+    workflowTaskTimeout: 2000,
+    args: [{ vendor, customer, stream, window, options: { semaphoreRetryMs: 100, heartbeatTimeoutMs: 2000, maxAttempts: 5 } }],
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('killed during a pagination: resumes after the last stored page', async () => {
+  zoo.configure({ orders: { records: 400 } }); // 20 pages of 20
+  zoo.setLatency('generic.orders', 100);
+  const customer = await seed('zoo-orders', {}, {});
+  const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
+  const startedAt = Date.now();
+
+  const first = await startChildWorker(h.settings);
+  workers.push(first);
+  const handle = await start('zoo-orders', 'orders', customer, { from: '2024-01-01', to: '2024-01-01' });
+  await until(() => seen().length >= 6);
+  await first.kill();
+  const beforeKill = seen().map((r) => Number(r.query.page));
+
+  workers.push(await startChildWorker(h.settings));
+  const summary = (await handle.result()) as IngestSummary;
+  expect(summary.recordsFetched).toBe(400);
+  expect(summary.pagesFetched).toBe(20);
+
+  const pages = seen().map((r) => Number(r.query.page));
+  const refetched = pages.filter((p, i) => pages.indexOf(p) !== i);
+  // At most the page in flight when the worker died is asked for again.
+  expect(refetched.length).toBeLessThanOrEqual(1);
+  if (refetched.length) expect(refetched[0]).toBe(Math.max(...beforeKill));
+  expect(new Set(pages).size).toBe(20);
+  zoo.setLatency('generic.orders', 0);
+});
+
+test('killed while polling an async job: the same job is polled to the end, never submitted twice', async () => {
+  zoo.configure({ amazon: { pollsBeforeComplete: 6, neverFinish: false, failNextJobs: 0 } });
+  const customer = await seed('zoo-amazon', { client_id: 'amzn-client', profile_id: '42' }, { access_token: 'amazon-token' });
+  const window = { from: '2024-05-01', to: '2024-05-02' };
+  const polls = zoo.requestsFor('amazon.getReport').length;
+
+  const worker = await startChildWorker(h.settings);
+  workers.push(worker);
+  const handle = await start('zoo-amazon', 'sp_campaigns', customer, window);
+  await until(() => zoo.requestsFor('amazon.getReport').length - polls >= 2);
+  await worker.kill();
+  workers.push(await startChildWorker(h.settings));
+
+  const summary = (await handle.result()) as IngestSummary;
+  expect(summary.recordsFetched).toBeGreaterThan(0);
+  expect(zoo.amazon.submitCount(`dif ${window.from}..${window.to}`, window.from, window.to)).toBe(1);
+});
