@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { IngestInput, IngestSummary } from '../interpreter/contracts';
-import { checkWindow, ingestWorkflowId, InputError, type DateWindow } from '../interpreter/run-plan';
+import { ingestWorkflowId, InputError, splitWindow, type DateWindow } from '../interpreter/run-plan';
 import type { VendorConfigs } from '../adapters/vendor-configs';
 import type { Settings } from '../adapters/settings';
 import { uiUrl } from './temporal-client';
@@ -17,8 +17,9 @@ export interface RunOutcome {
 }
 
 /**
- * Starts one ingest workflow per stream with deterministic ids and waits for each. A run of
- * the same window already in flight is joined rather than started twice.
+ * Starts one ingest workflow per stream and window with deterministic ids, and waits for
+ * each. A range longer than the vendor's largest window is split into windows. A run of the
+ * same window already in flight is joined rather than started twice.
  */
 export async function runIngestion(
   client: Client,
@@ -27,14 +28,14 @@ export async function runIngestion(
   request: { vendor: string; customer: string; window: DateWindow; streams?: string[]; options?: IngestInput['options'] },
 ): Promise<RunOutcome[]> {
   const config = vendorConfigs.load(request.vendor); // unknown vendor or bad config: fail before starting anything
-  checkWindow(request.window, config.window?.maxDays);
+  const windows = splitWindow(request.window, config.window?.maxDays);
   const streams = request.streams?.length ? request.streams : Object.keys(config.streams);
   for (const s of streams) {
     if (!config.streams[s]) throw new InputError(`vendor "${request.vendor}" has no stream "${s}"; streams: ${Object.keys(config.streams).join(', ')}`);
   }
   const handles = await Promise.all(
-    streams.map((stream) => {
-      const input: IngestInput = { vendor: request.vendor, customer: request.customer, stream, window: request.window, options: request.options };
+    streams.flatMap((stream) => windows.map((window) => ({ stream, window }))).map(({ stream, window }) => {
+      const input: IngestInput = { vendor: request.vendor, customer: request.customer, stream, window, options: request.options };
       return client.workflow.start('ingest', {
         taskQueue: settings.taskQueue,
         workflowId: ingestWorkflowId(input),

@@ -117,3 +117,19 @@ test('a vendor that does not answer times out and the retry succeeds', async () 
   expect(outcome.status).toBe('COMPLETED');
   expect(outcome.recordsFetched).toBe(120);
 });
+
+test('a vendor rate limit holds across runs sharing the account (Redis-backed)', async () => {
+  h.zoo.configure({ orders: { records: 120 } }); // 6 pages of 20 per run
+  const limit = { rateLimit: { requestsPerSecond: 4, scope: 'account' } };
+  const [a, b] = [await h.customerFor('zoo-orders', {}, {}, limit), await h.customerFor('zoo-orders', {}, {}, limit)];
+  const since = Date.now();
+  const outcomes = await Promise.all([h.ingest('zoo-orders', a), h.ingest('zoo-orders', b)]);
+  expect(outcomes.map((o) => o.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  const times = h.zoo.requestsFor('generic.orders').filter((r) => r.at >= since).map((r) => r.at);
+  expect(times).toHaveLength(12);
+  // 12 requests at 4 per second across both runs: 250 ms apart, so 2.75 s from first to
+  // last, and never more than 4 in any one-second window (a few ms of timer slack allowed).
+  expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2700);
+  for (const t of times) expect(times.filter((u) => u >= t && u < t + 990).length).toBeLessThanOrEqual(4);
+  h.zoo.configure({ orders: { records: 75 } });
+});

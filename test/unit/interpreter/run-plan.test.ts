@@ -12,6 +12,7 @@ import {
   pageKey,
   pageMetaKey,
   pageSetPrefix,
+  splitWindow,
   parseDay,
   runPrefix,
   type IngestRequest,
@@ -146,5 +147,24 @@ describe('ids and object keys', () => {
 
   test('config keys are per vendor and content hash', () => {
     expect(configKey('demo-ads', 'abc123')).toBe('configs/demo-ads/abc123.json');
+  });
+});
+
+describe('splitWindow', () => {
+  test('a range within the largest window stays whole', () => {
+    expect(splitWindow({ from: '2026-01-01', to: '2026-01-07' }, 31)).toEqual([{ from: '2026-01-01', to: '2026-01-07' }]);
+    expect(splitWindow({ from: '2026-01-01', to: '2026-03-01' }, undefined)).toEqual([{ from: '2026-01-01', to: '2026-03-01' }]);
+  });
+
+  test('a longer range is cut into consecutive windows of at most maxDays, the last one shorter', () => {
+    expect(splitWindow({ from: '2026-01-30', to: '2026-02-10' }, 5)).toEqual([
+      { from: '2026-01-30', to: '2026-02-03' },
+      { from: '2026-02-04', to: '2026-02-08' },
+      { from: '2026-02-09', to: '2026-02-10' },
+    ]);
+  });
+
+  test('a reversed range is refused', () => {
+    expect(() => splitWindow({ from: '2026-02-10', to: '2026-02-01' }, 5)).toThrow(/before its start/);
   });
 });
