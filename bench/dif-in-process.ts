@@ -53,7 +53,11 @@ export interface DifInProcess {
   shutdown(): Promise<void>;
 }
 
-export async function startDif(name: string, vendorOptions: Partial<DemoAdsOptions> = {}): Promise<DifInProcess> {
+export async function startDif(
+  name: string,
+  vendorOptions: Partial<DemoAdsOptions> = {},
+  settingsOverrides: Partial<Settings> = {},
+): Promise<DifInProcess> {
   try {
     TemporalRuntime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
@@ -82,6 +86,7 @@ export async function startDif(name: string, vendorOptions: Partial<DemoAdsOptio
       taskQueue: `dif-bench-${name}-${process.pid}`,
       objectStore: { kind: 'local', dir: path.join(scratch, 'objects') },
       kms: { kind: 'local', keyringFile: path.join(scratch, 'keyring.json') },
+      ...settingsOverrides,
     });
     await migrateMysql(settings.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
     await ensurePostgresDatabase(settings.postgresUrl);
