@@ -4,14 +4,20 @@ import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 
 /**
- * One attempt to take a permit. When the semaphore is full the activity fails with a
- * retryable `SemaphoreBusy`, and Temporal's retry policy schedules the next attempt: the
+ * One attempt to take a permit. When the semaphore is full, or older waiters are ahead in
+ * its queue, the activity fails with a retryable `SemaphoreBusy` whose next retry delay
+ * the semaphore chose from the place in the queue; Temporal schedules that retry, so the
  * wait holds no worker slot and adds no history events (attempts are not recorded).
  */
 export function acquirePermitActivity(deps: ActivityDeps) {
-  return async function acquirePermit(permit: PermitRef): Promise<void> {
-    if (await deps.semaphores.tryAcquire(permit)) return;
-    throw retryableFailure('SemaphoreBusy', `all ${permit.limit} permits of ${permit.key} are taken; waiting`);
+  return async function acquirePermit(permit: PermitRef, poll?: { pollMs: number }): Promise<void> {
+    const result = await deps.semaphores.acquire(permit, poll ? { poll } : {});
+    if (result.acquired) return;
+    throw retryableFailure(
+      'SemaphoreBusy',
+      `all ${permit.limit} permits of ${permit.key} are taken; waiting, number ${result.position} in the queue`,
+      result.nextPollMs,
+    );
   };
 }
 
