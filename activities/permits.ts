@@ -31,18 +31,23 @@ export function releasePermitActivity(deps: ActivityDeps) {
 /**
  * Runs an activity's work under a permit: renews the lease first (a holder that lost it
  * stops here), then every third of the lease while the work runs, heartbeating so that a
- * cancelled run learns of it.
+ * cancelled run learns of it. A renewal that fails because Redis is briefly unreachable (a
+ * restart) is tried again at the next tick; the job only counts as lost when Redis says so,
+ * or when no renewal got through for a whole lease.
  */
 export async function underPermit<T>(deps: ActivityDeps, permit: PermitRef, work: () => Promise<T>): Promise<T> {
-  const renew = async () => {
-    if (!(await deps.semaphores.renew(permit))) {
-      throw finalFailure('PermitLost', `the permit on ${permit.key} expired before this job renewed it; the job stops`);
-    }
-  };
-  await renew();
+  const lostError = () =>
+    finalFailure('PermitLost', `the permit on ${permit.key} expired before this job renewed it; the job stops`);
+  if (!(await deps.semaphores.renew(permit))) throw lostError();
+  let renewedAt = Date.now();
   let lost: unknown;
   const timer = setInterval(() => {
-    renew().catch((e) => (lost = e));
+    deps.semaphores.renew(permit).then(
+      (held) => (held ? (renewedAt = Date.now()) : (lost = lostError())),
+      (e) => {
+        if (Date.now() - renewedAt > permit.leaseMs) lost = e;
+      },
+    );
     try {
       Context.current().heartbeat();
     } catch {
