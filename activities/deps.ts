@@ -13,6 +13,8 @@ export interface ActivityDeps {
   credentials: CredentialStore;
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
+  /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */
+  tableLock?: Partial<import('./table-lock').TableLockTiming>;
   /** HTTP timeout per vendor request. */
   httpTimeoutMs?: number;
 }
