@@ -42,6 +42,27 @@ export function registerCredentials(program: Command): void {
       }
     });
   credentials
+    .command('rotate')
+    .description('re-encrypt secrets under the current KMS key, a fresh data key each; safe while ingestions run')
+    .option('--customer <id>')
+    .option('--vendor <vendor>')
+    .option('--json')
+    .action(async (opts: { customer?: string; vendor?: string; json?: boolean }) => {
+      const runtime = createRuntime(loadSettings());
+      try {
+        const keyId = await runtime.kms.currentKeyId();
+        const report = await runtime.deps.credentials.rotate({ customerId: opts.customer, vendor: opts.vendor });
+        if (opts.json) json({ keyId, ...report });
+        else {
+          console.log(`rotated ${report.rotated} secret(s) to ${keyId}; ${report.skipped} changed meanwhile; ${report.failed.length} failed`);
+          for (const f of report.failed) console.log(`  failed: ${f.customerId}/${f.vendor}/${f.name}: ${f.error}`);
+        }
+        if (report.failed.length) process.exitCode = 1;
+      } finally {
+        await runtime.close();
+      }
+    });
+  credentials
     .command('delete')
     .argument('<vendor>')
     .argument('<name>')
