@@ -5,12 +5,17 @@
  * Progress goes to stderr. Exit 0 when every bench ran, 1 when one failed, 2 on bad usage.
  */
 import { runE2e } from './e2e';
+import { runSemaphore } from './semaphore';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
   e2e: {
     description: 'records/s of a 100,000-record Demo Ads window, vendor to Postgres, vs a plain fetch + CSV + COPY script',
     run: runE2e,
+  },
+  semaphore: {
+    description: 'fair semaphore acquire+release latency (p50, p99) and throughput vs bare Redis SET NX PX + DEL',
+    run: runSemaphore,
   },
 };
 
