@@ -59,6 +59,14 @@ test('50 concurrent workflows sharing a limit of 3 never exceed 3 at any instant
     expect(results.map((r) => r.rowsLoaded)).toEqual(customers.map(() => 10));
     // Requests overlapped (3 at once) but never more than the limit.
     expect(h.vendor.peakConcurrency).toBe(3);
+
+    // Fairness, measured: no run that asked for its permit clearly (> 1 s) later got it earlier.
+    const waits = await Promise.all(handles.map((w) => permitWait(w)));
+    const overtakes = waits.flatMap((a) => waits.filter((b) => b.askedAt > a.askedAt + 1000 && b.gotAt < a.gotAt));
+    expect(overtakes).toEqual([]);
+    // Waiting adds no history: runs that waited many attempts have as many events as the first ones.
+    expect(Math.max(...waits.map((w) => w.attempts))).toBeGreaterThan(5);
+    expect(new Set(waits.map((w) => w.events)).size).toBe(1);
     expect(await h.runtime.deps.semaphores.snapshot(semaphoreKey('demo-ads', 'account', '', account))).toMatchObject({
       holders: [],
       waiters: [],
@@ -162,6 +170,25 @@ test('Redis restarted in the middle of runs: they all still finish, with every r
     h.vendor.configure({ delayMs: 0 });
   }
 });
+
+/** From a run's history: when it first asked for its permit, when it got it, after how many attempts. */
+async function permitWait(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+  type Event = {
+    eventId: unknown;
+    eventType: number;
+    eventTime: { seconds: unknown; nanos: number };
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+    activityTaskStartedEventAttributes?: { scheduledEventId: unknown; attempt: number };
+    activityTaskCompletedEventAttributes?: { scheduledEventId: unknown };
+  };
+  const events = ((await handle.fetchHistory()).events ?? []) as Event[];
+  const ms = (e: Event) => Number(e.eventTime.seconds) * 1000 + Math.round(e.eventTime.nanos / 1e6);
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'acquirePermit')!;
+  const id = String(scheduled.eventId);
+  const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === id)!;
+  const completed = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id)!;
+  return { askedAt: ms(scheduled), gotAt: ms(completed), attempts: started.activityTaskStartedEventAttributes!.attempt, events: events.length };
+}
 
 /** Redis without persistence, as the machine runs it: a restart loses every key. Kept short: others share it. */
 function restartRedis(): void {
