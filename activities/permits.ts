@@ -31,21 +31,34 @@ export function releasePermitActivity(deps: ActivityDeps) {
 /**
  * Runs an activity's work under a permit: renews the lease first (a holder that lost it
  * stops here), then every third of the lease while the work runs, heartbeating so that a
- * cancelled run learns of it. A renewal that fails because Redis is briefly unreachable (a
- * restart) is tried again at the next tick; the job only counts as lost when Redis says so,
- * or when no renewal got through for a whole lease.
+ * cancelled run learns of it. A holder that learns it lost the permit stops at once: the
+ * activity fails with PermitLost without waiting for the work, and `signal` aborts so work
+ * that passes it on (HTTP requests) stops too. A renewal that fails because Redis is
+ * briefly unreachable (a restart) is tried again at the next tick; the job only counts as
+ * lost when Redis says so, or when no renewal got through for a whole lease.
  */
-export async function underPermit<T>(deps: ActivityDeps, permit: PermitRef, work: () => Promise<T>): Promise<T> {
+export async function underPermit<T>(
+  deps: ActivityDeps,
+  permit: PermitRef,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const lostError = () =>
     finalFailure('PermitLost', `the permit on ${permit.key} expired before this job renewed it; the job stops`);
   if (!(await deps.semaphores.renew(permit))) throw lostError();
+  const abort = new AbortController();
   let renewedAt = Date.now();
-  let lost: unknown;
+  let onLost!: (e: unknown) => void;
+  const lost = new Promise<never>((_, reject) => (onLost = reject));
+  lost.catch(() => undefined); // observed through the race below
+  const stop = (e: unknown) => {
+    abort.abort(e);
+    onLost(e);
+  };
   const timer = setInterval(() => {
     deps.semaphores.renew(permit).then(
-      (held) => (held ? (renewedAt = Date.now()) : (lost = lostError())),
+      (held) => (held ? (renewedAt = Date.now()) : stop(lostError())),
       (e) => {
-        if (Date.now() - renewedAt > permit.leaseMs) lost = e;
+        if (Date.now() - renewedAt > permit.leaseMs) stop(e);
       },
     );
     try {
@@ -55,9 +68,7 @@ export async function underPermit<T>(deps: ActivityDeps, permit: PermitRef, work
     }
   }, Math.max(1000, Math.floor(permit.leaseMs / 3)));
   try {
-    const result = await work();
-    if (lost) throw lost;
-    return result;
+    return await Promise.race([work(abort.signal), lost]);
   } finally {
     clearInterval(timer);
   }

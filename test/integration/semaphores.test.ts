@@ -2,6 +2,8 @@
 import Redis from 'ioredis';
 import { keysOf, RedisSemaphores, semaphoreKey, type PermitRef } from '../../adapters/locks/semaphores';
 import { uniqueName } from '../setup/test-settings';
+import { underPermit } from '../../activities/permits';
+import type { ActivityDeps } from '../../activities/deps';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');
 const semaphores = new RedisSemaphores(redis);
@@ -120,6 +122,23 @@ test('a released holder that renews (a late zombie attempt) is told it lost the 
   await semaphores.tryAcquire(permit(key, 'a'));
   await semaphores.release(permit(key, 'a'));
   expect(await semaphores.renew(permit(key, 'a'))).toBe(false);
+});
+
+test('a job that learns at a renewal that its permit is gone stops at once, with PermitLost, and its signal aborts', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1500 }; // renewed every second
+  await semaphores.tryAcquire(p);
+  const deps = { semaphores } as unknown as ActivityDeps;
+  let aborted = false;
+  const started = Date.now();
+  const job = underPermit(deps, p, (signal) => {
+    signal.addEventListener('abort', () => (aborted = true));
+    return new Promise((r) => setTimeout(r, 5000, 'finished').unref());
+  });
+  await semaphores.release(p); // taken away (as an expiry would) while the job runs
+  await expect(job).rejects.toMatchObject({ type: 'PermitLost' });
+  expect(Date.now() - started).toBeLessThan(2500); // at the first renewal, not when the work ends
+  expect(aborted).toBe(true);
 });
 
 test('account scope is one semaphore for all customers; customer scope one per customer', () => {
