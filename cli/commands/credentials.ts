@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime } from '../../workers/wiring';
 import { readSecret } from '../read-secret';
+import { LocalKeyring } from '../../adapters/kms';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
 
@@ -46,10 +47,15 @@ export function registerCredentials(program: Command): void {
     .description('re-encrypt secrets under the current KMS key, a fresh data key each; safe while ingestions run')
     .option('--customer <id>')
     .option('--vendor <vendor>')
+    .option('--new-master-key', 'local keyring only: add a new master key first (AWS KMS rotates its keys itself, or set DIF_KMS_KEY_ID)')
     .option('--json')
-    .action(async (opts: { customer?: string; vendor?: string; json?: boolean }) => {
+    .action(async (opts: { customer?: string; vendor?: string; json?: boolean; newMasterKey?: boolean }) => {
       const runtime = createRuntime(loadSettings());
       try {
+        if (opts.newMasterKey) {
+          if (!(runtime.kms instanceof LocalKeyring)) throw new Error('--new-master-key applies to the local keyring only (DIF_KMS=local)');
+          await runtime.kms.rotate();
+        }
         const keyId = await runtime.kms.currentKeyId();
         const report = await runtime.deps.credentials.rotate({ customerId: opts.customer, vendor: opts.vendor });
         if (opts.json) json({ keyId, ...report });

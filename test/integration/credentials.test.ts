@@ -181,3 +181,33 @@ describe('rotation re-encrypts every secret under the current key, without stopp
     }
   });
 });
+
+test('dif credentials rotate --new-master-key: the CLI adds a master key and moves the secrets to it', async () => {
+  const { buildProgram } = await import('../../cli/dif');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-keyring-')), 'keyring.json');
+  const ring = new LocalKeyring(file);
+  const store = new CredentialStore(pool, ring);
+  const ref = { customerId: uniqueName('rotcli'), vendor: 'demo-ads', name: 'api_key' };
+  await store.set(ref, 'cli-rotated-value');
+  const before = await ring.currentKeyId();
+  const saved = { mysql: process.env.DIF_MYSQL_URL, kms: process.env.DIF_KMS, ring: process.env.DIF_LOCAL_KEYRING };
+  Object.assign(process.env, { DIF_MYSQL_URL: TEST_MYSQL_URL, DIF_KMS: 'local', DIF_LOCAL_KEYRING: file });
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'dif', 'credentials', 'rotate', '--customer', ref.customerId, '--new-master-key', '--json']);
+  } finally {
+    spy.mockRestore();
+    for (const [name, value] of [['DIF_MYSQL_URL', saved.mysql], ['DIF_KMS', saved.kms], ['DIF_LOCAL_KEYRING', saved.ring]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const report = JSON.parse(lines.join(''));
+  expect(report).toMatchObject({ rotated: 1, skipped: 0, failed: [] });
+  expect(report.keyId).not.toBe(before);
+  expect(await ring.currentKeyId()).toBe(report.keyId);
+  expect((await store.list({ customerId: ref.customerId }))[0].keyId).toBe(report.keyId);
+  expect(await store.reveal(ref)).toBe('cli-rotated-value');
+  expect(lines.join('')).not.toContain('cli-rotated-value');
+});
