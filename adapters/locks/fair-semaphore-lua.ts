@@ -96,6 +96,7 @@ export const RENEW_LUA = `${PRUNE}
 local holder, lease, reclaim = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
 if redis.call('ZSCORE', holders, holder) then
   redis.call('ZADD', holders, now + lease, holder)
+  keep() -- a job may outlive the day its keys were last kept for
   return 1
 end
 if reclaim and not redis.call('ZSCORE', gone, holder) then
