@@ -24,7 +24,7 @@ export interface FetchStepInput {
  */
 export function fetchStepActivity(deps: ActivityDeps) {
   return async function fetchStep({ run, stepIndex, permit }: FetchStepInput): Promise<FetchedPage> {
-    return underPermit(deps, permit, async () => {
+    return underPermit(deps, permit, async (permitLost) => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const step = config.streams[run.stream].steps[stepIndex];
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
@@ -52,7 +52,8 @@ export function fetchStepActivity(deps: ActivityDeps) {
           method: request.method,
           headers: request.headers,
           body: request.body,
-          signal: AbortSignal.timeout(deps.httpTimeoutMs ?? 60_000),
+          // Aborted on timeout, or when the permit is lost: a holder that lost its permit stops calling the vendor.
+          signal: AbortSignal.any([permitLost, AbortSignal.timeout(deps.httpTimeoutMs ?? 60_000)]),
         });
       } catch (e) {
         const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;

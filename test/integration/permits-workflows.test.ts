@@ -77,7 +77,7 @@ test('50 concurrent workflows sharing a limit of 3 never exceed 3 at any instant
 });
 
 test('customer scope gives each customer its own limit; account scope one limit for all its customers', async () => {
-  h.vendor.configure({ delayMs: 400 });
+  h.vendor.configure({ delayMs: 800 });
   try {
     // Customer scope, limit 2 each: two customers with 3 runs each reach 4 at once.
     const own = [uniqueName('own-a'), uniqueName('own-b')];
