@@ -148,6 +148,25 @@ test('a worker process killed (SIGKILL) while holding a permit frees it within i
   }
 });
 
+test('a run whose permit is taken away mid-request stops at its next renewal: the request aborts, the run fails PermitLost', async () => {
+  const customer = uniqueName('lost');
+  await h.seedCustomer(customer, 'act_1001', { semaphore: { scope: 'customer', limit: 1, leaseSeconds: 5 } });
+  const key = semaphoreKey('demo-ads', 'customer', customer);
+  h.vendor.configure({ delayMs: 20_000 });
+  try {
+    const run = await start(customer);
+    const requests = h.vendor.requests.length;
+    await waitFor('mid-request', async () => h.vendor.requests.length > requests);
+    const [holder] = await h.runtime.deps.semaphores.holders(key);
+    await h.runtime.deps.semaphores.release({ key, holder }); // as if its lease had lapsed and been taken
+    const lostAt = Date.now();
+    await expect(run.result()).rejects.toMatchObject({ cause: { cause: { type: 'PermitLost' } } });
+    expect(Date.now() - lostAt).toBeLessThan(5_000); // a renewal (every 1.7 s) noticed; not the vendor's 20 s
+  } finally {
+    h.vendor.configure({ delayMs: 0 });
+  }
+});
+
 test('Redis restarted in the middle of runs: they all still finish, with every row, and no permit left behind', async () => {
   const account = uniqueName('restart');
   const customers = Array.from({ length: 6 }, (_, i) => `${account}-c${i}`);
