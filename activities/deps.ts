@@ -4,6 +4,7 @@ import type { CredentialStore } from '../adapters/mysql/credentials';
 import type { RedisSemaphores } from '../adapters/locks/semaphores';
 import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import type { VendorConfigs } from '../adapters/vendor-configs';
+import type { TableLockTiming } from './table-lock';
 
 /** Everything activities touch, wired by a worker (workers/) or a test. */
 export interface ActivityDeps {
@@ -14,7 +15,7 @@ export interface ActivityDeps {
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
   /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */
-  tableLock?: Partial<import('./table-lock').TableLockTiming>;
+  tableLock?: Partial<TableLockTiming>;
   /** HTTP timeout per vendor request. */
   httpTimeoutMs?: number;
 }
