@@ -54,6 +54,11 @@ export async function underPermit<T>(
     abort.abort(e);
     onLost(e);
   };
+  // A cancelled (or terminated) run learns of it through a heartbeat: stop renewing and
+  // working then, so the permit goes back (release, or the lease) without waiting for the work.
+  const cancelled = cancellationSignal();
+  if (cancelled?.aborted) stop(cancelled.reason);
+  else cancelled?.addEventListener('abort', () => stop(cancelled.reason), { once: true });
   const timer = setInterval(() => {
     deps.semaphores.renew(permit).then(
       (held) => (held ? (renewedAt = Date.now()) : stop(lostError())),
@@ -71,5 +76,13 @@ export async function underPermit<T>(
     return await Promise.race([work(abort.signal), lost]);
   } finally {
     clearInterval(timer);
+  }
+}
+
+function cancellationSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // outside an activity
   }
 }

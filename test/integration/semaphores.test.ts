@@ -4,6 +4,7 @@ import { keysOf, RedisSemaphores, semaphoreKey, type PermitRef } from '../../ada
 import { uniqueName } from '../setup/test-settings';
 import { underPermit } from '../../activities/permits';
 import type { ActivityDeps } from '../../activities/deps';
+import { MockActivityEnvironment } from '@temporalio/testing';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');
 const semaphores = new RedisSemaphores(redis);
@@ -139,6 +140,19 @@ test('a job that learns at a renewal that its permit is gone stops at once, with
   await expect(job).rejects.toMatchObject({ type: 'PermitLost' });
   expect(Date.now() - started).toBeLessThan(2500); // at the first renewal, not when the work ends
   expect(aborted).toBe(true);
+});
+
+test('a job whose run is cancelled stops at once and stops renewing, so its permit lapses on its lease', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1500 };
+  await semaphores.tryAcquire(p);
+  const env = new MockActivityEnvironment();
+  const deps = { semaphores } as unknown as ActivityDeps;
+  const job = env.run(() => underPermit(deps, p, () => new Promise((r) => setTimeout(r, 5000).unref())));
+  env.cancel();
+  await expect(job).rejects.toThrow();
+  await new Promise((r) => setTimeout(r, 2000)); // past the lease: no renewal kept it
+  expect(await semaphores.holders(key)).toEqual([]);
 });
 
 test('account scope is one semaphore for all customers; customer scope one per customer', () => {
