@@ -121,7 +121,7 @@ return held
 
 /**
  * snapshot (read only). Returns {now, limit, leaseMs, holders[], waiters[]} where holders is a
- * flat list holder, expiresAt, acquiredAt and waiters a flat list waiter, ticket, placeExpiresAt;
+ * flat list holder, expiresAt, acquiredAt, fencing token (0 if none) and waiters a flat list waiter, ticket, placeExpiresAt;
  * entries already past their expiry are left out.
  */
 export const SNAPSHOT_LUA = `
@@ -132,6 +132,7 @@ local hs = {}
 local h = redis.call('ZRANGEBYSCORE', holders, '(' .. now, '+inf', 'WITHSCORES')
 for i = 1, #h, 2 do
   table.insert(hs, h[i]); table.insert(hs, h[i + 1]); table.insert(hs, redis.call('HGET', info, h[i]) or '0')
+  table.insert(hs, redis.call('HGET', info, 'token:' .. h[i]) or '0')
 end
 local ws = {}
 local q = redis.call('ZRANGE', queue, 0, -1, 'WITHSCORES')

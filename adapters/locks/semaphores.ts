@@ -33,7 +33,8 @@ export interface SemaphoreSnapshot {
   name: string;
   limit: number;
   leaseMs: number;
-  holders: { holder: string; acquiredAt: number; expiresAt: number }[];
+  /** token: the fencing token of a table lock's holder; 0 for vendor permits. */
+  holders: { holder: string; acquiredAt: number; expiresAt: number; token: number }[];
   waiters: { holder: string; ticket: number; placeExpiresAt: number }[];
   /** Redis's clock when read, to turn the times above into ages. */
   now: number;
@@ -115,9 +116,9 @@ export class RedisSemaphores {
   async snapshot(name: string): Promise<SemaphoreSnapshot> {
     const [now, limit, leaseMs, h, w] = await this.scripts.difSemSnapshot(...keysOf(name).slice(0, 4));
     const holders: SemaphoreSnapshot['holders'] = [];
-    for (let i = 0; i < (h as Reply).length; i += 3) {
-      const [holder, expiresAt, acquiredAt] = (h as Reply).slice(i, i + 3);
-      holders.push({ holder: String(holder), expiresAt: Number(expiresAt), acquiredAt: Number(acquiredAt) });
+    for (let i = 0; i < (h as Reply).length; i += 4) {
+      const [holder, expiresAt, acquiredAt, token] = (h as Reply).slice(i, i + 4);
+      holders.push({ holder: String(holder), expiresAt: Number(expiresAt), acquiredAt: Number(acquiredAt), token: Number(token) });
     }
     const waiters: SemaphoreSnapshot['waiters'] = [];
     for (let i = 0; i < (w as Reply).length; i += 3) {

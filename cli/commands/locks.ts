@@ -9,7 +9,7 @@ export interface LockReport {
   name: string;
   limit: number;
   leaseMs: number;
-  holders: { holder: string; heldMs: number; leaseLeftMs: number }[];
+  holders: { holder: string; heldMs: number; leaseLeftMs: number; fencingToken?: number }[];
   waiters: { holder: string; position: number; placeLeftMs: number }[];
 }
 
@@ -27,7 +27,12 @@ function report(s: SemaphoreSnapshot): LockReport {
     leaseMs: s.leaseMs,
     holders: s.holders
       .sort((a, b) => a.acquiredAt - b.acquiredAt)
-      .map((h) => ({ holder: h.holder, heldMs: s.now - h.acquiredAt, leaseLeftMs: h.expiresAt - s.now })),
+      .map((h) => ({
+        holder: h.holder,
+        heldMs: s.now - h.acquiredAt,
+        leaseLeftMs: h.expiresAt - s.now,
+        ...(h.token ? { fencingToken: h.token } : {}),
+      })),
     waiters: s.waiters
       .sort((a, b) => a.ticket - b.ticket)
       .map((w, i) => ({ holder: w.holder, position: i + 1, placeLeftMs: w.placeExpiresAt - s.now })),
@@ -41,7 +46,10 @@ export function formatLocks(reports: LockReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
     lines.push(`${r.name}  (${r.holders.length}/${r.limit} held, ${r.waiters.length} waiting, lease ${seconds(r.leaseMs)})`);
-    for (const h of r.holders) lines.push(`  holds  ${h.holder}  for ${seconds(h.heldMs)}, lease left ${seconds(h.leaseLeftMs)}`);
+    for (const h of r.holders) {
+      const token = h.fencingToken ? `, fencing token ${h.fencingToken}` : '';
+      lines.push(`  holds  ${h.holder}  for ${seconds(h.heldMs)}, lease left ${seconds(h.leaseLeftMs)}${token}`);
+    }
     for (const w of r.waiters) lines.push(`  waits  #${w.position} ${w.holder}  (place kept ${seconds(w.placeLeftMs)} more)`);
   }
   return lines.join('\n');

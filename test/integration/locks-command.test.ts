@@ -45,7 +45,8 @@ test('shows who holds each semaphore, for how long, and who waits in which order
 
   const text = await dif('locks', `table:${prefix}`);
   expect(text).toContain(`table:${prefix}.table  (1/1 held, 0 waiting`);
-  expect(text).toMatch(/holds {2}loader {2}for \d+\.\ds, lease left \d+\.\ds/);
+  expect(text).toMatch(/holds {2}loader {2}for \d+\.\ds, lease left \d+\.\ds, fencing token \d+/);
+  expect(vendor.holders[0].fencingToken).toBeUndefined();
 
   expect(await dif('locks', `${prefix}-nothing`)).toBe('no semaphore is held or waited for');
 });
