@@ -24,13 +24,13 @@ export interface JobInput {
   permit: PermitRef;
 }
 
-async function context(deps: ActivityDeps, { run, stepIndex }: JobInput) {
+async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
   const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
   const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
   const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
   const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
   const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
-  return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer) };
+  return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
 }
 
 function evaluate(scope: ExpressionScope, expression: string, where: string, client: VendorClient): unknown {
@@ -44,8 +44,8 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
 
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
-    return underPermit(deps, input.permit, async () => {
-      const { step, where, prefix, scope, client } = await context(deps, input);
+    return underPermit(deps, input.permit, async (permitLost) => {
+      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       const jobKey = `${prefix}/job.json`;
       if (await deps.objectStore.exists(jobKey)) {
         return { jobId: (JSON.parse(await deps.objectStore.getText(jobKey)) as { id: string }).id, reused: true };
@@ -61,8 +61,8 @@ export function asyncJobActivities(deps: ActivityDeps) {
   }
 
   async function pollJob(input: JobInput & { jobId: string }): Promise<JobPoll> {
-    return underPermit(deps, input.permit, async () => {
-      const { step, where, prefix, scope, client } = await context(deps, input);
+    return underPermit(deps, input.permit, async (permitLost) => {
+      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
       const text = await readText(response.body);
@@ -82,8 +82,8 @@ export function asyncJobActivities(deps: ActivityDeps) {
   }
 
   async function downloadResult(input: JobInput & { jobId: string }): Promise<FetchResult> {
-    return underPermit(deps, input.permit, async () => {
-      const { step, where, prefix, scope, client } = await context(deps, input);
+    return underPermit(deps, input.permit, async (permitLost) => {
+      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       scope.setJson('response', await deps.objectStore.getText(`${prefix}/poll-last.json`));
       const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
@@ -102,7 +102,7 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */
   async function cancelJob(input: Omit<JobInput, 'permit'> & { jobId: string }): Promise<string> {
-    const { step, where, scope, client } = await context(deps, { ...input, permit: undefined as never });
+    const { step, where, scope, client } = await context(deps, input);
     if (!step.cancel) return 'no cancel request configured';
     scope.setJson('job', JSON.stringify({ id: input.jobId }));
     try {

@@ -5,6 +5,7 @@ import type { CredentialStore } from '../adapters/mysql/credentials';
 import type { RedisSemaphores } from '../adapters/locks/semaphores';
 import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import type { VendorConfigs } from '../adapters/vendor-configs';
+import type { TableLockTiming } from './table-lock';
 
 /** Everything activities touch, wired by a worker (workers/) or a test. */
 export interface ActivityDeps {
@@ -16,4 +17,6 @@ export interface ActivityDeps {
   warehouse: PostgresLoader;
   /** For the vendors' request rate limits, shared by all workers. */
   redis: Redis;
+  /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */
+  tableLock?: Partial<TableLockTiming>;
 }

@@ -50,11 +50,11 @@ type FetchStepConfig = Exclude<StepConfig, { kind: 'async' }>;
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
-    return underPermit(deps, permit, async () => {
+    return underPermit(deps, permit, async (permitLost) => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
-      const client = await VendorClient.open(deps, config, run.customer);
+      const client = await VendorClient.open(deps, config, run.customer, permitLost);
       const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: null, ancestors: [] });
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);

@@ -3,6 +3,7 @@ import type { LoadSummary, RunContext } from '../interpreter/contracts';
 import type { ActivityDeps } from './deps';
 import { pinnedRun } from './pinned-config';
 import { underPermit } from './permits';
+import { underTableLock } from './table-lock';
 
 export interface LoadCsvInput {
   run: RunContext;
@@ -19,7 +20,10 @@ export function loadCsvActivity(deps: ActivityDeps) {
     return underPermit(deps, permit, async () => {
       const { config } = await pinnedRun(deps.objectStore, run.configKey);
       const table = config.streams[run.stream].table;
-      return deps.warehouse.load(table, await deps.objectStore.getStream(csvKey));
+      // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
+      return underTableLock(deps, deps.warehouse.schema, table.name, permit.holder, async (fence) =>
+        deps.warehouse.load(table, await deps.objectStore.getStream(csvKey), { inTransaction: fence }),
+      );
     });
   };
 }

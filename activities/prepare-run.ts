@@ -51,7 +51,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
         configKey: key,
         configHash: hash,
         permit: {
-          key: semaphoreKey(request.vendor, config.semaphore.scope, request.customer),
+          key: semaphoreKey(request.vendor, config.semaphore.scope, request.customer, config.semaphore.account),
           limit: config.semaphore.limit,
           leaseMs: (config.semaphore.leaseSeconds ?? 300) * 1000,
         },

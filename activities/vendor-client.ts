@@ -31,11 +31,13 @@ export class VendorClient {
     readonly config: VendorConfig,
     private readonly customer: string,
     private readonly auth: AuthSession,
+    private readonly stop?: AbortSignal,
   ) {}
 
-  static async open(deps: ActivityDeps, config: VendorConfig, customer: string): Promise<VendorClient> {
+  /** `stop` aborts requests in flight: a holder that lost its permit stops calling the vendor. */
+  static async open(deps: ActivityDeps, config: VendorConfig, customer: string, stop?: AbortSignal): Promise<VendorClient> {
     const auth = await AuthSession.open(deps, config, customer, timeoutOf(config));
-    return new VendorClient(deps, config, customer, auth);
+    return new VendorClient(deps, config, customer, auth, stop);
   }
 
   /** Scrubs every secret this client holds from a message. */
@@ -80,7 +82,7 @@ export class VendorClient {
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal: AbortSignal.timeout(timeoutOf(this.config)),
+        signal: this.stop ? AbortSignal.any([this.stop, AbortSignal.timeout(timeoutOf(this.config))]) : AbortSignal.timeout(timeoutOf(this.config)),
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;

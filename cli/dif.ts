@@ -11,12 +11,13 @@ import { registerValidate } from './commands/validate';
 import { registerDb } from './commands/db';
 import { registerCustomers } from './commands/customers';
 import { registerCredentials } from './commands/credentials';
+import { registerLocks } from './commands/locks';
 
 export { EXIT, exitCodeFor } from './exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks]) register(program);
   return program;
 }
 

@@ -364,6 +364,13 @@ export const SemaphoreSpec = Type.Object(
       'customer',
     ),
     limit: doc(Type.Integer({ minimum: 1 }), 'Concurrent jobs allowed in the scope.', 2),
+    account: Type.Optional(
+      doc(
+        Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }),
+        'With scope `account`: which shared account, when a vendor has several; customers naming the same account share one limit. Usually set per customer in its overrides.',
+        'agency-1',
+      ),
+    ),
     leaseSeconds: Type.Optional(
       doc(Type.Integer({ minimum: 5 }), 'A holder that stops renewing loses the permit after this long.', 300),
     ),

@@ -9,7 +9,7 @@ import type { PermitRef } from '../adapters/locks/semaphores';
 import { NON_RETRYABLE } from './failure-types';
 
 export interface PermitTiming {
-  /** First wait between attempts when the semaphore is full. */
+  /** Wait between attempts of the waiter at the head of the queue; waiters further back poll less often. */
   retryMs?: number;
 }
 
@@ -25,7 +25,8 @@ export async function withPermit<T>(permit: PermitRef, timing: PermitTiming, wor
     },
   });
   try {
-    await permits.acquirePermit(permit);
+    // Each failed attempt names its own next retry delay (its place in the queue decides).
+    await permits.acquirePermit(permit, { pollMs: retryMs });
     return await work();
   } finally {
     // A cancelled scope would skip this; the permit must go back on every path.

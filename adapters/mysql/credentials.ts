@@ -13,6 +13,14 @@ export interface CredentialInfo extends CredentialRef {
   updatedAt: string;
 }
 
+export interface RotationReport {
+  rotated: number;
+  /** Changed by a concurrent `set` meanwhile: already under a fresh data key. */
+  skipped: number;
+  /** Rows that did not decrypt (tampered, or their master key is gone); messages hold no value. */
+  failed: (CredentialRef & { error: string })[];
+}
+
 const context = (ref: CredentialRef) => ({ customer: ref.customerId, vendor: ref.vendor, secret: ref.name });
 
 /**
@@ -64,6 +72,45 @@ export class CredentialStore {
       [filter.customerId ?? null, filter.customerId ?? null, filter.vendor ?? null, filter.vendor ?? null],
     );
     return rows.map((r) => ({ customerId: r.customer_id, vendor: r.vendor, name: r.name, keyId: r.key_id, updatedAt: r.updated_at }));
+  }
+
+  /**
+   * Re-encrypts secrets under the KMS key now current, each with a fresh data key, one row
+   * at a time while ingestions keep running. Each row changes in one UPDATE (ciphertext,
+   * wrapped data key and key id together), so a concurrent reveal reads either the old
+   * triple or the new one, and both decrypt: old master keys stay available for decrypting.
+   * The UPDATE only applies if the row still holds what was read, so a `set` racing the
+   * rotation wins (that row is counted as skipped: it is already under a fresh key).
+   * A row that does not decrypt is reported by name and left as it is.
+   */
+  async rotate(filter: { customerId?: string; vendor?: string } = {}): Promise<RotationReport> {
+    const report: RotationReport = { rotated: 0, skipped: 0, failed: [] };
+    const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
+      `SELECT customer_id, vendor, name, ciphertext, encrypted_data_key, key_id FROM credentials
+       WHERE (? IS NULL OR customer_id = ?) AND (? IS NULL OR vendor = ?) ORDER BY customer_id, vendor, name`,
+      [filter.customerId ?? null, filter.customerId ?? null, filter.vendor ?? null, filter.vendor ?? null],
+    );
+    for (const row of rows) {
+      const ref = { customerId: row.customer_id, vendor: row.vendor, name: row.name };
+      try {
+        const value = await unseal(
+          this.kms,
+          { ciphertext: row.ciphertext, encryptedDataKey: row.encrypted_data_key, keyId: row.key_id },
+          context(ref),
+        );
+        const sealed = await seal(this.kms, value, context(ref));
+        const [result] = await this.pool.query<mysql.ResultSetHeader>(
+          `UPDATE credentials SET ciphertext = ?, encrypted_data_key = ?, key_id = ?
+           WHERE customer_id = ? AND vendor = ? AND name = ? AND ciphertext = ?`,
+          [sealed.ciphertext, sealed.encryptedDataKey, sealed.keyId, ref.customerId, ref.vendor, ref.name, row.ciphertext],
+        );
+        if (result.affectedRows === 1) report.rotated++;
+        else report.skipped++;
+      } catch (e) {
+        report.failed.push({ ...ref, error: (e as Error).message });
+      }
+    }
+    return report;
   }
 
   async delete(ref: CredentialRef): Promise<boolean> {

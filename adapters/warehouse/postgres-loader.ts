@@ -20,7 +20,7 @@ export interface LoadResult {
 export class PostgresLoader {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly schema: string,
+    readonly schema: string,
   ) {}
 
   /** Creates the schema and table when missing, adds new config columns, refuses type changes. */
@@ -54,13 +54,15 @@ export class PostgresLoader {
     }
   }
 
-  async load(table: TableConfig, csv: Readable): Promise<LoadResult> {
+  /** `hooks.inTransaction` runs inside the load's transaction after the table lock: the fencing check. */
+  async load(table: TableConfig, csv: Readable, hooks: { inTransaction?: (client: pg.PoolClient) => Promise<void> } = {}): Promise<LoadResult> {
     await this.ensureTable(table);
     const client = await this.pool.connect();
     const staging = `dif_stage_${table.name}`;
     try {
       await client.query('BEGIN');
       await client.query(`LOCK TABLE ${ident(this.schema)}.${ident(table.name)} IN SHARE ROW EXCLUSIVE MODE`);
+      await hooks.inTransaction?.(client);
       await client.query(stagingTableSql(this.schema, table, staging));
       const copy = client.query(copyFrom(copyIntoStagingSql(this.schema, table, staging)));
       await pipeline(csv, copy);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime } from '../../workers/wiring';
 import { readSecret } from '../read-secret';
+import { LocalKeyring } from '../../adapters/kms';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
 
@@ -37,6 +38,32 @@ export function registerCredentials(program: Command): void {
           if (opts.json) json(c);
           else console.log(`${c.customerId}\t${c.vendor}\t${c.name}\t${c.keyId}\t${c.updatedAt}`);
         }
+      } finally {
+        await runtime.close();
+      }
+    });
+  credentials
+    .command('rotate')
+    .description('re-encrypt secrets under the current KMS key, a fresh data key each; safe while ingestions run')
+    .option('--customer <id>')
+    .option('--vendor <vendor>')
+    .option('--new-master-key', 'local keyring only: add a new master key first (AWS KMS rotates its keys itself, or set DIF_KMS_KEY_ID)')
+    .option('--json')
+    .action(async (opts: { customer?: string; vendor?: string; json?: boolean; newMasterKey?: boolean }) => {
+      const runtime = createRuntime(loadSettings());
+      try {
+        if (opts.newMasterKey) {
+          if (!(runtime.kms instanceof LocalKeyring)) throw new Error('--new-master-key applies to the local keyring only (DIF_KMS=local)');
+          await runtime.kms.rotate();
+        }
+        const keyId = await runtime.kms.currentKeyId();
+        const report = await runtime.deps.credentials.rotate({ customerId: opts.customer, vendor: opts.vendor });
+        if (opts.json) json({ keyId, ...report });
+        else {
+          console.log(`rotated ${report.rotated} secret(s) to ${keyId}; ${report.skipped} changed meanwhile; ${report.failed.length} failed`);
+          for (const f of report.failed) console.log(`  failed: ${f.customerId}/${f.vendor}/${f.name}: ${f.error}`);
+        }
+        if (report.failed.length) process.exitCode = 1;
       } finally {
         await runtime.close();
       }

@@ -101,3 +101,113 @@ test('a local keyring rotated to a new master key still decrypts what the old on
   expect(rows[0].key_id).toBe(newKey);
   expect(await store.reveal(ref)).toBe('after-rotation');
 });
+
+describe('rotation re-encrypts every secret under the current key, without stopping readers', () => {
+  const values = (customerId: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ ref: { customerId, vendor: 'demo-ads', name: `secret_${i}` }, value: `value-${i}-${customerId}` }));
+
+  async function rowsOf(customerId: string) {
+    const [rows] = await pool.query<mysql.RowDataPacket[]>(
+      'SELECT name, encrypted_data_key, key_id FROM credentials WHERE customer_id = ? ORDER BY name',
+      [customerId],
+    );
+    return rows.map((r) => ({ name: r.name as string, dataKey: Buffer.from(r.encrypted_data_key).toString('hex'), keyId: r.key_id as string }));
+  }
+
+  /** Reveals in a loop until `done`, returning how many succeeded; any failure or wrong value throws. */
+  async function revealWhile(store: CredentialStore, secrets: ReturnType<typeof values>, done: () => boolean) {
+    let reads = 0;
+    while (!done()) {
+      const { ref, value } = secrets[reads % secrets.length];
+      expect(await store.reveal(ref)).toBe(value);
+      reads++;
+    }
+    return reads;
+  }
+
+  test('local keyring: new master key, a new data key per secret, reveals racing the rotation all succeed', async () => {
+    const ring = new LocalKeyring(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-keyring-')), 'keyring.json'));
+    const store = new CredentialStore(pool, ring);
+    const customerId = uniqueName('rotl');
+    const secrets = values(customerId, 30);
+    for (const s of secrets) await store.set(s.ref, s.value);
+    const before = await rowsOf(customerId);
+    const newKey = await ring.rotate();
+
+    let done = false;
+    const readers = Promise.all([1, 2].map(() => revealWhile(store, secrets, () => done)));
+    const report = await store.rotate({ customerId });
+    done = true;
+    const reads = (await readers).reduce((a, b) => a + b, 0);
+
+    expect(report).toEqual({ rotated: 30, skipped: 0, failed: [] });
+    expect(reads).toBeGreaterThan(10); // the readers really ran during the rotation
+    const after = await rowsOf(customerId);
+    expect(after.every((r) => r.keyId === newKey)).toBe(true);
+    expect(before.every((r) => r.keyId !== newKey)).toBe(true);
+    after.forEach((r, i) => expect(r.dataKey).not.toBe(before[i].dataKey));
+    expect(new Set(after.map((r) => r.dataKey)).size).toBe(30); // one data key per secret
+    for (const s of secrets) expect(await store.reveal(s.ref)).toBe(s.value);
+  });
+
+  test('AWS KMS API (local-kms): secrets move to a new KMS key; a tampered row is reported, not rotated', async () => {
+    const { KMSClient, CreateKeyCommand } = await import('@aws-sdk/client-kms');
+    const client = new KMSClient({ region: 'us-east-1', endpoint: KMS_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const created = await client.send(new CreateKeyCommand({ Description: 'dif rotation test' }));
+    client.destroy();
+    const newKms = new AwsKms({ keyId: created.KeyMetadata!.Arn!, region: 'us-east-1', endpoint: KMS_ENDPOINT, accessKeyId: 'local', secretAccessKey: 'local' });
+    try {
+      const customerId = uniqueName('rotk');
+      const secrets = values(customerId, 4);
+      const oldStore = new CredentialStore(pool, awsKms);
+      for (const s of secrets) await oldStore.set(s.ref, s.value);
+      const oldKey = await awsKms.currentKeyId();
+      await pool.query(
+        `UPDATE credentials SET ciphertext = CONCAT(LEFT(ciphertext, LENGTH(ciphertext) - 1), 'x') WHERE customer_id = ? AND name = 'secret_3'`,
+        [customerId],
+      );
+
+      const store = new CredentialStore(pool, newKms);
+      const report = await store.rotate({ customerId });
+      expect(report.rotated).toBe(3);
+      expect(report.failed).toEqual([expect.objectContaining({ name: 'secret_3', error: expect.stringMatching(/does not decrypt/) })]);
+      expect(JSON.stringify(report)).not.toContain('value-');
+      const rows = await rowsOf(customerId);
+      expect(rows.map((r) => r.keyId === created.KeyMetadata!.Arn)).toEqual([true, true, true, false]);
+      expect(rows[3].keyId).toBe(oldKey);
+      for (const s of secrets.slice(0, 3)) expect(await store.reveal(s.ref)).toBe(s.value);
+    } finally {
+      newKms.destroy();
+    }
+  });
+});
+
+test('dif credentials rotate --new-master-key: the CLI adds a master key and moves the secrets to it', async () => {
+  const { buildProgram } = await import('../../cli/dif');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-keyring-')), 'keyring.json');
+  const ring = new LocalKeyring(file);
+  const store = new CredentialStore(pool, ring);
+  const ref = { customerId: uniqueName('rotcli'), vendor: 'demo-ads', name: 'api_key' };
+  await store.set(ref, 'cli-rotated-value');
+  const before = await ring.currentKeyId();
+  const saved = { mysql: process.env.DIF_MYSQL_URL, kms: process.env.DIF_KMS, ring: process.env.DIF_LOCAL_KEYRING };
+  Object.assign(process.env, { DIF_MYSQL_URL: TEST_MYSQL_URL, DIF_KMS: 'local', DIF_LOCAL_KEYRING: file });
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'dif', 'credentials', 'rotate', '--customer', ref.customerId, '--new-master-key', '--json']);
+  } finally {
+    spy.mockRestore();
+    for (const [name, value] of [['DIF_MYSQL_URL', saved.mysql], ['DIF_KMS', saved.kms], ['DIF_LOCAL_KEYRING', saved.ring]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const report = JSON.parse(lines.join(''));
+  expect(report).toMatchObject({ rotated: 1, skipped: 0, failed: [] });
+  expect(report.keyId).not.toBe(before);
+  expect(await ring.currentKeyId()).toBe(report.keyId);
+  expect((await store.list({ customerId: ref.customerId }))[0].keyId).toBe(report.keyId);
+  expect(await store.reveal(ref)).toBe('cli-rotated-value');
+  expect(lines.join('')).not.toContain('cli-rotated-value');
+});

@@ -1,7 +1,10 @@
-/** Redis counting semaphores: the limit, idempotent acquire, leases, and scope keys. */
+/** Redis counting semaphores: the limit, idempotent acquire, leases, FIFO fairness, and scope keys. */
 import Redis from 'ioredis';
-import { RedisSemaphores, semaphoreKey, type PermitRef } from '../../adapters/locks/semaphores';
+import { keysOf, RedisSemaphores, semaphoreKey, type PermitRef } from '../../adapters/locks/semaphores';
 import { uniqueName } from '../setup/test-settings';
+import { underPermit } from '../../activities/permits';
+import type { ActivityDeps } from '../../activities/deps';
+import { MockActivityEnvironment } from '@temporalio/testing';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');
 const semaphores = new RedisSemaphores(redis);
@@ -47,7 +50,113 @@ test('releasing what is not held does nothing', async () => {
   await expect(semaphores.release(permit(key, 'ghost'))).resolves.toBeUndefined();
 });
 
+test('first come, first served: a newcomer cannot take a freed permit ahead of an older waiter', async () => {
+  const key = uniqueName('sem');
+  await semaphores.tryAcquire(permit(key, 'a'));
+  await semaphores.tryAcquire(permit(key, 'b'));
+  expect(await semaphores.acquire(permit(key, 'old'))).toMatchObject({ acquired: false, position: 1 });
+  expect(await semaphores.acquire(permit(key, 'older-still-behind'))).toMatchObject({ acquired: false, position: 2 });
+  await semaphores.release(permit(key, 'a'));
+  // The newcomer asks first after the release, but 'old' holds ticket 1.
+  expect(await semaphores.acquire(permit(key, 'newcomer'))).toMatchObject({ acquired: false, position: 3 });
+  expect(await semaphores.acquire(permit(key, 'older-still-behind'))).toMatchObject({ acquired: false, position: 2 });
+  expect(await semaphores.tryAcquire(permit(key, 'old'))).toBe(true);
+  const snap = await semaphores.snapshot(key);
+  expect(snap.holders.map((h) => h.holder).sort()).toEqual(['b', 'old']);
+  expect(snap.waiters.map((w) => w.holder)).toEqual(['older-still-behind', 'newcomer']);
+});
+
+test('waiters further back are told to poll less often', async () => {
+  const key = uniqueName('sem');
+  await semaphores.tryAcquire(permit(key, 'a'));
+  await semaphores.tryAcquire(permit(key, 'b'));
+  const polls = [];
+  for (const w of ['w1', 'w2', 'w3', 'w4', 'w5']) {
+    const r = await semaphores.acquire(permit(key, w), { poll: { pollMs: 100, maxPollMs: 250 } });
+    polls.push(r.acquired ? -1 : r.nextPollMs);
+  }
+  expect(polls).toEqual([100, 100, 200, 200, 250]); // limit 2: two waiters per "round", capped
+});
+
+test('a waiter that stops asking loses its place, so a dead waiter blocks nobody for long', async () => {
+  const key = uniqueName('sem');
+  const poll = { pollMs: 50, maxPollMs: 50, graceMs: 100 }; // place lasts 3 × 50 + 100 ms
+  await semaphores.acquire(permit(key, 'a'), { poll });
+  await semaphores.acquire(permit(key, 'b'), { poll });
+  await semaphores.acquire(permit(key, 'dead-waiter'), { poll });
+  await semaphores.acquire(permit(key, 'live-waiter'), { poll });
+  await semaphores.release(permit(key, 'a'));
+  expect(await semaphores.tryAcquire(permit(key, 'live-waiter'))).toBe(false); // dead-waiter is still ahead
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await semaphores.acquire(permit(key, 'live-waiter'), { poll })).acquired).toBe(true);
+  expect((await semaphores.snapshot(key)).waiters).toEqual([]);
+});
+
+test('a waiter that gives up (release while waiting) leaves the queue', async () => {
+  const key = uniqueName('sem');
+  await semaphores.tryAcquire(permit(key, 'a'));
+  await semaphores.tryAcquire(permit(key, 'b'));
+  await semaphores.acquire(permit(key, 'quitter'));
+  await semaphores.acquire(permit(key, 'next'));
+  await semaphores.release(permit(key, 'quitter'));
+  await semaphores.release(permit(key, 'a'));
+  expect(await semaphores.tryAcquire(permit(key, 'next'))).toBe(true);
+});
+
+test('after Redis lost its data a holder reclaims its permit on renewal; newcomers wait for room', async () => {
+  const key = uniqueName('sem');
+  await semaphores.tryAcquire(permit(key, 'a'));
+  await semaphores.tryAcquire(permit(key, 'b'));
+  await semaphores.release(permit(key, 'b'));
+  await redis.del(...keysOf(key)); // what a restart without persistence does to this semaphore
+  expect(await semaphores.renew(permit(key, 'a'))).toBe(true);
+  expect(await semaphores.holders(key)).toEqual(['a']);
+  // A released holder is not "unknown" while its tombstone lasts; here it went with the data,
+  // yet a table lock (reclaim = false) still refuses.
+  expect(await semaphores.renew(permit(key, 'b'), false)).toBe(false);
+  expect(await semaphores.tryAcquire(permit(key, 'c'))).toBe(true);
+  expect(await semaphores.tryAcquire(permit(key, 'd'))).toBe(false);
+});
+
+test('a released holder that renews (a late zombie attempt) is told it lost the permit', async () => {
+  const key = uniqueName('sem');
+  await semaphores.tryAcquire(permit(key, 'a'));
+  await semaphores.release(permit(key, 'a'));
+  expect(await semaphores.renew(permit(key, 'a'))).toBe(false);
+});
+
+test('a job that learns at a renewal that its permit is gone stops at once, with PermitLost, and its signal aborts', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1500 }; // renewed every second
+  await semaphores.tryAcquire(p);
+  const deps = { semaphores } as unknown as ActivityDeps;
+  let aborted = false;
+  const started = Date.now();
+  const job = underPermit(deps, p, (signal) => {
+    signal.addEventListener('abort', () => (aborted = true));
+    return new Promise((r) => setTimeout(r, 5000, 'finished').unref());
+  });
+  await semaphores.release(p); // taken away (as an expiry would) while the job runs
+  await expect(job).rejects.toMatchObject({ type: 'PermitLost' });
+  expect(Date.now() - started).toBeLessThan(2500); // at the first renewal, not when the work ends
+  expect(aborted).toBe(true);
+});
+
+test('a job whose run is cancelled stops at once and stops renewing, so its permit lapses on its lease', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1500 };
+  await semaphores.tryAcquire(p);
+  const env = new MockActivityEnvironment();
+  const deps = { semaphores } as unknown as ActivityDeps;
+  const job = env.run(() => underPermit(deps, p, () => new Promise((r) => setTimeout(r, 5000).unref())));
+  env.cancel();
+  await expect(job).rejects.toThrow();
+  await new Promise((r) => setTimeout(r, 2000)); // past the lease: no renewal kept it
+  expect(await semaphores.holders(key)).toEqual([]);
+});
+
 test('account scope is one semaphore for all customers; customer scope one per customer', () => {
   expect(semaphoreKey('v', 'account', 'c1')).toBe(semaphoreKey('v', 'account', 'c2'));
   expect(semaphoreKey('v', 'customer', 'c1')).not.toBe(semaphoreKey('v', 'customer', 'c2'));
+  expect(semaphoreKey('v', 'account', 'c1', 'agency-1')).not.toBe(semaphoreKey('v', 'account', 'c1', 'agency-2'));
 });

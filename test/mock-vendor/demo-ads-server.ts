@@ -72,7 +72,8 @@ export class DemoAdsServer {
     this.inFlight++;
     this.peakConcurrency = Math.max(this.peakConcurrency, this.inFlight);
     try {
-      if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      // unref: a long delay must not keep a test process alive after the server stopped.
+      if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs).unref());
       const fault = this.faults.shift();
       if (fault) {
         const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
