@@ -6,6 +6,7 @@
  */
 import { runE2e } from './e2e';
 import { runPagination } from './pagination';
+import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
 import { emit, progress, type Figure } from './report';
 
@@ -17,6 +18,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   pagination: {
     description: 'pages/s and records/s of 10,000 pages of 100 records, vs a plain fetch + write + CSV + COPY loop; history length',
     run: runPagination,
+  },
+  fanout: {
+    description: 'calls/s of a dependent step fanning out to 50,000 calls, vs a plain script; history length vs the 51,200-event limit',
+    run: runFanout,
   },
   semaphore: {
     description: 'fair semaphore acquire+release latency (p50, p99) and throughput vs bare Redis SET NX PX + DEL',

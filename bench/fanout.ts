@@ -1,0 +1,120 @@
+/**
+ * `npm run bench -- fanout`: a dependent step fanning out to 50,000 calls (one per item of
+ * an earlier step), vendor to Postgres. DIF against a plain script making the same calls
+ * with the same concurrency and writes; and the workflow history length against Temporal's
+ * limit of 51,200 events per history.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { from as copyFrom } from 'pg-copy-streams';
+import { runIngestion } from '../cli/run-command';
+import { VendorZoo } from '../test/mock-vendor/vendor-zoo';
+import { startDif } from './dif-in-process';
+import { figure, progress, timed, type Figure } from './report';
+
+const ITEMS = Number(process.env.DIF_BENCH_ITEMS ?? 50_000);
+const CONCURRENCY = 4;
+
+const config = {
+  vendor: 'bench-fanout',
+  title: 'Fan-out benchmark (VendorZoo orders, then one contacts call per order)',
+  baseUrl: 'http://127.0.0.1',
+  auth: { kind: 'none' },
+  inputs: [],
+  semaphore: { scope: 'customer', limit: 1 },
+  streams: {
+    per_order: {
+      steps: [
+        { kind: 'single', name: 'orders', request: { path: '/api/v2/orders', query: { page: '1', per_page: String(ITEMS) } }, records: 'response.data' },
+        {
+          kind: 'dependent',
+          name: 'contact',
+          items: 'response.data.map(o => ({ order_id: o.id }))',
+          concurrency: CONCURRENCY,
+          batchSize: 500,
+          request: { path: '/api/v1/contacts', query: { offset: '${parent.order_id - 50001}', limit: '1' } },
+          records: 'response.items',
+        },
+      ],
+      table: {
+        name: 'bench_fanout',
+        primaryKey: ['order_id'],
+        columns: [
+          { name: 'order_id', type: 'integer', source: 'parent.order_id', nullable: false },
+          { name: 'contact_id', type: 'integer', source: 'record.id' },
+          { name: 'email', type: 'string' },
+        ],
+      },
+    },
+  },
+};
+
+export async function runFanout(): Promise<Figure[]> {
+  const zoo = new VendorZoo({ orders: { records: ITEMS, maxPageSize: ITEMS }, contacts: { records: ITEMS } });
+  const zooUrl = await zoo.start();
+  const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-bench-fanout-'));
+  fs.mkdirSync(path.join(vendorsDir, 'bench-fanout'));
+  fs.writeFileSync(path.join(vendorsDir, 'bench-fanout', 'config.json'), JSON.stringify(config));
+  const dif = await startDif('fanout', {}, { vendorsDir });
+  try {
+    const customer = `bench-fanout-${Date.now().toString(36)}`;
+    await dif.runtime.deps.customers.upsertCustomer(customer, customer);
+    await dif.runtime.deps.customers.upsertCustomerVendor(customer, 'bench-fanout', {}, { baseUrl: zooUrl });
+
+    progress(`fanout: DIF, ${ITEMS} dependent calls`);
+    const difRun = await timed(() =>
+      runIngestion(dif.client, dif.settings, dif.runtime.deps.vendorConfigs, { vendor: 'bench-fanout', customer, window: { from: '2024-01-01', to: '2024-01-01' } }),
+    );
+    const [outcome] = difRun.result;
+    if (outcome.status !== 'COMPLETED' || outcome.rowsLoaded !== ITEMS) {
+      throw new Error(`DIF run ${outcome.status}: ${outcome.error ?? `${outcome.rowsLoaded} rows`}`);
+    }
+    const history = await dif.client.workflow.getHandle(outcome.workflowId, outcome.runId).fetchHistory();
+    const events = history.events?.length ?? 0;
+    progress(`fanout: DIF ${difRun.seconds.toFixed(1)} s, ${events} history events; activity seconds ${JSON.stringify(dif.activityTimes.totals())}`);
+
+    progress('fanout: plain script');
+    const plainRun = await timed(() => plainFanout(zooUrl, path.join(dif.scratch, 'plain'), dif.runtime.postgres));
+    const baselineName = `plain script: the same calls, ${CONCURRENCY} at a time, each body written to a file, then csv-stringify + COPY (no Temporal)`;
+    return [
+      figure({ bench: 'fanout', metric: 'calls_per_second', unit: 'calls/s', dif: ITEMS / difRun.seconds, baseline: ITEMS / plainRun.seconds, baselineName, higherIsBetter: true }),
+      figure({ bench: 'fanout', metric: 'history_events', unit: 'events', dif: events, baseline: 51_200, baselineName: "Temporal's history limit (events)", higherIsBetter: false }),
+    ];
+  } finally {
+    await dif.shutdown();
+    await zoo.stop();
+    fs.rmSync(vendorsDir, { recursive: true, force: true });
+  }
+}
+
+async function plainFanout(baseUrl: string, dir: string, pool: import('pg').Pool): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const orders = (await (await fetch(`${baseUrl}/api/v2/orders?page=1&per_page=${ITEMS}`)).json()) as { data: { id: number }[] };
+  let next = 0;
+  const lane = async () => {
+    while (next < orders.data.length) {
+      const order = orders.data[next++];
+      const response = await fetch(`${baseUrl}/api/v1/contacts?offset=${order.id - 50_001}&limit=1`);
+      fs.writeFileSync(path.join(dir, `${order.id}.json`), await response.text());
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  const client = await pool.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS bench_plain_fanout');
+    await client.query('CREATE TABLE bench_plain_fanout (order_id bigint, contact_id bigint, email text)');
+    async function* rows() {
+      for (const order of orders.data) {
+        const body = JSON.parse(fs.readFileSync(path.join(dir, `${order.id}.json`), 'utf8')) as { items: { id: number; email: string }[] };
+        for (const item of body.items) yield [order.id, item.id, item.email];
+      }
+    }
+    await pipeline(Readable.from(rows()), stringify(), client.query(copyFrom('COPY bench_plain_fanout FROM STDIN WITH (FORMAT csv)')));
+  } finally {
+    client.release();
+  }
+}
