@@ -43,6 +43,25 @@ describe('auth', () => {
     expect(h.storedText()).not.toContain(stored);
   });
 
+  test('OAuth2 client credentials (client authenticated with Basic): one grant serves every page', async () => {
+    const customer = await h.customerFor('zoo-oauth-cc', {}, { client_id: 'zoo-client', client_secret: 'zoo-secret' });
+    const grants = h.zoo.auth.tokenGrants.client_credentials ?? 0;
+    const outcome = await h.ingest('zoo-oauth-cc', customer);
+    expect(outcome.status).toBe('COMPLETED');
+    expect(await count('zoo_oauth_cc_reports', customer)).toBe(expectedOAuthReports().length);
+    expect((h.zoo.auth.tokenGrants.client_credentials ?? 0) - grants).toBe(1);
+    expect(h.zoo.requestsFor('oauth.token').at(-1)!.headers.authorization).toMatch(/^Basic /);
+  });
+
+  test('a header built from a credential', async () => {
+    h.zoo.configure({ contacts: { apiKey: 'contacts-key-123' } });
+    const customer = await h.customerFor('zoo-contacts-header', {}, { api_key: 'contacts-key-123' });
+    const outcome = await h.ingest('zoo-contacts-header', customer);
+    expect(outcome.status).toBe('COMPLETED');
+    expect(h.zoo.requestsFor('generic.contacts').at(-1)!.headers['x-api-key']).toBe('contacts-key-123');
+    h.zoo.configure({ contacts: { apiKey: undefined } });
+  });
+
   test('login session: one login, the token in a header on every page', async () => {
     const customer = await h.customerFor('zoo-session', {}, { username: 'zoo-user', password: 'zoo-pass' });
     const logins = h.zoo.requestsFor('session.login').length;
