@@ -1,19 +1,21 @@
 /**
- * Evaluates the config's JavaScript expressions in a separate V8 context with no `process`,
- * `require`, timers or network, string code generation (`eval`, `Function`) disabled, and a
- * time limit that also covers promise callbacks (microtasks run inside the evaluation).
+ * Evaluates the config's JavaScript expressions away from the worker: in a V8 context of
+ * their own (no `process`, `require`, timers or network, string code generation disabled,
+ * a time limit that also covers promise callbacks), inside a worker thread with a heap
+ * limit of its own, so that an expression allocating without bound ends that thread and
+ * fails with an ExpressionError, while the worker process lives on.
  *
- * Nothing the sandbox creates is touched by the host: data enters as JSON text parsed in
- * the sandbox (so every object has the sandbox's prototypes and a `constructor` chain leads
- * back to the sandbox, never to the host), and results leave as JSON text or an error
- * message string produced inside the sandbox, under the same time limit. A getter or
- * `toJSON` that loops therefore times out instead of hanging the worker.
+ * Calls are synchronous for the caller: the request goes to the thread and the host waits
+ * on an Atomics flag for the answer. Data enters the context as JSON text parsed there,
+ * and results leave as JSON text or a message string made there, under the time limit:
+ * the host never touches an object the sandbox created. The evaluation itself is in
+ * sandbox-thread.js.
  *
- * Runs only inside activities (node:vm is not available to workflow code). Memory is not
- * bounded per expression: that needs an isolate of its own (isolated-vm, a native module);
- * input sizes are bounded by the vendor's page size instead.
+ * Runs only inside activities and the CLI (worker threads and vm are not available to
+ * workflow code).
  */
-import vm from 'node:vm';
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { parseTemplate } from './template';
 
 export interface EvalOptions {
@@ -31,78 +33,122 @@ export class ExpressionError extends Error {
   }
 }
 
-/** `import()` would reach the host's module loader; refused before anything runs. */
+/** `import()` would reach the thread's module loader; refused before anything runs. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
-/** Wraps code so that its outcome leaves the sandbox as one JSON string. */
-function guarded(body: string): string {
-  return `(() => {
-    try {
-      const value = (() => { ${body} })();
-      return value === undefined ? '{"u":1}' : '{"v":' + JSON.stringify(value) + '}';
-    } catch (error) {
-      let message;
-      try { message = String(error !== null && typeof error === 'object' && 'message' in error ? error.message : error); }
-      catch { message = 'an error that cannot be described'; }
-      return JSON.stringify({ e: message });
-    }
-  })()`;
+/** Heap of the sandbox thread; an expression needing more fails. */
+const MEMORY_MB = Number(process.env.DIF_EXPRESSION_MEMORY_MB ?? 512);
+
+interface Reply {
+  ok?: true;
+  out?: string;
+  hostError?: string;
 }
 
-function describeHostError(e: unknown): string {
-  // Only vm's own errors (timeouts, syntax errors) get here; read `message` as a data
-  // property so that not even an accessor could run.
-  const message = e !== null && typeof e === 'object' ? Object.getOwnPropertyDescriptor(e, 'message')?.value : undefined;
-  return typeof message === 'string' ? message : 'evaluation failed';
+/** The one sandbox thread of this process, started on first use and replaced after a crash. */
+class SandboxThread {
+  private worker?: Worker;
+  private port?: MessagePort;
+  private flag = new Int32Array(new SharedArrayBuffer(4));
+  /** Bumped on every restart: scopes created before a crash know their context is gone. */
+  generation = 0;
+
+  call(request: Record<string, unknown>, waitMs: number): Reply | undefined {
+    this.ensure();
+    Atomics.store(this.flag, 0, 0);
+    this.worker!.postMessage(request);
+    Atomics.wait(this.flag, 0, 0, waitMs);
+    const reply = receiveMessageOnPort(this.port!)?.message as Reply | undefined;
+    if (!reply) this.restart(); // out of memory (the thread died) or stuck past every limit
+    return reply;
+  }
+
+  post(request: Record<string, unknown>): void {
+    this.worker?.postMessage(request);
+  }
+
+  private ensure(): void {
+    if (this.worker) return;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.flag = new Int32Array(new SharedArrayBuffer(4));
+    this.worker = new Worker(path.join(__dirname, 'sandbox-thread.js'), {
+      workerData: { flag: this.flag.buffer, reply: port2 },
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB, maxYoungGenerationSizeMb: 64 },
+      stdout: true,
+      stderr: true,
+    });
+    // A thread that dies of memory exhaustion reports it here; the waiting call handles it.
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
+    this.port.unref();
+    this.generation++;
+  }
+
+  private restart(): void {
+    void this.worker?.terminate();
+    this.port?.close();
+    this.worker = undefined;
+  }
 }
+
+const thread = new SandboxThread();
+let nextScopeId = 1;
+const release = new FinalizationRegistry<{ id: number; generation: number }>(({ id, generation }) => {
+  if (generation === thread.generation) thread.post({ op: 'drop', scope: id });
+});
 
 /** A sandbox holding named variables; expressions run against it many times. */
 export class ExpressionScope {
-  private readonly context: vm.Context;
+  private readonly id = nextScopeId++;
   private readonly timeoutMs: number;
+  private generation: number;
 
   constructor(variables: Record<string, unknown>, options: EvalOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.context = vm.createContext(Object.create(null), {
-      codeGeneration: { strings: false, wasm: false },
-      microtaskMode: 'afterEvaluate',
-      name: 'dif-expression',
-    });
+    if (!thread.call({ op: 'create', scope: this.id }, 30_000)) throw new Error('the expression sandbox thread did not start');
+    this.generation = thread.generation;
+    release.register(this, { id: this.id, generation: this.generation });
     for (const [name, value] of Object.entries(variables)) this.setJson(name, JSON.stringify(value ?? null));
   }
 
   /** Defines `name` from JSON text, parsed inside the sandbox (used for large response bodies). */
   setJson(name: string, json: string): void {
-    this.context.__json = json;
-    this.run(`globalThis[${JSON.stringify(name)}] = JSON.parse(globalThis.__json); delete globalThis.__json;`, name, `setting ${name}`, this.timeoutMs);
+    this.send({ op: 'setJson', name, json }, name, `setting ${name}`, this.timeoutMs);
   }
 
-  /** Runs `body` (statements ending in a `return`) and gives back its JSON-able value. */
-  private run(body: string, expression: string, where: string, timeoutMs: number): unknown {
+  private send(request: Record<string, unknown>, expression: string, where: string, timeoutMs: number): unknown {
     if (DYNAMIC_IMPORT.test(expression)) throw new ExpressionError(where, expression, 'import() is not allowed in expressions');
-    let out: string;
-    try {
-      out = vm.runInContext(guarded(body), this.context, { timeout: timeoutMs, filename: where }) as string;
-    } catch (e) {
-      throw new ExpressionError(where, expression, describeHostError(e));
+    if (this.generation !== thread.generation) {
+      throw new ExpressionError(where, expression, 'this sandbox was lost when an earlier expression exceeded its memory');
     }
-    const result = JSON.parse(out) as { v?: unknown; u?: 1; e?: string };
+    // Twice the limit and a second: time for the thread to hit its heap limit and die.
+    const reply = thread.call({ ...request, scope: this.id, where, timeoutMs }, timeoutMs * 2 + 1000);
+    if (!reply) throw new ExpressionError(where, expression, `exceeded the sandbox's memory (${MEMORY_MB} MB) or time limit`);
+    if (reply.hostError !== undefined) throw new ExpressionError(where, expression, reply.hostError);
+    const result = JSON.parse(reply.out!) as { v?: unknown; u?: 1; e?: string };
     if (result.e !== undefined) throw new ExpressionError(where, expression, result.e);
     return result.u ? undefined : result.v;
   }
 
+  /** Runs `body` (statements ending in a `return`) and gives back its JSON-able value. */
+  private run(body: string, expression: string, where: string, timeoutMs = this.timeoutMs): unknown {
+    return this.send({ op: 'run', body }, expression, where, timeoutMs);
+  }
+
   evaluate(expression: string, where: string): unknown {
-    return this.run(`return (${expression});`, expression, where, this.timeoutMs);
+    return this.run(`return (${expression});`, expression, where);
   }
 
   /** Evaluates `expression` and keeps the result in the sandbox as `name`, never copying it out. */
   assign(name: string, expression: string, where: string): void {
-    this.run(`globalThis[${JSON.stringify(name)}] = (${expression}); return null;`, expression, where, this.timeoutMs);
+    this.run(`globalThis[${JSON.stringify(name)}] = (${expression}); return null;`, expression, where);
   }
 
   /**
    * Runs `(record) => [expr1, expr2, …]` over every element of the array variable `listName`
-   * in one sandbox call, so a 100,000-record page costs one context switch, not 600,000.
+   * in one sandbox call, so a 100,000-record page costs one round trip, not 600,000.
    * Returns plain rows; any non-primitive cell is rendered as JSON inside the sandbox.
    */
   mapRows(listName: string, expressions: string[], where: string): unknown[][] {
@@ -140,7 +186,6 @@ export class ExpressionScope {
       `const v = (${expression}); return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);`,
       expression,
       where,
-      this.timeoutMs,
     ) as string;
   }
 }

@@ -44,6 +44,7 @@ describe('auth', () => {
   });
 
   test('OAuth2 client credentials (client authenticated with Basic): one grant serves every page', async () => {
+    h.zoo.configure({ oauth: { accessMaxUses: Infinity, rotateRefreshTokens: false } });
     const customer = await h.customerFor('zoo-oauth-cc', {}, { client_id: 'zoo-client', client_secret: 'zoo-secret' });
     const grants = h.zoo.auth.tokenGrants.client_credentials ?? 0;
     const outcome = await h.ingest('zoo-oauth-cc', customer);

@@ -16,6 +16,12 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 export function transpileToTemp(modules: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-unit-child-'));
   for (const mod of modules) {
+    if (fs.existsSync(path.join(ROOT, `${mod}.js`))) {
+      // Plain JavaScript modules (the sandbox thread) are copied as they are.
+      fs.mkdirSync(path.dirname(path.join(dir, `${mod}.js`)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, `${mod}.js`), path.join(dir, `${mod}.js`));
+      continue;
+    }
     const source = fs.readFileSync(path.join(ROOT, `${mod}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
