@@ -12,7 +12,7 @@ import type { StepConfig } from '../interpreter/config-schema';
 import type { FetchResult, PageSet, RunContext } from '../interpreter/contracts';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
-import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix, windowVariables } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRun } from './pinned-config';
@@ -55,7 +55,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
-      const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: null, ancestors: [] });
+      const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer, parent: null, ancestors: [] });
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);
       const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;

@@ -6,7 +6,7 @@ import type { PermitRef } from '../adapters/locks/semaphores';
 import type { DependentStepConfig } from '../interpreter/config-schema';
 import type { ItemsResult, RunContext } from '../interpreter/contracts';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { runPrefix } from '../interpreter/run-plan';
+import { runPrefix, windowVariables } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pagesOf } from './page-sets';
@@ -27,7 +27,7 @@ export function planItemsActivity(deps: ActivityDeps) {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
-      const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+      const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer });
       const items: { item: unknown; ancestors: unknown[] }[] = [];
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
         try {

@@ -4,7 +4,7 @@ import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
 import { pagesOf } from './page-sets';
 import { gunzipSync } from 'node:zlib';
-import { runPrefix } from '../interpreter/run-plan';
+import { runPrefix, windowVariables } from '../interpreter/run-plan';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { columnSource, toCell } from '../interpreter/columns';
 import type { ActivityDeps } from './deps';
@@ -37,7 +37,7 @@ export function toCsvActivity(deps: ActivityDeps) {
       let records = 0;
 
       async function* rows(): AsyncGenerator<(string | null)[]> {
-        const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer });
+        const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer });
         for await (const { objectKey: pageKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
           const step = stream.steps[stepIndex];
           const where = `$.streams.${run.stream}.steps[${stepIndex}].records`;

@@ -413,7 +413,12 @@ export const VendorConfig = Type.Object(
     timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1 }), 'Per-request timeout. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(
-        { maxDays: doc(Type.Integer({ minimum: 1 }), 'Largest window one request may cover.', 31) },
+        {
+          maxDays: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Largest window one run may cover; longer ranges are split.', 31)),
+          dateFormat: Type.Optional(
+            doc(Type.String({ minLength: 1 }), 'The vendor’s date format, for `window.start` and `window.end` (`window.from`/`to` stay ISO).', 'YYYYMMDD'),
+          ),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -44,6 +44,19 @@ export function checkWindow(window: DateWindow, maxDays?: number): DateWindow {
   return window;
 }
 
+/**
+ * A day in the vendor's date format: YYYY, MM and DD are replaced, anything else kept
+ * (`YYYYMMDD`, `DD/MM/YYYY`, `YYYY-MM-DDT00:00:00Z`).
+ */
+export function formatDay(isoDay: string, format: string): string {
+  return format.replace('YYYY', isoDay.slice(0, 4)).replace('MM', isoDay.slice(5, 7)).replace('DD', isoDay.slice(8, 10));
+}
+
+/** `window` as expressions see it: ISO days, and the same days in the vendor's format. */
+export function windowVariables(window: DateWindow, dateFormat = 'YYYY-MM-DD'): DateWindow & { start: string; end: string } {
+  return { ...window, start: formatDay(window.from, dateFormat), end: formatDay(window.to, dateFormat) };
+}
+
 /** Splits a window into consecutive windows of at most `maxDays` days. */
 export function splitWindow(window: DateWindow, maxDays: number | undefined): DateWindow[] {
   checkWindow(window);

@@ -13,6 +13,8 @@ import {
   pageMetaKey,
   pageSetPrefix,
   splitWindow,
+  windowVariables,
+  formatDay,
   parseDay,
   runPrefix,
   type IngestRequest,
@@ -166,5 +168,18 @@ describe('splitWindow', () => {
 
   test('a reversed range is refused', () => {
     expect(() => splitWindow({ from: '2026-02-10', to: '2026-02-01' }, 5)).toThrow(/before its start/);
+  });
+});
+
+describe('window variables', () => {
+  test('the vendor date format gives window.start and window.end; from and to stay ISO', () => {
+    expect(windowVariables({ from: '2026-01-05', to: '2026-02-01' }, 'YYYYMMDD')).toEqual({
+      from: '2026-01-05',
+      to: '2026-02-01',
+      start: '20260105',
+      end: '20260201',
+    });
+    expect(formatDay('2026-01-05', 'DD/MM/YYYY')).toBe('05/01/2026');
+    expect(windowVariables({ from: '2026-01-05', to: '2026-01-05' }).start).toBe('2026-01-05');
   });
 });
