@@ -59,6 +59,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);
       const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;
+      // Only a retried attempt can find pages stored already; a first attempt skips the look-up.
+      const resuming = Context.current().info.attempt > 1;
       const sets: PageSet[] = [];
 
       for (let u = 0; u < units.length; u++) {
@@ -68,7 +70,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         scope.setJson('ancestors', JSON.stringify(unit.ancestors ?? []));
         let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
         for (;;) {
-          const meta = await storedMeta(deps, prefix, state.page);
+          const meta = resuming ? await storedMeta(deps, prefix, state.page) : undefined;
           const decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state)).decision;
           Context.current().heartbeat({ unit: u, state } satisfies Checkpoint);
           if ('done' in decision) break;
