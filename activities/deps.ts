@@ -13,6 +13,8 @@ export interface ActivityDeps {
   credentials: CredentialStore;
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
+  /** Uncompressed CSV bytes per output part (default 256 MiB). */
+  csvPartBytes?: number;
   /** HTTP timeout per vendor request. */
   httpTimeoutMs?: number;
 }

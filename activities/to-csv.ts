@@ -1,15 +1,13 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RawPage, RunContext } from '../interpreter/contracts';
 import { runPrefix } from '../interpreter/run-plan';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { columnSource, toCell } from '../interpreter/columns';
+import { outputKeys } from '../interpreter/output-plan';
+import { InputDataError, preprocess } from '../adapters/csv-output/preprocess';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRun } from './pinned-config';
 import { underPermit } from './permits';
-import { tablePlan } from '../adapters/warehouse/table-plan';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -18,55 +16,59 @@ export interface ToCsvInput {
   permit: PermitRef;
 }
 
+const DEFAULT_PART_BYTES = 256 * 1024 * 1024;
+
 /**
- * Decodes the raw pages, extracts records with the step's `records` expression, maps them
- * to the table's columns, checks each value against its column type, and writes one
- * RFC 4180 CSV with a header (config columns, then DIF's metadata columns).
+ * Preprocesses the run's raw pages, each by its step's `decode` and `records`, into gzip
+ * CSV parts, a manifest, and a rejects file when rows were rejected (adapters/csv-output).
+ * Keys are fixed by the run, so a retry rewrites the same objects. Bad input is final: a
+ * retry would read the same bytes.
  */
 export function toCsvActivity(deps: ActivityDeps) {
   return async function toCsv({ run, pages, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const stream = config.streams[run.stream];
-      const columns = stream.table.columns;
-      const header = tablePlan('_', stream.table).csvColumns;
-      const csvKey = `${runPrefix('csv', run, run.runId)}/part-000001.csv`;
-      const metadata = [run.customer, run.runId, run.extractedAt];
-      let records = 0;
-
-      async function* rows(): AsyncGenerator<(string | null)[]> {
-        for (const { objectKey: pageKey, stepIndex, parent } of pages) {
-          const step = stream.steps[stepIndex];
-          const scope = new ExpressionScope({ inputs, window: run.window, customer: run.customer, parent: parent ?? null });
-          const where = `$.streams.${run.stream}.steps[${stepIndex}].records`;
-          try {
-            scope.setJson('response', await deps.objectStore.getText(pageKey));
-          } catch (e) {
-            throw finalFailure('DataError', `response ${pageKey} in ${deps.objectStore.location} is not valid JSON: ${(e as Error).message}`);
-          }
-          let mapped: unknown[][];
-          try {
-            scope.assign('__records', step.records, where);
-            mapped = scope.mapRows('__records', columns.map(columnSource), `$.streams.${run.stream}.table.columns`);
-          } catch (e) {
-            if (e instanceof ExpressionError) throw finalFailure('DataError', `${pageKey}: ${e.message}`);
-            throw e;
-          }
-          for (let i = 0; i < mapped.length; i++) {
-            try {
-              yield [...columns.map((column, c) => toCell(mapped[i][c], column)), ...metadata];
-            } catch (e) {
-              throw finalFailure('DataError', `${pageKey}, record ${i + 1}: ${(e as Error).message}`);
-            }
-            records++;
-          }
-        }
+      const keys = outputKeys(runPrefix('csv', run, run.runId));
+      try {
+        const summary = await preprocess({
+          store: deps.objectStore,
+          pages: pages.map(({ objectKey, stepIndex, parent }) => ({
+            key: objectKey,
+            decode: stream.steps[stepIndex].decode,
+            records: stream.steps[stepIndex].records,
+            where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
+            parent,
+          })),
+          table: stream.table,
+          tableWhere: `$.streams.${run.stream}.table.columns`,
+          facts: {
+            customer: run.customer,
+            vendor: run.vendor,
+            stream: run.stream,
+            windowFrom: run.window.from,
+            windowTo: run.window.to,
+            runId: run.runId,
+            extractedAt: run.extractedAt,
+          },
+          sandbox: { inputs, window: run.window, customer: run.customer },
+          keys,
+          partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
+          progress: (records) => heartbeat(records),
+        });
+        return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
+      } catch (e) {
+        if (e instanceof InputDataError) throw finalFailure('DataError', e.message);
+        throw e;
       }
-
-      // pipeline(), not pipe(): a bad record must fail the upload, not leave it waiting.
-      const csv = pipeline(Readable.from(rows()), stringify({ header: true, columns: header }), () => undefined);
-      await deps.objectStore.put(csvKey, csv, 'text/csv');
-      return { csvKey, records };
     });
   };
+}
+
+function heartbeat(records: number): void {
+  try {
+    Context.current().heartbeat({ records });
+  } catch {
+    // Outside an activity (benchmarks, unit tests) there is nothing to heartbeat.
+  }
 }

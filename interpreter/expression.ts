@@ -102,6 +102,40 @@ export class ExpressionScope {
     }
   }
 
+  /**
+   * Like mapRows, for the streaming preprocessor: `listName` holds `[record, item]` pairs,
+   * and an expression that throws marks only its own row bad (the row goes to the rejects
+   * file) instead of failing the batch. Returns per row either its cells or the error text.
+   */
+  mapPairs(listName: string, expressions: string[], where: string): ({ cells: unknown[] } | { error: string })[] {
+    const cells = expressions.map(
+      (e, i) => `(() => { try { return (${e}); } catch (err) { throw new Error('column ' + ${i} + ': ' + (err && err.message)); } })()`,
+    );
+    const program = `(() => {
+      const list = globalThis[${JSON.stringify(listName)}];
+      const out = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const record = list[i][0], item = list[i][1];
+        try {
+          const row = [${cells.join(',')}];
+          for (let c = 0; c < row.length; c++) {
+            const v = row[c];
+            if (v !== null && typeof v === 'object') row[c] = JSON.stringify(v);
+          }
+          out[i] = { cells: row };
+        } catch (err) {
+          out[i] = { error: String(err && err.message) };
+        }
+      }
+      return JSON.stringify(out);
+    })()`;
+    try {
+      return JSON.parse(vm.runInContext(program, this.context, { timeout: this.timeoutMs * 10, filename: where }) as string);
+    } catch (e) {
+      throw new ExpressionError(where, expressions.join(' | '), e);
+    }
+  }
+
   /** Renders a `${...}` template to a string. */
   render(template: string, where: string): string {
     return parseTemplate(template, where)

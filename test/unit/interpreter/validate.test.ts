@@ -129,7 +129,7 @@ describe('validateVendorConfig: schema problems name their JSON path', () => {
     const config = demo();
     config.streams.campaign_daily.steps[0].recrods = 'response.data';
     expect(problemsOf(config)).toEqual([
-      { path: `${STEP}.recrods`, message: 'unknown field "recrods"; allowed: kind, name, request, records' },
+      { path: `${STEP}.recrods`, message: 'unknown field "recrods"; allowed: kind, name, request, decode, records' },
     ]);
   });
 

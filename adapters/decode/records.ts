@@ -1,0 +1,175 @@
+/**
+ * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
+ * records array out of the token stream (stream-json), NDJSON line by line, CSV/TSV with
+ * csv-parse. Only the batch in hand is in memory. A line that cannot be read (bad NDJSON,
+ * a CSV row with the wrong number of fields) is reported through `onReject` with its line
+ * number and the file goes on; a file that cannot be read at all throws DecodeError.
+ */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import readline from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { parser as jsonParser } from 'stream-json';
+import { pick } from 'stream-json/filters/Pick';
+import { streamArray } from 'stream-json/streamers/StreamArray';
+import type { DecodeConfig } from '../../interpreter/config-schema';
+import type { InputRecord } from '../../interpreter/row-mapper';
+import type { ExpressionScope } from '../../interpreter/expression';
+
+export const BATCH = 1000;
+
+export class DecodeError extends Error {
+  override name = 'DecodeError';
+}
+
+export interface DecodeHooks {
+  /** Called once per file with its header (CSV/TSV) or the fields of its first record (JSON). */
+  onFields?(fields: string[]): void;
+  onReject(number: number, reason: string, raw: unknown): void;
+}
+
+export type RecordsSelector =
+  /** A plain path below `response`: streamed. `[]` is the top-level array. */
+  | { kind: 'path'; keys: string[] }
+  /** Any other expression: the document is parsed whole in the sandbox. */
+  | { kind: 'expression'; expression: string; scope: () => ExpressionScope; where: string };
+
+export function decodeRecords(
+  stream: Readable,
+  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns'>,
+  selector: RecordsSelector,
+  hooks: DecodeHooks,
+): AsyncGenerator<InputRecord[]> {
+  switch (decode.format) {
+    case 'json':
+      return selector.kind === 'path' ? jsonStream(stream, selector.keys, hooks) : jsonWhole(stream, selector, hooks);
+    case 'ndjson':
+      return ndjson(stream, hooks);
+    case 'csv':
+    case 'tsv':
+      return delimited(stream, decode, hooks);
+    default:
+      throw new DecodeError(`format ${JSON.stringify(decode.format)} is not supported yet; use json, ndjson, csv or tsv`);
+  }
+}
+
+function fieldsOf(record: unknown): string[] {
+  return record !== null && typeof record === 'object' && !Array.isArray(record) ? Object.keys(record) : [];
+}
+
+async function* jsonStream(stream: Readable, keys: string[], hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  let found = keys.length === 0;
+  const samePath = (stack: readonly (string | number | null)[]) => {
+    if (stack.length !== keys.length) return false;
+    for (let i = 0; i < keys.length; i++) if (String(stack[i]) !== keys[i]) return false;
+    return (found = true);
+  };
+  // Packed tokens only (no streamed string chunks): fewer tokens, and StreamArray assembles them.
+  const tokens = jsonParser({ packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false });
+  const items = streamArray();
+  const chain =
+    keys.length === 0
+      ? pipeline(stream, tokens, items, () => undefined)
+      : pipeline(stream, tokens, pick({ filter: samePath }), items, () => undefined);
+  let batch: InputRecord[] = [];
+  try {
+    for await (const { key, value } of chain as AsyncIterable<{ key: number; value: unknown }>) {
+      if (key === 0) hooks.onFields?.(fieldsOf(value));
+      batch.push({ record: value, number: key + 1 });
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/should be an array/i.test(message)) throw new DecodeError(`response${keys.map((k) => `.${k}`).join('')} is not an array`);
+    throw new DecodeError(`is not valid JSON: ${message}`);
+  }
+  if (!found) throw new DecodeError(`has no response${keys.map((k) => `.${k}`).join('')} (the step's records path)`);
+  if (batch.length) yield batch;
+}
+
+async function* jsonWhole(stream: Readable, selector: Extract<RecordsSelector, { kind: 'expression' }>, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  const scope = selector.scope();
+  try {
+    scope.setJson('response', Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new DecodeError(`is not valid JSON: ${(e as Error).message}`);
+  }
+  chunks.length = 0;
+  scope.assign('__records', selector.expression, selector.where);
+  const length = scope.evaluate('Array.isArray(__records) ? __records.length : -1', selector.where) as number;
+  if (length < 0) throw new DecodeError(`${selector.where}: the records expression did not give an array`);
+  for (let start = 0; start < length; start += BATCH) {
+    // Copied out as JSON text: the host never holds an object made in the sandbox.
+    const json = scope.evaluate(`JSON.stringify(__records.slice(${start}, ${start + BATCH}))`, selector.where) as string;
+    const records = JSON.parse(json) as unknown[];
+    if (start === 0 && records.length) hooks.onFields?.(fieldsOf(records[0]));
+    yield records.map((record, i) => ({ record, number: start + i + 1 }));
+  }
+}
+
+async function* ndjson(stream: Readable, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  let batch: InputRecord[] = [];
+  let line = 0;
+  let first = true;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (e) {
+      hooks.onReject(line, `line is not valid JSON: ${(e as Error).message}`, text);
+      continue;
+    }
+    if (first) hooks.onFields?.(fieldsOf(record));
+    first = false;
+    batch.push({ record, number: line });
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+async function* delimited(stream: Readable, decode: Pick<DecodeConfig, 'format' | 'header' | 'columns'>, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const header = decode.header !== false;
+  const parser = parseCsv({
+    delimiter: decode.format === 'tsv' ? '\t' : ',',
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    // A malformed row goes to the rejects file (the 'skip' event below), not the whole file.
+    skip_records_with_error: true,
+    columns: header
+      ? (names: string[]) => {
+          hooks.onFields?.(names);
+          return names;
+        }
+      : (decode.columns ?? false),
+  });
+  if (!header && decode.columns) hooks.onFields?.(decode.columns);
+  parser.on('skip', (err: Error & { lines?: number; record?: unknown; raw?: string }) => {
+    hooks.onReject(err.lines ?? 0, `row cannot be read: ${err.message}`, err.raw ?? err.record ?? null);
+  });
+  const rows = pipeline(stream, parser, () => undefined);
+  let batch: InputRecord[] = [];
+  try {
+    for await (const { record, info } of rows as AsyncIterable<{ record: unknown; info: { lines: number } }>) {
+      batch.push({ record, number: info.lines });
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (e) {
+    throw new DecodeError(`is not valid ${decode.format.toUpperCase()}: ${(e as Error).message}`);
+  }
+  if (batch.length) yield batch;
+}
