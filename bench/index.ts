@@ -5,12 +5,17 @@
  * Progress goes to stderr. Exit 0 when every bench ran, 1 when one failed, 2 on bad usage.
  */
 import { runE2e } from './e2e';
+import { runPreprocess } from './preprocess';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
   e2e: {
     description: 'records/s of a 100,000-record Demo Ads window, vendor to Postgres, vs a plain fetch + CSV + COPY script',
     run: runE2e,
+  },
+  preprocess: {
+    description: 'records/s and peak RSS of 1,000,000 JSON records to CSV vs Miller; peak RSS for 10,000,000 records',
+    run: runPreprocess,
   },
 };
 
