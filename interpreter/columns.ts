@@ -56,8 +56,10 @@ function shiftLeft(text: string, places: number): string | undefined {
     const n = Number(text);
     return Number.isFinite(n) && text.trim() !== '' ? String(n / 10 ** places) : undefined;
   }
-  const digits = (m[2] + (m[3] ?? '')).padStart(places + 1, '0');
-  const point = digits.length - (m[3] ?? '').length - places;
+  const fraction = m[3] ?? '';
+  // Enough leading zeros that at least one digit stays before the point.
+  const digits = (m[2] + fraction).padStart(fraction.length + places + 1, '0');
+  const point = digits.length - fraction.length - places;
   const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
   const frac = digits.slice(point).replace(/0+$/, '');
   return `${m[1]}${whole}${frac ? `.${frac}` : ''}`;
