@@ -138,7 +138,9 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
     }
     case 'date': {
       if (format === undefined || format === 'iso') {
-        if (!DAY.test(text) || Number.isNaN(Date.parse(text))) throw bad('a date (YYYY-MM-DD)');
+        // The round trip refuses 2026-02-30, which Date.parse rolls over into March.
+        const day = DAY.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+        if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw bad('a date (YYYY-MM-DD)');
         return text;
       }
       const date = parseInstant(value, text, format);

@@ -87,6 +87,11 @@ export class PostgresLoader {
     const started = Date.now();
     await this.ensureTable(table);
     const client = await this.pool.connect();
+    // A connection that dies mid-load (server restart, a killed backend) emits 'error' on
+    // the client; without a listener that would crash the worker instead of failing the load.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
     let staged = 0;
     let deleted = 0;
     let inserted = 0;
@@ -116,9 +121,12 @@ export class PostgresLoader {
       return { rowsStaged: staged, rowsInserted: inserted, rowsReplaced: deleted };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken ??= e as Error;
       throw new Error(`load into ${this.schema}.${table.name} failed, nothing was changed: ${(e as Error).message}`);
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A client whose load failed is discarded, not pooled: its session state is unknown.
+      client.release(broken);
     }
   }
 }
