@@ -6,6 +6,7 @@
  */
 import { runE2e } from './e2e';
 import { runPreprocess } from './preprocess';
+import { runLoad } from './load';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
@@ -16,6 +17,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   preprocess: {
     description: 'records/s and peak RSS of 1,000,000 JSON records to CSV vs Miller; peak RSS for 10,000,000 records',
     run: runPreprocess,
+  },
+  load: {
+    description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
+    run: runLoad,
   },
 };
 
