@@ -62,7 +62,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
   try {
     for (const page of o.pages) {
       const decode = page.decode ?? DEFAULT_DECODE;
-      for await (const inner of decompress(await o.store.getStream(page.key), (decode.compression ?? 'none') as Compression)) {
+      for await (const inner of decompress(await o.store.getStream(page.key), (decode.compression ?? 'none') as Compression, decode.format === 'xlsx')) {
         files++;
         const file = `${page.key}${inner.name ? ` (${inner.name})` : ''} in ${o.store.location}`;
         let missing: string | undefined;

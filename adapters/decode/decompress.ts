@@ -46,13 +46,17 @@ async function peek(source: Readable): Promise<{ head: Buffer; stream: Readable 
 
 const startsWith = (head: Buffer, magic: number[]) => magic.every((b, i) => head[i] === b);
 
-export async function* decompress(source: Readable, compression: Compression = 'none'): AsyncGenerator<InnerFile> {
+/**
+ * `zipIsFormat`: the format itself is a zip (XLSX), so `auto` must not open it; an XLSX
+ * inside a gzip or a zip archive is still unwrapped when that is what the config says.
+ */
+export async function* decompress(source: Readable, compression: Compression = 'none', zipIsFormat = false): AsyncGenerator<InnerFile> {
   let kind = compression;
   let stream = source;
   if (kind === 'auto') {
     const peeked = await peek(source);
     stream = peeked.stream;
-    kind = startsWith(peeked.head, GZIP) ? 'gzip' : startsWith(peeked.head, ZIP) ? 'zip' : 'none';
+    kind = startsWith(peeked.head, GZIP) ? 'gzip' : startsWith(peeked.head, ZIP) && !zipIsFormat ? 'zip' : 'none';
   }
   if (kind === 'none') {
     yield { name: '', stream };

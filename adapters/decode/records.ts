@@ -1,7 +1,7 @@
 /**
  * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
  * records array out of the token stream (stream-json), NDJSON line by line, CSV/TSV with
- * csv-parse. Only the batch in hand is in memory. A line that cannot be read (bad NDJSON,
+ * csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in memory. A line that cannot be read (bad NDJSON,
  * a CSV row with the wrong number of fields) is reported through `onReject` with its line
  * number and the file goes on; a file that cannot be read at all throws DecodeError.
  */
@@ -15,18 +15,10 @@ import { streamArray } from 'stream-json/streamers/StreamArray';
 import type { DecodeConfig } from '../../interpreter/config-schema';
 import type { InputRecord } from '../../interpreter/row-mapper';
 import type { ExpressionScope } from '../../interpreter/expression';
+import { xlsxRecords } from './xlsx';
+import { BATCH, DecodeError, type DecodeHooks } from './common';
 
-export const BATCH = 1000;
-
-export class DecodeError extends Error {
-  override name = 'DecodeError';
-}
-
-export interface DecodeHooks {
-  /** Called once per file with its header (CSV/TSV) or the fields of its first record (JSON). */
-  onFields?(fields: string[]): void;
-  onReject(number: number, reason: string, raw: unknown): void;
-}
+export { BATCH, DecodeError, type DecodeHooks } from './common';
 
 export type RecordsSelector =
   /** A plain path below `response`: streamed. `[]` is the top-level array. */
@@ -48,8 +40,10 @@ export function decodeRecords(
     case 'csv':
     case 'tsv':
       return delimited(stream, decode, hooks);
+    case 'xlsx':
+      return xlsxRecords(stream, decode.header !== false, decode.columns, hooks);
     default:
-      throw new DecodeError(`format ${JSON.stringify(decode.format)} is not supported yet; use json, ndjson, csv or tsv`);
+      throw new DecodeError(`format ${JSON.stringify(decode.format)} is not supported; use json, ndjson, csv, tsv or xlsx`);
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * The preprocessor and the loader against the real S3 server (versitygw) and Postgres,
- * through the toCsv and loadCsv activities: every input format and compression, column
+ * through the toCsv and loadCsv activities: every input format (JSON, NDJSON, CSV, TSV,
+ * XLSX) and compression (gzip, zip, auto), column
  * formats, explode and metadata, expectations (missing column, rejects and their
  * threshold), parts and manifest, re-runs, a crash between COPY and merge, concurrent
  * loads, and a type change refused before anything is written.
  */
 import { gzipSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
+import ExcelJS from 'exceljs';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { PostgresLoader } from '../../adapters/warehouse/postgres-loader';
 import { toCsvActivity } from '../../activities/to-csv';
@@ -152,6 +154,19 @@ describe('every input format lands the same rows', () => {
       bodies: [gzipSync(tsv)],
     });
     expect(rows).toEqual([expected('a', '2026-01-01', '3', 7), expected('b', '2026-01-02', '0', 0)]);
+  });
+
+
+  test('XLSX: the first sheet, shared strings, numbers and date cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('report');
+    sheet.addRow(['id', 'day', 'cost_micros', 'clicks']);
+    sheet.addRow(['a', new Date(Date.UTC(2026, 0, 4)), 1_250_000, 5]);
+    sheet.addRow(['b', '2026-01-05', 0, 0]);
+    workbook.addWorksheet('notes').addRow(['ignored']);
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+    const { rows } = await ingest({ decode: { format: 'xlsx', compression: 'auto' }, bodies: [xlsx] });
+    expect(rows).toEqual([expected('a', '2026-01-04', '1.25', 5), expected('b', '2026-01-05', '0', 0)]);
   });
 });
 
