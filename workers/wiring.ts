@@ -49,6 +49,7 @@ export function createRuntime(settings: Settings): Runtime {
     credentials: new CredentialStore(mysqlPool, kms),
     semaphores: new RedisSemaphores(redis),
     warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
+    csvPartBytes: settings.csvPartBytes,
   };
   return {
     settings,
