@@ -68,12 +68,12 @@ export const Decode = Type.Object(
       'Format of the body or file. For `json`, the step\'s `records` selects the array of records: when it is a plain path ' +
         '(`response`, `response.data`, `response.report.rows`, `response["data"]`) the array is streamed record by record, so memory ' +
         'stays flat whatever the size; any other expression (a filter, a map, a concatenation) is evaluated over the whole ' +
-        'document in the sandbox, which holds the document in memory. For `ndjson` every line is a record and for `csv`/`tsv` ' +
-        'every row is a record (fields are strings); `records` is not used for them.',
+        'document in the sandbox, which holds the document in memory. For `ndjson` every line is a record; for `csv`/`tsv` and ' +
+        '`xlsx` (its first worksheet) every row is a record, keyed by the header row or `columns`; `records` is not used for them.',
       'json',
     ),
     compression: Type.Optional(
-      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes. Default none.', 'gzip'),
+      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes (for `xlsx`, itself a zip, only gzip). A zip archive gives one file per entry. Default none.', 'gzip'),
     ),
     header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
     columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
