@@ -1,9 +1,10 @@
 /**
  * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
- * records array out of the token stream (stream-json), NDJSON line by line, CSV/TSV with
- * csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in memory. A line that cannot be read (bad NDJSON,
- * a CSV row with the wrong number of fields) is reported through `onReject` with its line
- * number and the file goes on; a file that cannot be read at all throws DecodeError.
+ * records array out of the token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
+ * by line, CSV/TSV with csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in
+ * memory. A line that cannot be read (bad NDJSON, a CSV row with the wrong number of
+ * fields) is reported through `onReject` with its line number and the file goes on; a
+ * file that cannot be read at all throws DecodeError.
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
