@@ -3,7 +3,9 @@
  * staging table → dedup merge → audit row, one transaction) against `psql \copy` of the
  * same rows as plain CSV into an empty table of the same shape, in the same run. Then the
  * merge that matters in production: the same 1,000,000 rows, half of them already there,
- * into a 10,000,000-row table, against the same `psql \copy` time.
+ * into a 10,000,000-row table, against the same `psql \copy` time. The loader is timed on
+ * its own (no Temporal around it; the e2e bench covers that).
+ * Sizes: DIF_BENCH_LOAD_ROWS (1,000,000), DIF_BENCH_MERGE_TARGET_ROWS (10,000,000; 0 skips).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -5,6 +5,8 @@
  * Miller's from GNU time). DIF does more per record (types checked, micros converted,
  * metadata columns, gzip output, a manifest), so the ratio is a ceiling on its overhead.
  * Then DIF alone on 10,000,000 records: its peak RSS against the 200 MB budget.
+ * Sizes: DIF_BENCH_PREPROCESS_RECORDS (1,000,000), DIF_BENCH_PREPROCESS_BIG (10,000,000;
+ * 0 skips it). On 2 cores the whole bench takes about 4–5 minutes, most of it the big run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
