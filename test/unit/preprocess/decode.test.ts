@@ -23,18 +23,27 @@ async function decode(body: string | Buffer, format: 'json' | 'ndjson' | 'csv' |
   return { records, rejects, fields };
 }
 
-test('JSON: the records at a path, numbered, and the first record\'s fields', async () => {
-  const out = await decode('{"paging":{"next":null},"data":[{"a":1,"b":"x"},{"a":2}],"after":[{"a":9}]}', 'json');
-  expect(out.records).toEqual([[1, { a: 1, b: 'x' }], [2, { a: 2 }]]);
-  expect(out.fields).toEqual([['a', 'b']]);
-});
+// Small objects are parsed whole, large ones streamed: both must read the same.
+describe.each([
+  ['parsed whole', 1 << 20],
+  ['streamed', 0],
+])('JSON %s', (_mode, wholeBelowBytes) => {
+  const at = (...keys: string[]) => ({ kind: 'path' as const, keys, wholeBelowBytes });
 
-test('JSON: nested path, top-level array, and the errors that name what is wrong', async () => {
-  expect((await decode('{"report":{"rows":[[1],[2]]}}', 'json', path('report', 'rows'))).records).toEqual([[1, [1]], [2, [2]]]);
-  expect((await decode('[{"a":1}]', 'json', path())).records).toEqual([[1, { a: 1 }]]);
-  await expect(decode('{"other":[]}', 'json')).rejects.toThrow("has no response.data (the step's records path)");
-  await expect(decode('{"data":{"a":1}}', 'json')).rejects.toThrow('response.data is not an array');
-  await expect(decode('{"data":[{"a":', 'json')).rejects.toThrow(/^is not valid JSON/);
+  test('the records at a path, numbered, and the first record\'s fields', async () => {
+    const out = await decode('{"paging":{"next":null},"data":[{"a":1,"b":"x"},{"a":2}],"after":[{"a":9}]}', 'json', at('data'));
+    expect(out.records).toEqual([[1, { a: 1, b: 'x' }], [2, { a: 2 }]]);
+    expect(out.fields).toEqual([['a', 'b']]);
+  });
+
+  test('nested path, top-level array, and the errors that name what is wrong', async () => {
+    expect((await decode('{"report":{"rows":[[1],[2]]}}', 'json', at('report', 'rows'))).records).toEqual([[1, [1]], [2, [2]]]);
+    expect((await decode('{"r":[{"x":[7]}]}', 'json', at('r', '0', 'x'))).records).toEqual([[1, 7]]);
+    expect((await decode('[{"a":1}]', 'json', at())).records).toEqual([[1, { a: 1 }]]);
+    await expect(decode('{"other":[]}', 'json', at('data'))).rejects.toThrow("has no response.data (the step's records path)");
+    await expect(decode('{"data":{"a":1}}', 'json', at('data'))).rejects.toThrow('response.data is not an array');
+    await expect(decode('{"data":[{"a":', 'json', at('data'))).rejects.toThrow(/^is not valid JSON/);
+  });
 });
 
 test('NDJSON: blank lines skipped, a bad line rejected with its line number', async () => {
