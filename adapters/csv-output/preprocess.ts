@@ -73,7 +73,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
         const path = parsePath(page.records, ['response']);
         const selector: RecordsSelector = path
           ? { kind: 'path', keys: path.keys }
-          : { kind: 'expression', expression: page.records, where: page.where, scope: () => new ExpressionScope(o.sandbox) };
+          : { kind: 'expression', expression: page.records, where: page.where, scope: () => new ExpressionScope({ ...o.sandbox, parent: page.parent ?? null }) };
         const batches = decodeRecords(inner.stream, decode, selector, {
           onFields(fields) {
             if (checked) return;
