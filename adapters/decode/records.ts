@@ -78,7 +78,8 @@ async function* jsonPath(stream: Readable, keys: string[], wholeBelow: number, h
   const { head, rest } = await readUpTo(stream, wholeBelow);
   if (rest) {
     async function* replay() {
-      yield* head;
+      // Shifted, not iterated: each buffer is released once it has been passed on.
+      while (head.length) yield head.shift()!;
       for (let next = await rest!.next(); !next.done; next = await rest!.next()) yield next.value;
     }
     yield* jsonStream(Readable.from(replay(), { objectMode: false }), keys, hooks);
