@@ -24,9 +24,10 @@ export { BATCH, DecodeError, type DecodeHooks } from './common';
  * A JSON object smaller than this is parsed whole with JSON.parse, which is native and
  * about twice as fast as a token stream; a larger one is streamed. Memory stays bounded
  * either way: by this size (and its parsed records) or by the batch. Deciding costs this
- * much buffered input at the start of every large object, which adds to its peak RSS: 16
- * MiB measured 171-173 MB on 10,000,000 records against 118-150 MB streaming from the
- * first byte, too close to the 200 MB budget; typical vendor pages are well under 8 MiB.
+ * much buffered input at the start of every large object, which adds to its peak RSS. On
+ * 10,000,000 records (bench/preprocess.ts, a shared 2-core machine) peak RSS measured
+ * 124-150 MB streaming from the first byte, 171-173 MB with 16 MiB and 168 MB with 8 MiB,
+ * against a 200 MB budget; typical vendor pages are well under 8 MiB.
  */
 export const WHOLE_JSON_BYTES = 8 * 1024 * 1024;
 
