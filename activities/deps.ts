@@ -19,4 +19,6 @@ export interface ActivityDeps {
   redis: Redis;
   /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */
   tableLock?: Partial<TableLockTiming>;
+  /** Uncompressed CSV bytes per output part (default 256 MiB). */
+  csvPartBytes?: number;
 }

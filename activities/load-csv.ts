@@ -1,29 +1,52 @@
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { LoadSummary, RunContext } from '../interpreter/contracts';
+import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
+import { TableShapeError, type CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';
+import { finalFailure } from './failures';
 import { pinnedRun } from './pinned-config';
 import { underPermit } from './permits';
 import { underTableLock } from './table-lock';
 
 export interface LoadCsvInput {
   run: RunContext;
+  /** The manifest toCsv wrote (or, from runs started before manifests, one plain CSV). */
   csvKey: string;
   permit: PermitRef;
 }
 
 /**
- * Loads the run's CSV into the stream's table with a deduplicating merge in one
- * transaction. Re-running it (a retry, or a re-run of the window) gives the same table.
+ * Loads the parts listed in the run's manifest into the stream's table with a
+ * deduplicating merge and an audit row, in one transaction. Re-running it (a retry, or a
+ * re-run of the window) gives the same table.
  */
 export function loadCsvActivity(deps: ActivityDeps) {
   return async function loadCsv({ run, csvKey, permit }: LoadCsvInput): Promise<LoadSummary> {
     return underPermit(deps, permit, async () => {
       const { config } = await pinnedRun(deps.objectStore, run.configKey);
       const table = config.streams[run.stream].table;
-      // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
-      return underTableLock(deps, deps.warehouse.schema, table.name, permit.holder, async (fence) =>
-        deps.warehouse.load(table, await deps.objectStore.getStream(csvKey), { inTransaction: fence }),
-      );
+      const store = deps.objectStore;
+      let parts: CsvPart[];
+      let rejected = 0;
+      if (csvKey.endsWith('.json')) {
+        const manifest = JSON.parse(await store.getText(csvKey)) as Manifest;
+        parts = manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz') }));
+        const summaryKey = summaryKeyOf(csvKey);
+        if (await store.exists(summaryKey)) rejected = (JSON.parse(await store.getText(summaryKey)) as PreprocessSummary).rejected;
+      } else {
+        parts = [{ open: () => store.getStream(csvKey), gzip: false }];
+      }
+      try {
+        const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected };
+        // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
+        const result = await underTableLock(deps, deps.warehouse.schema, table.name, permit.holder, (fence) =>
+          deps.warehouse.load(table, parts, audit, { inTransaction: fence }),
+        );
+        return { ...result, rowsRejected: rejected, files: parts.length };
+      } catch (e) {
+        if (e instanceof TableShapeError) throw finalFailure('TableShapeError', e.message);
+        throw e;
+      }
     });
   };
 }

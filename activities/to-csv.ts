@@ -1,17 +1,14 @@
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
-import { pagesOf } from './page-sets';
-import { gunzipSync } from 'node:zlib';
 import { runPrefix, windowVariables } from '../interpreter/run-plan';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { columnSource, toCell } from '../interpreter/columns';
+import { outputKeys } from '../interpreter/output-plan';
+import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
+import { pagesOf } from './page-sets';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRun } from './pinned-config';
 import { underPermit } from './permits';
-import { tablePlan } from '../adapters/warehouse/table-plan';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -20,68 +17,65 @@ export interface ToCsvInput {
   permit: PermitRef;
 }
 
+const DEFAULT_PART_BYTES = 256 * 1024 * 1024;
+
 /**
- * Decodes the raw pages, extracts records with the step's `records` expression, maps them
- * to the table's columns, checks each value against its column type, and writes one
- * RFC 4180 CSV with a header (config columns, then DIF's metadata columns).
+ * Preprocesses the run's raw pages, each by its step's `decode` and `records`, into gzip
+ * CSV parts, a manifest, and a rejects file when rows were rejected (adapters/csv-output).
+ * Keys are fixed by the run, so a retry rewrites the same objects. Bad input is final: a
+ * retry would read the same bytes.
  */
 export function toCsvActivity(deps: ActivityDeps) {
   return async function toCsv({ run, pageLists, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
       const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
       const stream = config.streams[run.stream];
-      const columns = stream.table.columns;
-      const header = tablePlan('_', stream.table).csvColumns;
-      const csvKey = `${runPrefix('csv', run, run.runId)}/part-000001.csv`;
-      const metadata = [run.customer, run.runId, run.extractedAt];
-      let records = 0;
-
-      async function* rows(): AsyncGenerator<(string | null)[]> {
-        const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer });
-        for await (const { objectKey: pageKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
-          const step = stream.steps[stepIndex];
-          const where = `$.streams.${run.stream}.steps[${stepIndex}].records`;
-          scope.setJson('parent', JSON.stringify(parent ?? null));
-          scope.setJson('ancestors', JSON.stringify(ancestors ?? []));
-          try {
-            scope.setJson('response', await readPageText(deps, pageKey));
-          } catch (e) {
-            throw finalFailure('DataError', `response ${pageKey} in ${deps.objectStore.location} is not valid JSON: ${(e as Error).message}`);
-          }
-          let mapped: unknown[][];
-          try {
-            scope.assign('__records', step.records ?? 'response', where);
-            mapped = scope.mapRows('__records', columns.map(columnSource), `$.streams.${run.stream}.table.columns`);
-          } catch (e) {
-            if (e instanceof ExpressionError) throw finalFailure('DataError', `${pageKey}: ${e.message}`);
-            throw e;
-          }
-          for (let i = 0; i < mapped.length; i++) {
-            try {
-              yield [...columns.map((column, c) => toCell(mapped[i][c], column)), ...metadata];
-            } catch (e) {
-              throw finalFailure('DataError', `${pageKey}, record ${i + 1}: ${(e as Error).message}`);
-            }
-            records++;
-          }
-        }
+      const keys = outputKeys(runPrefix('csv', run, run.runId));
+      const pages: PreprocessPage[] = [];
+      for await (const { objectKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
+        const step = stream.steps[stepIndex];
+        pages.push({
+          key: objectKey,
+          decode: step.decode,
+          records: step.records ?? 'response',
+          where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
+          parent,
+          ancestors,
+        });
       }
-
-      // pipeline(), not pipe(): a bad record must fail the upload, not leave it waiting.
-      const csv = pipeline(Readable.from(rows()), stringify({ header: true, columns: header }), () => undefined);
-      await deps.objectStore.put(csvKey, csv, 'text/csv');
-      return { csvKey, records };
+      try {
+        const summary = await preprocess({
+          store: deps.objectStore,
+          pages,
+          table: stream.table,
+          tableWhere: `$.streams.${run.stream}.table.columns`,
+          facts: {
+            customer: run.customer,
+            vendor: run.vendor,
+            stream: run.stream,
+            windowFrom: run.window.from,
+            windowTo: run.window.to,
+            runId: run.runId,
+            extractedAt: run.extractedAt,
+          },
+          sandbox: { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer },
+          keys,
+          partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
+          progress: (records) => heartbeat(records),
+        });
+        return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
+      } catch (e) {
+        if (e instanceof InputDataError) throw finalFailure('DataError', e.message);
+        throw e;
+      }
     });
   };
 }
 
-/**
- * A stored page as text, gunzipped when it is gzip (async report downloads often are).
- * Stopgap until the streaming decoders (issue 5) replace whole-page reads.
- */
-async function readPageText(deps: ActivityDeps, key: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await deps.objectStore.getStream(key)) chunks.push(Buffer.from(chunk));
-  const bytes = Buffer.concat(chunks);
-  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+function heartbeat(records: number): void {
+  try {
+    Context.current().heartbeat({ records });
+  } catch {
+    // Outside an activity (benchmarks, unit tests) there is nothing to heartbeat.
+  }
 }

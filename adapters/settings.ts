@@ -24,6 +24,8 @@ export interface Settings {
   kms:
     | { kind: 'local'; keyringFile: string }
     | { kind: 'aws'; keyId: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string };
+  /** Uncompressed CSV bytes per output part (DIF_CSV_PART_MB, default 256). */
+  csvPartBytes: number;
   /** Activity timing that tests shorten. */
   timing: { semaphoreRetryMs: number; activityTimeoutMs: number };
 }
@@ -87,6 +89,7 @@ export function loadSettings(overrides: Partial<Settings> = {}): Settings {
             accessKeyId: process.env.DIF_KMS_ACCESS_KEY || undefined,
             secretAccessKey: process.env.DIF_KMS_SECRET_KEY || undefined,
           },
+    csvPartBytes: Number(env('DIF_CSV_PART_MB', '256')) * 1024 * 1024,
     timing: {
       semaphoreRetryMs: Number(env('DIF_SEMAPHORE_RETRY_MS', '2000')),
       activityTimeoutMs: Number(env('DIF_ACTIVITY_TIMEOUT_MS', '600000')),

@@ -67,7 +67,7 @@ export class VendorConfigs {
  * what a stream fetches or where its rows go.
  */
 export function applyOverrides(config: VendorConfig, overrides: Record<string, unknown>, source: string): VendorConfig {
-  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds']);
+  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns']);
   for (const key of Object.keys(overrides)) {
     if (!allowed.has(key)) {
       throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);
@@ -81,10 +81,36 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
     ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
   };
+  if (overrides.columns !== undefined) merged.streams = overrideColumns(config, overrides.columns, source);
   return validateVendorConfig(merged, source);
 }
 
 /** Content hash that pins a run to the exact config it started with. */
 export function configHash(config: VendorConfig, inputs: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify({ config, inputs })).digest('hex').slice(0, 16);
+}
+
+/**
+ * `columns` overrides: `{ "<stream>": [column, …] }`. A column with a name the table has
+ * replaces it (a customer whose account reports spend in cents, a renamed field); a new
+ * name adds a column. The key and the table name cannot change, so rows still merge.
+ */
+function overrideColumns(config: VendorConfig, value: unknown, source: string): VendorConfig['streams'] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(source, [{ path: '$.columns', message: 'must be an object of stream name to a list of columns' }]);
+  }
+  const streams = { ...config.streams };
+  for (const [name, columns] of Object.entries(value as Record<string, unknown>)) {
+    const stream = streams[name];
+    if (!stream) throw new ConfigError(source, [{ path: `$.columns.${name}`, message: `no stream "${name}"; streams: ${Object.keys(streams).join(', ')}` }]);
+    if (!Array.isArray(columns)) throw new ConfigError(source, [{ path: `$.columns.${name}`, message: 'must be a list of columns' }]);
+    const merged = [...stream.table.columns];
+    for (const column of columns as { name?: string }[]) {
+      const at = merged.findIndex((c) => c.name === column?.name);
+      if (at >= 0) merged[at] = column as (typeof merged)[number];
+      else merged.push(column as (typeof merged)[number]);
+    }
+    streams[name] = { ...stream, table: { ...stream.table, columns: merged } };
+  }
+  return streams;
 }

@@ -8,6 +8,8 @@ import { runE2e } from './e2e';
 import { runPagination } from './pagination';
 import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
+import { runPreprocess } from './preprocess';
+import { runLoad } from './load';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
@@ -26,6 +28,14 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   semaphore: {
     description: 'fair semaphore acquire+release latency (p50, p99) and throughput vs bare Redis SET NX PX + DEL',
     run: runSemaphore,
+  },
+  preprocess: {
+    description: 'records/s and peak RSS of 1,000,000 JSON records to CSV vs Miller; peak RSS for 10,000,000 records',
+    run: runPreprocess,
+  },
+  load: {
+    description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
+    run: runLoad,
   },
 };
 

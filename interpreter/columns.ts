@@ -1,7 +1,8 @@
 /**
- * Turns the value a column's expression produced into the text a CSV cell holds, checking
- * it against the column's declared type. Pure; errors name the column so the caller can
- * add the record number and the file.
+ * Turns the value a column's source produced into the text a CSV cell holds: checks it
+ * against the column's declared type and applies its `format` (date patterns, epochs,
+ * micros, cents, percentages). Pure; errors name the column so the caller can add the
+ * record number and the file, and send the row to the rejects file.
  */
 import type { ColumnConfig } from './config-schema';
 
@@ -15,8 +16,14 @@ export class ColumnValueError extends Error {
   }
 }
 
+/** A config mistake in a column's format, found before any record is read. */
+export class ColumnFormatError extends Error {
+  override name = 'ColumnFormatError';
+}
+
 const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const PLAIN_DECIMAL = /^(-?)(\d*)(?:\.(\d*))?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO 8601 date-time; without an offset it is read as UTC, never as the worker's zone. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -40,34 +47,135 @@ export function columnSource(column: ColumnConfig): string {
   return column.source ?? `record[${JSON.stringify(column.name)}]`;
 }
 
+const NUMBER_FORMATS: Record<string, number> = { micros: 6, cents: 2, percent: 2 };
+const DATE_TOKENS: Record<string, string> = { YYYY: '(\\d{4})', MM: '(\\d{1,2})', DD: '(\\d{1,2})', HH: '(\\d{1,2})', mm: '(\\d{2})', ss: '(\\d{2})' };
+
+/** Throws ColumnFormatError when the column's format does not fit its type; the validator reports it with its path. */
+export function checkFormat(column: ColumnConfig): void {
+  const f = column.format;
+  if (f === undefined) return;
+  const ok =
+    column.type === 'decimal' || column.type === 'integer'
+      ? f in NUMBER_FORMATS
+      : column.type === 'date' || column.type === 'timestamp'
+        ? ['iso', 'epoch_seconds', 'epoch_millis'].includes(f) || /YYYY/.test(f)
+        : column.type === 'boolean'
+          ? f === 'yes_no'
+          : false;
+  if (!ok) throw new ColumnFormatError(`format ${JSON.stringify(f)} does not apply to a ${column.type} column`);
+}
+
+/** Divides a decimal written as text by 10^places without going through floating point. */
+function shiftLeft(text: string, places: number): string | undefined {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (!m || (m[2] === '' && !m[3])) {
+    const n = Number(text);
+    return Number.isFinite(n) && text.trim() !== '' ? String(n / 10 ** places) : undefined;
+  }
+  const fraction = m[3] ?? '';
+  // Enough leading zeros that at least one digit stays before the point.
+  const digits = (m[2] + fraction).padStart(fraction.length + places + 1, '0');
+  const point = digits.length - fraction.length - places;
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const frac = digits.slice(point).replace(/0+$/, '');
+  return `${m[1]}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+const datePatterns = new Map<string, { regex: RegExp; order: string[] }>();
+function compilePattern(pattern: string): { regex: RegExp; order: string[] } {
+  let compiled = datePatterns.get(pattern);
+  if (!compiled) {
+    const order: string[] = [];
+    const source = pattern.replace(/YYYY|MM|DD|HH|mm|ss|[.*+?^${}()|[\]\\]/g, (token) => {
+      if (token in DATE_TOKENS) {
+        order.push(token);
+        return DATE_TOKENS[token];
+      }
+      return `\\${token}`;
+    });
+    compiled = { regex: new RegExp(`^${source}$`), order };
+    datePatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** A date or timestamp read by the column's format, in UTC; undefined when it does not parse. */
+function parseInstant(value: unknown, text: string, format: string | undefined): Date | undefined {
+  if (format === 'epoch_seconds' || format === 'epoch_millis') {
+    const n = Number(text);
+    if (!Number.isFinite(n) || text.trim() === '') return undefined;
+    return new Date(format === 'epoch_seconds' ? n * 1000 : n);
+  }
+  if (format === undefined || format === 'iso') return parseTimestamp(text);
+  const { regex, order } = compilePattern(format);
+  const m = regex.exec(text);
+  if (!m) return undefined;
+  const part: Record<string, number> = { YYYY: 1970, MM: 1, DD: 1, HH: 0, mm: 0, ss: 0 };
+  order.forEach((token, i) => (part[token] = Number(m[i + 1])));
+  const date = new Date(Date.UTC(part.YYYY, part.MM - 1, part.DD, part.HH, part.mm, part.ss));
+  // Date.UTC rolls 2026-02-31 over to March: a round trip catches it.
+  if (date.getUTCMonth() !== part.MM - 1 || date.getUTCDate() !== part.DD || part.HH > 23) return undefined;
+  void value;
+  return date;
+}
+
+const validDays = new Set<string>();
+
 export function toCell(value: unknown, column: ColumnConfig): string | null {
   if (value === undefined || value === null || value === '') {
     if (column.nullable === false) throw new ColumnValueError(column.name, 'is required but missing');
     return null;
   }
-  const text = String(value);
+  // Fast paths for the common cells: they run once per cell, millions of times a run.
+  if (column.format === undefined) {
+    if (column.type === 'string' && typeof value === 'string' && value !== '') return value;
+    if (column.type === 'integer' && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (column.type === 'date' && typeof value === 'string' && validDays.has(value)) return value;
+  }
+  const text = typeof value === 'string' ? value.trim() : String(value);
   const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
   const bad = (what: string) => new ColumnValueError(column.name, `${shown} is not ${what}`);
+  const format = column.format;
   switch (column.type) {
     case 'string':
-      return text;
+      return typeof value === 'string' ? value : text;
     case 'integer':
-      if (!INTEGER.test(text)) throw bad('an integer');
-      return text;
-    case 'decimal':
-      if (!DECIMAL.test(text)) throw bad('a decimal number');
-      return text;
-    case 'boolean':
-      if (value === true || text === 'true' || text === '1') return 'true';
-      if (value === false || text === 'false' || text === '0') return 'false';
+    case 'decimal': {
+      let number = text;
+      if (format !== undefined && format in NUMBER_FORMATS) {
+        const raw = format === 'percent' ? text.replace(/%$/, '').trim() : text;
+        const shifted = DECIMAL.test(raw) ? shiftLeft(raw, NUMBER_FORMATS[format]) : undefined;
+        if (shifted === undefined) throw bad(`a number (format ${format})`);
+        number = shifted;
+      }
+      if (column.type === 'integer' && !INTEGER.test(number)) throw bad(format ? `an integer (format ${format})` : 'an integer');
+      if (!DECIMAL.test(number)) throw bad('a decimal number');
+      return number;
+    }
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (value === true || lower === 'true' || lower === '1' || (format === 'yes_no' && (lower === 'yes' || lower === 'y'))) return 'true';
+      if (value === false || lower === 'false' || lower === '0' || (format === 'yes_no' && (lower === 'no' || lower === 'n'))) return 'false';
       throw bad('a boolean');
-    case 'date':
-      if (!DAY.test(text) || !isCalendarDay(text)) throw bad('a date (YYYY-MM-DD)');
-      return text;
+    }
+    case 'date': {
+      if (format === undefined || format === 'iso') {
+        // The round trip refuses 2026-02-30, which Date.parse rolls over into March.
+        const day = DAY.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+        if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw bad('a date (YYYY-MM-DD)');
+        // Records of a window share few days: remember the valid ones (bounded).
+        if (validDays.size >= 10_000) validDays.clear();
+        validDays.add(text);
+        return text;
+      }
+      const date = parseInstant(value, text, format);
+      if (!date || Number.isNaN(date.getTime())) throw bad(`a date (${format})`);
+      return date.toISOString().slice(0, 10);
+    }
     case 'timestamp': {
-      const date = parseTimestamp(text);
-      if (!date) throw bad('a timestamp');
-      return date.toISOString();
+      const instant = parseInstant(value, text, format);
+      if (!instant || Number.isNaN(instant.getTime())) throw bad(format ? `a timestamp (${format})` : 'a timestamp');
+      return instant.toISOString();
     }
     default:
       throw new ColumnValueError(column.name, `unknown type ${JSON.stringify(column.type)}`);

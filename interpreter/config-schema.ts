@@ -129,11 +129,15 @@ export const Decode = Type.Object(
   {
     format: doc(
       Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx'].map((f) => Type.Literal(f))),
-      'Format of the body or file. For `json`, `records` selects the array of records; for row formats every row is a record.',
+      'Format of the body or file. For `json`, the step\'s `records` selects the array of records: when it is a plain path ' +
+        '(`response`, `response.data`, `response.report.rows`, `response["data"]`) the array is streamed record by record (objects ' +
+        'under 8 MiB are parsed whole, which is faster), so memory stays bounded whatever the size; any other expression (a filter, a map, a concatenation) is evaluated over the whole ' +
+        'document in the sandbox, which holds the document in memory. For `ndjson` every line is a record; for `csv`/`tsv` and ' +
+        '`xlsx` (its first worksheet) every row is a record, keyed by the header row or `columns`; `records` is not used for them.',
       'json',
     ),
     compression: Type.Optional(
-      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes. Default none.', 'gzip'),
+      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes (for `xlsx`, itself a zip, only gzip). A zip archive gives one file per entry. Default none.', 'gzip'),
     ),
     header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
     columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
@@ -316,13 +320,62 @@ export const Column = Type.Object(
     source: Type.Optional(
       doc(
         Type.String({ minLength: 1 }),
-        'JavaScript expression over `record` (and `inputs`, `window`); defaults to `record.<name>`.',
+        'A path (`record.stats.spend`, `item.value`, `parent.id`) read directly, or any JavaScript expression over `record`, ' +
+          '`item` (with `explode`), `parent`, `inputs`, `window` and `customer`, evaluated in the sandbox. Defaults to `record.<name>`.',
         'record.spend_micros / 1e6',
       ),
     ),
-    nullable: Type.Optional(doc(Type.Boolean(), 'Whether the value may be missing. Default true.', false)),
+    nullable: Type.Optional(
+      doc(Type.Boolean(), 'Whether the value may be empty. Default true. A row with an empty non-nullable value goes to the rejects file.', false),
+    ),
+    required: Type.Optional(
+      doc(
+        Type.Boolean(),
+        'Whether the column must exist in the input: in the header of a CSV/TSV file, or as a field of the first record of a ' +
+          'JSON/NDJSON file. Checked for path sources (`record.x`), not for expressions. A missing required column fails the run ' +
+          'naming the column and the file. Default false.',
+        true,
+      ),
+    ),
+    format: Type.Optional(
+      doc(
+        Type.String({ minLength: 1 }),
+        'How the source value is written. date/timestamp: `iso` (default), `epoch_seconds`, `epoch_millis`, or a pattern of ' +
+          'YYYY, MM, DD, HH, mm, ss and literal separators (`MM/DD/YYYY`, `YYYYMMDD`, `DD.MM.YYYY HH:mm:ss`). ' +
+          'decimal/integer: `micros` (the value is millionths: 1500000 → 1.5), `cents` (hundredths), `percent` ' +
+          '(`12.5%` or `12.5` → 0.125). boolean: `yes_no` also accepts yes/no, y/n.',
+        'micros',
+      ),
+    ),
+    metadata: Type.Optional(
+      doc(
+        Type.Union(['customer', 'vendor', 'stream', 'window_from', 'window_to', 'run_id', 'extracted_at'].map((m) => Type.Literal(m))),
+        'Fills the column from the run instead of the record. (Every table also gets _dif_customer, _dif_run_id and _dif_extracted_at.)',
+        'vendor',
+      ),
+    ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'A column: where its value comes from (`source`, a path or an expression, or `metadata`), its type and format, and what the ' +
+      'input must hold. A column whose source uses other fields of the record is a derived column.',
+  },
+);
+
+export const RejectPolicy = Type.Object(
+  {
+    maxRows: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'Rejected rows tolerated before the run fails. Default 0.', 100)),
+    maxPercent: Type.Optional(
+      doc(Type.Number({ minimum: 0, maximum: 100 }), 'Rejected rows tolerated, as a percentage of all rows; either limit passing is enough.', 1),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Rows with a bad value (wrong type, empty non-nullable) go to a rejects file in the object store with the reason and the ' +
+      'record or line number; the run fails only when more rows than this are rejected.',
+  },
 );
 
 export const TableSpec = Type.Object(
@@ -333,6 +386,15 @@ export const TableSpec = Type.Object(
       'date',
     ]),
     columns: doc(Type.Array(Column, { minItems: 1 }), 'Columns of the table, in order.'),
+    explode: Type.Optional(
+      doc(
+        Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\]))+$' }),
+        'Path of a nested array in each record: every element becomes one row, available to sources as `item` ' +
+          '(the record stays `record`). A record whose array is empty or missing gives no row.',
+        'record.actions',
+      ),
+    ),
+    rejects: Type.Optional(RejectPolicy),
   },
   { additionalProperties: false },
 );
@@ -442,3 +504,4 @@ export type ColumnConfig = Static<typeof Column>;
 export type ColumnTypeName = Static<typeof ColumnType>;
 export type TableConfig = Static<typeof TableSpec>;
 export type DecodeConfig = Static<typeof Decode>;
+export type RejectPolicyConfig = Static<typeof RejectPolicy>;

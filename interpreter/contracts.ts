@@ -95,14 +95,22 @@ export interface RawPage {
 }
 
 export interface CsvResult {
+  /** The manifest listing the gzip CSV parts (Redshift's manifest format). */
   csvKey: string;
+  /** Records decoded from the raw objects. */
   records: number;
+  /** Rows written (records after explode, less rejects). */
+  rows?: number;
+  rejected?: number;
+  parts?: number;
 }
 
 export interface LoadSummary {
   rowsStaged: number;
   rowsInserted: number;
   rowsReplaced: number;
+  rowsRejected?: number;
+  files?: number;
 }
 
 export interface IngestSummary {

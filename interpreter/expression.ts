@@ -173,6 +173,34 @@ export class ExpressionScope {
     return this.run(body, expressions.join(' | '), where, this.timeoutMs * 10) as unknown[][];
   }
 
+  /**
+   * Like mapRows over `[record, item]` pairs (exploded arrays), but a failing record gives
+   * `{ error }` in its place instead of failing the batch, so it can go to the rejects file.
+   */
+  mapPairs(listName: string, expressions: string[], where: string): ({ cells: unknown[] } | { error: string })[] {
+    const cells = expressions.map(
+      (e, i) => `(() => { try { return (${e}); } catch (err) { throw new Error('column ' + ${i} + ': ' + (err && err.message)); } })()`,
+    );
+    const body = `
+      const list = globalThis[${JSON.stringify(listName)}];
+      const out = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const record = list[i][0], item = list[i][1];
+        try {
+          const row = [${cells.join(',')}];
+          for (let c = 0; c < row.length; c++) {
+            const v = row[c];
+            if (v !== null && typeof v === 'object') row[c] = JSON.stringify(v);
+          }
+          out[i] = { cells: row };
+        } catch (err) {
+          out[i] = { error: String(err && err.message) };
+        }
+      }
+      return out;`;
+    return this.run(body, expressions.join(' | '), where, this.timeoutMs * 10) as ({ cells: unknown[] } | { error: string })[];
+  }
+
   /** Renders a `${...}` template to a string. */
   render(template: string, where: string): string {
     return parseTemplate(template, where)

@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig } from './config-schema';
 import { parseTemplate } from './template';
+import { checkFormat } from './columns';
 
 export interface ConfigProblem {
   path: string;
@@ -163,6 +164,13 @@ function semanticErrors(config: VendorConfig, folderName: string | undefined, ou
         out.push({ path: `${at}.table.columns[${i}].name`, message: `duplicate column "${column.name}"` });
       columns.add(column.name);
       if (column.source) checkExpression(column.source, `${at}.table.columns[${i}].source`, out);
+      if (column.source && column.metadata)
+        out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
+      try {
+        checkFormat(column);
+      } catch (e) {
+        out.push({ path: `${at}.table.columns[${i}].format`, message: (e as Error).message });
+      }
     });
     stream.table.primaryKey.forEach((key, i) => {
       if (!columns.has(key))

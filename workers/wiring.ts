@@ -50,6 +50,7 @@ export function createRuntime(settings: Settings): Runtime {
     semaphores: new RedisSemaphores(redis),
     warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
     redis,
+    csvPartBytes: settings.csvPartBytes,
   };
   return {
     settings,

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { TableConfig } from '../../interpreter/config-schema';
-import { copyIntoStagingSql, createTableSql, ident, mergeSql, sqlType, stagingTableSql } from './table-plan';
+import { createAuditTableSql, createTableSql, ident, loadPlan, sqlType } from './table-plan';
 
 export interface LoadResult {
   rowsStaged: number;
@@ -11,73 +12,138 @@ export interface LoadResult {
   rowsReplaced: number;
 }
 
+/** One CSV part to stage: opened only when its turn comes, so one part is read at a time. */
+export interface CsvPart {
+  open(): Promise<Readable>;
+  gzip: boolean;
+}
+
+/** What the audit table records about a load besides the counts. */
+export interface LoadAudit {
+  runId: string;
+  vendor: string;
+  customer: string;
+  stream: string;
+  window: { from: string; to: string };
+  rowsRejected: number;
+}
+
+/** The table's columns disagree with the config in a way DIF will not change by itself. */
+export class TableShapeError extends Error {
+  override name = 'TableShapeError';
+}
+
+/** Test seam: runs between staging and merge, to prove a crash there changes nothing. */
+export type AfterStageHook = (client: pg.PoolClient) => Promise<void>;
+
 /**
- * Loads CSV into Postgres (the local stand-in for Redshift): COPY FROM STDIN into a staging
- * table, then the deduplicating merge, all in one transaction: a failure anywhere leaves
- * the target as it was. The table is locked for the merge so concurrent loads of one table
- * queue instead of deadlocking.
+ * Loads CSV into Postgres (the local stand-in for Redshift) by the plan in table-plan.ts:
+ * COPY FROM STDIN into a staging table, then the deduplicating merge and the audit row,
+ * all in one transaction: a failure or a crash anywhere leaves the target as it was, and a
+ * re-run gives the same table. The table is locked first, so concurrent loads queue.
  */
 export class PostgresLoader {
+  afterStage?: AfterStageHook;
+
   constructor(
     private readonly pool: pg.Pool,
     readonly schema: string,
   ) {}
 
-  /** Creates the schema and table when missing, adds new config columns, refuses type changes. */
+  /** Creates the schema, table and audit table when missing, adds new config columns, refuses type changes. */
   async ensureTable(table: TableConfig): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
-      await client.query(createTableSql(this.schema, table));
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`).catch(ignoreRace);
+      await client.query(createAuditTableSql(this.schema)).catch(ignoreRace);
+      await client.query(createTableSql(this.schema, table)).catch(ignoreRace);
       const { rows } = await client.query<{ column_name: string; data_type: string }>(
         'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
         [this.schema, table.name],
       );
       const existing = new Map(rows.map((r) => [r.column_name, r.data_type]));
+      // Every type is checked before any column is added: a bad config changes nothing.
       for (const column of table.columns) {
         const have = existing.get(column.name);
         const want = sqlType(column.type);
-        if (have === undefined) {
-          await client.query(`ALTER TABLE ${ident(this.schema)}.${ident(table.name)} ADD COLUMN IF NOT EXISTS ${ident(column.name)} ${want}`);
-        } else if (have !== want) {
-          throw new Error(
+        if (have !== undefined && have !== want) {
+          throw new TableShapeError(
             `table ${this.schema}.${table.name} column ${column.name} is ${have} but the config says ${column.type} (${want}); ` +
               'change the table by hand or rename the column: nothing was loaded',
           );
         }
       }
-    } catch (e) {
-      // Two loads creating one table at once: the loser sees a duplicate-type error; the table exists now.
-      if ((e as { code?: string }).code !== '23505') throw e;
+      for (const column of table.columns) {
+        if (!existing.has(column.name)) {
+          await client.query(`ALTER TABLE ${ident(this.schema)}.${ident(table.name)} ADD COLUMN IF NOT EXISTS ${ident(column.name)} ${sqlType(column.type)}`);
+        }
+      }
     } finally {
       client.release();
     }
   }
 
-  /** `hooks.inTransaction` runs inside the load's transaction after the table lock: the fencing check. */
-  async load(table: TableConfig, csv: Readable, hooks: { inTransaction?: (client: pg.PoolClient) => Promise<void> } = {}): Promise<LoadResult> {
+  /**
+   * `hooks.inTransaction` runs inside the load's transaction right after the table lock:
+   * the fencing-token check that refuses a stale lock holder (activities/table-lock.ts).
+   */
+  async load(
+    table: TableConfig,
+    parts: CsvPart[],
+    audit?: LoadAudit,
+    hooks: { inTransaction?: (client: pg.PoolClient) => Promise<void> } = {},
+  ): Promise<LoadResult> {
+    const started = Date.now();
     await this.ensureTable(table);
     const client = await this.pool.connect();
-    const staging = `dif_stage_${table.name}`;
+    // A connection that dies mid-load (server restart, a killed backend) emits 'error' on
+    // the client; without a listener that would crash the worker instead of failing the load.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
+    let staged = 0;
+    let deleted = 0;
+    let inserted = 0;
     try {
-      await client.query('BEGIN');
-      await client.query(`LOCK TABLE ${ident(this.schema)}.${ident(table.name)} IN SHARE ROW EXCLUSIVE MODE`);
-      await hooks.inTransaction?.(client);
-      await client.query(stagingTableSql(this.schema, table, staging));
-      const copy = client.query(copyFrom(copyIntoStagingSql(this.schema, table, staging)));
-      await pipeline(csv, copy);
-      const merge = mergeSql(this.schema, table, staging);
-      const deleted = await client.query(merge.delete);
-      const inserted = await client.query(merge.insert);
-      await client.query('COMMIT');
-      return { rowsStaged: Number(copy.rowCount), rowsInserted: inserted.rowCount ?? 0, rowsReplaced: deleted.rowCount ?? 0 };
+      for (const { step, sql } of loadPlan('postgres', this.schema, table, { kind: 'stdin' })) {
+        if (step === 'copy') {
+          for (const part of parts) {
+            const copy = client.query(copyFrom(sql));
+            const source = await part.open();
+            await (part.gzip ? pipeline(source, createGunzip(), copy) : pipeline(source, copy));
+            staged += Number(copy.rowCount);
+          }
+          if (this.afterStage) await this.afterStage(client);
+        } else if (step === 'audit') {
+          if (!audit) continue;
+          const values = [
+            audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
+            parts.length, staged, inserted, deleted, audit.rowsRejected, Date.now() - started,
+          ];
+          await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
+        } else {
+          const result = await client.query(sql);
+          if (step === 'lock') await hooks.inTransaction?.(client);
+          if (step === 'delete') deleted = result.rowCount ?? 0;
+          if (step === 'insert') inserted = result.rowCount ?? 0;
+        }
+      }
+      return { rowsStaged: staged, rowsInserted: inserted, rowsReplaced: deleted };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      broken ??= e as Error;
       throw new Error(`load into ${this.schema}.${table.name} failed, nothing was changed: ${(e as Error).message}`);
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A client whose load failed is discarded, not pooled: its session state is unknown.
+      client.release(broken);
     }
   }
+}
+
+/** Two loads creating one schema or table at once: the loser sees a duplicate error; it exists now. */
+function ignoreRace(e: { code?: string }): void {
+  if (e.code !== '23505' && e.code !== '42P06' && e.code !== '42P07') throw e;
 }
 
 /** Creates the warehouse database when missing (development and tests). */

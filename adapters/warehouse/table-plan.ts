@@ -1,29 +1,49 @@
 /**
- * Pure SQL for loading one stream's CSV into its warehouse table: the table's shape, the
- * staging table, and the deduplicating merge. Shared by the Postgres loader and, later, the
- * Redshift dialect; tested as text.
+ * Pure SQL for loading one stream's CSV into its warehouse table, in two dialects from one
+ * plan: Postgres (COPY FROM STDIN, the local stand-in) and Redshift (COPY from the S3
+ * manifest with an IAM role). The plan is the same for both: lock the target, stage the
+ * CSV in a temporary table, delete the target rows whose key is staged, insert the staged
+ * rows keeping the latest extraction of each key, record the load in the audit table, all
+ * in one transaction. Only the statements that differ are chosen by dialect. Tested as text.
  */
 import type { ColumnTypeName, TableConfig } from '../../interpreter/config-schema';
 
+export type Dialect = 'postgres' | 'redshift';
+
 /** Columns DIF adds to every table: who the row belongs to and which run wrote it. */
 export const METADATA_COLUMNS = [
-  { name: '_dif_customer', sqlType: 'text' },
-  { name: '_dif_run_id', sqlType: 'text' },
-  { name: '_dif_extracted_at', sqlType: 'timestamptz' },
+  { name: '_dif_customer', type: 'string' },
+  { name: '_dif_run_id', type: 'string' },
+  { name: '_dif_extracted_at', type: 'timestamp' },
 ] as const;
 
-const SQL_TYPES: Record<ColumnTypeName, string> = {
-  string: 'text',
-  integer: 'bigint',
-  decimal: 'numeric',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamp with time zone',
+export const AUDIT_TABLE = 'dif_load_audit';
+
+const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
+  postgres: {
+    string: 'text',
+    integer: 'bigint',
+    decimal: 'numeric',
+    boolean: 'boolean',
+    date: 'date',
+    timestamp: 'timestamp with time zone',
+  },
+  // Redshift has no unbounded text or numeric: the widest VARCHAR, and 38 digits with 10 decimals
+  // (micros and percentages fit with room to spare).
+  redshift: {
+    string: 'varchar(65535)',
+    integer: 'bigint',
+    decimal: 'decimal(38,10)',
+    boolean: 'boolean',
+    date: 'date',
+    timestamp: 'timestamptz',
+  },
 };
 
-export const sqlType = (t: ColumnTypeName): string => SQL_TYPES[t];
+export const sqlType = (t: ColumnTypeName, dialect: Dialect = 'postgres'): string => SQL_TYPES[dialect][t];
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 export interface TablePlan {
   qualified: string;
@@ -41,40 +61,91 @@ export function tablePlan(schema: string, table: TableConfig): TablePlan {
   };
 }
 
-export function createTableSql(schema: string, table: TableConfig): string {
+export function createTableSql(schema: string, table: TableConfig, dialect: Dialect = 'postgres'): string {
   const plan = tablePlan(schema, table);
   const columns = [
-    ...table.columns.map((c) => `${ident(c.name)} ${sqlType(c.type)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
-    ...METADATA_COLUMNS.map((c) => `${ident(c.name)} ${c.sqlType} NOT NULL`),
-    `"_dif_loaded_at" timestamp with time zone NOT NULL DEFAULT now()`,
+    ...table.columns.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
+    ...METADATA_COLUMNS.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)} NOT NULL`),
+    `"_dif_loaded_at" ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'}`,
   ];
+  // Redshift does not enforce the primary key (the merge dedups); it informs the planner.
   return `CREATE TABLE IF NOT EXISTS ${plan.qualified} (\n  ${columns.join(',\n  ')},\n  PRIMARY KEY (${plan.key.map(ident).join(', ')})\n)`;
 }
 
-export function stagingTableSql(schema: string, table: TableConfig, staging: string): string {
-  const plan = tablePlan(schema, table);
-  const cols = plan.csvColumns.map(ident).join(', ');
-  return `CREATE TEMP TABLE ${ident(staging)} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA`;
+export function createAuditTableSql(schema: string, dialect: Dialect = 'postgres'): string {
+  const text = sqlType('string', dialect);
+  return (
+    `CREATE TABLE IF NOT EXISTS ${ident(schema)}.${ident(AUDIT_TABLE)} (\n` +
+    `  run_id ${text} NOT NULL, table_name ${text} NOT NULL, vendor ${text}, customer ${text}, stream ${text},\n` +
+    `  window_from date, window_to date, files integer, rows_staged bigint, rows_inserted bigint, rows_replaced bigint,\n` +
+    `  rows_rejected bigint, duration_ms bigint, loaded_at ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'},\n` +
+    `  PRIMARY KEY (run_id, table_name)\n)`
+  );
 }
 
-export function copyIntoStagingSql(schema: string, table: TableConfig, staging: string): string {
-  const cols = tablePlan(schema, table).csvColumns.map(ident).join(', ');
-  return `COPY ${ident(staging)} (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true)`;
+/** Where the staged rows come from. */
+export type CopySource =
+  | { kind: 'stdin' }
+  | { kind: 'manifest'; manifestUrl: string; iamRole: string; region?: string };
+
+export interface LoadStatement {
+  step: 'begin' | 'lock' | 'stage' | 'copy' | 'delete' | 'insert' | 'audit' | 'commit';
+  sql: string;
 }
+
+/** What the audit row records; `$1…$12` in the audit statements, in this order. */
+export const AUDIT_PARAMS = [
+  'run_id', 'table_name', 'vendor', 'customer', 'stream', 'window_from', 'window_to',
+  'files', 'rows_staged', 'rows_inserted', 'rows_replaced', 'rows_rejected', 'duration_ms',
+] as const;
 
 /**
- * Replaces target rows that share a key with a staged row, then inserts the staged rows,
- * keeping only the latest extracted copy of each key. Both in the caller's transaction.
+ * The whole load, statement by statement. With `stdin` the executor streams each CSV part
+ * into the `copy` statement; with a manifest Redshift reads the parts from S3 itself.
  */
-export function mergeSql(schema: string, table: TableConfig, staging: string): { delete: string; insert: string } {
+export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, source: CopySource): LoadStatement[] {
   const plan = tablePlan(schema, table);
-  const on = plan.key.map((k) => `t.${ident(k)} = s.${ident(k)}`).join(' AND ');
+  const staging = ident(`dif_stage_${table.name}`);
   const cols = plan.csvColumns.map(ident).join(', ');
-  return {
-    delete: `DELETE FROM ${plan.qualified} t USING ${ident(staging)} s WHERE ${on}`,
-    insert:
-      `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (` +
-      `SELECT *, row_number() OVER (PARTITION BY ${plan.key.map(ident).join(', ')} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank ` +
-      `FROM ${ident(staging)}) ranked WHERE _dif_rank = 1`,
-  };
+  const keyCols = plan.key.map(ident).join(', ');
+  const on = plan.key.map((k) => `${plan.qualified}.${ident(k)} = s.${ident(k)}`).join(' AND ');
+  const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
+  return [
+    { step: 'begin', sql: 'BEGIN' },
+    // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
+    // error 1023) or deadlocking: the lock conflicts with itself.
+    { step: 'lock', sql: dialect === 'redshift' ? `LOCK ${plan.qualified}` : `LOCK TABLE ${plan.qualified} IN SHARE ROW EXCLUSIVE MODE` },
+    {
+      step: 'stage',
+      sql:
+        dialect === 'redshift'
+          ? `CREATE TEMP TABLE ${staging} (LIKE ${plan.qualified})`
+          : `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA`,
+    },
+    {
+      step: 'copy',
+      sql:
+        source.kind === 'stdin'
+          ? `COPY ${staging} (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true)`
+          : `COPY ${staging} (${cols}) FROM ${literal(source.manifestUrl)} IAM_ROLE ${literal(source.iamRole)}` +
+            `${source.region ? ` REGION ${literal(source.region)}` : ''} MANIFEST FORMAT AS CSV GZIP IGNOREHEADER 1` +
+            ` EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
+    },
+    // No alias on the target: Redshift's DELETE … USING does not take one.
+    { step: 'delete', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+    {
+      step: 'insert',
+      sql:
+        `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (` +
+        `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank ` +
+        `FROM ${staging}) ranked WHERE _dif_rank = 1`,
+    },
+    // Delete + insert rather than ON CONFLICT, which Redshift lacks: a retried load rewrites its row.
+    { step: 'audit', sql: `DELETE FROM ${audit} WHERE run_id = $1 AND table_name = $2` },
+    {
+      step: 'audit',
+      sql: `INSERT INTO ${audit} (${AUDIT_PARAMS.join(', ')}) VALUES (${AUDIT_PARAMS.map((_, i) => `$${i + 1}`).join(', ')})`,
+    },
+    { step: 'commit', sql: 'COMMIT' },
+  ];
 }

@@ -2,6 +2,7 @@
  * The same ingestion with the production adapters chosen by configuration: the object store
  * on the S3 API (versitygw) and secrets under the AWS KMS API (local-kms).
  */
+import { gunzipSync } from 'node:zlib';
 import { runIngestion } from '../../cli/run-command';
 import type { PageSet } from '../../interpreter/contracts';
 import { pageKey } from '../../interpreter/run-plan';
@@ -42,7 +43,14 @@ test('raw response and CSV land in S3, the key is decrypted through KMS, rows lo
   const [pageSet] = JSON.parse(await store.getText(outcome.summary!.rawObjects[0])) as PageSet[];
   const raw = await store.getText(pageKey(pageSet.prefix, 1));
   expect(JSON.parse(raw).data).toHaveLength(15);
-  const csv = await store.getText(outcome.summary!.csvObject);
+  // The CSV is gzip parts listed in a Redshift-style manifest.
+  const manifest = JSON.parse(await store.getText(outcome.summary!.csvObject));
+  expect(manifest.entries).toHaveLength(1);
+  expect(manifest.entries[0]).toEqual({ url: expect.stringMatching(/^s3:\/\/dif-test-e2e\/csv\/.*part-000001\.csv\.gz$/), mandatory: true });
+  const part = manifest.entries[0].url.slice('s3://dif-test-e2e/'.length);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.getStream(part)) chunks.push(Buffer.from(chunk));
+  const csv = gunzipSync(Buffer.concat(chunks)).toString('utf8');
   expect(csv.split('\n')[0]).toBe('campaign_id,campaign_name,date,spend,impressions,clicks,_dif_customer,_dif_run_id,_dif_extracted_at');
   expect(csv.trim().split('\n')).toHaveLength(16);
   expect(raw + csv).not.toContain(h.apiKey);

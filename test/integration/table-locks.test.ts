@@ -4,6 +4,7 @@
  * inside the warehouse transaction, through the real loader.
  */
 import { Readable } from 'node:stream';
+import type { CsvPart } from '../../adapters/warehouse/postgres-loader';
 import { TableLocks } from '../../adapters/locks/table-locks';
 import { StaleLockError, checkFence } from '../../adapters/warehouse/fencing';
 import type { TableConfig } from '../../interpreter/config-schema';
@@ -91,7 +92,9 @@ test('through the loader: a holder whose lease expired while it was paused canno
       { name: 'v', type: 'string' },
     ],
   } as unknown as TableConfig;
-  const csv = (v: string) => Readable.from([`id,v,_dif_customer,_dif_run_id,_dif_extracted_at\n1,${v},c,r,2026-01-01T00:00:00Z\n`]);
+  const csv = (v: string): CsvPart[] => [
+    { open: async () => Readable.from([`id,v,_dif_customer,_dif_run_id,_dif_extracted_at\n1,${v},c,r,2026-01-01T00:00:00Z\n`]), gzip: false },
+  ];
   const lockName = `dif_test.${table.name}`;
 
   // The stale holder takes the lock, then pauses (no renewals) past its 300 ms lease.
@@ -101,12 +104,12 @@ test('through the loader: a holder whose lease expired while it was paused canno
   // A new holder gets the lock (underTableLock: the path loadCsv takes) and loads.
   const deps = { ...runtime.deps, tableLock: { leaseMs: 5000, pollMs: 50, maxWaitMs: 5000 } };
   const fresh = await underTableLock(deps, 'dif_test', table.name, 'fresh', (fence) =>
-    runtime.deps.warehouse.load(table, csv('fresh'), { inTransaction: fence }),
+    runtime.deps.warehouse.load(table, csv('fresh'), undefined, { inTransaction: fence }),
   );
   expect(fresh.rowsInserted).toBe(1);
   // The stale holder wakes up, still believing it holds the lock, and tries to load.
   await expect(
-    runtime.deps.warehouse.load(table, csv('stale'), { inTransaction: (c) => checkFence(c, 'dif_test', table.name, staleToken!) }),
+    runtime.deps.warehouse.load(table, csv('stale'), undefined, { inTransaction: (c) => checkFence(c, 'dif_test', table.name, staleToken!) }),
   ).rejects.toThrow(/fencing token \d+ is stale.*nothing was changed|nothing was changed.*stale/);
   const { rows } = await runtime.postgres.query(`SELECT v FROM dif_test.${table.name}`);
   expect(rows).toEqual([{ v: 'fresh' }]);

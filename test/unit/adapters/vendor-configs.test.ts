@@ -141,7 +141,7 @@ describe('applyOverrides', () => {
     const error = configError(() => applyOverrides(base(), { [field]: {} }, 'mysql:acme/demo-ads'));
     expect(error.source).toBe('mysql:acme/demo-ads');
     expect(error.problems).toEqual([
-      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds' },
+      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns' },
     ]);
   });
 

@@ -66,7 +66,12 @@ describe('toCell: types', () => {
     expect(toCell(value, col('integer'))).toBe(cell);
   });
 
-  test.each(['1.5', 1.5, ' 5', '5 ', '1e3', 1e21, 'abc', '--1', '0x10'])('integer: %j is rejected', (value) => {
+  // Surrounding spaces are trimmed (vendors' CSV exports pad numbers): ' 5' is 5.
+  test.each([' 5', '5 '])('integer: %j is trimmed to 5', (value) => {
+    expect(toCell(value, col('integer'))).toBe('5');
+  });
+
+  test.each(['1.5', 1.5, '1e3', 1e21, 'abc', '--1', '0x10'])('integer: %j is rejected', (value) => {
     expect(cellError(value, col('integer')).message).toBe(`column "metric": ${JSON.stringify(value)} is not an integer`);
   });
 
@@ -110,7 +115,12 @@ describe('toCell: types', () => {
     expect(toCell(value, col('boolean'))).toBe(cell);
   });
 
-  test.each(['yes', 'TRUE', 2, 't'])('boolean: %j is rejected', (value) => {
+  test('boolean: TRUE and FALSE in capitals are read too', () => {
+    expect(toCell('TRUE', col('boolean'))).toBe('true');
+    expect(toCell('False', col('boolean'))).toBe('false');
+  });
+
+  test.each(['yes', 2, 't'])('boolean: %j is rejected', (value) => {
     expect(cellError(value, col('boolean')).message).toBe(`column "metric": ${JSON.stringify(value)} is not a boolean`);
   });
 

@@ -1,0 +1,91 @@
+/**
+ * Writes rows as gzip RFC 4180 CSV parts with a header each, starting a new part once the
+ * current one holds `partBytes` of CSV text, each streamed to the object store as it is
+ * written (one multipart upload per part on S3). Backpressure goes all the way to the
+ * caller: `write` resolves when the part can take more, so memory stays flat.
+ *
+ * Rows are formatted a batch at a time (csv-stringify's sync API) and handed to gzip as one
+ * chunk: row-by-row chunks made zlib's per-chunk thread-pool round trip the bottleneck.
+ */
+import { once } from 'node:events';
+import { createGzip, type Gzip } from 'node:zlib';
+import { stringify } from 'csv-stringify/sync';
+import type { ObjectStore } from '../object-store';
+
+interface OpenPart {
+  key: string;
+  gzip: Gzip;
+  rows: number;
+  bytes: number;
+  uploaded: Promise<{ bytes: number }>;
+}
+
+export interface WrittenPart {
+  key: string;
+  rows: number;
+  /** Compressed bytes stored. */
+  bytes: number;
+}
+
+export class CsvPartWriter {
+  private part?: OpenPart;
+  private readonly done: WrittenPart[] = [];
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly keyOf: (n: number) => string,
+    private readonly header: string[],
+    private readonly partBytes: number,
+  ) {}
+
+  private open(): OpenPart {
+    const key = this.keyOf(this.done.length + 1);
+    const gzip = createGzip({ level: 6 });
+    const part: OpenPart = { key, gzip, rows: 0, bytes: 0, uploaded: this.store.put(key, gzip, 'application/gzip') };
+    // Keep an upload failure from being unhandled before close() awaits it.
+    part.uploaded.catch(() => undefined);
+    const head = stringify([this.header]);
+    part.bytes += Buffer.byteLength(head);
+    gzip.write(head);
+    return part;
+  }
+
+  /**
+   * Writes a batch of rows; resolves once the part can take more. A part closes after the
+   * batch that takes it past `partBytes`, so parts overshoot by at most one batch.
+   */
+  async write(rows: (string | null)[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const part = (this.part ??= this.open());
+    const text = stringify(rows);
+    part.rows += rows.length;
+    part.bytes += Buffer.byteLength(text);
+    if (!part.gzip.write(text)) {
+      // An upload that died never drains: surface its error instead of waiting forever.
+      await Promise.race([once(part.gzip, 'drain'), part.uploaded.then(() => undefined)]);
+    }
+    if (part.bytes >= this.partBytes) await this.finishPart();
+  }
+
+  private async finishPart(): Promise<void> {
+    const part = this.part;
+    if (!part) return;
+    this.part = undefined;
+    part.gzip.end();
+    const { bytes } = await part.uploaded;
+    this.done.push({ key: part.key, rows: part.rows, bytes });
+  }
+
+  /** Ends the last part (writing a header-only part when there were no rows) and lists the parts. */
+  async close(): Promise<WrittenPart[]> {
+    if (!this.part && this.done.length === 0) this.part = this.open();
+    await this.finishPart();
+    return this.done;
+  }
+
+  /** Stops the open upload after a failure elsewhere. */
+  abort(error: Error): void {
+    this.part?.gzip.destroy(error);
+    this.part = undefined;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The preprocessor: raw objects in, gzip CSV parts plus a manifest out, streaming from end
+ * to end (decompress → decode → map rows → CSV parts), so memory depends on the batch
+ * size, not on the input. Rows with bad values go to the rejects file; the run fails when
+ * a required column is missing from a file, when a file cannot be decoded, or when more
+ * rows are rejected than the table allows. Nothing is loaded from a run that failed here:
+ * the manifest is written last, only on success.
+ */
+import type { DecodeConfig, TableConfig } from '../../interpreter/config-schema';
+import { ExpressionScope } from '../../interpreter/expression';
+import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../interpreter/output-plan';
+import { RowMapper, type RunFacts } from '../../interpreter/row-mapper';
+import { parsePath } from '../../interpreter/source-path';
+import { decompress, type Compression } from '../decode/decompress';
+import { decodeRecords, type RecordsSelector } from '../decode/records';
+import type { ObjectStore } from '../object-store';
+import { tablePlan } from '../warehouse/table-plan';
+import { CsvPartWriter } from './part-writer';
+import { RejectsWriter } from './rejects-writer';
+
+export interface PreprocessPage {
+  key: string;
+  decode?: DecodeConfig;
+  /** The step's `records` expression. */
+  records: string;
+  /** Config path of the step, for messages. */
+  where: string;
+  parent?: unknown;
+  /** Items of the steps before the parent's, nearest first (dependent chains). */
+  ancestors?: unknown[];
+}
+
+export interface PreprocessOptions {
+  store: ObjectStore;
+  pages: PreprocessPage[];
+  table: TableConfig;
+  /** Config path of the table, for messages. */
+  tableWhere: string;
+  facts: RunFacts;
+  /** Variables expressions see besides record/item/parent: inputs, window, customer. */
+  sandbox: Record<string, unknown>;
+  keys: OutputKeys;
+  /** Uncompressed CSV bytes per part before the next part starts. */
+  partBytes: number;
+  /** Called after every batch: activities heartbeat here. */
+  progress?: (records: number) => void;
+}
+
+/** The input is wrong in a way no retry fixes: the message names the file and what is wrong. */
+export class InputDataError extends Error {
+  override name = 'InputDataError';
+}
+
+const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
+
+export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary> {
+  const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere);
+  const required = mapper.requiredFields();
+  const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
+  const rejects = new RejectsWriter(o.store, o.keys.rejects);
+  let records = 0;
+  let rows = 0;
+  let files = 0;
+  try {
+    for (const page of o.pages) {
+      const decode = page.decode ?? DEFAULT_DECODE;
+      for await (const inner of decompress(await o.store.getStream(page.key), (decode.compression ?? 'none') as Compression, decode.format === 'xlsx')) {
+        files++;
+        const file = `${page.key}${inner.name ? ` (${inner.name})` : ''} in ${o.store.location}`;
+        let missing: string | undefined;
+        let checked = false;
+        const check = () => {
+          if (missing) throw new InputDataError(missing);
+        };
+        const path = parsePath(page.records, ['response']);
+        const selector: RecordsSelector = path
+          ? { kind: 'path', keys: path.keys }
+          : { kind: 'expression', expression: page.records, where: page.where, scope: () => new ExpressionScope({ ...o.sandbox, parent: page.parent ?? null, ancestors: page.ancestors ?? [] }) };
+        const batches = decodeRecords(inner.stream, decode, selector, {
+          onFields(fields) {
+            if (checked) return;
+            checked = true;
+            const have = new Set(fields);
+            const absent = required.filter((r) => r.root === 'record' && !have.has(r.field));
+            if (absent.length) {
+              const list = absent.map((r) => `"${r.column}" (field "${r.field}")`).join(', ');
+              missing = `required column ${list} missing from ${file}; it has: ${fields.join(', ') || '(no fields)'}`;
+            }
+          },
+          onReject: (number, reason, raw) => rejects.add(file, number, reason, raw),
+        });
+        try {
+          for await (const batch of batches) {
+            check();
+            records += batch.length;
+            const mapped = mapper.map(batch, page.parent, page.ancestors);
+            for (const r of mapped.rejects) rejects.add(file, r.number, r.reason, r.record);
+            await parts.write(mapped.rows);
+            await rejects.flush();
+            rows += mapped.rows.length;
+            o.progress?.(records);
+          }
+          check();
+        } catch (e) {
+          if (e instanceof InputDataError) throw e;
+          if ((e as Error).name === 'DecodeError' || (e as Error).name === 'ExpressionError') {
+            throw new InputDataError(`${file} ${(e as Error).message}`);
+          }
+          throw e;
+        }
+      }
+    }
+    const rejectsKey = await rejects.close();
+    const verdict = rejectsVerdict(o.table.rejects, rejects.count, rows + rejects.count);
+    if (verdict) throw new InputDataError(`${verdict}; the rejected rows and their reasons are in ${rejectsKey} in ${o.store.location}`);
+    const written = await parts.close();
+    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, ...(rejectsKey ? { rejectsKey } : {}) };
+    await o.store.put(o.keys.summary, JSON.stringify(summary, null, 2), 'application/json');
+    // Last: a manifest exists only for a complete, accepted set of parts.
+    await o.store.put(o.keys.manifest, JSON.stringify(manifestOf(o.store.location, written.map((p) => p.key))), 'application/json');
+    return summary;
+  } catch (e) {
+    parts.abort(e as Error);
+    throw e;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * preprocess: JSON records to CSV, records/s and peak RSS, DIF's streaming preprocessor
+ * against Miller (`mlr --ijson --ocsv cat`) on the same file in the same run. Each runs in
+ * a process of its own so each peak RSS is its own (DIF's from process.resourceUsage(),
+ * Miller's from GNU time). DIF does more per record (types checked, micros converted,
+ * metadata columns, gzip output, a manifest), so the ratio is a ceiling on its overhead.
+ * Then DIF alone on 10,000,000 records: its peak RSS against the 200 MB budget.
+ * Sizes: DIF_BENCH_PREPROCESS_RECORDS (1,000,000), DIF_BENCH_PREPROCESS_BIG (10,000,000;
+ * 0 skips it). On 2 cores the whole bench takes about 4–5 minutes, most of it the big run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeJsonRecords } from './fixtures';
+import { figure, progress, timed, type Figure } from './report';
+
+const run = promisify(execFile);
+const BENCH = 'preprocess';
+const RECORDS = Number(process.env.DIF_BENCH_PREPROCESS_RECORDS ?? 1_000_000);
+const BIG = Number(process.env.DIF_BENCH_PREPROCESS_BIG ?? 10_000_000);
+const RSS_BUDGET_MB = 200;
+const MILLER = 'Miller 6 (mlr --ijson --ocsv cat), same file';
+
+interface Measured {
+  seconds: number;
+  maxRssMb: number;
+}
+
+async function difOnce(root: string, key: string): Promise<Measured & { records: number }> {
+  const child = path.join(__dirname, 'preprocess-child.js');
+  const { stdout } = await run(process.execPath, [child, root, key], { maxBuffer: 1 << 20 });
+  const result = JSON.parse(stdout) as { records: number; seconds: number; maxRssMb: number };
+  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  return result;
+}
+
+async function millerOnce(input: string, output: string): Promise<Measured> {
+  // GNU time prints the peak RSS (KB) on stderr; Miller's CSV goes to a file, as DIF's does.
+  const { result, seconds } = await timed(() =>
+    run('/usr/bin/time', ['-f', '%M', 'sh', '-c', 'mlr --ijson --ocsv cat "$1" > "$2"', 'sh', input, output], { maxBuffer: 1 << 20 }),
+  );
+  const kb = Number(result.stderr.trim().split('\n').pop());
+  fs.rmSync(output, { force: true });
+  return { seconds, maxRssMb: kb / 1024 };
+}
+
+export async function runPreprocess(): Promise<Figure[]> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-bench-preprocess-'));
+  try {
+    const key = 'in/records.json';
+    const input = path.join(scratch, key);
+    fs.mkdirSync(path.dirname(input), { recursive: true });
+    const bytes = await writeJsonRecords(input, RECORDS);
+    progress(`preprocess: ${RECORDS} records, ${(bytes / 1e6).toFixed(0)} MB of JSON`);
+    // Warm the page cache for both, then measure each once (they take tens of seconds).
+    const dif = await difOnce(scratch, key);
+    if (dif.records !== RECORDS) throw new Error(`preprocess: DIF read ${dif.records} records, expected ${RECORDS}`);
+    progress(`preprocess: DIF ${dif.seconds.toFixed(2)} s (${Math.round(RECORDS / dif.seconds)} rec/s), peak RSS ${dif.maxRssMb.toFixed(0)} MB`);
+    const mlr = await millerOnce(input, path.join(scratch, 'miller.csv'));
+    progress(`preprocess: Miller ${mlr.seconds.toFixed(2)} s (${Math.round(RECORDS / mlr.seconds)} rec/s), peak RSS ${mlr.maxRssMb.toFixed(0)} MB`);
+    const figures = [
+      figure({ bench: BENCH, metric: 'records_per_second', unit: 'records/s', dif: RECORDS / dif.seconds, baseline: RECORDS / mlr.seconds, baselineName: MILLER, higherIsBetter: true }),
+      figure({ bench: BENCH, metric: 'peak_rss_mb', unit: 'MB', dif: dif.maxRssMb, baseline: mlr.maxRssMb, baselineName: MILLER, higherIsBetter: false }),
+    ];
+    fs.rmSync(input, { force: true });
+
+    if (BIG > 0) {
+      const bigBytes = await writeJsonRecords(input, BIG);
+      progress(`preprocess: ${BIG} records, ${(bigBytes / 1e6).toFixed(0)} MB of JSON, DIF only`);
+      const big = await difOnce(scratch, key);
+      if (big.records !== BIG) throw new Error(`preprocess: DIF read ${big.records} records, expected ${BIG}`);
+      progress(`preprocess: DIF ${BIG} records in ${big.seconds.toFixed(1)} s, peak RSS ${big.maxRssMb.toFixed(0)} MB`);
+      if (big.maxRssMb >= RSS_BUDGET_MB) progress(`preprocess: WARNING peak RSS ${big.maxRssMb.toFixed(0)} MB is over the ${RSS_BUDGET_MB} MB budget`);
+      figures.push(
+        figure({
+          bench: BENCH,
+          metric: `peak_rss_mb_${BIG}_records`,
+          unit: 'MB',
+          dif: big.maxRssMb,
+          baseline: RSS_BUDGET_MB,
+          baselineName: `budget: ${RSS_BUDGET_MB} MB whatever the input size`,
+          higherIsBetter: false,
+        }),
+      );
+    }
+    return figures;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Maps decoded records to CSV rows for one table: reads path sources directly, evaluates
+ * expression sources in the sandbox a batch at a time, fills metadata columns from the
+ * run, explodes a nested array into rows, and checks every value with its column's type
+ * and format. A bad value never fails the batch: its row comes back as a reject with the
+ * reason, and the caller decides (with the table's reject policy) whether the run fails.
+ *
+ * No I/O; used by the toCsv activity (the sandbox means it is not for workflow code).
+ */
+import type { ColumnConfig, TableConfig } from './config-schema';
+import { ColumnValueError, columnSource, toCell } from './columns';
+import { ExpressionScope } from './expression';
+import { parsePath, readPath } from './source-path';
+
+/** What a run knows about itself, for metadata columns. */
+export interface RunFacts {
+  customer: string;
+  vendor: string;
+  stream: string;
+  windowFrom: string;
+  windowTo: string;
+  runId: string;
+  extractedAt: string;
+}
+
+export interface InputRecord {
+  record: unknown;
+  /** Record number in its file (1-based), or the line number for row formats. */
+  number: number;
+}
+
+export interface RejectedRow {
+  number: number;
+  reason: string;
+  record: unknown;
+}
+
+export type Cell = string | null;
+
+type Getter =
+  | { kind: 'const'; value: Cell }
+  | { kind: 'path'; root: 'record' | 'item' | 'parent'; keys: string[] }
+  | { kind: 'expression'; index: number };
+
+const PATH_ROOTS = ['record', 'item', 'parent'] as const;
+
+const METADATA: Record<NonNullable<ColumnConfig['metadata']>, (f: RunFacts) => string> = {
+  customer: (f) => f.customer,
+  vendor: (f) => f.vendor,
+  stream: (f) => f.stream,
+  window_from: (f) => f.windowFrom,
+  window_to: (f) => f.windowTo,
+  run_id: (f) => f.runId,
+  extracted_at: (f) => f.extractedAt,
+};
+
+export class RowMapper {
+  private readonly columns: ColumnConfig[];
+  private readonly getters: Getter[];
+  private readonly expressions: string[] = [];
+  private readonly explode?: string[];
+  private readonly trailer: Cell[];
+  private scope?: ExpressionScope;
+
+  constructor(
+    table: TableConfig,
+    facts: RunFacts,
+    private readonly sandboxVariables: Record<string, unknown>,
+    private readonly where: string,
+  ) {
+    this.columns = table.columns;
+    this.getters = table.columns.map((column) => {
+      if (column.metadata) return { kind: 'const', value: METADATA[column.metadata](facts) };
+      const path = parsePath(columnSource(column), PATH_ROOTS);
+      if (path) return { kind: 'path', root: path.root as 'record' | 'item' | 'parent', keys: path.keys };
+      this.expressions.push(columnSource(column));
+      return { kind: 'expression', index: this.expressions.length - 1 };
+    });
+    this.explode = table.explode ? parsePath(table.explode, ['record'])?.keys : undefined;
+    // The metadata every table carries, after the config's columns (see table-plan.ts).
+    this.trailer = [facts.customer, facts.runId, facts.extractedAt];
+  }
+
+  /** Record fields that required path columns read: checked against a file's header or first record. */
+  requiredFields(): { column: string; field: string; root: 'record' | 'item' }[] {
+    const out: { column: string; field: string; root: 'record' | 'item' }[] = [];
+    this.columns.forEach((column, i) => {
+      const g = this.getters[i];
+      if (column.required && g.kind === 'path' && g.root !== 'parent' && g.keys.length > 0) {
+        out.push({ column: column.name, field: g.keys[0], root: g.root });
+      }
+    });
+    return out;
+  }
+
+  /** The nested array a record explodes into, when the table explodes one. */
+  itemsOf(record: unknown): unknown[] | undefined {
+    if (!this.explode) return undefined;
+    const items = readPath(record, this.explode);
+    return Array.isArray(items) ? items : [];
+  }
+
+  map(batch: InputRecord[], parent: unknown, ancestors: unknown[] = []): { rows: Cell[][]; rejects: RejectedRow[] } {
+    const units: { record: unknown; item: unknown; number: number }[] = [];
+    for (const { record, number } of batch) {
+      const items = this.itemsOf(record);
+      if (items === undefined) units.push({ record, item: undefined, number });
+      else for (const item of items) units.push({ record, item, number });
+    }
+    const computed = this.expressions.length ? this.evaluate(units, parent, ancestors) : undefined;
+    const rows: Cell[][] = [];
+    const rejects: RejectedRow[] = [];
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u];
+      const evaluated = computed?.[u];
+      if (evaluated && 'error' in evaluated) {
+        rejects.push({ number: unit.number, reason: `${this.describeExpressionError(evaluated.error)}`, record: unit.record });
+        continue;
+      }
+      const row: Cell[] = new Array(this.columns.length + this.trailer.length);
+      try {
+        for (let c = 0; c < this.columns.length; c++) {
+          const g = this.getters[c];
+          let value: unknown;
+          if (g.kind === 'const') value = g.value;
+          else if (g.kind === 'expression') value = evaluated!.cells[g.index];
+          else {
+            value = readPath(g.root === 'record' ? unit.record : g.root === 'item' ? unit.item : parent, g.keys);
+            if (value !== null && typeof value === 'object') value = JSON.stringify(value);
+          }
+          row[c] = toCell(value, this.columns[c]);
+        }
+      } catch (e) {
+        if (!(e instanceof ColumnValueError)) throw e;
+        rejects.push({ number: unit.number, reason: e.message, record: unit.record });
+        continue;
+      }
+      for (let t = 0; t < this.trailer.length; t++) row[this.columns.length + t] = this.trailer[t];
+      rows.push(row);
+    }
+    return { rows, rejects };
+  }
+
+  private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]) {
+    if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
+    // Records enter the sandbox as JSON text (see expression.ts: no host objects inside).
+    this.scope.setJson('parent', JSON.stringify(parent ?? null));
+    this.scope.setJson('ancestors', JSON.stringify(ancestors));
+    this.scope.setJson('__pairs', JSON.stringify(units.map((u) => [u.record, u.item ?? null])));
+    return this.scope.mapPairs('__pairs', this.expressions, this.where);
+  }
+
+  private describeExpressionError(error: string): string {
+    const m = /^column (\d+): ([\s\S]*)$/.exec(error);
+    if (!m) return error;
+    const index = Number(m[1]);
+    const column = this.columns[this.getters.findIndex((g) => g.kind === 'expression' && g.index === index)];
+    return `column "${column?.name}": expression ${JSON.stringify(this.expressions[index])} failed: ${m[2]}`;
+  }
+}

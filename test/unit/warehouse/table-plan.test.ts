@@ -1,0 +1,67 @@
+/**
+ * The load plan as SQL text, in both dialects from the same code. Postgres runs it in the
+ * integration tests; Redshift is checked here, statement by statement.
+ */
+import type { TableConfig } from '../../../interpreter/config-schema';
+import { createAuditTableSql, createTableSql, loadPlan } from '../../../adapters/warehouse/table-plan';
+
+const table: TableConfig = {
+  name: 'ads_daily',
+  primaryKey: ['campaign_id', 'date'],
+  columns: [
+    { name: 'campaign_id', type: 'string', nullable: false },
+    { name: 'date', type: 'date' },
+    { name: 'spend', type: 'decimal' },
+  ],
+};
+const manifest = { kind: 'manifest' as const, manifestUrl: 's3://dif/csv/x/manifest.json', iamRole: 'arn:aws:iam::123456789012:role/dif-load', region: 'eu-west-1' };
+
+test('Redshift: lock, stage, COPY from the manifest with the IAM role, dedup merge, audit, in one transaction', () => {
+  const plan = loadPlan('redshift', 'dif', table, manifest);
+  expect(plan.map((s) => s.step)).toEqual(['begin', 'lock', 'stage', 'copy', 'delete', 'insert', 'audit', 'audit', 'commit']);
+  const sql = Object.fromEntries(plan.filter((s) => s.step !== 'audit').map((s) => [s.step, s.sql]));
+  expect(sql.lock).toBe('LOCK "dif"."ads_daily"');
+  expect(sql.stage).toBe('CREATE TEMP TABLE "dif_stage_ads_daily" (LIKE "dif"."ads_daily")');
+  expect(sql.copy).toBe(
+    'COPY "dif_stage_ads_daily" ("campaign_id", "date", "spend", "_dif_customer", "_dif_run_id", "_dif_extracted_at") ' +
+      "FROM 's3://dif/csv/x/manifest.json' IAM_ROLE 'arn:aws:iam::123456789012:role/dif-load' REGION 'eu-west-1' " +
+      "MANIFEST FORMAT AS CSV GZIP IGNOREHEADER 1 EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF",
+  );
+  expect(sql.delete).toBe(
+    'DELETE FROM "dif"."ads_daily" USING "dif_stage_ads_daily" s WHERE "dif"."ads_daily"."_dif_customer" = s."_dif_customer" ' +
+      'AND "dif"."ads_daily"."campaign_id" = s."campaign_id" AND "dif"."ads_daily"."date" = s."date"',
+  );
+  expect(sql.insert).toContain('row_number() OVER (PARTITION BY "_dif_customer", "campaign_id", "date" ORDER BY "_dif_extracted_at" DESC)');
+  expect(sql.insert).toContain('WHERE _dif_rank = 1');
+  const audit = plan.filter((s) => s.step === 'audit').map((s) => s.sql);
+  expect(audit[0]).toBe('DELETE FROM "dif"."dif_load_audit" WHERE run_id = $1 AND table_name = $2');
+  expect(audit[1]).toMatch(/^INSERT INTO "dif"."dif_load_audit" \(run_id, table_name, .*rows_staged, rows_inserted, rows_replaced, rows_rejected, duration_ms\) VALUES \(\$1, .*\$13\)$/);
+  // Nothing Redshift lacks.
+  for (const { sql: s } of plan) expect(s).not.toMatch(/ON CONFLICT|ON COMMIT DROP|FROM STDIN|SHARE ROW EXCLUSIVE/);
+});
+
+test('Postgres differs only where it must: the lock mode, the staging table, COPY FROM STDIN', () => {
+  const pg = loadPlan('postgres', 'dif', table, { kind: 'stdin' });
+  const rs = loadPlan('redshift', 'dif', table, manifest);
+  const differ = pg.filter((s, i) => s.sql !== rs[i].sql).map((s) => s.step);
+  expect(differ).toEqual(['lock', 'stage', 'copy']);
+  expect(pg[3].sql).toBe(
+    'COPY "dif_stage_ads_daily" ("campaign_id", "date", "spend", "_dif_customer", "_dif_run_id", "_dif_extracted_at") FROM STDIN WITH (FORMAT csv, HEADER true)',
+  );
+});
+
+test('Redshift table types are bounded; the key is declared for the planner', () => {
+  const sql = createTableSql('dif', table, 'redshift');
+  expect(sql).toContain('"campaign_id" varchar(65535) NOT NULL');
+  expect(sql).toContain('"spend" decimal(38,10)');
+  expect(sql).toContain('"_dif_extracted_at" timestamptz NOT NULL');
+  expect(sql).toContain('DEFAULT getdate()');
+  expect(sql).toContain('PRIMARY KEY ("_dif_customer", "campaign_id", "date")');
+  expect(createAuditTableSql('dif', 'redshift')).toContain('run_id varchar(65535) NOT NULL');
+});
+
+test('names are quoted, values in COPY are escaped', () => {
+  const plan = loadPlan('redshift', 'we"ird', { ...table, name: 'a"b' }, { ...manifest, iamRole: "arn:x'y" });
+  expect(plan[1].sql).toBe('LOCK "we""ird"."a""b"');
+  expect(plan[3].sql).toContain("IAM_ROLE 'arn:x''y'");
+});
