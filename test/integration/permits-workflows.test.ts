@@ -39,10 +39,17 @@ function start(customer: string, taskQueue = h.settings.taskQueue, options: obje
   });
 }
 
+/** Polls `condition`; a failed poll (Redis reconnecting after a restart) counts as not yet. */
 async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not in ${timeoutMs} ms`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not in ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
