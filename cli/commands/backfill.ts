@@ -60,6 +60,12 @@ export function registerBackfill(program: Command): void {
           console.log(`backfill ${handle.workflowId} runs in Temporal: ${link}`);
           console.log('Ctrl-C stops watching, not the backfill; re-run the same command to watch again.');
         }
+        // Ctrl-C ends this process only; the backfill workflow keeps running in Temporal.
+        process.once('SIGINT', () => {
+          bar?.stop();
+          console.log(`\nstopped watching; ${handle.workflowId} goes on (dif status '${handle.workflowId}', or dif cancel to stop it)`);
+          process.exit(130);
+        });
         const bar = !opts.json ? new SingleBar({ format: ' {bar} {value}/{total} windows | {completed} done {skipped} skipped {failed} failed {running} running', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic) : undefined;
         bar?.start(plan.items.length, 0, counts(undefined));
         const final = await watchBackfill(handle, (p) => bar?.update(p.completed + p.failed + p.skipped, counts(p)));
