@@ -98,6 +98,9 @@ function showPlan(plan: BackfillPlan, json?: boolean): void {
   }
   const done = plan.items.filter((i) => i.lastStatus === 'COMPLETED').length;
   console.log(`plan ${plan.backfillId}: ${plan.items.length} windows, ${done} already completed (skipped), ${plan.items.length - done} to run, ${plan.input.parallel} at a time`);
+  const running = plan.items.filter((i) => i.lastStatus === 'RUNNING').length;
+  // Temporal refuses to start a window that is running, so the backfill counts it as skipped.
+  if (running) console.log(`${running} window(s) are running now (under this backfill, or started elsewhere); they are not started again`);
   printTable(
     ['customer', 'stream', 'window', 'last run'],
     plan.items.map((i) => [i.customer, i.stream, `${i.window.from}..${i.window.to}`, i.lastStatus === 'COMPLETED' ? 'COMPLETED (skip)' : i.lastStatus]),

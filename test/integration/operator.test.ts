@@ -4,7 +4,7 @@
  * visibility with their search attributes and memo.
  */
 import { planBackfill, startBackfill, watchBackfill } from '../../cli/backfill-command';
-import { cancelRun, listRuns, runStatus } from '../../cli/runs-command';
+import { backfillInputOf, cancelRun, listRuns, runStatus } from '../../cli/runs-command';
 import { createSchedule } from '../../cli/schedule-command';
 import { ingestWorkflowId } from '../../interpreter/run-plan';
 import { logicalWindow } from '../../interpreter/logical-window';
@@ -80,6 +80,27 @@ test('a backfill interrupted after some windows and re-run skips the completed o
   const runs = await listRuns(h.client, h.settings, { vendor: 'demo-ads', customer, type: 'ingest', status: 'completed' });
   expect(runs.map((r) => r.workflowId).sort()).toEqual(second.items.map((i) => i.workflowId).sort());
   expect(runs[0].summary).toMatch(/^35 records, 35 rows loaded \(0 replaced\), 1 pages$/);
+});
+
+test('dif retry re-runs only the failed window of a backfill', async () => {
+  const customer = uniqueName('retry');
+  await h.seedCustomer(customer);
+  expect(await h.runtime.deps.customers.listCustomersOfVendor('demo-ads')).toContain(customer); // --customer all
+  h.vendor.failNext(1, { status: 401 }); // not retried: the first window fails for good
+  const first = await startBackfill(h.client, h.settings, await plan(customer));
+  const failed = await watchBackfill(first, () => undefined, 100);
+  expect(failed).toMatchObject({ total: 4, completed: 3, failed: 1 });
+  expect(failed.items[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/answered 401/) });
+
+  const input = await backfillInputOf(h.client, first.workflowId);
+  expect(input.items).toHaveLength(4);
+  const requestsBefore = h.vendor.requests.length;
+  const retried = await startBackfill(h.client, h.settings, { backfillId: first.workflowId, input, items: [] });
+  const final = await watchBackfill(retried, () => undefined, 100);
+  expect(final).toMatchObject({ total: 4, completed: 1, skipped: 3, failed: 0 });
+  expect(final.items[0]).toMatchObject({ status: 'completed', rowsLoaded: 35 });
+  expect(h.vendor.requests.length - requestsBefore).toBe(1);
+  expect(await rowCounts(customer)).toEqual({ n: 140, keys: 140, first: '2026-09-01', last: '2026-09-28' });
 });
 
 test('a schedule triggered once loads yesterday minus the lookback, by its scheduled time', async () => {
