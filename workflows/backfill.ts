@@ -10,7 +10,10 @@
  * interrupted backfill's children release their semaphores on their way out.
  */
 import {
+  CancellationScope,
+  CancelledFailure,
   defineQuery,
+  isCancellation,
   executeChild,
   ParentClosePolicy,
   setHandler,
@@ -33,6 +36,8 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
   setHandler(progressQuery, () => countProgress(results));
 
   await mapWithConcurrency(results, Math.max(1, input.parallel), async (result) => {
+    // Once the backfill is cancelled, windows not yet started stay pending.
+    if (CancellationScope.current().consideredCancelled) return;
     result.status = 'running';
     try {
       const summary = await executeChild<typeof ingest>('ingest', {
@@ -43,7 +48,10 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
       });
       Object.assign(result, { status: 'completed', recordsFetched: summary.recordsFetched, rowsLoaded: summary.rowsLoaded } satisfies Partial<ItemResult>);
     } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) {
+      if (isCancellation(e)) {
+        result.status = 'failed';
+        result.error = 'cancelled';
+      } else if (e instanceof WorkflowExecutionAlreadyStartedError) {
         result.status = 'skipped'; // completed before (or running under another starter)
       } else {
         result.status = 'failed';
@@ -53,6 +61,8 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
   });
 
   const progress = countProgress(results);
+  // A cancelled backfill ends as cancelled (its children were cancelled with it), not as completed.
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure(`backfill cancelled: ${progress.completed} completed, ${progress.pending} never started`);
   // The Web UI shows the memo on the run's page: the outcome without opening the history.
   upsertMemo({ summary: `${progress.completed} completed, ${progress.skipped} skipped, ${progress.failed} failed of ${progress.total} windows` });
   return progress;

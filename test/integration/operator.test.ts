@@ -152,6 +152,26 @@ test('dif cancel on a running ingest releases its semaphore', async () => {
   }
 });
 
+test('dif cancel on a backfill cancels its running window, which releases its semaphore, and starts no more', async () => {
+  const customer = uniqueName('cancelbf');
+  await h.seedCustomer(customer);
+  h.vendor.configure({ delayMs: 3000 });
+  try {
+    const handle = await startBackfill(h.client, h.settings, await plan(customer));
+    const key = semaphoreKey('demo-ads', 'customer', customer);
+    await waitFor(async () => (await h.runtime.deps.semaphores.holders(key)).length === 1);
+    await cancelRun(h.client, handle.workflowId);
+    await expect(handle.result()).rejects.toThrow();
+    await waitFor(async () => (await h.runtime.deps.semaphores.holders(key)).length === 0);
+    expect((await runStatus(h.client, h.settings, handle.workflowId)).status).toBe('CANCELLED');
+    const after = await plan(customer);
+    expect(after.items[0].lastStatus).toBe('CANCELLED');
+    expect(after.items.slice(1).map((i) => i.lastStatus)).toEqual(['NEW', 'NEW', 'NEW']);
+  } finally {
+    h.vendor.configure({ delayMs: 0 });
+  }
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
