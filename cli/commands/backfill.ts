@@ -39,7 +39,7 @@ export function registerBackfill(program: Command): void {
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel must be a positive integer, got "${opts.parallel}"`);
       const settings = loadSettings();
-      const customers = opts.customer === 'all' ? await customersOf(vendor) : [opts.customer];
+      const customers = await customersOf(vendor, opts.customer);
       const { client, close } = await connectTemporal(settings);
       try {
         const plan = await planBackfill(client, new VendorConfigs(settings.vendorsDir), {
@@ -78,10 +78,15 @@ export function registerBackfill(program: Command): void {
     });
 }
 
-async function customersOf(vendor: string): Promise<string[]> {
+/** 'all': every customer using the vendor; one id: checked now, so a typo fails before any window starts. */
+async function customersOf(vendor: string, customer: string): Promise<string[]> {
   const runtime = createRuntime(loadSettings());
   try {
-    return await runtime.deps.customers.listCustomersOfVendor(vendor);
+    if (customer === 'all') return await runtime.deps.customers.listCustomersOfVendor(vendor);
+    if (!(await runtime.deps.customers.findCustomerVendor(customer, vendor))) {
+      throw new InputError(`customer "${customer}" is not set up for vendor "${vendor}" in MySQL (dif customers set-vendor ${customer} ${vendor} --inputs …)`);
+    }
+    return [customer];
   } finally {
     await runtime.close();
   }

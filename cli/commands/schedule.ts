@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { InputError } from '../../interpreter/run-plan';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { connectTemporal } from '../temporal-client';
@@ -55,9 +57,15 @@ export function registerSchedule(program: Command): void {
       .action((vendor: string, opts: { customer: string; json?: boolean }) =>
         withClient(async (client) => {
           const handle = client.schedule.getHandle(scheduleId(vendor, opts.customer));
-          if (name === 'pause') await handle.pause('paused with dif schedule pause');
-          else if (name === 'resume') await handle.unpause('resumed with dif schedule resume');
-          else await handle.delete();
+          try {
+            if (name === 'pause') await handle.pause('paused with dif schedule pause');
+            else if (name === 'resume') await handle.unpause('resumed with dif schedule resume');
+            else await handle.delete();
+          } catch (e) {
+            // The server's own words ("workflow execution already completed") do not say what is wrong.
+            if (e instanceof ScheduleNotFoundError) throw new InputError(`no schedule ${handle.scheduleId} (dif schedule list shows them)`);
+            throw e;
+          }
           if (opts.json) printJson({ scheduleId: handle.scheduleId, [verb]: true });
           else console.log(`schedule ${handle.scheduleId} ${verb}`);
         }),
