@@ -4,7 +4,7 @@ import { VendorConfigs } from '../../adapters/vendor-configs';
 import { InputError } from '../../interpreter/run-plan';
 import { connectTemporal, uiUrl } from '../temporal-client';
 import { backfillInputOf, cancelRun, listRuns, runStatus } from '../runs-command';
-import { planBackfill, startBackfill, watchBackfill } from '../backfill-command';
+import { parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill-command';
 import { printJson, printTable } from '../render';
 import { showResults } from './backfill';
 import { EXIT } from '../exit-codes';
@@ -82,9 +82,10 @@ export function registerRuns(program: Command): void {
     .option('--customer <id>')
     .option('--from <date>')
     .option('--to <date>')
+    .option('--window <days>', 'as given to the backfill: the same windows, so the same ids')
     .option('--parallel <n>', 'windows at once (default: as before)')
     .option('--json', 'JSON results')
-    .action((backfillId: string | undefined, opts: { vendor?: string; customer?: string; from?: string; to?: string; parallel?: string; json?: boolean }) =>
+    .action((backfillId: string | undefined, opts: { vendor?: string; customer?: string; from?: string; to?: string; window?: string; parallel?: string; json?: boolean }) =>
       withTemporal(async ({ client }, settings) => {
         let plan;
         if (backfillId) {
@@ -94,7 +95,7 @@ export function registerRuns(program: Command): void {
           if (!opts.vendor || !opts.customer || !opts.from || !opts.to) throw new InputError('give a backfill id, or --vendor, --customer, --from and --to');
           if (opts.customer === 'all') throw new InputError("retry by id a backfill of --customer all");
           plan = await planBackfill(client, new VendorConfigs(settings.vendorsDir), {
-            vendor: opts.vendor, customer: opts.customer, customers: [opts.customer], from: opts.from, to: opts.to, parallel: Number(opts.parallel) || 2,
+            vendor: opts.vendor, customer: opts.customer, customers: [opts.customer], from: opts.from, to: opts.to, windowDays: opts.window ? parseWindowDays(opts.window) : undefined, parallel: Number(opts.parallel) || 2,
           });
         }
         const handle = await startBackfill(client, settings, plan);
