@@ -12,12 +12,15 @@ import { registerDb } from './commands/db';
 import { registerCustomers } from './commands/customers';
 import { registerCredentials } from './commands/credentials';
 import { registerLocks } from './commands/locks';
+import { registerBackfill } from './commands/backfill';
+import { registerRuns } from './commands/runs';
+import { registerSchedule } from './commands/schedule';
 
 export { EXIT, exitCodeFor } from './exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule]) register(program);
   return program;
 }
 

@@ -1,2 +1,4 @@
 // Workflow entry points registered by workers. Only deterministic code may be imported here.
 export { ingest } from './ingest';
+export { backfill } from './backfill';
+export { scheduledIngest } from './scheduled-ingest';

@@ -48,4 +48,13 @@ export class CustomerRepository {
       enabled: Boolean(row.enabled),
     };
   }
+
+  /** Customers with this vendor enabled, for `dif backfill --customer all`. */
+  async listCustomersOfVendor(vendor: string): Promise<string[]> {
+    const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
+      'SELECT customer_id FROM customer_vendors WHERE vendor = ? AND enabled ORDER BY customer_id',
+      [vendor],
+    );
+    return rows.map((r) => String(r.customer_id));
+  }
 }

@@ -15,12 +15,14 @@ export function registerCredentials(program: Command): void {
     .argument('<vendor>')
     .argument('<name>', 'secret name the vendor config refers to, e.g. api_key')
     .requiredOption('--customer <id>')
-    .action(async (vendor: string, name: string, opts: { customer: string }) => {
+    .option('--json', 'one JSON line')
+    .action(async (vendor: string, name: string, opts: { customer: string; json?: boolean }) => {
       const value = await readSecret(`${name} for ${opts.customer}/${vendor}: `);
       const runtime = createRuntime(loadSettings());
       try {
         await runtime.deps.credentials.set({ customerId: opts.customer, vendor, name }, value);
-        console.log(`stored ${name} for ${opts.customer}/${vendor}`);
+        if (opts.json) json({ customer: opts.customer, vendor, name, stored: true });
+        else console.log(`stored ${name} for ${opts.customer}/${vendor}`);
       } finally {
         await runtime.close();
       }
@@ -73,11 +75,13 @@ export function registerCredentials(program: Command): void {
     .argument('<vendor>')
     .argument('<name>')
     .requiredOption('--customer <id>')
-    .action(async (vendor: string, name: string, opts: { customer: string }) => {
+    .option('--json', 'one JSON line')
+    .action(async (vendor: string, name: string, opts: { customer: string; json?: boolean }) => {
       const runtime = createRuntime(loadSettings());
       try {
         const deleted = await runtime.deps.credentials.delete({ customerId: opts.customer, vendor, name });
-        console.log(deleted ? `deleted ${name} for ${opts.customer}/${vendor}` : `no ${name} for ${opts.customer}/${vendor}`);
+        if (opts.json) json({ customer: opts.customer, vendor, name, deleted });
+        else console.log(deleted ? `deleted ${name} for ${opts.customer}/${vendor}` : `no ${name} for ${opts.customer}/${vendor}`);
       } finally {
         await runtime.close();
       }

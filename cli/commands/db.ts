@@ -9,10 +9,12 @@ export function registerDb(program: Command): void {
   const db = program.command('db').description('databases');
   db.command('migrate')
     .description('create or upgrade the MySQL schema and create the warehouse database')
-    .action(async () => {
+    .option('--json', 'one JSON line')
+    .action(async (opts: { json?: boolean }) => {
       const s = loadSettings();
       const applied = await migrateMysql(s.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
       await ensurePostgresDatabase(s.postgresUrl);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema up to date');
+      if (opts.json) console.log(JSON.stringify({ applied }));
+      else console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema up to date');
     });
 }

@@ -1,6 +1,6 @@
 /**
  * Runs the Demo Ads mock on its own (for `npm run demo` and benchmarks):
- *   node dist/test/mock-vendor/main.js --port 8091 --api-key <key> [--campaigns N]
+ *   node dist/test/mock-vendor/main.js --port 8091 --api-key <key> [--campaigns N] [--delay-ms N]
  */
 import { DemoAdsServer } from './demo-ads-server';
 
@@ -12,7 +12,7 @@ function arg(name: string, fallback?: string): string {
 }
 
 async function main(): Promise<void> {
-  const server = new DemoAdsServer({ apiKey: process.env.DEMO_ADS_API_KEY ?? arg('api-key'), campaigns: Number(arg('campaigns', '5')) });
+  const server = new DemoAdsServer({ apiKey: process.env.DEMO_ADS_API_KEY ?? arg('api-key'), campaigns: Number(arg('campaigns', '5')), delayMs: Number(arg('delay-ms', '0')) });
   const url = await server.start(Number(arg('port', '8091')));
   console.log(`demo-ads mock vendor listening on ${url}`);
   const stop = () => void server.stop().then(() => process.exit(0));
