@@ -44,12 +44,6 @@ export interface RunContext extends IngestRequest {
   extractedAt: string;
 }
 
-export interface FetchedPage {
-  objectKey: string;
-  bytes: number;
-  status: number;
-}
-
 /**
  * The pages one pagination stored: `count` pages under `prefix` (see pageKey). Lists of
  * page sets live in the object store, and only their keys travel through history, so a

@@ -3,7 +3,6 @@
  * process, the CLI (for credentials and customers) and the tests, so each wires DIF the
  * same way.
  */
-import path from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
 import type mysql from 'mysql2/promise';
@@ -19,7 +18,7 @@ import { RedisSemaphores } from '../adapters/locks/semaphores';
 import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import { VendorConfigs } from '../adapters/vendor-configs';
 import { explainConnectionError } from '../adapters/health';
-import { projectRoot, type Settings } from '../adapters/settings';
+import type { Settings } from '../adapters/settings';
 
 export interface Runtime {
   settings: Settings;
@@ -86,4 +85,3 @@ export function activitiesFor(runtime: Runtime) {
   return wrapped as typeof activities;
 }
 
-export const workflowsPath = path.join(projectRoot(), 'workflows', 'index.ts');
