@@ -285,13 +285,17 @@ export const AsyncStep = Type.Object(
       },
       { additionalProperties: false, description: 'Polls the job on a durable timer until it is done or failed.' },
     ),
-    download: Type.Object(
+    download: Type.Optional(Type.Object(
       {
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
       },
-      { additionalProperties: false, description: 'Fetches the result file, streamed to the object store.' },
-    ),
+      {
+        additionalProperties: false,
+        description:
+          'Fetches the result file, streamed to the object store. Omit it when the vendor serves results through its API (Meta `GET /{report_run_id}/insights`): the final poll answer is then the step’s response, for a `dependent` step to page through.',
+      },
+    )),
     cancel: Type.Optional(
       Type.Object({ request: RequestSpec }, { additionalProperties: false, description: 'Cancels the vendor job when the run is cancelled; `job.id` is the job id.' }),
     ),
