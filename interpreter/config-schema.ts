@@ -102,6 +102,14 @@ export const OAuth2Auth = Type.Object(
     clientAuth: Type.Optional(
       doc(Type.Union([Type.Literal('body'), Type.Literal('basic')]), 'How the client authenticates to the token endpoint. Default body.', 'basic'),
     ),
+    headers: Type.Optional(
+      doc(
+        Type.Record(Type.String(), Type.String()),
+        'Headers sent with every API request besides the bearer token, built from credentials (`secrets.<name>`, e.g. `${secrets.client_id}`) and listed in `secrets`: a Google Ads developer token, an Amazon Ads client id.',
+        { 'developer-token': '${secrets.developer_token}' },
+      ),
+    ),
+    secrets: Type.Optional(doc(Type.Array(SecretRef), 'Further credentials the `headers` use.', ['developer_token'])),
   },
   { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
 );
