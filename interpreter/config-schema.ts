@@ -422,6 +422,22 @@ export const VendorConfig = Type.Object(
         { additionalProperties: false, description: 'Retry policy for calls to this vendor.' },
       ),
     ),
+    errors: Type.Optional(
+      Type.Object(
+        {
+          when: Expression('Expression over a parsed page `response` (and `status`, `headers`) that is true when the vendor reports an error inside a 2xx answer.', 'response.code !== 0'),
+          message: Type.Optional(Expression('Expression giving the vendor’s error message.', 'response.message')),
+          retryWhen: Type.Optional(
+            Expression('Expression that is true when that error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run.', '[40100, 50002].includes(response.code)'),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Errors some vendors send with HTTP 200 and a code in the body (TikTok `code` ≠ 0). Checked on every page of a paginated or dependent step.',
+        },
+      ),
+    ),
     timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1 }), 'Per-request timeout. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(
