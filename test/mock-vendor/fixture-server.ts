@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 export interface FixtureRequest {
@@ -34,6 +35,8 @@ export interface FixtureRoute {
   body?: string;
   status?: number;
   headers?: Record<string, string>;
+  /** Serve the fixture gzip-compressed, as report files are (the fixture itself stays readable). */
+  gzip?: boolean;
   /** Serve this route this many times, then let later routes answer. */
   times?: number;
 }
@@ -99,7 +102,8 @@ export class FixtureServer {
     const text = route.file ? fs.readFileSync(path.join(this.fixturesDir, route.file), 'utf8') : route.body ?? '';
     const headers = Object.fromEntries(Object.entries(route.headers ?? {}).map(([k, v]) => [k, v.replaceAll('{{baseUrl}}', this.url)]));
     res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...headers });
-    res.end(text.replaceAll('{{baseUrl}}', this.url));
+    const reply = text.replaceAll('{{baseUrl}}', this.url);
+    res.end(route.gzip ? gzipSync(reply) : reply);
   }
 }
 
