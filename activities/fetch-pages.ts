@@ -163,7 +163,7 @@ async function fetchPage(
  */
 function vendorError(client: VendorClient, scope: ExpressionScope, label: string): void {
   const errors = client.config.errors;
-  if (!errors || !scope.evaluate(errors.when, `${client.config.vendor}: $.errors.when`)) return;
+  if (!errors?.when || !scope.evaluate(errors.when, `${client.config.vendor}: $.errors.when`)) return;
   const message = client.scrub(`${label} reported an error: ${errors.message ? String(scope.evaluate(errors.message, `${client.config.vendor}: $.errors.message`)) : 'errors.when held'}`);
   if (errors.retryWhen && scope.evaluate(errors.retryWhen, `${client.config.vendor}: $.errors.retryWhen`)) throw retryableFailure('VendorThrottled', message);
   throw finalFailure('VendorRequestError', message);

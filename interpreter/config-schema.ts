@@ -425,16 +425,21 @@ export const VendorConfig = Type.Object(
     errors: Type.Optional(
       Type.Object(
         {
-          when: Expression('Expression over a parsed page `response` (and `status`, `headers`) that is true when the vendor reports an error inside a 2xx answer.', 'response.code !== 0'),
+          when: Type.Optional(
+            Expression('Expression over a parsed page `response` (and `status`, `headers`) that is true when the vendor reports an error inside a 2xx answer.', 'response.code !== 0'),
+          ),
           message: Type.Optional(Expression('Expression giving the vendor’s error message.', 'response.message')),
           retryWhen: Type.Optional(
-            Expression('Expression that is true when that error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run.', '[40100, 50002].includes(response.code)'),
+            Expression(
+              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held and on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014).',
+              '[40100, 50002].includes(response.code)',
+            ),
           ),
         },
         {
           additionalProperties: false,
           description:
-            'Errors some vendors send with HTTP 200 and a code in the body (TikTok `code` ≠ 0). Checked on every page of a paginated or dependent step.',
+            'Errors a vendor reports in the body rather than the status: inside HTTP 200 (TikTok `code` ≠ 0; checked on every page of a paginated or dependent step), or throttling sent as a 4xx (Meta).',
         },
       ),
     ),

@@ -1,7 +1,8 @@
 /**
  * Contract test of vendors/meta-ads: an async insights report run (submit, poll on durable
  * timers until "Job Completed", then the results paged by paging.cursors.after through a
- * dependent step), the access token in the query, a failed job failing the run with Meta's
+ * dependent step), the access token in the query, Meta's throttling 400 (code 80000) retried
+ * through `errors.retryWhen`, a failed job failing the run with Meta's
  * error_message, and an expired token (400 OAuthException) failing at once.
  */
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
@@ -15,6 +16,7 @@ beforeAll(async () => {
     { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-running.json', times: 1 },
     { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-completed.json' },
     { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => !r.query.after, file: 'insights-page-1.json' },
+    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => r.query.after === 'MQZDZD', status: 400, file: 'error-400-throttled.json', times: 1 },
     { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => r.query.after === 'MQZDZD', file: 'insights-page-2.json' },
     { method: 'POST', path: '/v25.0/act_1009/insights', body: '{"report_run_id":"6200000000009"}' },
     { method: 'GET', path: '/v25.0/6200000000009', file: 'poll-failed.json' },
@@ -45,7 +47,7 @@ test('campaign_insights_daily: submit, poll until Job Completed, cursor pages of
   expect(JSON.parse(submit.query.time_range)).toEqual({ since: '2024-03-01', until: '2024-03-02' });
   expect(c.server.sent('/v25.0/6200000000001')).toHaveLength(2); // running, then completed
   const pages = c.server.sent('/v25.0/6200000000001/insights');
-  expect(pages.map((p) => p.query.after)).toEqual([undefined, 'MQZDZD']);
+  expect(pages.map((p) => p.query.after)).toEqual([undefined, 'MQZDZD', 'MQZDZD']); // page 2 throttled once (400, code 80000), retried
   expect(pages.every((p) => p.query.access_token === TOKEN && p.query.limit === '500')).toBe(true);
   // Meta echoes the token in paging.next: scrubbed before the page was stored.
   expect(c.storedText()).not.toContain(TOKEN);
