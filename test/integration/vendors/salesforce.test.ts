@@ -2,6 +2,7 @@
  * Contract test of vendors/salesforce: SOQL query batches followed by nextRecordsUrl until
  * done, OAuth2 refresh at the org's own /services/oauth2/token (a template on baseUrl, so the
  * customer's baseUrl override covers both), a 401 INVALID_SESSION_ID renewing the token once,
+ * a 403 REQUEST_LIMIT_EXCEEDED for concurrent requests retried (config `errors.retryWhen`),
  * and a 400 INVALID_FIELD failing at once with Salesforce's message.
  */
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
@@ -17,6 +18,7 @@ beforeAll(async () => {
     { method: 'GET', path: query, when: (r) => r.query.q?.includes('2024-04-01'), status: 400, file: 'error-400-invalid-field.json' },
     { method: 'GET', path: query, status: 401, file: 'error-401-session.json', times: 1 },
     { method: 'GET', path: query, file: 'query-page-1.json' },
+    { method: 'GET', path: more, status: 403, file: 'error-403-concurrent-limit.json', times: 1 },
     { method: 'GET', path: more, file: 'query-page-2.json' },
   );
 });
@@ -43,9 +45,9 @@ test('opportunities: nextRecordsUrl batches until done, a 401 renews the session
   expect(first).toHaveLength(2); // the 401, then the batch
   expect(first[1].query.q).toContain('FROM Opportunity WHERE SystemModstamp >= 2024-03-01T00:00:00Z AND SystemModstamp <= 2024-03-02T23:59:59Z');
   const next = c.server.sent(more);
-  expect(next).toHaveLength(1);
-  expect(next[0].query).toEqual({}); // nextRecordsUrl is used as given, without parameters
-  expect(next[0].headers.authorization).toBe('Bearer 00DFIXTURE!AQ4AQFixtureSessionToken');
+  expect(next).toHaveLength(2); // a 403 REQUEST_LIMIT_EXCEEDED (ConcurrentRequests) is transient: retried
+  expect(next[1].query).toEqual({}); // nextRecordsUrl is used as given, without parameters
+  expect(next[1].headers.authorization).toBe('Bearer 00DFIXTURE!AQ4AQFixtureSessionToken');
   const stored = c.storedText();
   for (const value of Object.values(secrets)) expect(stored).not.toContain(value);
   expect(stored).not.toContain('00DFIXTURE!AQ4AQFixtureSessionToken');
