@@ -85,14 +85,21 @@ export function asyncJobActivities(deps: ActivityDeps) {
     return underPermit(deps, input.permit, async (permitLost) => {
       const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
-      scope.setJson('response', await deps.objectStore.getText(`${prefix}/poll-last.json`));
-      const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
-      if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
-      // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
-      const target = new URL(url, client.config.baseUrl).toString();
-      const response = await client.send({ url: target }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+      const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
-      await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+      if (!step.download) {
+        // Results served through the vendor's API: the final poll answer (job id, status)
+        // is the step's one page, and a dependent step pages through the results.
+        await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
+      } else {
+        scope.setJson('response', lastPoll);
+        const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
+        if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
+        // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
+        const target = new URL(url, client.config.baseUrl).toString();
+        const response = await client.send({ url: target }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+        await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+      }
       const listKey = `${setPrefix}/pagesets.json`;
       const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');

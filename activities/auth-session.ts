@@ -35,7 +35,7 @@ export function secretNames(auth: AuthConfig): string[] {
     case 'login':
       return auth.secrets;
     case 'oauth2':
-      return [auth.clientId, auth.clientSecret, ...(auth.refreshToken ? [auth.refreshToken] : [])];
+      return [...new Set([auth.clientId, auth.clientSecret, ...(auth.refreshToken ? [auth.refreshToken] : []), ...(auth.secrets ?? [])])];
   }
 }
 
@@ -90,9 +90,15 @@ export class AuthSession {
         request.headers[auth.name.toLowerCase()] = scope.render(auth.value, `${this.config.vendor}: $.auth.value`);
         return;
       }
-      case 'oauth2':
+      case 'oauth2': {
         request.headers.authorization = `Bearer ${await this.token(() => this.oauth2Token(auth))}`;
+        // Credentials some vendors want beside the token (Google Ads developer-token).
+        const scope = new ExpressionScope({ secrets: this.secrets });
+        for (const [name, value] of Object.entries(auth.headers ?? {})) {
+          request.headers[name.toLowerCase()] = scope.render(value, `${this.config.vendor}: $.auth.headers.${name}`);
+        }
         return;
+      }
       case 'login': {
         const token = await this.token(() => this.loginToken(auth));
         const scope = new ExpressionScope({ token });

@@ -14,7 +14,7 @@ import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix, windowVariables } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
+import { finalFailure, retryableFailure } from './failures';
 import { pinnedRun } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
@@ -136,6 +136,7 @@ async function fetchPage(
     scope.setJson('headers', JSON.stringify(response.headers));
     scope.setJson('status', String(response.status));
     try {
+      vendorError(client, scope, `${response.label}: page ${state.page}`);
       const records = scope.evaluate(
         `(() => { const r = (${step.records ?? 'response'}); return Array.isArray(r) ? r.length : -1; })()`,
         `${where}.records`,
@@ -156,4 +157,16 @@ async function fetchPage(
   }
   await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
   return meta;
+}
+
+/**
+ * A vendor error inside a 2xx answer (config `errors`): fails the call with the vendor's
+ * message, retryably when `retryWhen` holds, so throttling in a 200 is backed off like a 429.
+ */
+function vendorError(client: VendorClient, scope: ExpressionScope, label: string): void {
+  const errors = client.config.errors;
+  if (!errors?.when || !scope.evaluate(errors.when, `${client.config.vendor}: $.errors.when`)) return;
+  const message = client.scrub(`${label} reported an error: ${errors.message ? String(scope.evaluate(errors.message, `${client.config.vendor}: $.errors.message`)) : 'errors.when held'}`);
+  if (errors.retryWhen && scope.evaluate(errors.retryWhen, `${client.config.vendor}: $.errors.retryWhen`)) throw retryableFailure('VendorThrottled', message);
+  throw finalFailure('VendorRequestError', message);
 }

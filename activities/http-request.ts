@@ -48,11 +48,13 @@ export function buildRequest(
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) form.set(name, scope.render(value, `${where}.form.${name}`));
     body = form.toString();
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
   } else if (request.body !== undefined || Object.keys(extras.body ?? {}).length > 0) {
     const rendered = request.body === undefined ? {} : renderDeep(request.body, scope, `${where}.body`);
     body = JSON.stringify(extras.body && typeof rendered === 'object' && rendered !== null ? { ...rendered, ...extras.body } : rendered);
-    headers['content-type'] = 'application/json';
+    // A configured Content-Type wins: some vendors version their JSON media types
+    // (Amazon Ads v3: application/vnd.createasyncreportrequest.v3+json).
+    headers['content-type'] ??= 'application/json';
   }
   return { method, url, headers, body, label: `${method} ${url.pathname}` };
 }

@@ -8,7 +8,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
-import type { ExpressionScope } from '../interpreter/expression';
+import { ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
 import type { ActivityDeps } from './deps';
 import { AuthSession } from './auth-session';
@@ -91,13 +91,32 @@ export class VendorClient {
   }
 
   private async failure(request: BuiltRequest, response: Response) {
-    const text = this.scrub((await response.text().catch(() => '')).slice(0, 500));
-    const message = `${request.label} answered ${response.status}: ${text}`;
+    const body = await response.text().catch(() => '');
+    const message = `${request.label} answered ${response.status}: ${this.scrub(body.slice(0, 500))}`;
     if (response.status === 429 || response.status === 503) {
       return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()));
     }
     if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
+    if (this.throttledIn(body, response.status, request.label)) return retryableFailure('VendorThrottled', message);
     return finalFailure('VendorRequestError', message);
+  }
+
+  /** Config `errors.retryWhen` over a 4xx JSON body: vendors that throttle with a 400 (Meta codes 17, 613, 80000…). */
+  private throttledIn(body: string, status: number, label: string): boolean {
+    const retryWhen = this.config.errors?.retryWhen;
+    if (!retryWhen) return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return false; // not JSON: nothing to judge by
+    }
+    const scope = new ExpressionScope({ response: parsed, status });
+    try {
+      return Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`));
+    } catch {
+      return false; // an expression that cannot read this body does not make the error transient
+    }
   }
 }
 

@@ -67,11 +67,16 @@ export class VendorConfigs {
  * what a stream fetches or where its rows go.
  */
 export function applyOverrides(config: VendorConfig, overrides: Record<string, unknown>, source: string): VendorConfig {
-  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns']);
+  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl']);
   for (const key of Object.keys(overrides)) {
     if (!allowed.has(key)) {
       throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);
     }
+  }
+  // The OAuth2 token endpoint may differ per customer (Amazon's regional token hosts, a
+  // proxy, a contract test's mock); the grant and the credentials it sends may not.
+  if (overrides.tokenUrl !== undefined && config.auth.kind !== 'oauth2') {
+    throw new ConfigError(source, [{ path: '$.tokenUrl', message: `applies only to oauth2 auth, not ${config.auth.kind}` }]);
   }
   const merged = {
     ...config,
@@ -80,6 +85,7 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
     ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
     ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
+    ...(overrides.tokenUrl !== undefined && config.auth.kind === 'oauth2' ? { auth: { ...config.auth, tokenUrl: overrides.tokenUrl as string } } : {}),
   };
   if (overrides.columns !== undefined) merged.streams = overrideColumns(config, overrides.columns, source);
   return validateVendorConfig(merged, source);

@@ -102,6 +102,14 @@ export const OAuth2Auth = Type.Object(
     clientAuth: Type.Optional(
       doc(Type.Union([Type.Literal('body'), Type.Literal('basic')]), 'How the client authenticates to the token endpoint. Default body.', 'basic'),
     ),
+    headers: Type.Optional(
+      doc(
+        Type.Record(Type.String(), Type.String()),
+        'Headers sent with every API request besides the bearer token, built from credentials (`secrets.<name>`, e.g. `${secrets.client_id}`) and listed in `secrets`: a Google Ads developer token, an Amazon Ads client id.',
+        { 'developer-token': '${secrets.developer_token}' },
+      ),
+    ),
+    secrets: Type.Optional(doc(Type.Array(SecretRef), 'Further credentials the `headers` use.', ['developer_token'])),
   },
   { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
 );
@@ -289,13 +297,17 @@ export const AsyncStep = Type.Object(
       },
       { additionalProperties: false, description: 'Polls the job on a durable timer until it is done or failed.' },
     ),
-    download: Type.Object(
+    download: Type.Optional(Type.Object(
       {
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
       },
-      { additionalProperties: false, description: 'Fetches the result file, streamed to the object store.' },
-    ),
+      {
+        additionalProperties: false,
+        description:
+          'Fetches the result file, streamed to the object store. Omit it when the vendor serves results through its API (Meta `GET /{report_run_id}/insights`): the final poll answer is then the step’s response, for a `dependent` step to page through.',
+      },
+    )),
     cancel: Type.Optional(
       Type.Object({ request: RequestSpec }, { additionalProperties: false, description: 'Cancels the vendor job when the run is cancelled; `job.id` is the job id.' }),
     ),
@@ -470,6 +482,27 @@ export const VendorConfig = Type.Object(
           maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'Longest retry delay. Default 60.', 60)),
         },
         { additionalProperties: false, description: 'Retry policy for calls to this vendor.' },
+      ),
+    ),
+    errors: Type.Optional(
+      Type.Object(
+        {
+          when: Type.Optional(
+            Expression('Expression over a parsed page `response` (and `status`, `headers`) that is true when the vendor reports an error inside a 2xx answer.', 'response.code !== 0'),
+          ),
+          message: Type.Optional(Expression('Expression giving the vendor’s error message.', 'response.message')),
+          retryWhen: Type.Optional(
+            Expression(
+              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held and on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014).',
+              '[40100, 50002].includes(response.code)',
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Errors a vendor reports in the body rather than the status: inside HTTP 200 (TikTok `code` ≠ 0; checked on every page of a paginated or dependent step), or throttling sent as a 4xx (Meta).',
+        },
       ),
     ),
     timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1 }), 'Per-request timeout. Default 60.', 60)),

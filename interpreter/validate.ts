@@ -156,6 +156,10 @@ function checkTemplate(template: string, path: string, out: ConfigProblem[]): vo
 function semanticErrors(config: VendorConfig, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
+  for (const [key, source] of Object.entries(config.errors ?? {})) checkExpression(source, `$.errors.${key}`, out);
+  if (config.auth.kind === 'oauth2') {
+    for (const [name, value] of Object.entries(config.auth.headers ?? {})) checkTemplate(value, `$.auth.headers.${name}`, out);
+  }
   for (const [streamName, stream] of Object.entries(config.streams)) {
     const at = `$.streams.${streamName}`;
     const columns = new Set<string>();

@@ -141,7 +141,7 @@ describe('applyOverrides', () => {
     const error = configError(() => applyOverrides(base(), { [field]: {} }, 'mysql:acme/demo-ads'));
     expect(error.source).toBe('mysql:acme/demo-ads');
     expect(error.problems).toEqual([
-      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns' },
+      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns, tokenUrl' },
     ]);
   });
 
@@ -159,6 +159,16 @@ describe('applyOverrides', () => {
     expect(merged.streams).toBe(config.streams);
     expect(config.baseUrl).toBe('http://127.0.0.1:8091');
     expect(config.semaphore.limit).toBe(2);
+  });
+
+  test('tokenUrl replaces only the OAuth2 token endpoint, and is refused for other auth kinds', () => {
+    const oauth = { ...base(), auth: { kind: 'oauth2' as const, grant: 'refresh_token' as const, tokenUrl: 'https://oauth2.googleapis.com/token', clientId: 'client_id', clientSecret: 'client_secret', refreshToken: 'refresh_token' } };
+    const merged = applyOverrides(oauth, { tokenUrl: 'http://127.0.0.1:9/token' }, 'src');
+    expect(merged.auth).toEqual({ ...oauth.auth, tokenUrl: 'http://127.0.0.1:9/token' });
+    expect(oauth.auth.tokenUrl).toBe('https://oauth2.googleapis.com/token');
+    expect(configError(() => applyOverrides(base(), { tokenUrl: 'http://127.0.0.1:9/token' }, 'src')).problems).toEqual([
+      { path: '$.tokenUrl', message: 'applies only to oauth2 auth, not apiKey' },
+    ]);
   });
 
   test('no overrides gives an equal config', () => {

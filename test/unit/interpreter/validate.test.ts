@@ -238,6 +238,17 @@ describe('validateVendorConfig: semantic problems', () => {
     expect(problems[0].message).toMatch(/^expression does not parse: /);
   });
 
+  test('unparsable vendor errors expressions and oauth2 header templates are reported where they are', () => {
+    const config = demo() as unknown as Record<string, unknown>;
+    config.errors = { when: 'response.code !==', message: 'response.message' };
+    config.auth = {
+      kind: 'oauth2', grant: 'refresh_token', tokenUrl: 'https://oauth2.example.com/token', clientId: 'client_id', clientSecret: 'client_secret',
+      refreshToken: 'refresh_token', headers: { 'developer-token': '${secrets.developer_token' }, secrets: ['developer_token'],
+    };
+    const problems = problemsOf(config as never);
+    expect(problems.map((p) => p.path)).toEqual(['$.errors.when', '$.auth.headers.developer-token']);
+  });
+
   test('an unparsable step records expression', () => {
     const config = demo();
     config.streams.campaign_daily.steps[0].records = 'response.data[';

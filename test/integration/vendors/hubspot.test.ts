@@ -1,0 +1,50 @@
+/**
+ * Contract test of vendors/hubspot: CRM v3 object lists paged by paging.next.after, the
+ * private app token as a Bearer token, a 429 RATE_LIMIT retried, a 401 failing at once.
+ */
+import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
+
+let c: VendorContract;
+const TOKEN = 'pat-na1-hubspot-SECRET';
+beforeAll(async () => {
+  c = await startVendorContract('hubspot');
+  const authorized = (r: { headers: Record<string, unknown> }) => r.headers.authorization === `Bearer ${TOKEN}`;
+  c.server.route(
+    { method: 'GET', path: /^\/crm\/v3\/objects\//, when: (r) => !authorized(r), status: 401, file: 'error-401.json' },
+    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => r.query.after === '103', status: 429, file: 'error-429-rate-limit.json', times: 1 },
+    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => !r.query.after, file: 'contacts-page-1.json' },
+    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => r.query.after === '103', file: 'contacts-page-2.json' },
+    { method: 'GET', path: '/crm/v3/objects/deals', file: 'deals-page-1.json' },
+  );
+});
+afterAll(() => c?.shutdown());
+
+test('contacts and deals: pages by paging.next.after, a 429 retried, rows loaded', async () => {
+  const customer = await c.customer({}, { access_token: TOKEN });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  expect(outcome.status).toBe('COMPLETED');
+
+  const contacts = await c.rows('hubspot_contacts', customer, 'id');
+  expect(contacts.map((r) => r.id)).toEqual(['101', '102', '103']);
+  expect(contacts[0]).toMatchObject({ email: 'ada@example.com', lastname: 'Lovelace', lifecyclestage: 'customer', archived: false });
+  expect(contacts[2].lifecyclestage).toBeNull();
+  const deals = await c.rows('hubspot_deals', customer, 'id');
+  expect(deals).toHaveLength(1);
+  expect(Number(deals[0].amount)).toBeCloseTo(1500.5);
+
+  const sent = c.server.sent('/crm/v3/objects/contacts');
+  expect(sent.map((r) => r.query.after)).toEqual([undefined, '103', '103']); // the 429, then the retry
+  expect(sent[0].query).toMatchObject({ limit: '100', archived: 'false' });
+  expect(sent[0].query.properties.split(',')).toContain('email');
+  expect(sent.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  expect(c.storedText()).not.toContain(TOKEN);
+});
+
+test('a wrong token: 401 INVALID_AUTHENTICATION fails at once, with HubSpot’s message', async () => {
+  const customer = await c.customer({}, { access_token: 'pat-na1-wrong' });
+  const before = c.server.requests.length;
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toMatch(/answered 401: .*Authentication credentials not found/s);
+  expect(c.server.requests.length - before).toBeLessThanOrEqual(2); // one per stream at most, no retries
+});

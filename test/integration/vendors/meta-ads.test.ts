@@ -1,0 +1,71 @@
+/**
+ * Contract test of vendors/meta-ads: an async insights report run (submit, poll on durable
+ * timers until "Job Completed", then the results paged by paging.cursors.after through a
+ * dependent step), the access token in the query, Meta's throttling 400 (code 80000) retried
+ * through `errors.retryWhen`, a failed job failing the run with Meta's
+ * error_message, and an expired token (400 OAuthException) failing at once.
+ */
+import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
+
+let c: VendorContract;
+const TOKEN = 'meta-access-SECRET';
+beforeAll(async () => {
+  c = await startVendorContract('meta-ads');
+  c.server.route(
+    { method: 'POST', path: '/v25.0/act_1001/insights', file: 'submit.json' },
+    { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-running.json', times: 1 },
+    { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-completed.json' },
+    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => !r.query.after, file: 'insights-page-1.json' },
+    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => r.query.after === 'MQZDZD', status: 400, file: 'error-400-throttled.json', times: 1 },
+    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => r.query.after === 'MQZDZD', file: 'insights-page-2.json' },
+    { method: 'POST', path: '/v25.0/act_1009/insights', body: '{"report_run_id":"6200000000009"}' },
+    { method: 'GET', path: '/v25.0/6200000000009', file: 'poll-failed.json' },
+    { method: 'POST', path: '/v25.0/act_1010/insights', status: 400, file: 'error-400-oauth.json' },
+  );
+});
+afterAll(() => c?.shutdown());
+
+const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+
+test('campaign_insights_daily: submit, poll until Job Completed, cursor pages of the report run, rows loaded', async () => {
+  const customer = await c.customer({ ad_account_id: '1001' }, { access_token: TOKEN });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  expect(outcome.status).toBe('COMPLETED');
+
+  const rows = await c.rows('meta_ads_campaign_insights_daily', customer, 'campaign_id, date_start');
+  expect(rows.map((r) => [r.campaign_id, day(r.date_start)])).toEqual([
+    ['23850000000000001', '2024-03-01'],
+    ['23850000000000001', '2024-03-02'],
+    ['23850000000000002', '2024-03-01'],
+  ]);
+  expect(Number(rows[0].spend)).toBeCloseTo(12.34);
+  expect(Number(rows[2].clicks)).toBe(9);
+
+  const submit = c.server.sent('/v25.0/act_1001/insights').at(-1)!;
+  expect(submit.method).toBe('POST');
+  expect(submit.query).toMatchObject({ async: 'true', level: 'campaign', time_increment: '1', access_token: TOKEN });
+  expect(JSON.parse(submit.query.time_range)).toEqual({ since: '2024-03-01', until: '2024-03-02' });
+  expect(c.server.sent('/v25.0/6200000000001')).toHaveLength(2); // running, then completed
+  const pages = c.server.sent('/v25.0/6200000000001/insights');
+  expect(pages.map((p) => p.query.after)).toEqual([undefined, 'MQZDZD', 'MQZDZD']); // page 2 throttled once (400, code 80000), retried
+  expect(pages.every((p) => p.query.access_token === TOKEN && p.query.limit === '500')).toBe(true);
+  // Meta echoes the token in paging.next: scrubbed before the page was stored.
+  expect(c.storedText()).not.toContain(TOKEN);
+});
+
+test('a report run that ends "Job Failed" fails the run with Meta’s error_message', async () => {
+  const customer = await c.customer({ ad_account_id: '1009' }, { access_token: TOKEN });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toMatch(/failed with status Job Failed: Please reduce the amount of data/);
+  expect(c.server.sent('/v25.0/6200000000009/insights')).toHaveLength(0);
+});
+
+test('an expired token (400 OAuthException 190) fails at once, naming the error, without the token', async () => {
+  const customer = await c.customer({ ad_account_id: '1010' }, { access_token: TOKEN });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toMatch(/answered 400: .*OAuthException/s);
+  expect(outcome.error).not.toContain(TOKEN);
+  expect(c.server.sent('/v25.0/act_1010/insights')).toHaveLength(1);
+});

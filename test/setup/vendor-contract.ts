@@ -1,0 +1,71 @@
+/**
+ * The contract-test harness for the real vendor configs in vendors/: DIF's worker on the
+ * real Temporal server, and a FixtureServer replaying vendors/<vendor>/fixtures over HTTP.
+ * A customer's baseUrl (and OAuth2 tokenUrl, where the vendor's token host differs) points
+ * at the fixture server; nothing else of the config is changed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { runIngestion, type RunOutcome } from '../../cli/run-command';
+import type { DateWindow } from '../../interpreter/run-plan';
+import { projectRoot } from '../../adapters/settings';
+import { FixtureServer } from '../mock-vendor/fixture-server';
+import { startHarness, type Harness } from './harness';
+import { uniqueName } from './test-settings';
+
+export interface VendorContract {
+  h: Harness;
+  server: FixtureServer;
+  /** A new customer with inputs and secrets; overrides point the config at the fixture server. */
+  customer(inputs: Record<string, unknown>, secrets: Record<string, string>, overrides?: Record<string, unknown>): Promise<string>;
+  ingest(customer: string, window: DateWindow, maxAttempts?: number): Promise<RunOutcome>;
+  rows(table: string, customer: string, orderBy: string): Promise<Record<string, any>[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Every file the object store holds, concatenated: for secret scans. */
+  storedText(): string;
+  shutdown(): Promise<void>;
+}
+
+export async function startVendorContract(vendor: string): Promise<VendorContract> {
+  const h = await startHarness(`vendor-${vendor}`);
+  const server = new FixtureServer(path.join(projectRoot(), 'vendors', vendor, 'fixtures'));
+  await server.start();
+  return {
+    h,
+    server,
+    async customer(inputs, secrets, overrides = {}) {
+      const customer = uniqueName(vendor);
+      await h.runtime.deps.customers.upsertCustomer(customer, customer);
+      await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl: server.url, ...overrides });
+      for (const [name, value] of Object.entries(secrets)) {
+        await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
+      }
+      return customer;
+    },
+    async ingest(customer, window, maxAttempts = 4) {
+      const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
+        vendor,
+        customer,
+        window,
+        options: { semaphoreRetryMs: 100, maxAttempts },
+      });
+      if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);
+      return outcome;
+    },
+    async rows(table, customer, orderBy) {
+      const { rows } = await h.runtime.postgres.query(`SELECT * FROM dif_test.${table} WHERE _dif_customer = $1 ORDER BY ${orderBy}`, [customer]);
+      return rows;
+    },
+    storedText() {
+      const root = (h.settings.objectStore as { dir: string }).dir;
+      return (fs.readdirSync(root, { recursive: true }) as string[])
+        .map((f) => path.join(root, f))
+        .filter((f) => fs.statSync(f).isFile())
+        .map((f) => fs.readFileSync(f, 'latin1'))
+        .join('\n');
+    },
+    async shutdown() {
+      await server.stop();
+      await h.shutdown();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** docs/catalogue.md is generated from vendors/; this fails when a config changed and `npm run catalogue` was not run. */
+import fs from 'node:fs';
+import { catalogueFile, catalogueText, vendorsRoot } from '../../../scripts/catalogue';
+
+test('the committed docs/catalogue.md equals the one generated from vendors/ (run `npm run catalogue` if this fails)', () => {
+  expect(fs.readFileSync(catalogueFile, 'utf8')).toBe(catalogueText());
+});
+
+test('every vendor folder has its section', () => {
+  const text = catalogueText();
+  const vendors = fs.readdirSync(vendorsRoot).filter((d) => fs.existsSync(`${vendorsRoot}/${d}/config.json`));
+  expect(vendors.length).toBeGreaterThan(1);
+  for (const vendor of vendors) expect(text).toContain(`\n## ${vendor}\n`);
+});
