@@ -2,6 +2,8 @@
  * An in-process DIF for integration tests: a real Temporal worker on the shared dev server,
  * real MariaDB, Redis and Postgres, and the Demo Ads mock vendor over real HTTP.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, Worker } from '@temporalio/worker';
 import { DemoAdsServer, type DemoAdsOptions } from '../mock-vendor/demo-ads-server';
@@ -16,6 +18,8 @@ export interface Harness {
   vendor: DemoAdsServer;
   vendorUrl: string;
   apiKey: string;
+  /** Every file the run's local object store holds, concatenated: for secret scans. */
+  storedText(): string;
   /** Registers a customer for demo-ads with its account input, the mock's URL and the API key. */
   seedCustomer(customer: string, account?: string, overrides?: Record<string, unknown>): Promise<void>;
   shutdown(): Promise<void>;
@@ -50,6 +54,14 @@ export async function startHarness(
     vendor,
     vendorUrl,
     apiKey,
+    storedText() {
+      const root = (settings.objectStore as { dir: string }).dir;
+      return (fs.readdirSync(root, { recursive: true }) as string[])
+        .map((f) => path.join(root, f))
+        .filter((f) => fs.statSync(f).isFile())
+        .map((f) => fs.readFileSync(f, 'latin1'))
+        .join('\n');
+    },
     async seedCustomer(customer, account = 'act_1001', overrides = {}) {
       await runtime.deps.customers.upsertCustomer(customer, `Customer ${customer}`);
       await runtime.deps.customers.upsertCustomerVendor(customer, 'demo-ads', { account_id: account }, { baseUrl: vendorUrl, ...overrides });

@@ -4,7 +4,6 @@
  * A customer's baseUrl (and OAuth2 tokenUrl, where the vendor's token host differs) points
  * at the fixture server; nothing else of the config is changed.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run-command';
 import type { DateWindow } from '../../interpreter/run-plan';
@@ -55,14 +54,7 @@ export async function startVendorContract(vendor: string): Promise<VendorContrac
       const { rows } = await h.runtime.postgres.query(`SELECT * FROM dif_test.${table} WHERE _dif_customer = $1 ORDER BY ${orderBy}`, [customer]);
       return rows;
     },
-    storedText() {
-      const root = (h.settings.objectStore as { dir: string }).dir;
-      return (fs.readdirSync(root, { recursive: true }) as string[])
-        .map((f) => path.join(root, f))
-        .filter((f) => fs.statSync(f).isFile())
-        .map((f) => fs.readFileSync(f, 'latin1'))
-        .join('\n');
-    },
+    storedText: h.storedText,
     async shutdown() {
       await server.stop();
       await h.shutdown();

@@ -1,5 +1,4 @@
 /** The step-executor harness: DIF's worker against VendorZoo, with the zoo vendor configs of test/fixtures/vendors. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run-command';
 import type { DateWindow } from '../../interpreter/run-plan';
@@ -15,8 +14,6 @@ export interface ZooHarness extends Harness {
   /** A new customer for `vendor`, with inputs, secrets and overrides (baseUrl points at the zoo). */
   customerFor(vendor: string, inputs?: Record<string, unknown>, secrets?: Record<string, string>, overrides?: Record<string, unknown>): Promise<string>;
   ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number }): Promise<RunOutcome>;
-  /** Every file the run's object store holds, concatenated: for secret scans. */
-  storedText(): string;
 }
 
 export async function startZooHarness(name: string, options: VendorZooOptions = {}): Promise<ZooHarness> {
@@ -45,14 +42,6 @@ export async function startZooHarness(name: string, options: VendorZooOptions = 
       });
       if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);
       return outcome;
-    },
-    storedText() {
-      const root = (h.settings.objectStore as { dir: string }).dir;
-      return (fs.readdirSync(root, { recursive: true }) as string[])
-        .map((f) => path.join(root, f))
-        .filter((f) => fs.statSync(f).isFile())
-        .map((f) => fs.readFileSync(f, 'latin1'))
-        .join('\n');
     },
     async shutdown() {
       await zoo.stop();
