@@ -128,8 +128,11 @@ async function fetchPage(
   } else {
     const text = client.scrub(await readText(response.body));
     await deps.objectStore.put(key, text, response.headers['content-type']);
+    // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
+    // not JSON: expressions see the body as text, and the record count is unknown (-1).
+    const rowFormat = step.decode !== undefined && step.decode.format !== 'json';
     try {
-      scope.setJson('response', text);
+      scope.setJson('response', rowFormat ? JSON.stringify(text) : text);
     } catch (e) {
       throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid JSON: ${(e as Error).message}`);
     }
@@ -137,11 +140,10 @@ async function fetchPage(
     scope.setJson('status', String(response.status));
     try {
       vendorError(client, scope, `${response.label}: page ${state.page}`);
-      const records = scope.evaluate(
-        `(() => { const r = (${step.records ?? 'response'}); return Array.isArray(r) ? r.length : -1; })()`,
-        `${where}.records`,
-      ) as number;
-      if (records < 0) throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
+      const records = rowFormat
+        ? -1
+        : (scope.evaluate(`(() => { const r = (${step.records ?? 'response'}); return Array.isArray(r) ? r.length : -1; })()`, `${where}.records`) as number);
+      if (records < 0 && !rowFormat) throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
       const seen = {
         records,
         next: pagination.kind === 'cursor' || pagination.kind === 'nextUrl' ? scope.evaluate(pagination.next, `${where}.pagination.next`) : undefined,

@@ -97,7 +97,8 @@ export function nextPage(
   seen: PageObservation,
   baseUrl: string,
 ): PageDecision {
-  const received = state.received + seen.records;
+  // -1: a page whose records cannot be counted before decoding (CSV, NDJSON).
+  const received = state.received + Math.max(0, seen.records);
   if (!pagination) return { done: 'single call' };
   if (stop?.when && seen.stopWhen) return { done: 'stop.when held' };
   if ((stop?.onEmptyPage ?? true) && seen.records === 0) return { done: 'empty page' };

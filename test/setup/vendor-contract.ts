@@ -17,7 +17,7 @@ export interface VendorContract {
   server: FixtureServer;
   /** A new customer with inputs and secrets; overrides point the config at the fixture server. */
   customer(inputs: Record<string, unknown>, secrets: Record<string, string>, overrides?: Record<string, unknown>): Promise<string>;
-  ingest(customer: string, window: DateWindow, maxAttempts?: number): Promise<RunOutcome>;
+  ingest(customer: string, window: DateWindow, maxAttempts?: number, stream?: string): Promise<RunOutcome>;
   rows(table: string, customer: string, orderBy: string): Promise<Record<string, any>[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Every file the object store holds, concatenated: for secret scans. */
   storedText(): string;
@@ -40,11 +40,12 @@ export async function startVendorContract(vendor: string): Promise<VendorContrac
       }
       return customer;
     },
-    async ingest(customer, window, maxAttempts = 4) {
+    async ingest(customer, window, maxAttempts = 4, stream?: string) {
       const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
         vendor,
         customer,
         window,
+        streams: stream ? [stream] : undefined,
         options: { semaphoreRetryMs: 100, maxAttempts },
       });
       if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);

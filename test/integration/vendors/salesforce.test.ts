@@ -29,7 +29,7 @@ const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : 
 test('opportunities: nextRecordsUrl batches until done, a 401 renews the session once, rows loaded', async () => {
   const customer = await c.customer({}, secrets);
   const grants = c.server.sent('/services/oauth2/token').length;
-  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'opportunities');
   expect(outcome.status).toBe('COMPLETED');
   const rows = await c.rows('salesforce_opportunities', customer, 'id');
   expect(rows.map((r) => r.id)).toEqual(['006RO00000A1AAAYA3', '006RO00000A2AAAYA3', '006RO00000A3AAAYA3']);
@@ -56,8 +56,44 @@ test('opportunities: nextRecordsUrl batches until done, a 401 renews the session
 test('a query on a missing field: 400 INVALID_FIELD fails at once with Salesforce’s message', async () => {
   const customer = await c.customer({}, secrets);
   const before = c.server.sent(query).length;
-  const outcome = await c.ingest(customer, { from: '2024-04-01', to: '2024-04-01' });
+  const outcome = await c.ingest(customer, { from: '2024-04-01', to: '2024-04-01' }, undefined, 'opportunities');
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/answered 400: .*INVALID_FIELD/s);
   expect(c.server.sent(query).length - before).toBe(1);
+});
+
+describe('Bulk API 2.0 query job', () => {
+  const jobs = '/services/data/v62.0/jobs/query';
+  const job = `${jobs}/750RO00000FIXTUREAQ`;
+  beforeAll(() => {
+    c.server.route(
+      { method: 'POST', path: jobs, file: 'bulk-create.json' },
+      { method: 'GET', path: job, file: 'bulk-poll-in-progress.json', times: 1 },
+      { method: 'GET', path: job, file: 'bulk-poll-complete.json' },
+      { method: 'GET', path: `${job}/results`, when: (r) => r.query.locator === 'MTAwMDA', file: 'bulk-results-2.csv', headers: { 'content-type': 'text/csv', 'sforce-locator': 'null', 'sforce-numberofrecords': '1' } },
+      { method: 'GET', path: `${job}/results`, file: 'bulk-results-1.csv', headers: { 'content-type': 'text/csv', 'sforce-locator': 'MTAwMDA', 'sforce-numberofrecords': '2' } },
+    );
+  });
+
+  test('create, poll until JobComplete, CSV result sets paged by Sforce-Locator, rows loaded', async () => {
+    const customer = await c.customer({}, secrets);
+    const creates = c.server.sent(jobs).length;
+    const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'opportunities_bulk');
+    expect(outcome.status).toBe('COMPLETED');
+    expect(outcome.recordsFetched).toBe(3);
+    const rows = await c.rows('salesforce_opportunities', customer, 'id');
+    expect(rows.map((r) => r.id)).toEqual(['006RO00000A1AAAYA3', '006RO00000A2AAAYA3', '006RO00000A3AAAYA3']);
+    expect(rows[0]).toMatchObject({ stage_name: 'Closed Won', is_won: true, account_id: '001RO00000B1BBBYA3' });
+    expect(rows[1].amount).toBeNull();
+    expect(rows[2].name).toBe('Initech "pilot"');
+
+    const created = c.server.sent(jobs).slice(creates);
+    expect(created).toHaveLength(1); // one job, never a second
+    expect(created[0].json).toMatchObject({ operation: 'query' });
+    expect((created[0].json as { query: string }).query).toContain('FROM Opportunity WHERE SystemModstamp >= 2024-03-01T00:00:00Z');
+    const results = c.server.sent(`${job}/results`);
+    expect(results.at(-2)!.query).toEqual({ maxRecords: '50000' });
+    expect(results.at(-1)!.query).toEqual({ maxRecords: '50000', locator: 'MTAwMDA' });
+    for (const value of Object.values(secrets)) expect(c.storedText()).not.toContain(value);
+  });
 });
