@@ -11,10 +11,10 @@ import type { FetchResult, JobPoll, PageSet, RunContext } from '../interpreter/c
 import { jobState } from '../interpreter/async-job';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
-import { pageKey, pageSetPrefix, runPrefix, windowVariables } from '../interpreter/run-plan';
+import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun } from './pinned-config';
+import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
 
@@ -25,11 +25,12 @@ export interface JobInput {
 }
 
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
-  const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+  const pinned = await pinnedRun(deps.objectStore, run.configKey);
+  const { config } = pinned;
   const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
   const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
   const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
-  const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer });
+  const scope = new ExpressionScope(runVariables(run, pinned));
   return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
 }
 

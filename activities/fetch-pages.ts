@@ -12,10 +12,10 @@ import type { StepConfig } from '../interpreter/config-schema';
 import type { FetchResult, PageSet, RunContext } from '../interpreter/contracts';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
-import { pageKey, pageMetaKey, pageSetPrefix, runPrefix, windowVariables } from '../interpreter/run-plan';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
-import { pinnedRun } from './pinned-config';
+import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
 
@@ -51,11 +51,12 @@ export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost) => {
-      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
-      const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer, parent: null, ancestors: [] });
+      const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);
       const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;

@@ -1,5 +1,7 @@
 import type { VendorConfig } from '../interpreter/config-schema';
 import type { ObjectStore } from '../adapters/object-store';
+import type { RunContext } from '../interpreter/contracts';
+import { windowVariables } from '../interpreter/run-plan';
 
 /** What a run is pinned to: the vendor config (with the customer's overrides) and inputs. */
 export interface PinnedRun {
@@ -21,4 +23,12 @@ export async function pinnedRun(store: ObjectStore, key: string): Promise<Pinned
     cache.set(key, pinned);
   }
   return pinned;
+}
+
+/**
+ * The variables every expression of a run sees: the customer's inputs, the window (with
+ * the vendor's date format) and the customer. One place, so every step sees the same.
+ */
+export function runVariables(run: RunContext, { config, inputs }: PinnedRun): Record<string, unknown> {
+  return { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer };
 }

@@ -6,11 +6,11 @@ import type { PermitRef } from '../adapters/locks/semaphores';
 import type { DependentStepConfig } from '../interpreter/config-schema';
 import type { ItemsResult, RunContext } from '../interpreter/contracts';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { runPrefix, windowVariables } from '../interpreter/run-plan';
+import { runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pagesOf } from './page-sets';
-import { pinnedRun } from './pinned-config';
+import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 
 export interface PlanItemsInput {
@@ -24,10 +24,11 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
-      const scope = new ExpressionScope({ inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer });
+      const scope = new ExpressionScope(runVariables(run, pinned));
       const items: { item: unknown; ancestors: unknown[] }[] = [];
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
         try {

@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
-import { runPrefix, windowVariables } from '../interpreter/run-plan';
+import { runPrefix } from '../interpreter/run-plan';
 import { outputKeys } from '../interpreter/output-plan';
 import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
 import { pagesOf } from './page-sets';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun } from './pinned-config';
+import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 
 export interface ToCsvInput {
@@ -28,7 +28,8 @@ const DEFAULT_PART_BYTES = 256 * 1024 * 1024;
 export function toCsvActivity(deps: ActivityDeps) {
   return async function toCsv({ run, pageLists, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
-      const { config, inputs } = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const { config } = pinned;
       const stream = config.streams[run.stream];
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
@@ -58,7 +59,7 @@ export function toCsvActivity(deps: ActivityDeps) {
             runId: run.runId,
             extractedAt: run.extractedAt,
           },
-          sandbox: { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer },
+          sandbox: runVariables(run, pinned),
           keys,
           partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
           progress: (records) => heartbeat(records),
