@@ -50,6 +50,8 @@ export interface DifInProcess {
   activityTimes: ActivityTimes;
   scratch: string;
   seedCustomer(customer: string, account: string): Promise<void>;
+  /** A new customer of `vendor` with no inputs, its base URL pointed at `baseUrl`. */
+  customerOf(vendor: string, baseUrl: string): Promise<string>;
   shutdown(): Promise<void>;
 }
 
@@ -57,6 +59,8 @@ export async function startDif(
   name: string,
   vendorOptions: Partial<DemoAdsOptions> = {},
   settingsOverrides: Partial<Settings> = {},
+  /** Vendor configs of the bench's own, served from a folder in the scratch directory. */
+  vendorConfigs: { vendor: string }[] = [],
 ): Promise<DifInProcess> {
   try {
     TemporalRuntime.install({ logger: new DefaultLogger('ERROR') });
@@ -79,7 +83,12 @@ export async function startDif(
   try {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `dif-bench-${name}-`));
     cleanups.push(() => fs.rmSync(scratch, { recursive: true, force: true }));
+    for (const config of vendorConfigs) {
+      fs.mkdirSync(path.join(scratch, 'vendors', config.vendor), { recursive: true });
+      fs.writeFileSync(path.join(scratch, 'vendors', config.vendor, 'config.json'), JSON.stringify(config));
+    }
     const settings = loadSettings({
+      ...(vendorConfigs.length ? { vendorsDir: path.join(scratch, 'vendors') } : {}),
       mysqlUrl: BENCH_MYSQL_URL,
       postgresUrl: BENCH_POSTGRES_URL,
       warehouseSchema: BENCH_SCHEMA,
@@ -144,6 +153,12 @@ export async function startDif(
         await runtime.deps.customers.upsertCustomer(customer, `Bench customer ${customer}`);
         await runtime.deps.customers.upsertCustomerVendor(customer, 'demo-ads', { account_id: account }, { baseUrl: vendorUrl });
         await runtime.deps.credentials.set({ customerId: customer, vendor: 'demo-ads', name: 'api_key' }, apiKey);
+      },
+      async customerOf(vendor, baseUrl) {
+        const customer = `bench-${vendor}-${Date.now().toString(36)}`;
+        await runtime.deps.customers.upsertCustomer(customer, customer);
+        await runtime.deps.customers.upsertCustomerVendor(customer, vendor, {}, { baseUrl });
+        return customer;
       },
       shutdown: undo,
     };

@@ -5,7 +5,6 @@
  * limit of 51,200 events per history.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -56,14 +55,9 @@ const config = {
 export async function runFanout(): Promise<Figure[]> {
   const zoo = new VendorZoo({ orders: { records: ITEMS, maxPageSize: ITEMS }, contacts: { records: ITEMS } });
   const zooUrl = await zoo.start();
-  const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-bench-fanout-'));
-  fs.mkdirSync(path.join(vendorsDir, 'bench-fanout'));
-  fs.writeFileSync(path.join(vendorsDir, 'bench-fanout', 'config.json'), JSON.stringify(config));
-  const dif = await startDif('fanout', {}, { vendorsDir });
+  const dif = await startDif('fanout', {}, {}, [config]);
   try {
-    const customer = `bench-fanout-${Date.now().toString(36)}`;
-    await dif.runtime.deps.customers.upsertCustomer(customer, customer);
-    await dif.runtime.deps.customers.upsertCustomerVendor(customer, 'bench-fanout', {}, { baseUrl: zooUrl });
+    const customer = await dif.customerOf('bench-fanout', zooUrl);
 
     progress(`fanout: DIF, ${ITEMS} dependent calls`);
     const difRun = await timed(() =>
@@ -87,7 +81,6 @@ export async function runFanout(): Promise<Figure[]> {
   } finally {
     await dif.shutdown();
     await zoo.stop();
-    fs.rmSync(vendorsDir, { recursive: true, force: true });
   }
 }
 

@@ -23,16 +23,11 @@ const RECORDS = PAGES * PAGE_SIZE;
 export async function runPagination(): Promise<Figure[]> {
   const zoo = new VendorZoo({ contacts: { records: RECORDS, maxPageSize: PAGE_SIZE } });
   const zooUrl = await zoo.start();
-  const vendorsDir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'dif-bench-vendors-'));
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'test', 'fixtures', 'vendors', 'zoo-contacts', 'config.json'), 'utf8'));
   config.streams.contacts.steps[0].pagination.limit = PAGE_SIZE;
-  fs.mkdirSync(path.join(vendorsDir, 'zoo-contacts'));
-  fs.writeFileSync(path.join(vendorsDir, 'zoo-contacts', 'config.json'), JSON.stringify(config));
-  const dif = await startDif('pagination', {}, { vendorsDir });
+  const dif = await startDif('pagination', {}, {}, [config]);
   try {
-    const customer = `bench-pages-${Date.now().toString(36)}`;
-    await dif.runtime.deps.customers.upsertCustomer(customer, customer);
-    await dif.runtime.deps.customers.upsertCustomerVendor(customer, 'zoo-contacts', {}, { baseUrl: zooUrl });
+    const customer = await dif.customerOf('zoo-contacts', zooUrl);
 
     progress(`pagination: DIF, ${PAGES} pages of ${PAGE_SIZE}`);
     const difRun = await timed(() =>
@@ -62,7 +57,6 @@ export async function runPagination(): Promise<Figure[]> {
   } finally {
     await dif.shutdown();
     await zoo.stop();
-    fs.rmSync(vendorsDir, { recursive: true, force: true });
   }
 }
 
