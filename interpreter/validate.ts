@@ -9,6 +9,7 @@ import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig } from './config-schema';
 import { parseTemplate } from './template';
 import { checkFormat } from './columns';
+import { piiDeclarationProblems } from './pii-columns';
 
 export interface ConfigProblem {
   path: string;
@@ -170,6 +171,7 @@ function semanticErrors(config: VendorConfig, folderName: string | undefined, ou
       if (column.source) checkExpression(column.source, `${at}.table.columns[${i}].source`, out);
       if (column.source && column.metadata)
         out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
+      for (const message of piiDeclarationProblems(column)) out.push({ path: `${at}.table.columns[${i}].pii`, message });
       try {
         checkFormat(column);
       } catch (e) {

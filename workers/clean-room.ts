@@ -1,0 +1,67 @@
+/**
+ * The clean-room worker: the one process a clean-room customer runs in its own cloud.
+ *   DIF_CLEAN_ROOM_CUSTOMER=<id> node dist/workers/clean-room.js
+ *
+ * It polls only its customer's task queue and registers only the activities that touch
+ * the vendor, raw data and secrets, plus the export of protected CSV. Its MySQL (inputs'
+ * secrets and the PII key), KMS key and object store (DIF_OBJECT_STORE…) are the
+ * customer's; DIF's store (DIF_EXPORT_OBJECT_STORE…) is used only to read pinned configs
+ * and to write protected CSV. It runs no workflows and never talks to the warehouse.
+ */
+import { NativeConnection, Worker, Runtime as TemporalRuntime, DefaultLogger } from '@temporalio/worker';
+import { loadSettings, difHome, objectStoreSettings, type Settings } from '../adapters/settings';
+import { createObjectStore } from '../adapters/object-store';
+import { cleanRoomTaskQueue } from '../interpreter/clean-room';
+import { checkName } from '../interpreter/run-plan';
+import { CLEAN_ROOM_ACTIVITIES } from '../activities';
+import { activitiesFor, createRuntime } from './wiring';
+import path from 'node:path';
+
+export interface CleanRoomWorkerOptions {
+  customer: string;
+  /** The customer's own services (MySQL, KMS, object store) and DIF's Temporal and Redis. */
+  settings: Settings;
+  /** DIF's object store: pinned configs in, protected CSV out. */
+  difStore: Settings['objectStore'];
+}
+
+export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, connection: NativeConnection) {
+  checkName(options.customer, 'customer');
+  const runtime = createRuntime(options.settings);
+  const difStore = createObjectStore(options.difStore);
+  runtime.deps.difStore = difStore;
+  runtime.deps.configStore = difStore;
+  const all = activitiesFor(runtime) as Record<string, unknown>;
+  const activities = Object.fromEntries(CLEAN_ROOM_ACTIVITIES.map((name) => [name, all[name]]));
+  const worker = await Worker.create({
+    connection,
+    namespace: options.settings.temporalNamespace,
+    taskQueue: cleanRoomTaskQueue(options.customer),
+    activities,
+  });
+  return { worker, runtime };
+}
+
+async function main(): Promise<void> {
+  const customer = process.env.DIF_CLEAN_ROOM_CUSTOMER;
+  if (!customer) throw new Error('set DIF_CLEAN_ROOM_CUSTOMER to the id of the customer this clean room serves');
+  const settings = loadSettings();
+  TemporalRuntime.install({ logger: new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO') });
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const difStore = objectStoreSettings('DIF_EXPORT_', path.join(difHome(), 'dif-export'));
+  const { worker, runtime } = await createCleanRoomWorker({ customer, settings, difStore }, connection);
+  console.log(`dif clean-room worker for customer "${customer}" polling task queue "${cleanRoomTaskQueue(customer)}" on ${settings.temporalAddress}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await runtime.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`dif clean-room worker: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  });
+}
