@@ -24,7 +24,7 @@ import { FixtureServer } from '../mock-vendor/fixture-server';
 import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { startCleanRoomWorker, type CleanRoomProcess } from '../setup/clean-room-worker';
-import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName } from '../setup/test-settings';
+import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName } from '../setup/test-settings';
 
 const TOKEN = 'pat-na1-clean-room-SECRET';
 const RAW_PII = ['ada@example.com', 'alan@example.com', 'grace@example.com', 'Lovelace', 'Turing', 'Hopper'];
@@ -42,6 +42,8 @@ beforeAll(async () => {
   const bucket = new S3ObjectStore(customerBucket);
   await bucket.ensureBucket();
   bucket.destroy();
+  // The scan reads DIF's whole store: start it empty, so an earlier run's objects cannot mislead it.
+  fs.rmSync((testSettings('clean-room').objectStore as { dir: string }).dir, { recursive: true, force: true });
   h = await startHarness('clean-room');
   server = new FixtureServer(path.join(projectRoot(), 'vendors', 'hubspot', 'fixtures'));
   await server.start();
@@ -138,10 +140,10 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   expect(logs).toContain('polling task queue');
   for (const value of RAW_PII.concat(TOKEN)) {
     for (const form of forms(value)) {
-      expect({ where: 'history', found: historyText.includes(form) }).toEqual({ where: 'history', found: false });
-      expect({ where: 'DIF object store', found: difObjects.includes(form) }).toEqual({ where: 'DIF object store', found: false });
-      expect({ where: 'warehouse', found: warehouse.includes(form) }).toEqual({ where: 'warehouse', found: false });
-      expect({ where: 'clean-room worker log', found: logs.includes(form) }).toEqual({ where: 'clean-room worker log', found: false });
+      expect({ where: 'history', form, found: historyText.includes(form) }).toEqual({ where: 'history', form, found: false });
+      expect({ where: 'DIF object store', form, found: difObjects.includes(form) }).toEqual({ where: 'DIF object store', form, found: false });
+      expect({ where: 'warehouse', form, found: warehouse.includes(form) }).toEqual({ where: 'warehouse', form, found: false });
+      expect({ where: 'clean-room worker log', form, found: logs.includes(form) }).toEqual({ where: 'clean-room worker log', form, found: false });
     }
   }
 });
