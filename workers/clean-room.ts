@@ -16,6 +16,9 @@ import { checkName } from '../interpreter/run-plan';
 import { CLEAN_ROOM_ACTIVITIES } from '../activities';
 import { activitiesFor, createRuntime } from './wiring';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { withholdPersonalData } from '../interpreter/pii-scrub';
 
 export interface CleanRoomWorkerOptions {
   customer: string;
@@ -32,7 +35,9 @@ export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, con
   runtime.deps.difStore = difStore;
   runtime.deps.configStore = difStore;
   const all = activitiesFor(runtime) as Record<string, unknown>;
-  const activities = Object.fromEntries(CLEAN_ROOM_ACTIVITIES.map((name) => [name, all[name]]));
+  const activities = Object.fromEntries(
+    CLEAN_ROOM_ACTIVITIES.map((name) => [name, withheldFailures(all[name] as (...args: unknown[]) => Promise<unknown>)]),
+  );
   const worker = await Worker.create({
     connection,
     namespace: options.settings.temporalNamespace,
@@ -40,6 +45,37 @@ export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, con
     activities,
   });
   return { worker, runtime };
+}
+
+/**
+ * A failure leaves the clean room (into DIF's Temporal history) with its type, retry
+ * policy and a message stripped of anything that may be personal; the whole message, and
+ * the stack, stay in this worker's own log.
+ */
+function withheldFailures(activity: (...args: unknown[]) => Promise<unknown>) {
+  return async (...args: unknown[]) => {
+    try {
+      return await activity(...args);
+    } catch (e) {
+      const error = e as Error;
+      try {
+        Context.current().log.warn('clean-room activity failed; DIF sees this message with personal data withheld', { error: error.message });
+      } catch {
+        // Outside an activity (tests calling the function directly): nothing to log to.
+      }
+      if (e instanceof ApplicationFailure) {
+        throw ApplicationFailure.create({
+          type: e.type ?? undefined,
+          message: withholdPersonalData(e.message),
+          nonRetryable: e.nonRetryable ?? false,
+          ...(e.nextRetryDelay !== undefined && e.nextRetryDelay !== null ? { nextRetryDelay: e.nextRetryDelay } : {}),
+        });
+      }
+      // Cancellation must stay what it is, so Temporal records the activity as cancelled.
+      if (error.name === 'CancelledFailure' || error.name === 'AbortError') throw e;
+      throw ApplicationFailure.create({ type: error.name, message: withholdPersonalData(error.message), nonRetryable: false });
+    }
+  };
 }
 
 async function main(): Promise<void> {

@@ -171,3 +171,37 @@ test('without its clean-room worker, a clean-room run waits on the customer’s 
   await handle.cancel();
   await expect(handle.result()).rejects.toThrow();
 });
+
+test('a failure in the clean room reaches DIF with its personal data withheld; the customer’s log keeps it whole', async () => {
+  const broken = new FixtureServer(path.join(projectRoot(), 'vendors', 'hubspot', 'fixtures'));
+  await broken.start();
+  broken.route({ method: 'GET', path: '/crm/v3/objects/contacts', body: 'Grace Hopper <grace@example.com>, +1 212 555 0199' });
+  try {
+    const customer = await cleanRoomCustomer();
+    await h.runtime.deps.customers.upsertCustomerVendor(customer, 'hubspot', {}, { baseUrl: broken.url });
+    const roomWorker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
+    try {
+      const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
+        vendor: 'hubspot',
+        customer,
+        window: { from: '2024-03-03', to: '2024-03-03' },
+        streams: ['contacts'],
+        options: { semaphoreRetryMs: 100, maxAttempts: 2 },
+      });
+      expect(outcome.status).toBe('FAILED');
+      expect(outcome.error).toMatch(/not valid JSON/);
+      const history = await readHistoryText(h.client.workflow.getHandle(outcome.workflowId));
+      await roomWorker.stop();
+      // V8 quotes the first characters of what failed to parse: "Grace Hopp"...
+      for (const value of ['Grace Hopp', 'grace@example.com', '212 555 0199']) {
+        expect({ in: 'error', value, found: outcome.error!.includes(value) }).toEqual({ in: 'error', value, found: false });
+        expect({ in: 'history', value, found: history.includes(value) }).toEqual({ in: 'history', value, found: false });
+      }
+      expect(roomWorker.output()).toContain('"Grace Hopp"'); // the customer's own log has the whole message
+    } finally {
+      await roomWorker.stop();
+    }
+  } finally {
+    await broken.stop();
+  }
+});
