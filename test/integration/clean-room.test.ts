@@ -77,6 +77,17 @@ async function cleanRoomCustomer(): Promise<string> {
   return customer;
 }
 
+async function ingestContacts(customer: string, day: string, maxAttempts: number) {
+  const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
+    vendor: 'hubspot',
+    customer,
+    window: { from: day, to: day },
+    streams: ['contacts'],
+    options: { semaphoreRetryMs: 100, maxAttempts },
+  });
+  return outcome;
+}
+
 function forms(value: string): string[] {
   return [value, value.toLowerCase(), encodeURIComponent(value), Buffer.from(value).toString('base64')];
 }
@@ -89,13 +100,7 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   const customer = await cleanRoomCustomer();
   worker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
 
-  const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
-    vendor: 'hubspot',
-    customer,
-    window: { from: '2024-03-01', to: '2024-03-01' },
-    streams: ['contacts'],
-    options: { semaphoreRetryMs: 100, maxAttempts: 3 },
-  });
+  const outcome = await ingestContacts(customer, '2024-03-01', 3);
   expect(outcome.status).toBe('COMPLETED');
   expect(outcome.rowsLoaded).toBe(3);
   const summary = outcome.summary!;
@@ -181,13 +186,7 @@ test('a failure in the clean room reaches DIF with its personal data withheld; t
     await h.runtime.deps.customers.upsertCustomerVendor(customer, 'hubspot', {}, { baseUrl: broken.url });
     const roomWorker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
     try {
-      const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
-        vendor: 'hubspot',
-        customer,
-        window: { from: '2024-03-03', to: '2024-03-03' },
-        streams: ['contacts'],
-        options: { semaphoreRetryMs: 100, maxAttempts: 2 },
-      });
+      const outcome = await ingestContacts(customer, '2024-03-03', 2);
       expect(outcome.status).toBe('FAILED');
       expect(outcome.error).toMatch(/not valid JSON/);
       const history = await readHistoryText(h.client.workflow.getHandle(outcome.workflowId));
