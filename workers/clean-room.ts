@@ -28,8 +28,18 @@ export interface CleanRoomWorkerOptions {
   difStore: Settings['objectStore'];
 }
 
+/** Same bucket on the same endpoint, or the same folder: raw data would land in DIF's store. */
+export function sameStore(a: Settings['objectStore'], b: Settings['objectStore']): boolean {
+  if (a.kind === 'local' && b.kind === 'local') return path.resolve(a.dir) === path.resolve(b.dir);
+  if (a.kind === 's3' && b.kind === 's3') return a.bucket === b.bucket && (a.endpoint ?? '') === (b.endpoint ?? '');
+  return false;
+}
+
 export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, connection: NativeConnection) {
   checkName(options.customer, 'customer');
+  if (sameStore(options.settings.objectStore, options.difStore)) {
+    throw new Error("the clean room's own object store (DIF_OBJECT_STORE…) is DIF's store (DIF_EXPORT_OBJECT_STORE…): raw data would leave the clean room");
+  }
   const runtime = createRuntime(options.settings);
   const difStore = createObjectStore(options.difStore);
   runtime.deps.difStore = difStore;
@@ -84,6 +94,10 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   TemporalRuntime.install({ logger: new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO') });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  // No default for DIF's store: a clean room that guessed it would export to nowhere useful.
+  if (!process.env.DIF_EXPORT_OBJECT_STORE) {
+    throw new Error("set DIF_EXPORT_OBJECT_STORE to DIF's object store (s3 with DIF_EXPORT_S3_BUCKET…, or local with DIF_EXPORT_OBJECT_STORE_DIR); README: Clean room");
+  }
   const difStore = objectStoreSettings('DIF_EXPORT_', path.join(difHome(), 'dif-export'));
   const { worker, runtime } = await createCleanRoomWorker({ customer, settings, difStore }, connection);
   console.log(`dif clean-room worker for customer "${customer}" polling task queue "${cleanRoomTaskQueue(customer)}" on ${settings.temporalAddress}`);

@@ -204,3 +204,8 @@ test('a failure in the clean room reaches DIF with its personal data withheld; t
     await broken.stop();
   }
 });
+
+test('a clean-room worker whose own store is DIF’s refuses to start', async () => {
+  const misconfigured = { ...roomSettings, objectStore: h.settings.objectStore };
+  await expect(startCleanRoomWorker(uniqueName('room'), misconfigured, h.settings.objectStore)).rejects.toThrow(/raw data would leave the clean room/);
+});
