@@ -24,6 +24,7 @@ import { FixtureServer } from '../mock-vendor/fixture-server';
 import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { startCleanRoomWorker, type CleanRoomProcess } from '../setup/clean-room-worker';
+import { startWorkerProcess } from '../child/worker-process';
 import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName } from '../setup/test-settings';
 
 const TOKEN = 'pat-na1-clean-room-SECRET';
@@ -77,8 +78,8 @@ async function cleanRoomCustomer(): Promise<string> {
   return customer;
 }
 
-async function ingestContacts(customer: string, day: string, maxAttempts: number) {
-  const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
+async function ingestContacts(customer: string, day: string, maxAttempts: number, settings = h.settings) {
+  const [outcome] = await runIngestion(h.client, settings, h.runtime.deps.vendorConfigs, {
     vendor: 'hubspot',
     customer,
     window: { from: day, to: day },
@@ -99,8 +100,11 @@ function filesUnder(root: string): string[] {
 test('fetch and preprocess run in the clean room; only protected CSV reaches DIF, and no raw PII anywhere on DIF’s side', async () => {
   const customer = await cleanRoomCustomer();
   worker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
+  // DIF's side in its own process too, on its own queue, so everything it logs can be scanned.
+  const difSettings = { ...h.settings, taskQueue: `${h.settings.taskQueue}-scan` };
+  const difWorker = await startWorkerProcess(difSettings, path.join(os.tmpdir(), `${customer}-dif-worker.log`));
 
-  const outcome = await ingestContacts(customer, '2024-03-01', 3);
+  const outcome = await ingestContacts(customer, '2024-03-01', 3, difSettings).finally(() => difWorker.kill('SIGTERM'));
   expect(outcome.status).toBe('COMPLETED');
   expect(outcome.rowsLoaded).toBe(3);
   const summary = outcome.summary!;
@@ -142,13 +146,16 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   const { rows: everything } = await h.runtime.postgres.query('SELECT * FROM dif_test.hubspot_contacts WHERE _dif_customer = $1', [customer]);
   const warehouse = JSON.stringify(everything);
   const logs = worker.output();
+  const difLogs = difWorker.logs() + difWorker.output();
   expect(logs).toContain('polling task queue');
+  expect(difLogs).toContain(customer); // DIF's worker logged this run (at DEBUG: its activities and workflow tasks)
   for (const value of RAW_PII.concat(TOKEN)) {
     for (const form of forms(value)) {
       expect({ where: 'history', form, found: historyText.includes(form) }).toEqual({ where: 'history', form, found: false });
       expect({ where: 'DIF object store', form, found: difObjects.includes(form) }).toEqual({ where: 'DIF object store', form, found: false });
       expect({ where: 'warehouse', form, found: warehouse.includes(form) }).toEqual({ where: 'warehouse', form, found: false });
       expect({ where: 'clean-room worker log', form, found: logs.includes(form) }).toEqual({ where: 'clean-room worker log', form, found: false });
+      expect({ where: 'DIF worker log', form, found: difLogs.includes(form) }).toEqual({ where: 'DIF worker log', form, found: false });
     }
   }
 });
