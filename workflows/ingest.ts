@@ -104,7 +104,10 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     }
     const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, permit }]);
     // The Web UI shows the memo on the run's page; patched() keeps older histories replayable.
-    if (patched('memo-summary')) upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages` });
+    if (patched('memo-summary')) {
+      const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
+      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}` });
+    }
     return {
       workflowId: info.workflowId,
       runId: info.runId,

@@ -135,6 +135,9 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   expect(rows[0].email).toBe(createHmac('sha256', key).update('email:ada@example.com').digest('hex'));
   expect(rows[0].lastname).toBe(createHmac('sha256', key).update('name:lovelace').digest('hex'));
 
+  const described = await h.client.workflow.getHandle(summary.workflowId, summary.runId).describe();
+  expect(String((await described.memo)?.summary)).toMatch(/3 records, .*in the clean room \(dif-clean-room-/);
+
   // The scan.
   await worker.stop();
   const historyText = await readHistoryText(h.client.workflow.getHandle(summary.workflowId, summary.runId));
