@@ -46,7 +46,7 @@ export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, con
   runtime.deps.configStore = difStore;
   const all = activitiesFor(runtime) as Record<string, unknown>;
   const activities = Object.fromEntries(
-    CLEAN_ROOM_ACTIVITIES.map((name) => [name, withheldFailures(all[name] as (...args: unknown[]) => Promise<unknown>)]),
+    CLEAN_ROOM_ACTIVITIES.map((name) => [name, withheldFailures(onlyFor(options.customer, all[name] as (...args: unknown[]) => Promise<unknown>))]),
   );
   const worker = await Worker.create({
     connection,
@@ -57,12 +57,23 @@ export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, con
   return { worker, runtime };
 }
 
+/** Refuses work of another customer, however it got onto this queue: this room holds one customer's secrets and data. */
+export function onlyFor(customer: string, activity: (...args: unknown[]) => Promise<unknown>) {
+  return async (...args: unknown[]) => {
+    const asked = (args[0] as { run?: { customer?: string } } | undefined)?.run?.customer;
+    if (asked !== customer) {
+      throw ApplicationFailure.create({ type: 'ConfigError', nonRetryable: true, message: `the clean room of customer "${customer}" was sent work of customer "${asked}"; it refuses it` });
+    }
+    return activity(...args);
+  };
+}
+
 /**
  * A failure leaves the clean room (into DIF's Temporal history) with its type, retry
  * policy and a message stripped of anything that may be personal; the whole message, and
  * the stack, stay in this worker's own log.
  */
-function withheldFailures(activity: (...args: unknown[]) => Promise<unknown>) {
+export function withheldFailures(activity: (...args: unknown[]) => Promise<unknown>) {
   return async (...args: unknown[]) => {
     try {
       return await activity(...args);
