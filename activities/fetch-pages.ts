@@ -45,7 +45,7 @@ interface Checkpoint {
   state: PageState;
 }
 
-type FetchStepConfig = Exclude<StepConfig, { kind: 'async' }>;
+type FetchStepConfig = Exclude<StepConfig, { kind: 'async' | 'files' }>;
 
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {

@@ -12,7 +12,7 @@ export interface PermitSpec {
 
 export interface StepPlan {
   name: string;
-  kind: 'single' | 'paginated' | 'dependent' | 'async';
+  kind: 'single' | 'paginated' | 'dependent' | 'async' | 'files';
   /** dependent: index of the step whose pages give the items. */
   from?: number;
   concurrency?: number;
