@@ -66,6 +66,16 @@ export interface FetchResult {
   units: number;
 }
 
+/** A files step's look at its source: what it stored, and whether to look again later. */
+export interface FilesResult extends FetchResult {
+  /** Files downloaded now; the others of the window were taken before and read from the object store. */
+  downloaded: number;
+  /** With expect `wait`: files are still missing; look again after this many seconds (a durable timer). */
+  waitSeconds?: number;
+  /** What is missing, in words (source, pattern, days). */
+  missing?: string;
+}
+
 export interface ItemsResult {
   itemsKey: string;
   count: number;

@@ -1,4 +1,5 @@
 /** Selection of delivered files: name patterns, dates in names or modification times, and what is missing. */
+import { headProblem } from '../../../interpreter/file-content';
 import { dateInName, daysOf, missingFiles, nameMatcher, selectFiles, type RemoteFile } from '../../../interpreter/file-selection';
 
 const WHERE = '$.streams.s.steps[0]';
@@ -80,5 +81,23 @@ describe('missingFiles', () => {
   });
   test('daysOf lists every day', () => {
     expect(daysOf(window)).toEqual(['2024-03-01', '2024-03-02', '2024-03-03']);
+  });
+});
+
+describe('headProblem', () => {
+  const gz = Uint8Array.from([0x1f, 0x8b, 8, 0]);
+  const zip = Uint8Array.from([0x50, 0x4b, 3, 4]);
+  const csv = Buffer.from('a,b\n');
+  test('a file fits its decode config', () => {
+    expect(headProblem(gz, { format: 'csv', compression: 'gzip' })).toBeUndefined();
+    expect(headProblem(zip, { format: 'xlsx' })).toBeUndefined();
+    expect(headProblem(csv, { format: 'csv' })).toBeUndefined();
+    expect(headProblem(gz, { format: 'csv', compression: 'auto' })).toBeUndefined();
+  });
+  test('a file that is not what the step promised', () => {
+    expect(headProblem(csv, { format: 'csv', compression: 'gzip' })).toMatch(/not gzip-compressed/);
+    expect(headProblem(gz, { format: 'csv' })).toMatch(/is gzip-compressed, but/);
+    expect(headProblem(csv, { format: 'xlsx' })).toMatch(/not an XLSX workbook/);
+    expect(headProblem(Buffer.alloc(0), { format: 'csv' })).toBe('is empty');
   });
 });
