@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
 import { acquirePermitActivity, releasePermitActivity } from './permits';
 import { fetchPagesActivity } from './fetch-pages';
+import { fetchFilesActivity } from './fetch-files';
 import { planItemsActivity } from './plan-items';
 import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
     fetchPages: fetchPagesActivity(deps),
+    fetchFiles: fetchFilesActivity(deps),
     planItems: planItemsActivity(deps),
     ...asyncJobActivities(deps),
     toCsv: toCsvActivity(deps),

@@ -32,7 +32,7 @@ export class FtpSource implements FileSourceClient {
         user: secrets.username,
         password: secrets.password,
         secure: options.tls === 'none' ? false : options.tls === 'implicit' ? 'implicit' : true,
-        secureOptions: secrets.ca ? { ca: secrets.ca, servername: options.host } : { servername: options.host },
+        secureOptions: secrets.ca ? { ca: secrets.ca } : {},
       });
     } catch (e) {
       client.close();

@@ -52,7 +52,7 @@ export class ImapSource implements FileSourceClient {
       port: options.port,
       secure: true,
       auth: { user: secrets.username ?? '', pass: secrets.password ?? '' },
-      tls: secrets.ca ? { ca: secrets.ca, servername: options.host } : { servername: options.host },
+      tls: secrets.ca ? { ca: secrets.ca } : {},
       logger: false,
       connectionTimeout: options.timeoutMs,
       greetingTimeout: options.timeoutMs,
