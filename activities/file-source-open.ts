@@ -16,6 +16,9 @@ import { finalFailure } from './failures';
 
 const SECRET_FIELDS = ['username', 'password', 'privateKey', 'ca', 'accessKeyId', 'secretAccessKey'] as const;
 
+/** Credentials a customer may leave unset: SFTP takes a password or a key, a CA is only for private certificates. */
+const MAY_BE_UNSET = (source: FileSourceConfig, field: string) => field === 'ca' || (source.kind === 'sftp' && (field === 'password' || field === 'privateKey'));
+
 export async function revealSourceSecrets(deps: ActivityDeps, vendor: string, customer: string, source: FileSourceConfig): Promise<SourceSecrets> {
   const secrets: SourceSecrets = {};
   const fields = source as Partial<Record<(typeof SECRET_FIELDS)[number], string>>;
@@ -25,6 +28,7 @@ export async function revealSourceSecrets(deps: ActivityDeps, vendor: string, cu
     try {
       secrets[field] = await deps.credentials.reveal({ customerId: customer, vendor, name });
     } catch (e) {
+      if (MAY_BE_UNSET(source, field) && /^no credential/.test((e as Error).message)) continue;
       throw finalFailure('CredentialError', (e as Error).message);
     }
   }
