@@ -19,6 +19,7 @@ IMAP_PORT="${DIF_IMAP_PORT:-1993}"
 SFTP_PORT="${DIF_SFTP_PORT:-2222}"
 FTP_PORT="${DIF_FTP_PORT:-2121}"
 FTP_PASV_MIN=2130; FTP_PASV_MAX=2149
+AUTH_DIR=/var/lib/dif-file-servers
 USER_NAME=diffiles
 USER_HOME=/home/$USER_NAME
 USER_PASSWORD=diffiles-fixture-pw
@@ -118,7 +119,11 @@ EOF
 
   local uid gid
   uid="$(id -u "$USER_NAME")"; gid="$(id -g "$USER_NAME")"
-  echo "$IMAP_USER:{PLAIN}$IMAP_PASSWORD" > "$DIR/dovecot.passwd"
+  # dovecot's auth process runs as the dovecot user, which cannot enter root's home: its
+  # user file lives in a folder of its own.
+  mkdir -p "$AUTH_DIR"; chmod 755 "$AUTH_DIR"
+  echo "$IMAP_USER:{PLAIN}$IMAP_PASSWORD" > "$AUTH_DIR/dovecot.passwd"
+  chown root:dovecot "$AUTH_DIR/dovecot.passwd"; chmod 640 "$AUTH_DIR/dovecot.passwd"
   mkdir -p "$DIR/dovecot-run"
   cat > "$DIR/dovecot.conf" <<EOF
 protocols = imap
@@ -138,7 +143,7 @@ default_internal_user = dovecot
 default_login_user = dovenull
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u $DIR/dovecot.passwd
+  args = scheme=PLAIN username_format=%u $AUTH_DIR/dovecot.passwd
 }
 userdb {
   driver = static

@@ -80,7 +80,8 @@ export class ImapSource implements FileSourceClient {
     }
     // The server compares dates in its own time zone: search a day wider, filter exactly later.
     const since = new Date(Date.parse(`${window.from}T00:00:00Z`) - 86_400_000);
-    const before = new Date(Date.parse(`${window.to}T00:00:00Z`) + 2 * 86_400_000);
+    // Reports arrive after the day they are for: look a week past the window for them.
+    const before = new Date(Date.parse(`${window.to}T00:00:00Z`) + 8 * 86_400_000);
     const uids = await this.command('search the folder', () =>
       this.client.search({ since, before, ...(this.options.from ? { from: this.options.from } : {}) }, { uid: true }),
     );

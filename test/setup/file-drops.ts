@@ -160,6 +160,8 @@ export async function imapFolder(servers: FileServers, folder: string) {
     auth: { user: servers.imapUser, pass: servers.imapPassword },
     tls: { ca: servers.cert },
     logger: false,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
   });
   client.on('error', () => undefined);
   await client.connect();
