@@ -49,7 +49,9 @@ export function fetchFilesActivity(deps: ActivityDeps) {
       const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
       const secrets = await revealSourceSecrets(deps, config.vendor, run.customer, step.source);
-      const scrub = (text: string) => redact(text, Object.values(secrets).filter((s): s is string => Boolean(s)));
+      // The user name and a CA certificate are not secret, and scrubbing them would garble paths (/home/<user>).
+      const { username: _user, ca: _ca, ...hidden } = secrets;
+      const scrub = (text: string) => redact(text, Object.values(hidden).filter((s): s is string => Boolean(s)));
       const scope = new ExpressionScope({ ...runVariables(run, pinned), message: null });
       let source: FileSourceClient | undefined;
       try {

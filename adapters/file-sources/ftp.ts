@@ -71,7 +71,7 @@ export class FtpSource implements FileSourceClient {
     const out = new PassThrough();
     sink.pipe(out, { end: false });
     this.client.downloadTo(sink, file.path).then(
-      () => sink.once('end', () => out.end()),
+      () => (sink.readableEnded ? out.end() : sink.once('end', () => out.end())),
       (e: Error) => out.destroy(new FileSourceError(`${this.location}: cannot read ${file.path}: ${e.message}`, !(e instanceof FTPError))),
     );
     return out;
