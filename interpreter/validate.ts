@@ -9,6 +9,8 @@ import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig } from './config-schema';
 import { parseTemplate } from './template';
 import { checkFormat } from './columns';
+import { nameMatcher } from './file-selection';
+import type { FilesStepConfig } from './config-schema';
 
 export interface ConfigProblem {
   path: string;
@@ -190,9 +192,34 @@ function semanticErrors(config: VendorConfig, folderName: string | undefined, ou
           out.push({ path: `${stepAt}.from`, message: `"${step.from}" is not an earlier step of this stream` });
       }
       stepNames.add(step.name);
-      checkStepCode(step, stepAt, out);
+      if (step.kind === 'files') checkFilesStep(step, stepAt, out);
+      else checkStepCode(step, stepAt, out);
     });
   }
+}
+
+/** A files step: its name pattern compiles, its source's templates and link expression parse. */
+function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[]): void {
+  try {
+    nameMatcher(step.match, `${at}.match`);
+  } catch (e) {
+    out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
+  }
+  for (const [field, value] of Object.entries(step.source)) {
+    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
+  }
+  if (step.source.kind === 'imap') {
+    if (step.source.link) checkExpression(step.source.link, `${at}.source.link`, out);
+    if (step.source.subject) {
+      try {
+        new RegExp(step.source.subject);
+      } catch (e) {
+        out.push({ path: `${at}.source.subject`, message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+    }
+  }
+  if (step.records) checkExpression(step.records, `${at}.records`, out);
+  if (step.wait && step.expect !== 'wait') out.push({ path: `${at}.wait`, message: 'applies only with "expect": "wait"' });
 }
 
 /** Returns the config typed, or throws a ConfigError listing every problem with its path. */
