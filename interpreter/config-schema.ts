@@ -385,8 +385,8 @@ export const ImapSource = Type.Object(
     ca: TrustedCa,
     username: doc(SecretRef, 'Credential holding the user name.', 'imap_user'),
     password: doc(SecretRef, 'Credential holding the password (or app password).', 'imap_password'),
-    from: Type.Optional(doc(Type.String({ minLength: 1 }), 'Only messages whose sender address contains this.', 'reports@vendor.example')),
-    subject: Type.Optional(doc(Type.String({ minLength: 1 }), 'Regular expression the subject must match (case-insensitive).', '^Daily sales report')),
+    from: Type.Optional(Template('Only messages whose sender address contains this.', 'reports@vendor.example')),
+    subject: Type.Optional(Template('Regular expression the subject must match (case-insensitive).', '^Daily sales report')),
     link: Type.Optional(
       Expression(
         'Instead of attachments: expression over `message` (`subject`, `from`, `date`, `text`) giving the URL (or URLs) of the file to download, for reports mailed as a link.',

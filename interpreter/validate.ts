@@ -206,11 +206,11 @@ function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[])
     out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
   }
   for (const [field, value] of Object.entries(step.source)) {
-    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
+    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint', 'from', 'subject'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
   }
   if (step.source.kind === 'imap') {
     if (step.source.link) checkExpression(step.source.link, `${at}.source.link`, out);
-    if (step.source.subject) {
+    if (step.source.subject && !step.source.subject.includes('${')) {
       try {
         new RegExp(step.source.subject);
       } catch (e) {

@@ -28,7 +28,7 @@ function authText(auth: AuthConfig): string {
 
 function stepText(step: StepConfig): string {
   const paging = 'pagination' in step && step.pagination ? ` (${step.pagination.kind})` : '';
-  const download = step.kind === 'async' ? (step.download ? ', download' : ', results via API') : '';
+  const download = step.kind === 'async' ? (step.download ? ', download' : ', results via API') : step.kind === 'files' ? ` from ${step.source.kind}` : '';
   return `${step.kind}${paging}${download} \`${step.name}\``;
 }
 
