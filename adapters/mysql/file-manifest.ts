@@ -63,8 +63,9 @@ export class FileManifest {
   }
 
   /**
-   * Records a stored file. The same content seen again (re-uploaded unchanged) keeps its
-   * first row, takes the new fingerprint and becomes the path's current row again.
+   * Records a stored file. The same content seen again (re-uploaded unchanged, or taken
+   * again because its stored object was deleted) keeps its first row and run, takes the new
+   * fingerprint and object, and becomes the path's current row again.
    * Returns whether this content is new for the path.
    */
   async record(scope: FileScope, entry: ManifestEntry): Promise<boolean> {
@@ -73,7 +74,7 @@ export class FileManifest {
          (vendor, customer_id, stream, step, source, path, path_hash, size, sha256, fingerprint, modified_at, file_date, object_key, run_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE fingerprint = VALUES(fingerprint), modified_at = VALUES(modified_at),
-         file_date = COALESCE(VALUES(file_date), file_date), recorded_at = CURRENT_TIMESTAMP(3)`,
+         file_date = COALESCE(VALUES(file_date), file_date), object_key = VALUES(object_key), recorded_at = CURRENT_TIMESTAMP(3)`,
       [
         scope.vendor,
         scope.customerId,

@@ -6,6 +6,8 @@
  * an unreachable host or a file that is not what its name says fail clearly without
  * losing what was loaded.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import { fileServers, gzipCsv, s3Drop, userFolder, type FileServers } from '../setup/file-drops';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';
@@ -98,6 +100,18 @@ describe('bucket drop (S3, another account)', () => {
     const after = await rows('zoo_files_s3_orders', c, 'order_id');
     expect(after.map((r) => [r.order_id, Number(r.amount)])).toEqual([['A1', 10.5], ['A2', 20], ['B1', 8.25]]);
     expect(h.storedText()).not.toContain(drop.secretAccessKey);
+
+    // A stored copy lost (retention ran early): the file is taken again, under the same manifest row.
+    const day1 = versions[0].object_key as string;
+    fs.rmSync(path.join((h.settings.objectStore as { dir: string }).dir, day1));
+    const recovered = await h.ingest('zoo-files-s3', c, window);
+    expect(recovered.status).toBe('COMPLETED');
+    expect(recovered.recordsFetched).toBe(3);
+    expect(await downloadedBy('zoo-files-s3', c, recovered.runId)).toHaveLength(1);
+    const rows3 = await manifest(c);
+    expect(rows3).toHaveLength(3);
+    expect(rows3[0].run_id).toBe(first.runId);
+    expect(rows3[0].object_key).not.toBe(day1);
   });
 
   test('a missing day fails the window naming the source, the pattern and the day', async () => {
