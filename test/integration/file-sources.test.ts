@@ -8,6 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 import type mysql from 'mysql2/promise';
 import { fileServers, gzipCsv, s3Drop, userFolder, type FileServers } from '../setup/file-drops';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';
@@ -64,7 +66,7 @@ describe('bucket drop (S3, another account)', () => {
     await drop.put(`${prefix}notes.txt`, 'not a report');
     const window = { from: '2024-03-01', to: '2024-03-02' };
 
-    const first = await h.ingest('zoo-files-s3', c, window);
+    const first = await h.ingest('zoo-files-s3', c, window, { stream: 'orders' });
     expect(first.status).toBe('COMPLETED');
     expect(first.recordsFetched).toBe(3);
     const loaded = await rows('zoo_files_s3_orders', c, 'order_id');
@@ -81,7 +83,7 @@ describe('bucket drop (S3, another account)', () => {
     expect(taken[0].sha256).toMatch(/^[0-9a-f]{64}$/);
 
     // The same window again: nothing downloaded, nothing recorded, the same rows.
-    const again = await h.ingest('zoo-files-s3', c, window);
+    const again = await h.ingest('zoo-files-s3', c, window, { stream: 'orders' });
     expect(again.status).toBe('COMPLETED');
     expect(again.recordsFetched).toBe(3);
     expect(await downloadedBy('zoo-files-s3', c, again.runId)).toEqual([]);
@@ -90,7 +92,7 @@ describe('bucket drop (S3, another account)', () => {
 
     // The vendor re-sends day 2 with a correction: taken again, its rows replace the old ones.
     await drop.put(`${prefix}orders_20240302.csv.gz`, gzipCsv([['order_id', 'day', 'amount'], ['B1', '2024-03-02', '8.25']]));
-    const resent = await h.ingest('zoo-files-s3', c, window);
+    const resent = await h.ingest('zoo-files-s3', c, window, { stream: 'orders' });
     expect(resent.status).toBe('COMPLETED');
     expect(await downloadedBy('zoo-files-s3', c, resent.runId)).toHaveLength(1);
     const versions = await manifest(c);
@@ -104,7 +106,7 @@ describe('bucket drop (S3, another account)', () => {
     // A stored copy lost (retention ran early): the file is taken again, under the same manifest row.
     const day1 = versions[0].object_key as string;
     fs.rmSync(path.join((h.settings.objectStore as { dir: string }).dir, day1));
-    const recovered = await h.ingest('zoo-files-s3', c, window);
+    const recovered = await h.ingest('zoo-files-s3', c, window, { stream: 'orders' });
     expect(recovered.status).toBe('COMPLETED');
     expect(recovered.recordsFetched).toBe(3);
     expect(await downloadedBy('zoo-files-s3', c, recovered.runId)).toHaveLength(1);
@@ -114,11 +116,39 @@ describe('bucket drop (S3, another account)', () => {
     expect(rows3[0].object_key).not.toBe(day1);
   });
 
+  test('XLSX workbooks (by upload time) and JSON exports, gzip or not, go through the same decoding as API responses', async () => {
+    const prefix = `${uniqueName('formats')}/`;
+    const c = await customer(prefix);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Budgets');
+    sheet.addRow(['campaign', 'month', 'budget']);
+    sheet.addRow(['brand', new Date(Date.UTC(2024, 9, 1)), 1500.5]);
+    sheet.addRow(['search', '2024-10-01', 800]);
+    await drop.put(`${prefix}budgets_october.xlsx`, Buffer.from(await workbook.xlsx.writeBuffer()));
+    await drop.put(`${prefix}events-1.json`, JSON.stringify({ events: [{ id: 1, type: 'click', ts: 1727740800 }] }));
+    await drop.put(`${prefix}events-2.json.gz`, gzipSync(JSON.stringify({ events: [{ id: 2, type: 'view', ts: 1727744400 }, { id: 3, type: 'click', ts: 1727748000 }] })));
+    const today = new Date().toISOString().slice(0, 10);
+
+    const budgets = await h.ingest('zoo-files-s3', c, { from: today, to: today }, { stream: 'budgets' });
+    expect(budgets.status).toBe('COMPLETED');
+    expect((await rows('zoo_files_s3_budgets', c, 'campaign')).map((r) => [r.campaign, day(r.month), Number(r.budget)])).toEqual([
+      ['brand', '2024-10-01', 1500.5],
+      ['search', '2024-10-01', 800],
+    ]);
+    const events = await h.ingest('zoo-files-s3', c, { from: today, to: today }, { stream: 'events' });
+    expect(events.status).toBe('COMPLETED');
+    expect((await rows('zoo_files_s3_events', c, 'id')).map((r) => [Number(r.id), r.kind, (r.at as Date).toISOString(), r.file])).toEqual([
+      [1, 'click', '2024-10-01T00:00:00.000Z', 'events-1.json'],
+      [2, 'view', '2024-10-01T01:00:00.000Z', 'events-2.json.gz'],
+      [3, 'click', '2024-10-01T02:00:00.000Z', 'events-2.json.gz'],
+    ]);
+  });
+
   test('a missing day fails the window naming the source, the pattern and the day', async () => {
     const prefix = `${uniqueName('late')}/`;
     const c = await customer(prefix);
     await drop.put(`${prefix}orders_20240401.csv.gz`, gzipCsv([['order_id', 'day', 'amount'], ['D1', '2024-04-01', '3']]));
-    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-04-01', to: '2024-04-02' });
+    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-04-01', to: '2024-04-02' }, { stream: 'orders' });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toContain(`no file matching "orders_*.csv.gz" with the date 2024-04-02 (as YYYYMMDD) in its name in s3://${bucket}/${prefix}`);
     expect(outcome.error).toContain('$.streams.orders.steps[0]');
@@ -126,7 +156,7 @@ describe('bucket drop (S3, another account)', () => {
 
   test('wrong keys fail at once, naming the bucket, without the secret', async () => {
     const c = await customer('any/', 'wrong-secret-key-value');
-    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-03-01', to: '2024-03-01' });
+    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-03-01', to: '2024-03-01' }, { stream: 'orders' });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toMatch(new RegExp(`cannot list s3://${bucket}/any/: SignatureDoesNotMatch`));
     expect(outcome.error).not.toContain('wrong-secret-key-value');
@@ -136,9 +166,9 @@ describe('bucket drop (S3, another account)', () => {
     const prefix = `${uniqueName('bad')}/`;
     const c = await customer(prefix);
     await drop.put(`${prefix}orders_20240501.csv.gz`, gzipCsv([['order_id', 'day', 'amount'], ['E1', '2024-05-01', '5']]));
-    expect((await h.ingest('zoo-files-s3', c, { from: '2024-05-01', to: '2024-05-01' })).status).toBe('COMPLETED');
+    expect((await h.ingest('zoo-files-s3', c, { from: '2024-05-01', to: '2024-05-01' }, { stream: 'orders' })).status).toBe('COMPLETED');
     await drop.put(`${prefix}orders_20240502.csv.gz`, 'order_id,day,amount\nE2,2024-05-02,6\n'); // plain text
-    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-05-01', to: '2024-05-02' });
+    const outcome = await h.ingest('zoo-files-s3', c, { from: '2024-05-01', to: '2024-05-02' }, { stream: 'orders' });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toContain(`file ${prefix}orders_20240502.csv.gz from s3://${bucket}/${prefix} is not gzip-compressed`);
     expect((await rows('zoo_files_s3_orders', c, 'order_id')).map((r) => r.order_id)).toEqual(['E1']);
