@@ -128,3 +128,14 @@ test('a malformed attachment fails naming the message and the file; the message 
     await box.close();
   }
 });
+
+test('an unreachable mail server is retried, then fails naming it', async () => {
+  const c = await h.customerFor(
+    'zoo-files-imap',
+    { host: '127.0.0.1', port: 1, folder: 'INBOX' },
+    { imap_user: servers.imapUser, imap_password: servers.imapPassword, ca_cert: servers.cert },
+  );
+  const outcome = await h.ingest('zoo-files-imap', c, { from: '2024-07-01', to: '2024-07-01' }, { stream: 'orders', maxAttempts: 2 });
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toContain('imap://127.0.0.1:1: cannot connect');
+});
