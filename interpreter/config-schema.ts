@@ -597,8 +597,10 @@ export const VendorConfig = Type.Object(
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
-    baseUrl: doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API.', 'https://api.example.com'),
-    auth: Auth,
+    baseUrl: Type.Optional(
+      doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
+    ),
+    auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
     headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Headers sent with every request.')),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
@@ -662,7 +664,14 @@ export const VendorConfig = Type.Object(
   { additionalProperties: false, $id: 'https://dif.dev/schemas/vendor-config.json', title: 'DIF vendor config' },
 );
 
-export type VendorConfig = Static<typeof VendorConfig>;
+/** A config as written: a files-only vendor has no `baseUrl` or `auth`. */
+export type VendorConfigDocument = Static<typeof VendorConfig>;
+/**
+ * A validated config, as the rest of DIF reads it: validation gives a files-only vendor
+ * `auth` none, so auth code never checks for it. (`baseUrl` stays optional: validation
+ * requires it whenever a stream has HTTP steps.)
+ */
+export type VendorConfig = Omit<VendorConfigDocument, 'auth'> & { auth: AuthConfig };
 export type StreamConfig = Static<typeof Stream>;
 export type StepConfig = Static<typeof Step>;
 export type SingleStepConfig = Static<typeof SingleStep>;

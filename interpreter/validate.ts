@@ -6,7 +6,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
-import { VendorConfig } from './config-schema';
+import { VendorConfig, type VendorConfigDocument } from './config-schema';
 import { parseTemplate } from './template';
 import { checkFormat } from './columns';
 import { nameMatcher } from './file-selection';
@@ -155,11 +155,14 @@ function checkTemplate(template: string, path: string, out: ConfigProblem[]): vo
   }
 }
 
-function semanticErrors(config: VendorConfig, folderName: string | undefined, out: ConfigProblem[]): void {
+function semanticErrors(config: VendorConfigDocument, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
   for (const [key, source] of Object.entries(config.errors ?? {})) checkExpression(source, `$.errors.${key}`, out);
-  if (config.auth.kind === 'oauth2') {
+  const http = Object.values(config.streams).some((s) => s.steps.some((step) => step.kind !== 'files'));
+  if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
+  if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
+  if (config.auth?.kind === 'oauth2') {
     for (const [name, value] of Object.entries(config.auth.headers ?? {})) checkTemplate(value, `$.auth.headers.${name}`, out);
   }
   for (const [streamName, stream] of Object.entries(config.streams)) {
@@ -226,7 +229,8 @@ function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[])
 export function validateVendorConfig(value: unknown, source: string, folderName?: string): VendorConfig {
   const problems: ConfigProblem[] = [];
   schemaErrors(VendorConfig, value, '', problems);
-  if (problems.length === 0) semanticErrors(value as VendorConfig, folderName, problems);
+  const config = value as VendorConfigDocument;
+  if (problems.length === 0) semanticErrors(config, folderName, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return value as VendorConfig;
+  return config.auth !== undefined ? (config as VendorConfig) : { ...config, auth: { kind: 'none' } };
 }

@@ -322,3 +322,29 @@ describe('files steps', () => {
     expect(problems).toEqual([{ path: `${STEP}.source.kind`, message: 'unknown kind "gopher"; expected one of: sftp, ftp, s3, imap' }]);
   });
 });
+
+describe('files-only vendors', () => {
+  function filesOnly(): any {
+    const config = demo();
+    delete config.baseUrl;
+    delete config.auth;
+    config.streams.campaign_daily.steps = [
+      { kind: 'files', name: 'drop', source: { kind: 's3', bucket: 'b', accessKeyId: 'k', secretAccessKey: 's' }, match: '*.csv', decode: { format: 'csv' } },
+    ];
+    return config;
+  }
+
+  test('need neither baseUrl nor auth; validation gives them auth none', () => {
+    expect(validateVendorConfig(filesOnly(), 'files.json').auth).toEqual({ kind: 'none' });
+  });
+
+  test('a vendor with HTTP steps still needs both', () => {
+    const config = demo();
+    delete config.baseUrl;
+    delete config.auth;
+    expect(problemsOf(config).map((p) => p.message)).toEqual([
+      'missing required field "baseUrl": this vendor has HTTP steps',
+      'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)',
+    ]);
+  });
+});
