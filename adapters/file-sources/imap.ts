@@ -90,7 +90,12 @@ export class ImapSource implements FileSourceClient {
     await this.command('read message structures', async () => {
       for await (const m of this.client.fetch(uids, { uid: true, envelope: true, bodyStructure: true, internalDate: true }, { uid: true })) messages.push(m);
     });
-    const subject = this.options.subject ? new RegExp(this.options.subject, 'i') : undefined;
+    let subject: RegExp | undefined;
+    try {
+      subject = this.options.subject ? new RegExp(this.options.subject, 'i') : undefined;
+    } catch (e) {
+      throw new FileSourceError(`${this.location}: subject ${JSON.stringify(this.options.subject)} is not a regular expression: ${(e as Error).message}`, false);
+    }
     const files: RemoteFile[] = [];
     for (const m of messages) {
       const facts: MessageFacts = {
