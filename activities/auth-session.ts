@@ -9,7 +9,7 @@ import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
 import { ExpressionScope } from '../interpreter/expression';
 import type { ActivityDeps } from './deps';
 import { finalFailure, redact, retryableFailure } from './failures';
-import { buildRequest, type BuiltRequest } from './http-request';
+import { apiBase, buildRequest, type BuiltRequest } from './http-request';
 
 interface CachedToken {
   value: string;
@@ -124,7 +124,7 @@ export class AuthSession {
   }
 
   private async oauth2Token(auth: Extract<AuthConfig, { kind: 'oauth2' }>): Promise<CachedToken> {
-    const scope = new ExpressionScope({ baseUrl: this.config.baseUrl.replace(/\/$/, '') });
+    const scope = new ExpressionScope({ baseUrl: apiBase(this.config).replace(/\/$/, '') });
     const url = new URL(scope.render(auth.tokenUrl, `${this.config.vendor}: $.auth.tokenUrl`));
     const form = new URLSearchParams({ grant_type: auth.grant });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { ObjectStore } from '../adapters/object-store';
 import type { CustomerRepository } from '../adapters/mysql/customers';
 import type { CredentialStore } from '../adapters/mysql/credentials';
+import type { FileManifest } from '../adapters/mysql/file-manifest';
 import type { RedisSemaphores } from '../adapters/locks/semaphores';
 import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import type { VendorConfigs } from '../adapters/vendor-configs';
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   objectStore: ObjectStore;
   customers: CustomerRepository;
   credentials: CredentialStore;
+  /** What files steps took from their sources (MySQL file_manifest). */
+  fileManifest: FileManifest;
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
   /** For the vendors' request rate limits, shared by all workers. */

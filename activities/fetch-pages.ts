@@ -18,6 +18,7 @@ import { finalFailure, retryableFailure } from './failures';
 import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
+import { apiBase } from './http-request';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -45,7 +46,7 @@ interface Checkpoint {
   state: PageState;
 }
 
-type FetchStepConfig = Exclude<StepConfig, { kind: 'async' }>;
+type FetchStepConfig = Exclude<StepConfig, { kind: 'async' | 'files' }>;
 
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
@@ -152,7 +153,7 @@ async function fetchPage(
         stopWhen: paged?.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
         total: paged?.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
       };
-      meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, client.config.baseUrl) };
+      meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, apiBase(client.config)) };
     } catch (e) {
       if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
       throw e;

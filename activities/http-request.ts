@@ -32,7 +32,7 @@ export function buildRequest(
   else if (request.url) url = new URL(scope.render(request.url, `${where}.url`), config.baseUrl);
   else {
     const path = scope.render(request.path ?? '/', `${where}.path`);
-    url = new URL(config.baseUrl.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
+    url = new URL(apiBase(config).replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
   }
   if (!extras.url) {
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, scope.render(value, `${where}.query.${name}`));
@@ -66,4 +66,10 @@ function renderDeep(value: unknown, scope: ExpressionScope, where: string): unkn
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, scope, `${where}.${k}`)]));
   }
   return value;
+}
+
+/** The vendor's API base URL; validation requires it of every vendor with HTTP steps. */
+export function apiBase(config: VendorConfig): string {
+  if (!config.baseUrl) throw new Error(`${config.vendor}: $.baseUrl is required for HTTP steps`);
+  return config.baseUrl;
 }

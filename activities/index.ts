@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
 import { acquirePermitActivity, releasePermitActivity } from './permits';
 import { fetchPagesActivity } from './fetch-pages';
+import { fetchFilesActivity } from './fetch-files';
 import { planItemsActivity } from './plan-items';
 import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
     fetchPages: fetchPagesActivity(deps),
+    fetchFiles: fetchFilesActivity(deps),
     planItems: planItemsActivity(deps),
     ...asyncJobActivities(deps),
     toCsv: toCsvActivity(deps),
@@ -32,4 +34,4 @@ export type Activities = ReturnType<typeof createActivities>;
  * and the customer's secrets, and the export of protected CSV. Never prepareRun or
  * loadCsv: those stay with DIF.
  */
-export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv'] as const;
+export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv'] as const;

@@ -84,6 +84,8 @@ function stepPlan(step: StepConfig, all: StepConfig[]): StepPlan {
       const from = step.from === undefined ? index - 1 : all.findIndex((s) => s.name === step.from);
       return { name: step.name, kind: 'dependent', from, concurrency: step.concurrency ?? 4, batchSize: step.batchSize ?? 200 };
     }
+    case 'files':
+      return { name: step.name, kind: 'files' };
     case 'async': {
       const { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes } = step.poll;
       return { name: step.name, kind: 'async', poll: { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes }, cancellable: Boolean(step.cancel) };

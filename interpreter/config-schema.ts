@@ -317,7 +317,147 @@ export const AsyncStep = Type.Object(
   { additionalProperties: false, description: 'An asynchronous report: submit, poll, download.' },
 );
 
-export const Step = doc(Type.Union([SingleStep, PaginatedStep, DependentStep, AsyncStep]), 'One step of a stream, chosen by `kind`.');
+const Port = doc(
+  Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ minLength: 1 })]),
+  'Port, or a template giving it (`${inputs.sftp_port}`). Default: the protocol\'s own.',
+  22,
+);
+
+const TrustedCa = Type.Optional(
+  doc(SecretRef, 'Credential holding a PEM certificate to trust besides the system CAs, for a server with a private or self-signed certificate.', 'ca_cert'),
+);
+
+export const SftpSource = Type.Object(
+  {
+    kind: Type.Literal('sftp'),
+    host: Template('Server host name.', '${inputs.sftp_host}'),
+    port: Type.Optional(Port),
+    folder: Template('Remote folder to list.', '/outbound/${inputs.account_id}'),
+    username: doc(SecretRef, 'Credential holding the user name.', 'sftp_user'),
+    password: Type.Optional(doc(SecretRef, 'Credential holding the password. Give `password` or `privateKey`.', 'sftp_password')),
+    privateKey: Type.Optional(doc(SecretRef, 'Credential holding an OpenSSH private key (PEM).', 'sftp_private_key')),
+    hostKey: Type.Optional(
+      doc(Type.String({ pattern: '^[0-9a-f]{64}$' }), 'SHA-256 of the server\'s host key, hex: the connection is refused when the server shows another key.', 'c0ffee…'),
+    ),
+  },
+  { additionalProperties: false, description: 'An SFTP folder (SSH file transfer).' },
+);
+
+export const FtpSource = Type.Object(
+  {
+    kind: Type.Literal('ftp'),
+    host: Template('Server host name.', 'ftp.vendor.example'),
+    port: Type.Optional(Port),
+    folder: Template('Remote folder to list.', '/reports'),
+    tls: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('explicit'), Type.Literal('implicit'), Type.Literal('none')]),
+        'FTPS: `explicit` (AUTH TLS on the control port, the default), `implicit` (TLS from the first byte, usually port 990), or `none` (plain FTP: the password travels in clear).',
+        'explicit',
+      ),
+    ),
+    ca: TrustedCa,
+    username: doc(SecretRef, 'Credential holding the user name.', 'ftp_user'),
+    password: doc(SecretRef, 'Credential holding the password.', 'ftp_password'),
+  },
+  { additionalProperties: false, description: 'An FTP or FTPS folder.' },
+);
+
+export const S3Source = Type.Object(
+  {
+    kind: Type.Literal('s3'),
+    bucket: Template('Bucket of the other account.', 'vendor-exports'),
+    prefix: Type.Optional(Template('Key prefix to list; file names are the keys below it.', 'daily/${inputs.account_id}/')),
+    region: Type.Optional(doc(Type.String({ minLength: 1 }), 'AWS region of the bucket. Default us-east-1.', 'eu-west-1')),
+    endpoint: Type.Optional(Template('S3-compatible endpoint instead of AWS (path-style requests).', 'https://storage.example.com')),
+    accessKeyId: doc(SecretRef, 'Credential holding the access key id of the other account.', 'aws_access_key_id'),
+    secretAccessKey: doc(SecretRef, 'Credential holding its secret access key.', 'aws_secret_access_key'),
+  },
+  { additionalProperties: false, description: 'A prefix of an S3 bucket in another account, read with that account\'s credentials.' },
+);
+
+export const ImapSource = Type.Object(
+  {
+    kind: Type.Literal('imap'),
+    host: Template('IMAP server host name (TLS only).', 'imap.example.com'),
+    port: Type.Optional(Port),
+    folder: Type.Optional(Template('Mailbox folder to search. Default INBOX.', 'INBOX/Reports')),
+    ca: TrustedCa,
+    username: doc(SecretRef, 'Credential holding the user name.', 'imap_user'),
+    password: doc(SecretRef, 'Credential holding the password (or app password).', 'imap_password'),
+    from: Type.Optional(Template('Only messages whose sender address contains this.', 'reports@vendor.example')),
+    subject: Type.Optional(Template('Regular expression the subject must match (case-insensitive).', '^Daily sales report')),
+    link: Type.Optional(
+      Expression(
+        'Instead of attachments: expression over `message` (`subject`, `from`, `date`, `text`) giving the URL (or URLs) of the file to download, for reports mailed as a link.',
+        '(message.text.match(/https:\\/\\/\\S+\\.csv/) || [])[0]',
+      ),
+    ),
+    after: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({ flag: doc(Type.String({ minLength: 1 }), 'IMAP flag or keyword set on the message.', '$DifTaken') }, { additionalProperties: false }),
+          Type.Object({ move: doc(Type.String({ minLength: 1 }), 'Folder the message is moved to.', 'Processed') }, { additionalProperties: false }),
+        ],
+        { description: 'What is done to a message once its files are stored and recorded in the manifest: flag it or move it. Default: nothing.' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'A mailbox read over IMAP with TLS: attachments (or download links) of the messages selected.' },
+);
+
+export const FileSource = doc(Type.Union([SftpSource, FtpSource, S3Source, ImapSource]), 'Where the files are, chosen by `kind`.');
+
+export const FilesStep = Type.Object(
+  {
+    kind: Type.Literal('files'),
+    name: doc(Identifier, 'Step name; appears in object keys, the manifest and the Temporal UI.', 'daily_file'),
+    source: FileSource,
+    match: doc(
+      Type.String({ minLength: 1 }),
+      'Which file names are taken: a glob (`*` any characters, `?` one; `orders_*.csv.gz`) or a regular expression between slashes (`/^orders_\\d{8}\\.csv$/i`). For IMAP, the attachment file name (or the last segment of a link).',
+      'orders_*.csv.gz',
+    ),
+    dateIn: Type.Optional(
+      doc(
+        Type.Union([
+          Type.Literal('modified'),
+          Type.Object(
+            { name: doc(Type.String({ pattern: 'YYYY' }), 'Date format of the date inside the file name (YYYY, MM, DD).', 'YYYYMMDD') },
+            { additionalProperties: false },
+          ),
+        ]),
+        'Which files belong to the run\'s window: `{"name": "YYYYMMDD"}` takes files whose name holds a day of the window in that format; `modified` those modified (IMAP: received) on a day of the window (UTC). Without it, every matching file is taken once.',
+        { name: 'YYYYMMDD' },
+      ),
+    ),
+    expect: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('optional'), Type.Literal('required'), Type.Literal('wait')]),
+        'What a missing file means. `required`: the run fails naming the source and the pattern (with `dateIn` name, every day of the window needs its file). `wait`: the run waits on a durable timer and looks again (`wait`), failing after its timeout. Default `optional`.',
+        'required',
+      ),
+    ),
+    wait: Type.Optional(
+      Type.Object(
+        {
+          intervalMinutes: doc(Type.Number({ minimum: 0.01 }), 'Time between looks.', 30),
+          timeoutMinutes: doc(Type.Number({ minimum: 0.01 }), 'The run fails when files are still missing after this long.', 360),
+        },
+        { additionalProperties: false, description: 'With expect `wait`: how often and how long to look for late files. Default every 15 minutes for 6 hours.' },
+      ),
+    ),
+    decode: Type.Optional(Decode),
+    records: Type.Optional(doc(Type.String({ minLength: 1 }), 'JSON files: expression over `response` giving the records. Default `response`.', 'response.rows')),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Files delivered to a mailbox, an SFTP or FTP folder or an S3 prefix: listed, selected by name and date, each streamed once to the object store and recorded in the manifest (MySQL `file_manifest`); a file re-sent with new content is taken again. The file is `parent` in expressions: `parent.name`, `parent.path`, `parent.date`, `parent.modified`, `parent.size`.',
+  },
+);
+
+export const Step = doc(Type.Union([SingleStep, PaginatedStep, DependentStep, AsyncStep, FilesStep]), 'One step of a stream, chosen by `kind`.');
 
 export const ColumnType = doc(
   Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'].map((t) => Type.Literal(t))),
@@ -495,8 +635,10 @@ export const VendorConfig = Type.Object(
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
-    baseUrl: doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API.', 'https://api.example.com'),
-    auth: Auth,
+    baseUrl: Type.Optional(
+      doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
+    ),
+    auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
     headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Headers sent with every request.')),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
@@ -560,13 +702,22 @@ export const VendorConfig = Type.Object(
   { additionalProperties: false, $id: 'https://dif.dev/schemas/vendor-config.json', title: 'DIF vendor config' },
 );
 
-export type VendorConfig = Static<typeof VendorConfig>;
+/** A config as written: a files-only vendor has no `baseUrl` or `auth`. */
+export type VendorConfigDocument = Static<typeof VendorConfig>;
+/**
+ * A validated config, as the rest of DIF reads it: validation gives a files-only vendor
+ * `auth` none, so auth code never checks for it. (`baseUrl` stays optional: validation
+ * requires it whenever a stream has HTTP steps.)
+ */
+export type VendorConfig = Omit<VendorConfigDocument, 'auth'> & { auth: AuthConfig };
 export type StreamConfig = Static<typeof Stream>;
 export type StepConfig = Static<typeof Step>;
 export type SingleStepConfig = Static<typeof SingleStep>;
 export type PaginatedStepConfig = Static<typeof PaginatedStep>;
 export type DependentStepConfig = Static<typeof DependentStep>;
 export type AsyncStepConfig = Static<typeof AsyncStep>;
+export type FilesStepConfig = Static<typeof FilesStep>;
+export type FileSourceConfig = Static<typeof FileSource>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
 export type AuthConfig = Static<typeof Auth>;

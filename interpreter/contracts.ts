@@ -12,7 +12,7 @@ export interface PermitSpec {
 
 export interface StepPlan {
   name: string;
-  kind: 'single' | 'paginated' | 'dependent' | 'async';
+  kind: 'single' | 'paginated' | 'dependent' | 'async' | 'files';
   /** dependent: index of the step whose pages give the items. */
   from?: number;
   concurrency?: number;
@@ -66,6 +66,16 @@ export interface FetchResult {
   listKey: string;
   pages: number;
   units: number;
+}
+
+/** A files step's look at its source: what it stored, and whether to look again later. */
+export interface FilesResult extends FetchResult {
+  /** Files downloaded now; the others of the window were taken before and read from the object store. */
+  downloaded: number;
+  /** With expect `wait`: files are still missing; look again after this many seconds (a durable timer). */
+  waitSeconds?: number;
+  /** What is missing, in words (source, pattern, days). */
+  missing?: string;
 }
 
 export interface ItemsResult {

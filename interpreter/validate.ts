@@ -6,10 +6,12 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
-import { VendorConfig } from './config-schema';
+import { VendorConfig, type VendorConfigDocument } from './config-schema';
 import { parseTemplate } from './template';
 import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
+import { nameMatcher } from './file-selection';
+import type { FilesStepConfig } from './config-schema';
 
 export interface ConfigProblem {
   path: string;
@@ -154,11 +156,14 @@ function checkTemplate(template: string, path: string, out: ConfigProblem[]): vo
   }
 }
 
-function semanticErrors(config: VendorConfig, folderName: string | undefined, out: ConfigProblem[]): void {
+function semanticErrors(config: VendorConfigDocument, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
   for (const [key, source] of Object.entries(config.errors ?? {})) checkExpression(source, `$.errors.${key}`, out);
-  if (config.auth.kind === 'oauth2') {
+  const http = Object.values(config.streams).some((s) => s.steps.some((step) => step.kind !== 'files'));
+  if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
+  if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
+  if (config.auth?.kind === 'oauth2') {
     for (const [name, value] of Object.entries(config.auth.headers ?? {})) checkTemplate(value, `$.auth.headers.${name}`, out);
   }
   for (const [streamName, stream] of Object.entries(config.streams)) {
@@ -192,16 +197,42 @@ function semanticErrors(config: VendorConfig, folderName: string | undefined, ou
           out.push({ path: `${stepAt}.from`, message: `"${step.from}" is not an earlier step of this stream` });
       }
       stepNames.add(step.name);
-      checkStepCode(step, stepAt, out);
+      if (step.kind === 'files') checkFilesStep(step, stepAt, out);
+      else checkStepCode(step, stepAt, out);
     });
   }
+}
+
+/** A files step: its name pattern compiles, its source's templates and link expression parse. */
+function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[]): void {
+  try {
+    nameMatcher(step.match, `${at}.match`);
+  } catch (e) {
+    out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
+  }
+  for (const [field, value] of Object.entries(step.source)) {
+    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint', 'from', 'subject'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
+  }
+  if (step.source.kind === 'imap') {
+    if (step.source.link) checkExpression(step.source.link, `${at}.source.link`, out);
+    if (step.source.subject && !step.source.subject.includes('${')) {
+      try {
+        new RegExp(step.source.subject);
+      } catch (e) {
+        out.push({ path: `${at}.source.subject`, message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+    }
+  }
+  if (step.records) checkExpression(step.records, `${at}.records`, out);
+  if (step.wait && step.expect !== 'wait') out.push({ path: `${at}.wait`, message: 'applies only with "expect": "wait"' });
 }
 
 /** Returns the config typed, or throws a ConfigError listing every problem with its path. */
 export function validateVendorConfig(value: unknown, source: string, folderName?: string): VendorConfig {
   const problems: ConfigProblem[] = [];
   schemaErrors(VendorConfig, value, '', problems);
-  if (problems.length === 0) semanticErrors(value as VendorConfig, folderName, problems);
+  const config = value as VendorConfigDocument;
+  if (problems.length === 0) semanticErrors(config, folderName, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return value as VendorConfig;
+  return config.auth !== undefined ? (config as VendorConfig) : { ...config, auth: { kind: 'none' } };
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuthConfig, StepConfig, VendorConfig } from '../interpreter/config-schema';
+import type { AuthConfig, StepConfig, VendorConfigDocument } from '../interpreter/config-schema';
 import { projectRoot } from '../adapters/settings';
 
 export const catalogueFile = path.join(projectRoot(), 'docs', 'catalogue.md');
@@ -28,7 +28,7 @@ function authText(auth: AuthConfig): string {
 
 function stepText(step: StepConfig): string {
   const paging = 'pagination' in step && step.pagination ? ` (${step.pagination.kind})` : '';
-  const download = step.kind === 'async' ? (step.download ? ', download' : ', results via API') : '';
+  const download = step.kind === 'async' ? (step.download ? ', download' : ', results via API') : step.kind === 'files' ? ` from ${step.source.kind}` : '';
   return `${step.kind}${paging}${download} \`${step.name}\``;
 }
 
@@ -39,7 +39,7 @@ export function catalogueText(): string {
     .readdirSync(vendorsRoot)
     .filter((d) => fs.existsSync(path.join(vendorsRoot, d, 'config.json')))
     .sort()
-    .map((d) => JSON.parse(fs.readFileSync(path.join(vendorsRoot, d, 'config.json'), 'utf8')) as VendorConfig);
+    .map((d) => JSON.parse(fs.readFileSync(path.join(vendorsRoot, d, 'config.json'), 'utf8')) as VendorConfigDocument);
   const out = [
     '# Vendor catalogue',
     '',
@@ -53,11 +53,11 @@ export function catalogueText(): string {
   for (const c of configs) {
     const rate = c.rateLimit ? `${c.rateLimit.requestsPerSecond}/s per ${c.rateLimit.scope ?? c.semaphore.scope}` : '—';
     out.push(
-      `| [${c.vendor}](#${c.vendor}) | ${cell(c.title)} | ${cell(authText(c.auth))} | ${rate} | ${c.semaphore.limit} per ${c.semaphore.scope} | ${Object.keys(c.streams).join(', ')} |`,
+      `| [${c.vendor}](#${c.vendor}) | ${cell(c.title)} | ${cell(c.auth ? authText(c.auth) : 'files only')} | ${rate} | ${c.semaphore.limit} per ${c.semaphore.scope} | ${Object.keys(c.streams).join(', ')} |`,
     );
   }
   for (const c of configs) {
-    out.push('', `## ${c.vendor}`, '', `${c.title}. Base URL \`${c.baseUrl}\`; auth: ${authText(c.auth)}.`);
+    out.push('', `## ${c.vendor}`, '', c.baseUrl && c.auth ? `${c.title}. Base URL \`${c.baseUrl}\`; auth: ${authText(c.auth)}.` : `${c.title}. Delivers files; each step names its source and credentials.`);
     if (c.inputs.length) out.push('', `Inputs: ${c.inputs.map((i) => `\`${i.name}\``).join(', ')}.`);
     if (c.rateLimit?.source) out.push('', `Rate limit source: ${c.rateLimit.source}`);
     out.push('', '| stream | table | primary key | steps |', '| --- | --- | --- | --- |');

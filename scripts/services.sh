@@ -3,7 +3,8 @@
 #   scripts/services.sh up [name...]     start what is down (idempotent)
 #   scripts/services.sh status           what is up, what is missing, and the command that fixes it
 #   scripts/services.sh down [name...]   stop what this script started (never the system databases)
-# Names: mysql redis postgres temporal s3 kms. Addresses can be moved with the DIF_* variables
+# Names: mysql redis postgres temporal s3 kms. Without names, `up`, `status` and `down` also
+# cover the file servers of the file-source tests (scripts/file-servers.sh: IMAP, SFTP, FTP). Addresses can be moved with the DIF_* variables
 # below; docker-compose.yml names the same set for users with Docker.
 set -uo pipefail
 
@@ -156,10 +157,14 @@ down() {
 }
 
 cmd="${1:-status}"; shift || true
-[ $# -eq 0 ] && set -- "${ALL[@]}"
+all=0
+[ $# -eq 0 ] && { all=1; set -- "${ALL[@]}"; }
+files() { [ "$all" = 0 ] || bash "$HERE/file-servers.sh" "$1"; }
 case "$cmd" in
-  up) up "$@" ;;
-  status) status ;;
-  down) down "$@" ;;
+  # Only the file-source tests need the file servers: the demo and the benchmarks run without
+  # them (say, on a machine where this user cannot apt-get), and those tests name the fix.
+  up) up "$@"; rc=$?; files up || echo "services: the file servers are not up (only the file-source tests need them); run: bash scripts/file-servers.sh up" >&2; exit $rc ;;
+  status) status; rc=$?; echo; files status || rc=1; exit $rc ;;
+  down) down "$@"; files down ;;
   *) echo "usage: scripts/services.sh up|status|down [${ALL[*]}]" >&2; exit 2 ;;
 esac

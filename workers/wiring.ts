@@ -14,6 +14,7 @@ import { createKeyManager, type KeyManager } from '../adapters/kms';
 import { createMysqlPool } from '../adapters/mysql/pool';
 import { CustomerRepository } from '../adapters/mysql/customers';
 import { CredentialStore } from '../adapters/mysql/credentials';
+import { FileManifest } from '../adapters/mysql/file-manifest';
 import { RedisSemaphores } from '../adapters/locks/semaphores';
 import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import { VendorConfigs } from '../adapters/vendor-configs';
@@ -46,6 +47,7 @@ export function createRuntime(settings: Settings): Runtime {
     objectStore,
     customers: new CustomerRepository(mysqlPool),
     credentials: new CredentialStore(mysqlPool, kms),
+    fileManifest: new FileManifest(mysqlPool),
     semaphores: new RedisSemaphores(redis),
     warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
     redis,

@@ -94,6 +94,9 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
         case 'async':
           lists[stepIndex] = fetched([await asyncJob(step, stepIndex)]);
           break;
+        case 'files':
+          lists[stepIndex] = fetched([await files(step, stepIndex)]);
+          break;
       }
     }
 
@@ -138,6 +141,15 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
         { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
       ]),
     );
+  }
+
+  /** Takes the window's files; with expect `wait`, looks again on a durable timer until the activity gives up. */
+  async function files(step: StepPlan, stepIndex: number): Promise<FetchResult> {
+    for (let look = 1; ; look++) {
+      const result = await room.fetchFiles.executeWithOptions(inRoom(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
+      if (result.waitSeconds === undefined) return result;
+      await sleep(result.waitSeconds * 1000);
+    }
   }
 
   /** Submit, poll on durable timers (no worker held while waiting), download; cancel the vendor's job if the run is cancelled. */

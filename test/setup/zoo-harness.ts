@@ -13,7 +13,7 @@ export interface ZooHarness extends Harness {
   zooUrl: string;
   /** A new customer for `vendor`, with inputs, secrets and overrides (baseUrl points at the zoo). */
   customerFor(vendor: string, inputs?: Record<string, unknown>, secrets?: Record<string, string>, overrides?: Record<string, unknown>): Promise<string>;
-  ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number }): Promise<RunOutcome>;
+  ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number; stream?: string }): Promise<RunOutcome>;
 }
 
 export async function startZooHarness(name: string, options: VendorZooOptions = {}): Promise<ZooHarness> {
@@ -33,11 +33,12 @@ export async function startZooHarness(name: string, options: VendorZooOptions = 
       }
       return customer;
     },
-    async ingest(vendor: string, customer: string, window: DateWindow = { from: '2024-01-01', to: '2024-01-03' }, opts: { maxAttempts?: number } = {}) {
+    async ingest(vendor: string, customer: string, window: DateWindow = { from: '2024-01-01', to: '2024-01-03' }, opts: { maxAttempts?: number; stream?: string } = {}) {
       const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
         vendor,
         customer,
         window,
+        streams: opts.stream ? [opts.stream] : undefined,
         options: { semaphoreRetryMs: 100, maxAttempts: opts.maxAttempts ?? 4 },
       });
       if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);

@@ -295,3 +295,56 @@ describe('validateVendorConfig: semantic problems', () => {
     expect(problems.map((p) => p.path)).toEqual([`${STEP}.request.path`]);
   });
 });
+
+describe('files steps', () => {
+  function files(step: Record<string, unknown>): any {
+    const config = demo();
+    config.streams.campaign_daily.steps = [
+      {
+        kind: 'files',
+        name: 'drop',
+        source: { kind: 'sftp', host: '${inputs.host', folder: '/out', username: 'sftp_user', password: 'sftp_password' },
+        match: '/(unclosed/',
+        ...step,
+      },
+    ];
+    return config;
+  }
+
+  test('a bad name pattern, a broken template and a stray wait are reported by path', () => {
+    const problems = problemsOf(files({ wait: { intervalMinutes: 1, timeoutMinutes: 2 } }));
+    expect(problems.map((p) => p.path)).toEqual([`${STEP}.match`, `${STEP}.source.host`, `${STEP}.wait`]);
+    expect(problems[0].message).toMatch(/^not a valid regular expression/);
+  });
+
+  test('an unknown source kind names the kinds there are', () => {
+    const problems = problemsOf(files({ source: { kind: 'gopher' }, match: '*.csv' }));
+    expect(problems).toEqual([{ path: `${STEP}.source.kind`, message: 'unknown kind "gopher"; expected one of: sftp, ftp, s3, imap' }]);
+  });
+});
+
+describe('files-only vendors', () => {
+  function filesOnly(): any {
+    const config = demo();
+    delete config.baseUrl;
+    delete config.auth;
+    config.streams.campaign_daily.steps = [
+      { kind: 'files', name: 'drop', source: { kind: 's3', bucket: 'b', accessKeyId: 'k', secretAccessKey: 's' }, match: '*.csv', decode: { format: 'csv' } },
+    ];
+    return config;
+  }
+
+  test('need neither baseUrl nor auth; validation gives them auth none', () => {
+    expect(validateVendorConfig(filesOnly(), 'files.json').auth).toEqual({ kind: 'none' });
+  });
+
+  test('a vendor with HTTP steps still needs both', () => {
+    const config = demo();
+    delete config.baseUrl;
+    delete config.auth;
+    expect(problemsOf(config).map((p) => p.message)).toEqual([
+      'missing required field "baseUrl": this vendor has HTTP steps',
+      'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)',
+    ]);
+  });
+});

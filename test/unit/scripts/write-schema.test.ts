@@ -24,7 +24,9 @@ describe('published schema', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema.title).toBe('DIF vendor config');
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(expect.arrayContaining(['vendor', 'title', 'baseUrl', 'auth', 'inputs', 'semaphore', 'streams']));
+    expect(schema.required).toEqual(expect.arrayContaining(['vendor', 'title', 'inputs', 'semaphore', 'streams']));
+    // baseUrl and auth are required only of vendors with HTTP steps (checked by validation, with its message).
+    expect(schema.properties.baseUrl.description).toMatch(/Required when a stream has HTTP steps/);
   });
 });
 

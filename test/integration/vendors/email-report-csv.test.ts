@@ -1,0 +1,75 @@
+/**
+ * Contract test of vendors/email-report-csv: the daily performance report a schedule mails
+ * as a CSV attachment, read from dovecot over IMAPS (scripts/file-servers.sh). The report
+ * for a day arrives the next morning; only the schedule's sender and subject are taken;
+ * each message is moved to DIF/Processed once its attachment is stored, and a re-run of the
+ * window reads the stored copies.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../../adapters/settings';
+import { fileServers, imapFolder, type FileServers } from '../../setup/file-drops';
+import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
+import { uniqueName } from '../../setup/test-settings';
+
+let c: VendorContract;
+let servers: FileServers;
+beforeAll(async () => {
+  servers = fileServers();
+  c = await startVendorContract('email-report-csv');
+});
+afterAll(() => c?.shutdown());
+
+const fixture = (name: string) => fs.readFileSync(path.join(projectRoot(), 'vendors', 'email-report-csv', 'fixtures', name));
+const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+
+test('daily reports from the schedule’s mails, moved once stored; a re-run takes nothing twice', async () => {
+  const folder = uniqueName('Reports');
+  const box = await imapFolder(servers, folder);
+  try {
+    for (const date of ['2024-09-01', '2024-09-02']) {
+      const next = new Date(Date.parse(`${date}T07:30:00Z`) + 86_400_000);
+      await box.deliver({
+        from: 'scheduler@adserver.example',
+        subject: `Scheduled report: Daily Performance (${date})`,
+        date: next,
+        text: 'Your scheduled report "Daily Performance" is attached.',
+        attachments: [{ filename: `Daily_Performance_${date}.csv`, content: fixture(`Daily_Performance_${date}.csv`) }],
+      });
+    }
+    // A forwarded copy from a colleague: another sender, not taken.
+    await box.deliver({
+      from: 'colleague@customer.example',
+      subject: 'Fwd: Scheduled report: Daily Performance (2024-09-01)',
+      date: new Date('2024-09-02T09:00:00Z'),
+      text: 'FYI',
+      attachments: [{ filename: 'Daily_Performance_2024-09-01.csv', content: fixture('Daily_Performance_2024-09-01.csv') }],
+    });
+    const customer = await c.customer(
+      { imap_host: '127.0.0.1', imap_port: servers.imapPort, folder, sender: 'scheduler@adserver.example' },
+      { imap_user: servers.imapUser, imap_password: servers.imapPassword, imap_ca_cert: servers.cert },
+    );
+    const window = { from: '2024-09-01', to: '2024-09-02' };
+    const outcome = await c.ingest(customer, window);
+    expect(outcome.status).toBe('COMPLETED');
+    const rows = await c.rows('email_report_daily_performance', customer, 'date, campaign_id');
+    expect(rows.map((r) => [day(r.date), r.campaign_id, r.campaign, Number(r.impressions), r.clicks === null ? null : Number(r.clicks), Number(r.revenue)])).toEqual([
+      ['2024-09-01', 'cmp-1001', 'Autumn Launch', 120034, 1840, 912.55],
+      ['2024-09-01', 'cmp-1002', 'Retargeting EU', 45012, 702, 310.1],
+      ['2024-09-01', 'cmp-1003', 'Brand, Search', 8800, 420, 88],
+      ['2024-09-02', 'cmp-1001', 'Autumn Launch', 118220, 1795, 899.02],
+      ['2024-09-02', 'cmp-1002', 'Retargeting EU', 44108, null, 295.4],
+    ]);
+    expect(rows[0]).toMatchObject({ report_file: 'Daily_Performance_2024-09-01.csv', mail_subject: 'Scheduled report: Daily Performance (2024-09-01)' });
+    expect((await box.count(folder)).messages).toBe(1); // the forwarded copy stays
+    expect((await box.count('DIF/Processed')).messages).toBeGreaterThanOrEqual(2);
+
+    const again = await c.ingest(customer, window);
+    expect(again.status).toBe('COMPLETED');
+    expect(again.recordsFetched).toBe(5);
+    expect(await c.rows('email_report_daily_performance', customer, 'date')).toHaveLength(5);
+    expect(c.storedText()).not.toContain(servers.imapPassword);
+  } finally {
+    await box.close();
+  }
+});
