@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { runIngestion } from '../../cli/run-command';
 import { migrateMysql } from '../../adapters/mysql/migrate';
 import { ensurePiiKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
@@ -25,6 +25,8 @@ import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { startCleanRoomWorker, type CleanRoomProcess } from '../setup/clean-room-worker';
 import { startWorkerProcess } from '../child/worker-process';
+import { fileServers, userFolder } from '../setup/file-drops';
+import type mysql from 'mysql2/promise';
 import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName } from '../setup/test-settings';
 
 const TOKEN = 'pat-na1-clean-room-SECRET';
@@ -78,12 +80,12 @@ async function cleanRoomCustomer(): Promise<string> {
   return customer;
 }
 
-async function ingestContacts(customer: string, day: string, maxAttempts: number, settings = h.settings) {
+async function ingest(vendor: string, customer: string, day: string, maxAttempts: number, settings = h.settings) {
   const [outcome] = await runIngestion(h.client, settings, h.runtime.deps.vendorConfigs, {
-    vendor: 'hubspot',
+    vendor,
     customer,
     window: { from: day, to: day },
-    streams: ['contacts'],
+    streams: vendor === 'hubspot' ? ['contacts'] : undefined,
     options: { semaphoreRetryMs: 100, maxAttempts },
   });
   return outcome;
@@ -104,7 +106,7 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   const difSettings = { ...h.settings, taskQueue: `${h.settings.taskQueue}-scan` };
   const difWorker = await startWorkerProcess(difSettings, path.join(os.tmpdir(), `${customer}-dif-worker.log`));
 
-  const outcome = await ingestContacts(customer, '2024-03-01', 3, difSettings).finally(() => difWorker.kill('SIGTERM'));
+  const outcome = await ingest('hubspot', customer, '2024-03-01', 3, difSettings).finally(() => difWorker.kill('SIGTERM'));
   expect(outcome.status).toBe('COMPLETED');
   expect(outcome.rowsLoaded).toBe(3);
   const summary = outcome.summary!;
@@ -196,7 +198,7 @@ test('a failure in the clean room reaches DIF with its personal data withheld; t
     await h.runtime.deps.customers.upsertCustomerVendor(customer, 'hubspot', {}, { baseUrl: broken.url });
     const roomWorker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
     try {
-      const outcome = await ingestContacts(customer, '2024-03-03', 2);
+      const outcome = await ingest('hubspot', customer, '2024-03-03', 2);
       expect(outcome.status).toBe('FAILED');
       expect(outcome.error).toMatch(/not valid JSON/);
       const history = await readHistoryText(h.client.workflow.getHandle(outcome.workflowId));
@@ -218,4 +220,33 @@ test('a failure in the clean room reaches DIF with its personal data withheld; t
 test('a clean-room worker whose own store is DIF’s refuses to start', async () => {
   const misconfigured = { ...roomSettings, objectStore: h.settings.objectStore };
   await expect(startCleanRoomWorker(uniqueName('room'), misconfigured, h.settings.objectStore)).rejects.toThrow(/raw data would leave the clean room/);
+});
+
+test('a files step (SFTP) runs in the clean room too: the file manifest and the raw file stay there, the email arrives pseudonymised', async () => {
+  const servers = fileServers();
+  const folder = userFolder(servers, `outbound/${uniqueName('room')}`);
+  folder.write('orders_20240901.csv.gz', gzipSync(fs.readFileSync(path.join(projectRoot(), 'vendors', 'sftp-daily-orders', 'fixtures', 'orders_20240901.csv'))));
+  const customer = uniqueName('room');
+  await h.runtime.deps.customers.upsertCustomer(customer, customer, { cleanRoom: true });
+  await h.runtime.deps.customers.upsertCustomerVendor(customer, 'sftp-daily-orders', { sftp_host: '127.0.0.1', sftp_port: servers.sftpPort, folder: folder.remote });
+  await room.deps.credentials.set({ customerId: customer, vendor: 'sftp-daily-orders', name: 'sftp_user' }, servers.user);
+  await room.deps.credentials.set({ customerId: customer, vendor: 'sftp-daily-orders', name: 'sftp_private_key' }, servers.clientKey);
+  await ensurePiiKey(room.deps.credentials, customer);
+  const roomWorker = await startCleanRoomWorker(customer, roomSettings, h.settings.objectStore);
+  try {
+    const outcome = await ingest('sftp-daily-orders', customer, '2024-09-01', 2);
+    expect(outcome.status).toBe('COMPLETED');
+    expect(outcome.rowsLoaded).toBe(3);
+  } finally {
+    await roomWorker.stop();
+  }
+  const { rows } = await h.runtime.postgres.query('SELECT order_id, customer_email FROM dif_test.sftp_daily_orders WHERE _dif_customer = $1 ORDER BY order_id', [customer]);
+  const key = await revealPiiKey(room.deps.credentials, customer);
+  expect(rows[0]).toEqual({ order_id: 'SO-50001', customer_email: createHmac('sha256', key).update('email:ana@example.com').digest('hex') });
+  const taken = async (runtime: Runtime) =>
+    (await runtime.mysql.query<mysql.RowDataPacket[]>('SELECT path FROM file_manifest WHERE customer_id = ?', [customer]))[0].map((r) => r.path);
+  expect(await taken(room)).toEqual([`${folder.remote}/orders_20240901.csv.gz`]);
+  expect(await taken(h.runtime)).toEqual([]);
+  expect((await room.deps.objectStore.list(`raw/sftp-daily-orders/${customer}/`)).some((k) => k.includes('orders_20240901'))).toBe(true);
+  expect(await h.runtime.deps.objectStore.list(`raw/sftp-daily-orders/${customer}/`)).toEqual([]);
 });
