@@ -25,7 +25,7 @@ export interface JobInput {
 }
 
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
-  const pinned = await pinnedRun(deps.objectStore, run.configKey);
+  const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
   const { config } = pinned;
   const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
   const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;

@@ -22,6 +22,14 @@ export interface ActivityDeps {
   redis: Redis;
   /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */
   tableLock?: Partial<TableLockTiming>;
+  /**
+   * Clean-room worker only: DIF's object store, where pinned configs are read from and
+   * protected CSVs are exported to. Raw responses and rejects stay in `objectStore`, the
+   * customer's own store.
+   */
+  difStore?: ObjectStore;
+  /** Where pinned configs are read (the clean-room worker reads DIF's); default objectStore. */
+  configStore?: ObjectStore;
   /** Uncompressed CSV bytes per output part (default 256 MiB). */
   csvPartBytes?: number;
 }

@@ -10,6 +10,7 @@
  * included from the object store too. The output is a page-set list like fetchPages', so
  * toCsv and loadCsv read files exactly as they read API responses.
  */
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
@@ -44,7 +45,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
   return async function fetchFiles(input: FetchFilesInput): Promise<FilesResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
@@ -179,10 +180,8 @@ function objectName(file: SelectedFile): string {
 }
 
 function hashOf(text: string): string {
-  // FNV-1a, 32 bits: only to tell apart files with one name in two places (attachments of two messages).
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
+  // Only to tell apart files with one name in two places (attachments of two messages).
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** IMAP `link`: the URLs the expression finds in a message. */

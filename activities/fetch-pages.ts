@@ -52,7 +52,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost) => {
-      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;

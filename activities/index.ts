@@ -7,6 +7,7 @@ import { planItemsActivity } from './plan-items';
 import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
+import { exportCsvActivity } from './export-csv';
 
 export type { ActivityDeps } from './deps';
 
@@ -22,7 +23,15 @@ export function createActivities(deps: ActivityDeps) {
     ...asyncJobActivities(deps),
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
+    exportCsv: exportCsvActivity(deps),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * What a clean-room worker registers: the activities that touch the vendor, the raw data
+ * and the customer's secrets, and the export of protected CSV. Never prepareRun or
+ * loadCsv: those stay with DIF.
+ */
+export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv'] as const;

@@ -23,7 +23,7 @@ export interface LoadCsvInput {
 export function loadCsvActivity(deps: ActivityDeps) {
   return async function loadCsv({ run, csvKey, permit }: LoadCsvInput): Promise<LoadSummary> {
     return underPermit(deps, permit, async () => {
-      const { config } = await pinnedRun(deps.objectStore, run.configKey);
+      const { config } = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
       const table = config.streams[run.stream].table;
       const store = deps.objectStore;
       let parts: CsvPart[];

@@ -24,7 +24,7 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;

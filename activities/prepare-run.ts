@@ -7,6 +7,7 @@ import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
 import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
+import { cleanRoomTaskQueue } from '../interpreter/clean-room';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the
@@ -61,6 +62,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
           initialIntervalMs: (config.retry?.initialIntervalSeconds ?? 1) * 1000,
           maxIntervalMs: (config.retry?.maxIntervalSeconds ?? 60) * 1000,
         },
+        ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
       };
     } catch (e) {
       if (e instanceof ConfigError) throw finalFailure('ConfigError', e.message);

@@ -9,6 +9,8 @@ import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRun, runVariables } from './pinned-config';
 import { underPermit } from './permits';
+import { needsPiiKey } from '../interpreter/pii-columns';
+import { MissingPiiKeyError, revealPiiKey } from '../adapters/mysql/pii-keys';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -28,7 +30,7 @@ const DEFAULT_PART_BYTES = 256 * 1024 * 1024;
 export function toCsvActivity(deps: ActivityDeps) {
   return async function toCsv({ run, pageLists, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.objectStore, run.configKey);
+      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
       const keys = outputKeys(runPrefix('csv', run, run.runId));
@@ -45,7 +47,10 @@ export function toCsvActivity(deps: ActivityDeps) {
         });
       }
       try {
+        // Decrypted here, just before use, and only when a pseudonym column needs it.
+        const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
         const summary = await preprocess({
+          piiKey,
           store: deps.objectStore,
           pages,
           table: stream.table,
@@ -67,6 +72,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
       } catch (e) {
         if (e instanceof InputDataError) throw finalFailure('DataError', e.message);
+        if (e instanceof MissingPiiKeyError) throw finalFailure('InputError', e.message);
         throw e;
       }
     });

@@ -50,11 +50,32 @@ export function projectRoot(): string {
   return dir;
 }
 
+export type ObjectStoreSettings = Settings['objectStore'];
+
+/**
+ * An object store from `<prefix>OBJECT_STORE` (local|s3) and its companions. DIF's own
+ * store uses the prefix DIF_; a clean-room worker also reads DIF_EXPORT_ for DIF's store,
+ * beside its own.
+ */
+export function objectStoreSettings(prefix: string, defaultDir: string): ObjectStoreSettings {
+  const kind = env(`${prefix}OBJECT_STORE`, 'local');
+  if (kind !== 'local' && kind !== 's3') throw new Error(`${prefix}OBJECT_STORE must be "local" or "s3", got "${kind}"`);
+  if (kind === 'local') return { kind, dir: env(`${prefix}OBJECT_STORE_DIR`, defaultDir) };
+  const endpoint = process.env[`${prefix}S3_ENDPOINT`] || undefined;
+  return {
+    kind,
+    bucket: env(`${prefix}S3_BUCKET`, 'dif'),
+    endpoint,
+    region: env(`${prefix}S3_REGION`, 'us-east-1'),
+    accessKeyId: process.env[`${prefix}S3_ACCESS_KEY`] || undefined,
+    secretAccessKey: process.env[`${prefix}S3_SECRET_KEY`] || undefined,
+    forcePathStyle: env(`${prefix}S3_FORCE_PATH_STYLE`, endpoint ? 'true' : 'false') === 'true',
+  };
+}
+
 export function loadSettings(overrides: Partial<Settings> = {}): Settings {
   const home = difHome();
-  const store = env('DIF_OBJECT_STORE', 'local');
   const kms = env('DIF_KMS', 'local');
-  if (store !== 'local' && store !== 's3') throw new Error(`DIF_OBJECT_STORE must be "local" or "s3", got "${store}"`);
   if (kms !== 'local' && kms !== 'aws') throw new Error(`DIF_KMS must be "local" or "aws", got "${kms}"`);
   return {
     temporalAddress: env('DIF_TEMPORAL_ADDRESS', '127.0.0.1:7233'),
@@ -66,18 +87,7 @@ export function loadSettings(overrides: Partial<Settings> = {}): Settings {
     postgresUrl: env('DIF_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/dif'),
     warehouseSchema: env('DIF_WAREHOUSE_SCHEMA', 'dif'),
     vendorsDir: env('DIF_VENDORS_DIR', path.join(projectRoot(), 'vendors')),
-    objectStore:
-      store === 'local'
-        ? { kind: 'local', dir: env('DIF_OBJECT_STORE_DIR', path.join(home, 'objects')) }
-        : {
-            kind: 's3',
-            bucket: env('DIF_S3_BUCKET', 'dif'),
-            endpoint: process.env.DIF_S3_ENDPOINT || undefined,
-            region: env('DIF_S3_REGION', 'us-east-1'),
-            accessKeyId: process.env.DIF_S3_ACCESS_KEY || undefined,
-            secretAccessKey: process.env.DIF_S3_SECRET_KEY || undefined,
-            forcePathStyle: env('DIF_S3_FORCE_PATH_STYLE', process.env.DIF_S3_ENDPOINT ? 'true' : 'false') === 'true',
-          },
+    objectStore: objectStoreSettings('DIF_', path.join(home, 'objects')),
     kms:
       kms === 'local'
         ? { kind: 'local', keyringFile: env('DIF_LOCAL_KEYRING', path.join(home, 'keyring.json')) }

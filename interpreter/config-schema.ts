@@ -468,6 +468,43 @@ export const ColumnType = doc(
   'integer',
 );
 
+export const PiiKind = doc(
+  Type.Union(['email', 'phone', 'name', 'address', 'ip', 'device_id'].map((k) => Type.Literal(k))),
+  'What personal value the column holds; it decides the normalisation (emails trimmed and lower-cased, phones in E.164, ' +
+    'names and addresses lower-cased with single spaces, IPs and device ids trimmed and lower-cased).',
+  'email',
+);
+
+export const ColumnPii = Type.Object(
+  {
+    kind: PiiKind,
+    protect: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('pseudonym'), Type.Literal('sha256')]),
+        '`pseudonym` (default): HMAC-SHA-256 of the normalised value under the customer\'s PII key (`dif customers pii-key`), ' +
+          'so the same person joins across tables and vendors, and nobody without the key can reverse or match it. `sha256`: ' +
+          'the unsalted SHA-256 of the normalised value that ad platforms match on (Customer Match, Custom Audiences); only for ' +
+          'email and phone.',
+        'pseudonym',
+      ),
+    ),
+    defaultCountryCode: Type.Optional(
+      doc(
+        Type.String({ pattern: '^[1-9][0-9]{0,2}$' }),
+        'Phone columns: the country calling code for numbers written without one (digits only). Without it such numbers are rejected.',
+        '1',
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Marks a personal column. Its value is protected in the preprocessor, before the CSV is written: the raw value never ' +
+      'reaches the CSV, the warehouse or (for clean-room customers) anything outside the customer\'s cloud. The cell holds 64 ' +
+      'hex characters. A value that does not normalise (an email without @) sends the row to the rejects file, without the value in the reason.',
+  },
+);
+
 export const Column = Type.Object(
   {
     name: doc(Identifier, 'Column name in the warehouse table.', 'spend'),
@@ -502,6 +539,7 @@ export const Column = Type.Object(
         'micros',
       ),
     ),
+    pii: Type.Optional(ColumnPii),
     metadata: Type.Optional(
       doc(
         Type.Union(['customer', 'vendor', 'stream', 'window_from', 'window_to', 'run_id', 'extracted_at'].map((m) => Type.Literal(m))),
@@ -688,6 +726,7 @@ export type StopRuleConfig = Static<typeof StopRule>;
 export type AuthConfig = Static<typeof Auth>;
 export type RequestConfig = Static<typeof RequestSpec>;
 export type ColumnConfig = Static<typeof Column>;
+export type ColumnPiiConfig = Static<typeof ColumnPii>;
 export type ColumnTypeName = Static<typeof ColumnType>;
 export type TableConfig = Static<typeof TableSpec>;
 export type DecodeConfig = Static<typeof Decode>;

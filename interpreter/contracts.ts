@@ -35,6 +35,8 @@ export interface RunPlan {
   permit: PermitSpec;
   steps: StepPlan[];
   retry: RetryPlan;
+  /** Set when the customer's use of this vendor is clean-room: fetch and preprocess run on this queue, in the customer's cloud. */
+  cleanRoom?: { taskQueue: string };
 }
 
 export interface RunContext extends IngestRequest {

@@ -10,6 +10,7 @@
 import type { ColumnConfig, TableConfig } from './config-schema';
 import { ColumnValueError, columnSource, toCell } from './columns';
 import { ExpressionScope } from './expression';
+import { needsPiiKey, protectCell } from './pii-columns';
 import { parsePath, readPath } from './source-path';
 
 /** What a run knows about itself, for metadata columns. */
@@ -67,7 +68,10 @@ export class RowMapper {
     facts: RunFacts,
     private readonly sandboxVariables: Record<string, unknown>,
     private readonly where: string,
+    /** The customer's PII key, for pseudonym columns (interpreter/pii-columns.ts). */
+    private readonly piiKey?: Buffer,
   ) {
+    if (needsPiiKey(table.columns) && !piiKey) throw new Error(`${where}: the table has pseudonym (pii) columns but no customer PII key was given`);
     this.columns = table.columns;
     this.getters = table.columns.map((column) => {
       if (column.metadata) return { kind: 'const', value: METADATA[column.metadata](facts) };
@@ -128,7 +132,9 @@ export class RowMapper {
             value = readPath(g.root === 'record' ? unit.record : g.root === 'item' ? unit.item : parent, g.keys);
             if (value !== null && typeof value === 'object') value = JSON.stringify(value);
           }
-          row[c] = toCell(value, this.columns[c]);
+          const column = this.columns[c];
+          const cell = toCell(value, column);
+          row[c] = column.pii && cell !== null ? protectCell(cell, column as typeof column & { pii: object }, this.piiKey) : cell;
         }
       } catch (e) {
         if (!(e instanceof ColumnValueError)) throw e;

@@ -9,6 +9,7 @@ import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig, type VendorConfigDocument } from './config-schema';
 import { parseTemplate } from './template';
 import { checkFormat } from './columns';
+import { piiDeclarationProblems } from './pii-columns';
 import { nameMatcher } from './file-selection';
 import type { FilesStepConfig } from './config-schema';
 
@@ -175,6 +176,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       if (column.source) checkExpression(column.source, `${at}.table.columns[${i}].source`, out);
       if (column.source && column.metadata)
         out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
+      for (const message of piiDeclarationProblems(column)) out.push({ path: `${at}.table.columns[${i}].pii`, message });
       try {
         checkFormat(column);
       } catch (e) {

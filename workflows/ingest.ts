@@ -55,7 +55,12 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({ vendor, customer, stream, window });
   const ioOptions = optionsFor(plan.retry);
   const io = proxyActivities<Activities>(ioOptions);
+  // For a clean-room customer, everything that touches the vendor or raw data runs on the
+  // customer's own worker; only protected CSV comes back (exportCsv) for DIF to load.
+  const roomOptions: ActivityOptions = plan.cleanRoom ? { ...ioOptions, taskQueue: plan.cleanRoom.taskQueue } : ioOptions;
+  const room = plan.cleanRoom ? proxyActivities<Activities>(roomOptions) : io;
   const withSummary = (summary: string): ActivityOptions => ({ ...ioOptions, summary });
+  const inRoom = (summary: string): ActivityOptions => ({ ...roomOptions, summary });
   const permit: PermitRef = { ...plan.permit, holder: `${info.workflowId}#${info.runId}` };
   const run: RunContext = {
     vendor,
@@ -81,7 +86,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       switch (step.kind) {
         case 'single':
         case 'paginated':
-          lists[stepIndex] = fetched([await io.fetchPages.executeWithOptions(withSummary(label), [{ run, stepIndex, permit }])]);
+          lists[stepIndex] = fetched([await room.fetchPages.executeWithOptions(inRoom(label), [{ run, stepIndex, permit }])]);
           break;
         case 'dependent':
           lists[stepIndex] = fetched(await fanOut(step, stepIndex, lists[step.from ?? stepIndex - 1]));
@@ -96,10 +101,16 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     }
 
     const pageLists = lists[plan.steps.length - 1];
-    const csv = await io.toCsv.executeWithOptions(withSummary(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists, permit }]);
+    let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists, permit }]);
+    if (plan.cleanRoom) {
+      csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey, permit }]);
+    }
     const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, permit }]);
     // The Web UI shows the memo on the run's page; patched() keeps older histories replayable.
-    if (patched('memo-summary')) upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages` });
+    if (patched('memo-summary')) {
+      const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
+      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}` });
+    }
     return {
       workflowId: info.workflowId,
       runId: info.runId,
@@ -119,14 +130,14 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
 
   /** One call per item of an earlier step, in batches: `concurrency` batches at a time. */
   async function fanOut(step: StepPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
-    const items = await io.planItems.executeWithOptions(withSummary(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
+    const items = await room.planItems.executeWithOptions(inRoom(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
     const concurrency = step.concurrency ?? 4;
     // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
     const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
     const batches: { start: number; end: number }[] = [];
     for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
     return mapWithConcurrency(batches, concurrency, (batch) =>
-      io.fetchPages.executeWithOptions(withSummary(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
+      room.fetchPages.executeWithOptions(inRoom(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
         { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
       ]),
     );
@@ -135,7 +146,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   /** Takes the window's files; with expect `wait`, looks again on a durable timer until the activity gives up. */
   async function files(step: StepPlan, stepIndex: number): Promise<FetchResult> {
     for (let look = 1; ; look++) {
-      const result = await io.fetchFiles.executeWithOptions(withSummary(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
+      const result = await room.fetchFiles.executeWithOptions(inRoom(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
       if (result.waitSeconds === undefined) return result;
       await sleep(result.waitSeconds * 1000);
     }
@@ -144,11 +155,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   /** Submit, poll on durable timers (no worker held while waiting), download; cancel the vendor's job if the run is cancelled. */
   async function asyncJob(step: StepPlan, stepIndex: number): Promise<FetchResult> {
     const poll = step.poll!;
-    const { jobId } = await io.submitJob.executeWithOptions(withSummary(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
+    const { jobId } = await room.submitJob.executeWithOptions(inRoom(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
     const started = Date.now();
     try {
       for (let attempt = 1; ; attempt++) {
-        const status = await io.pollJob.executeWithOptions(withSummary(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
+        const status = await room.pollJob.executeWithOptions(inRoom(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
         if (status.state === 'done') break;
         if (status.state === 'failed') {
           throw ApplicationFailure.create({
@@ -170,11 +181,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && e.type === 'VendorJobTimeout');
       if (abandoned && step.cancellable) {
         await CancellationScope.nonCancellable(() =>
-          io.cancelJob.executeWithOptions(withSummary(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),
+          room.cancelJob.executeWithOptions(inRoom(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),
         );
       }
       throw e;
     }
-    return io.downloadResult.executeWithOptions(withSummary(`download job ${jobId}`), [{ run, stepIndex, permit, jobId }]);
+    return room.downloadResult.executeWithOptions(inRoom(`download job ${jobId}`), [{ run, stepIndex, permit, jobId }]);
   }
 }

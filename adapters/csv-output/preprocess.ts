@@ -39,6 +39,8 @@ export interface PreprocessOptions {
   facts: RunFacts;
   /** Variables expressions see besides record/item/parent: inputs, window, customer. */
   sandbox: Record<string, unknown>;
+  /** The customer's PII key, when the table has pseudonym columns. */
+  piiKey?: Buffer;
   keys: OutputKeys;
   /** Uncompressed CSV bytes per part before the next part starts. */
   partBytes: number;
@@ -54,7 +56,7 @@ export class InputDataError extends Error {
 const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 
 export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary> {
-  const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere);
+  const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey);
   const required = mapper.requiredFields();
   const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
   const rejects = new RejectsWriter(o.store, o.keys.rejects);

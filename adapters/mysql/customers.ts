@@ -6,17 +6,35 @@ export interface CustomerVendor {
   inputs: Record<string, unknown>;
   overrides: Record<string, unknown>;
   enabled: boolean;
+  /** Fetch and preprocess run in the customer's clean room (customer_vendors.clean_room, else customers.clean_room). */
+  cleanRoom: boolean;
 }
 
 /** Customers and the vendors they use: the non-secret inputs that feed each run. */
 export class CustomerRepository {
   constructor(private readonly pool: mysql.Pool) {}
 
-  async upsertCustomer(id: string, name: string): Promise<void> {
-    await this.pool.query('INSERT INTO customers (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)', [
-      id,
-      name,
-    ]);
+  async upsertCustomer(id: string, name: string, options: { cleanRoom?: boolean } = {}): Promise<void> {
+    await this.pool.query(
+      // clean_room changes only when asked: re-adding a customer to rename it keeps its mark.
+      `INSERT INTO customers (id, name, clean_room) VALUES (?, ?, ?)
+       ON DUPLICATE KEY UPDATE name = VALUES(name), clean_room = IF(? IS NULL, clean_room, VALUES(clean_room))`,
+      [id, name, Boolean(options.cleanRoom), options.cleanRoom ?? null],
+    );
+  }
+
+  async setCleanRoom(customerId: string, cleanRoom: boolean): Promise<void> {
+    const [result] = await this.pool.query<mysql.ResultSetHeader>('UPDATE customers SET clean_room = ? WHERE id = ?', [cleanRoom, customerId]);
+    if (result.affectedRows === 0) throw new Error(`no customer "${customerId}"; add it with: dif customers add`);
+  }
+
+  /** Marks one vendor of a customer clean-room (true), not (false), or as the customer is (null). */
+  async setVendorCleanRoom(customerId: string, vendor: string, cleanRoom: boolean | null): Promise<void> {
+    const [result] = await this.pool.query<mysql.ResultSetHeader>(
+      'UPDATE customer_vendors SET clean_room = ? WHERE customer_id = ? AND vendor = ?',
+      [cleanRoom, customerId, vendor],
+    );
+    if (result.affectedRows === 0) throw new Error(`customer "${customerId}" has no vendor "${vendor}"; add it with: dif customers set-vendor`);
   }
 
   async upsertCustomerVendor(
@@ -34,7 +52,8 @@ export class CustomerRepository {
 
   async findCustomerVendor(customerId: string, vendor: string): Promise<CustomerVendor | undefined> {
     const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
-      'SELECT customer_id, vendor, inputs, overrides, enabled FROM customer_vendors WHERE customer_id = ? AND vendor = ?',
+      `SELECT cv.customer_id, cv.vendor, cv.inputs, cv.overrides, cv.enabled, COALESCE(cv.clean_room, c.clean_room) AS clean_room
+       FROM customer_vendors cv JOIN customers c ON c.id = cv.customer_id WHERE cv.customer_id = ? AND cv.vendor = ?`,
       [customerId, vendor],
     );
     const row = rows[0];
@@ -46,6 +65,7 @@ export class CustomerRepository {
       inputs: json(row.inputs),
       overrides: json(row.overrides),
       enabled: Boolean(row.enabled),
+      cleanRoom: Boolean(row.clean_room),
     };
   }
 

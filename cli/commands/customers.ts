@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { createRuntime } from '../../workers/wiring';
+import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 
 function parseJsonOption(value: string): Record<string, unknown> {
   try {
@@ -20,10 +21,11 @@ export function registerCustomers(program: Command): void {
     .command('add')
     .argument('<id>', 'customer id')
     .requiredOption('--name <name>', 'display name')
-    .action(async (id: string, opts: { name: string }) => {
+    .option('--clean-room', "run this customer's fetch and preprocess in its own clean room (README: Clean room)")
+    .action(async (id: string, opts: { name: string; cleanRoom?: boolean }) => {
       const runtime = createRuntime(loadSettings());
       try {
-        await runtime.deps.customers.upsertCustomer(id, opts.name);
+        await runtime.deps.customers.upsertCustomer(id, opts.name, opts.cleanRoom ? { cleanRoom: true } : {});
       } finally {
         await runtime.close();
       }
@@ -41,6 +43,38 @@ export function registerCustomers(program: Command): void {
       const runtime = createRuntime(s);
       try {
         await runtime.deps.customers.upsertCustomerVendor(customer, vendor, opts.inputs, opts.overrides);
+      } finally {
+        await runtime.close();
+      }
+    });
+  customers
+    .command('clean-room')
+    .description("mark a customer, or one vendor of it, clean-room or not")
+    .argument('<customer>')
+    .argument('<state>', 'on, off, or (with --vendor) inherit', (v) => {
+      if (!['on', 'off', 'inherit'].includes(v)) throw new InvalidArgumentError('expected on, off or inherit');
+      return v;
+    })
+    .option('--vendor <vendor>', 'only this vendor of the customer')
+    .action(async (customer: string, state: string, opts: { vendor?: string }) => {
+      if (state === 'inherit' && !opts.vendor) throw new InvalidArgumentError('inherit applies to one vendor: add --vendor');
+      const runtime = createRuntime(loadSettings());
+      try {
+        if (opts.vendor) await runtime.deps.customers.setVendorCleanRoom(customer, opts.vendor, state === 'inherit' ? null : state === 'on');
+        else await runtime.deps.customers.setCleanRoom(customer, state === 'on');
+      } finally {
+        await runtime.close();
+      }
+    });
+  customers
+    .command('pii-key')
+    .description("create the customer's PII key (pseudonym columns are HMACed under it) unless it exists; never replaces one")
+    .argument('<customer>')
+    .action(async (customer: string) => {
+      const runtime = createRuntime(loadSettings());
+      try {
+        const outcome = await ensurePiiKey(runtime.deps.credentials, customer);
+        console.log(outcome === 'created' ? `created the PII key of ${customer}` : `${customer} already has a PII key; kept it`);
       } finally {
         await runtime.close();
       }

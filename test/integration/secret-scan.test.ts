@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ingestWorkflowId } from '../../interpreter/run-plan';
+import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
 import { startWorkerProcess, type WorkerProcess } from '../child/worker-process';
@@ -47,14 +48,7 @@ test('no secret in the history, the object store, or the worker logs of a whole 
   expect(h.vendor.requests.filter((r) => r.headers['x-api-key'] === h.apiKey).length).toBeGreaterThanOrEqual(2);
   await worker.kill('SIGTERM'); // flushes its logs
 
-  const history = await handle.fetchHistory();
-  const payloads: string[] = [];
-  JSON.stringify(history, (key, value) => {
-    if (key === 'data' && typeof value === 'string') payloads.push(Buffer.from(value, 'base64').toString('utf8'));
-    if (key === 'data' && value?.type === 'Buffer') payloads.push(Buffer.from(value.data).toString('utf8'));
-    return value;
-  });
-  const historyText = [JSON.stringify(history), ...payloads].join('\n');
+  const historyText = await readHistoryText(handle);
   expect(historyText).toContain(customer); // decoding works: the customer id is in the payloads
 
   const root = (h.settings.objectStore as { dir: string }).dir;

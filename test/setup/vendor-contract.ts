@@ -11,6 +11,7 @@ import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { startHarness, type Harness } from './harness';
 import { uniqueName } from './test-settings';
+import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 
 export interface VendorContract {
   h: Harness;
@@ -35,6 +36,7 @@ export async function startVendorContract(vendor: string): Promise<VendorContrac
       const customer = uniqueName(vendor);
       await h.runtime.deps.customers.upsertCustomer(customer, customer);
       await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl: server.url, ...overrides });
+      await ensurePiiKey(h.runtime.deps.credentials, customer); // for vendors with pseudonym (pii) columns
       for (const [name, value] of Object.entries(secrets)) {
         await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
       }

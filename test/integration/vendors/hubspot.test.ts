@@ -2,6 +2,7 @@
  * Contract test of vendors/hubspot: CRM v3 object lists paged by paging.next.after, the
  * private app token as a Bearer token, a 429 RATE_LIMIT retried, a 401 failing at once.
  */
+import { createHash } from 'node:crypto';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 
 let c: VendorContract;
@@ -26,7 +27,11 @@ test('contacts and deals: pages by paging.next.after, a 429 retried, rows loaded
 
   const contacts = await c.rows('hubspot_contacts', customer, 'id');
   expect(contacts.map((r) => r.id)).toEqual(['101', '102', '103']);
-  expect(contacts[0]).toMatchObject({ email: 'ada@example.com', lastname: 'Lovelace', lifecyclestage: 'customer', archived: false });
+  expect(contacts[0]).toMatchObject({ lifecyclestage: 'customer', archived: false });
+  // Personal columns arrive protected: a pseudonym under the customer's key, and the ad platforms' SHA-256.
+  expect(contacts[0].email).toMatch(/^[0-9a-f]{64}$/);
+  expect(contacts[0].email_sha256).toBe(createHash('sha256').update('ada@example.com').digest('hex'));
+  expect(JSON.stringify(contacts)).not.toMatch(/ada@example|Lovelace|Turing|Hopper/);
   expect(contacts[2].lifecyclestage).toBeNull();
   const deals = await c.rows('hubspot_deals', customer, 'id');
   expect(deals).toHaveLength(1);

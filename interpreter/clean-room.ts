@@ -1,0 +1,14 @@
+/**
+ * Naming shared by the workflow, the main worker and the clean-room worker, so each side
+ * finds the other without configuration beyond the customer's id.
+ */
+
+/** The task queue a customer's clean-room worker polls: one per customer, so no other customer's work reaches it. */
+export function cleanRoomTaskQueue(customer: string): string {
+  return `dif-clean-room-${customer}`;
+}
+
+/** Where exported (protected) CSV of a clean-room run lands in DIF's store: the run's own csv prefix. */
+export function isExportableKey(key: string): boolean {
+  return /\/part-\d{6}\.csv\.gz$/.test(key) || /\/(manifest|summary)\.json$/.test(key);
+}
