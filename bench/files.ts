@@ -7,6 +7,7 @@
  * that it stays flat whatever the size.
  */
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
@@ -88,6 +89,8 @@ export async function runFiles(): Promise<Figure[]> {
       stdio: ['pipe', 'ignore', 'inherit'],
     });
     const baselineSeconds = Number(process.hrtime.bigint() - baselineStarted) / 1e9;
+    const expected = createHash('sha256').update(fs.readFileSync(path.join(scratch, 'baseline.csv'))).digest('hex');
+    if (expected !== digest.sha256) throw new Error(`bench: DIF stored a file whose SHA-256 ${digest.sha256} is not the original's ${expected}`);
     progress(`sftp client: ${(bytes / MB / baselineSeconds).toFixed(1)} MB/s`);
 
     return [
