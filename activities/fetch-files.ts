@@ -21,7 +21,7 @@ import type { FilesStepConfig } from '../interpreter/config-schema';
 import type { FilesResult, PageSet, RunContext } from '../interpreter/contracts';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import { headProblem } from '../interpreter/file-content';
-import { missingFiles, selectFiles, type SelectedFile } from '../interpreter/file-selection';
+import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../interpreter/file-selection';
 import { pageKey, runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, redact, retryableFailure } from './failures';
@@ -72,6 +72,15 @@ export function fetchFilesActivity(deps: ActivityDeps) {
   };
 }
 
+/** A file of the window, stored now or before. */
+interface Taken {
+  entry: ManifestEntry;
+  name: string;
+  date?: string;
+  modified?: string;
+  facts?: Record<string, unknown>;
+}
+
 interface Take {
   run: RunContext;
   stepIndex: number;
@@ -87,8 +96,7 @@ async function take(deps: ActivityDeps, t: Take): Promise<FilesResult> {
   const listed = selectFiles(await source.list(run.window), step, run.window, t.where);
   const known = await deps.fileManifest.current(scope, listed.map((f) => f.path), step.dateIn ? run.window : undefined);
   const raw = runPrefix('raw', run, run.runId);
-  const sets: PageSet[] = [];
-  const dates: { date?: string }[] = [];
+  const taken: Taken[] = [];
   let downloaded = 0;
 
   for (const file of listed) {
@@ -97,19 +105,24 @@ async function take(deps: ActivityDeps, t: Take): Promise<FilesResult> {
     const unchanged = before && before.fingerprint === file.fingerprint && (await deps.objectStore.exists(before.objectKey));
     const entry = unchanged ? before : await store(deps, t, scope, file, `${raw}/${step.name}/${objectName(file)}`);
     if (!unchanged) downloaded++;
-    sets.push(pageSet(entry, t.stepIndex, { ...file.facts, name: file.name, path: file.path, source: source.location, date: file.date ?? null, modified: file.modified ?? null, size: entry.size }));
-    dates.push({ date: file.date });
-    Context.current().heartbeat({ files: sets.length });
+    taken.push({ entry, name: file.name, date: file.date, modified: file.modified, facts: file.facts });
+    Context.current().heartbeat({ files: taken.length });
   }
   // Taken before and dated in this window, but no longer listed: still this window's rows.
   for (const entry of known.values()) {
     if (!entry.fileDate || entry.fileDate < run.window.from || entry.fileDate > run.window.to) continue;
-    const name = entry.path.split('/').pop() ?? entry.path;
-    sets.push(pageSet(entry, t.stepIndex, { name, path: entry.path, source: source.location, date: entry.fileDate, modified: entry.modifiedAt ?? null, size: entry.size }));
-    dates.push({ date: entry.fileDate });
+    const { name, ...facts } = entry.facts ?? {};
+    taken.push({ entry, name: typeof name === 'string' ? name : (entry.path.split('/').pop() ?? entry.path), date: entry.fileDate, modified: entry.modifiedAt, facts });
   }
   // Everything taken is stored and recorded: now messages may be flagged or moved.
   await source.settle?.(listed);
+
+  // One file per name and day (a re-sent report wins over the first), oldest first.
+  const loaded = newestPerNameAndDay(taken, step.dateIn).sort((a, b) => (a.modified ?? '').localeCompare(b.modified ?? ''));
+  const sets = loaded.map((f) =>
+    pageSet(f.entry, t.stepIndex, { ...f.facts, name: f.name, path: f.entry.path, source: source.location, date: f.date ?? null, modified: f.modified ?? null, size: f.entry.size }),
+  );
+  const dates = loaded.map((f) => ({ date: f.date }));
 
   const listKey = `${raw}/${step.name}/pagesets.json`;
   await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
@@ -147,6 +160,7 @@ async function store(deps: ActivityDeps, t: Take, scope: FileScope, file: Select
     fingerprint: file.fingerprint,
     modifiedAt: file.modified,
     fileDate: file.date,
+    facts: { ...file.facts, name: file.name },
     objectKey: key,
     runId: t.run.runId,
   };

@@ -51,9 +51,12 @@ export async function openFileSource(source: FileSourceConfig, secrets: SourceSe
     return portOf(typeof given === 'string' ? render(given, 'port') : given, fallback, `${at}.port`);
   };
   switch (source.kind) {
-    case 'sftp':
+    case 'sftp': {
       if (!secrets.password && !secrets.privateKey) throw new FileSourceError(`${at}: give a password or a privateKey credential`, false);
-      return SftpSource.connect({ host: render(source.host, 'host'), port: port(22), folder: render(source.folder, 'folder'), hostKey: source.hostKey, timeoutMs: o.timeoutMs }, secrets);
+      const hostKey = source.hostKey ? render(source.hostKey, 'hostKey').toLowerCase() : undefined;
+      if (hostKey !== undefined && !/^[0-9a-f]{64}$/.test(hostKey)) throw new FileSourceError(`${at}.hostKey: ${JSON.stringify(hostKey)} is not a SHA-256 in hex (64 digits)`, false);
+      return SftpSource.connect({ host: render(source.host, 'host'), port: port(22), folder: render(source.folder, 'folder'), hostKey, timeoutMs: o.timeoutMs }, secrets);
+    }
     case 's3':
       return new S3Source(
         {

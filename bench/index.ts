@@ -10,6 +10,7 @@ import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
 import { runPreprocess } from './preprocess';
 import { runLoad } from './load';
+import { runFiles } from './files';
 import { runPii } from './pii';
 import { emit, progress, type Figure } from './report';
 
@@ -37,6 +38,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   load: {
     description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
     run: runLoad,
+  },
+  files: {
+    description: 'MB/s of taking a 256 MB file from SFTP into the object store (digest, head check) vs OpenSSH sftp get; memory growth vs file size',
+    run: runFiles,
   },
   pii: {
     description: 'records/s of mapping contacts with 4 pii columns protected vs a plain hashing loop, and vs the same columns undeclared',

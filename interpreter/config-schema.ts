@@ -337,7 +337,10 @@ export const SftpSource = Type.Object(
     password: Type.Optional(doc(SecretRef, 'Credential holding the password. Give `password` or `privateKey`.', 'sftp_password')),
     privateKey: Type.Optional(doc(SecretRef, 'Credential holding an OpenSSH private key (PEM).', 'sftp_private_key')),
     hostKey: Type.Optional(
-      doc(Type.String({ pattern: '^[0-9a-f]{64}$' }), 'SHA-256 of the server\'s host key, hex: the connection is refused when the server shows another key.', 'c0ffee…'),
+      Template(
+        'SHA-256 of the server\'s host key, 64 hex digits (per customer: `${inputs.sftp_host_key}`): the connection is refused when the server shows another key. Without it any host key is accepted.',
+        '${inputs.sftp_host_key}',
+      ),
     ),
   },
   { additionalProperties: false, description: 'An SFTP folder (SSH file transfer).' },

@@ -127,3 +127,20 @@ export function missingFiles(
   const when = step.dateIn === 'modified' ? ` modified between ${window.from} and ${window.to}` : '';
   return `no file matching ${pattern}${when} in ${source}`;
 }
+
+/**
+ * With `dateIn`, one file per name and day: the newest delivery. A report re-sent with
+ * corrections (a new message, or the same name uploaded again elsewhere under the prefix)
+ * then loads instead of the first one, never beside it: rows of one load that share a key
+ * would otherwise be merged in no defined order. Without `dateIn` every file counts.
+ */
+export function newestPerNameAndDay<T extends { name: string; date?: string; modified?: string }>(files: T[], rule: DateRule): T[] {
+  if (!rule) return files;
+  const newest = new Map<string, T>();
+  for (const file of files) {
+    const key = `${file.date ?? ''}\n${file.name}`;
+    const seen = newest.get(key);
+    if (!seen || (file.modified ?? '') > (seen.modified ?? '')) newest.set(key, file);
+  }
+  return files.filter((f) => newest.get(`${f.date ?? ''}\n${f.name}`) === f);
+}

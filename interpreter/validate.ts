@@ -211,7 +211,7 @@ function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[])
     out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
   }
   for (const [field, value] of Object.entries(step.source)) {
-    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint', 'from', 'subject'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
+    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint', 'from', 'subject', 'hostKey'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
   }
   if (step.source.kind === 'imap') {
     if (step.source.link) checkExpression(step.source.link, `${at}.source.link`, out);

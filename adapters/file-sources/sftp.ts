@@ -1,6 +1,8 @@
 /** SFTP folders through ssh2-sftp-client: key or password auth, optional host key pinning. */
 import type { Readable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
+import type { SFTPWrapper } from 'ssh2';
+import { PipelinedRead } from './sftp-read';
 import type { RemoteFile } from '../../interpreter/file-selection';
 import { FileSourceError, isTransientNetworkError, joinPath, type FileSourceClient, type SourceSecrets } from './file-source';
 
@@ -17,6 +19,7 @@ export class SftpSource implements FileSourceClient {
   readonly location: string;
   private constructor(
     private readonly client: SftpClient,
+    private readonly sftp: SFTPWrapper,
     private readonly options: SftpOptions,
   ) {
     this.location = `sftp://${options.host}:${options.port}${options.folder.startsWith('/') ? '' : '/'}${options.folder}`;
@@ -26,8 +29,9 @@ export class SftpSource implements FileSourceClient {
     const client = new SftpClient('dif');
     const location = `sftp://${options.host}:${options.port}`;
     let hostKeySeen: string | undefined;
+    let sftp: SFTPWrapper;
     try {
-      await client.connect({
+      sftp = await client.connect({
         host: options.host,
         port: options.port,
         username: secrets.username,
@@ -56,7 +60,7 @@ export class SftpSource implements FileSourceClient {
       }
       throw new FileSourceError(`${location}: cannot connect: ${message}`, isTransientNetworkError(e) || /connect|timeout|handshake/i.test(message), 'unavailable');
     }
-    return new SftpSource(client, options);
+    return new SftpSource(client, sftp, options);
   }
 
   async list(): Promise<RemoteFile[]> {
@@ -77,11 +81,12 @@ export class SftpSource implements FileSourceClient {
   }
 
   async open(file: RemoteFile): Promise<Readable> {
-    try {
-      return this.client.createReadStream(file.path) as unknown as Readable;
-    } catch (e) {
-      throw new FileSourceError(`${this.location}: cannot read ${file.path}: ${(e as Error).message}`, isTransientNetworkError(e));
-    }
+    // Many reads in flight rather than ssh2's one at a time: a round trip per chunk is what bounds a download.
+    const stream = new PipelinedRead(this.sftp, file.path);
+    const location = this.location;
+    return stream.on('error', function relabel(this: PipelinedRead, e: Error) {
+      e.message = `${location}: cannot read ${file.path}: ${e.message}`;
+    });
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,8 @@ export interface ManifestEntry {
   fingerprint: string;
   modifiedAt?: string;
   fileDate?: string;
+  /** The file's name and the source's facts about it (an e-mail's subject): `parent` in expressions. */
+  facts?: Record<string, unknown>;
   objectKey: string;
   runId: string;
 }
@@ -38,7 +40,7 @@ export class FileManifest {
   async current(scope: FileScope, paths: string[], window?: { from: string; to: string }): Promise<Map<string, ManifestEntry>> {
     const hashes = paths.map((p) => pathHash(scope.source, p));
     const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
-      `SELECT path, size, sha256, fingerprint, modified_at, DATE_FORMAT(file_date, '%Y-%m-%d') AS file_date, object_key, run_id
+      `SELECT path, size, sha256, fingerprint, modified_at, DATE_FORMAT(file_date, '%Y-%m-%d') AS file_date, facts, object_key, run_id
          FROM file_manifest
         WHERE vendor = ? AND customer_id = ? AND stream = ? AND step = ? AND source = ?
           AND (path_hash IN (?) OR file_date BETWEEN ? AND ?)
@@ -55,6 +57,7 @@ export class FileManifest {
         fingerprint: r.fingerprint,
         modifiedAt: r.modified_at ? new Date(r.modified_at).toISOString() : undefined,
         fileDate: r.file_date ?? undefined,
+        facts: typeof r.facts === 'string' ? JSON.parse(r.facts) : (r.facts ?? undefined),
         objectKey: r.object_key,
         runId: r.run_id,
       });
@@ -71,8 +74,8 @@ export class FileManifest {
   async record(scope: FileScope, entry: ManifestEntry): Promise<boolean> {
     const [result] = await this.pool.query<mysql.ResultSetHeader>(
       `INSERT INTO file_manifest
-         (vendor, customer_id, stream, step, source, path, path_hash, size, sha256, fingerprint, modified_at, file_date, object_key, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         (vendor, customer_id, stream, step, source, path, path_hash, size, sha256, fingerprint, modified_at, file_date, facts, object_key, run_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE fingerprint = VALUES(fingerprint), modified_at = VALUES(modified_at),
          file_date = COALESCE(VALUES(file_date), file_date), object_key = VALUES(object_key), recorded_at = CURRENT_TIMESTAMP(3)`,
       [
@@ -88,6 +91,7 @@ export class FileManifest {
         entry.fingerprint,
         entry.modifiedAt ? new Date(entry.modifiedAt) : null,
         entry.fileDate ?? null,
+        entry.facts ? JSON.stringify(entry.facts) : null,
         entry.objectKey,
         entry.runId,
       ],

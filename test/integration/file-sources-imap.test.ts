@@ -67,7 +67,9 @@ test('scheduled report attachments: selected by sender, subject and date; moved 
     const [taken] = await h.runtime.mysql.query<mysql.RowDataPacket[]>('SELECT path, source FROM file_manifest WHERE customer_id = ? ORDER BY id', [c]);
     expect(taken).toHaveLength(2);
     expect(taken[0].source).toBe(`imap://127.0.0.1:${servers.imapPort}/${name}`);
-    expect(taken[0].path).toMatch(/^<.+@vendor\.test>\/2\/orders-2024-07-01\.csv$/);
+    // Both mails arrived the same minute: taken in either order.
+    expect(taken.map((t) => t.path.replace(/^<[^>]+>/, '<id>')).sort()).toEqual(['<id>/2/orders-2024-07-01.csv', '<id>/2/orders-2024-07-02.csv']);
+    expect(taken[0].path).toMatch(/^<.+@vendor\.test>\//);
 
     // The messages are gone from the folder, but a re-run of the window still loads them, from the stored copies.
     const again = await h.ingest('zoo-files-imap', c, window, { stream: 'orders' });
@@ -76,6 +78,32 @@ test('scheduled report attachments: selected by sender, subject and date; moved 
     const [after] = await h.runtime.mysql.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM file_manifest WHERE customer_id = ?', [c]);
     expect(Number(after[0].n)).toBe(2);
     expect(h.storedText()).not.toContain(servers.imapPassword);
+  } finally {
+    await box.close();
+  }
+});
+
+test('a report re-sent with corrections as a new mail replaces the first one’s rows, even after both were moved away', async () => {
+  const name = uniqueName('resent');
+  const box = await imapFolder(servers, name);
+  try {
+    await box.deliver(report('2024-07-11', [['R1', '2024-07-11', '10'], ['R2', '2024-07-11', '20']]));
+    const c = await mailCustomer(name);
+    const window = { from: '2024-07-11', to: '2024-07-11' };
+    expect((await h.ingest('zoo-files-imap', c, window, { stream: 'orders' })).status).toBe('COMPLETED');
+    await box.deliver({ ...report('2024-07-11', [['R1', '2024-07-11', '11'], ['R2', '2024-07-11', '20']]), subject: 'Daily orders 2024-07-11 (corrected)', date: new Date('2024-07-11T09:00:00Z') });
+    const corrected = await h.ingest('zoo-files-imap', c, window, { stream: 'orders' });
+    expect(corrected.status).toBe('COMPLETED');
+    expect(corrected.recordsFetched).toBe(2); // the newer mail only
+    const loaded = await rows('zoo_files_imap_orders', c);
+    expect(loaded.map((r) => [r.order_id, Number(r.amount), r.subject])).toEqual([
+      ['R1', 11, 'Daily orders 2024-07-11 (corrected)'],
+      ['R2', 20, 'Daily orders 2024-07-11 (corrected)'],
+    ]);
+    // Both mails are in Processed now; a re-run reads both stored copies and still prefers the newer.
+    const again = await h.ingest('zoo-files-imap', c, window, { stream: 'orders' });
+    expect(again.recordsFetched).toBe(2);
+    expect((await rows('zoo_files_imap_orders', c)).map((r) => Number(r.amount))).toEqual([11, 20]);
   } finally {
     await box.close();
   }

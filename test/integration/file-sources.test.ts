@@ -7,6 +7,7 @@
  * losing what was loaded.
  */
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -192,7 +193,7 @@ describe('SFTP folder', () => {
     folder.write('other.csv', 'x\n', new Date('2024-06-01T08:00:00Z'));
     const c = await h.customerFor('zoo-files-sftp', { host: '127.0.0.1', port: servers.sftpPort, folder: folder.remote }, secretsFor(servers, 'key'));
     const window = { from: '2024-06-01', to: '2024-06-02' };
-    const first = await h.ingest('zoo-files-sftp', c, window);
+    const first = await h.ingest('zoo-files-sftp', c, window, { stream: 'visits' });
     expect(first.status).toBe('COMPLETED');
     const loaded = await rows('zoo_files_sftp_visits', c, 'day, page');
     expect(loaded.map((r) => [r.page, day(r.day), Number(r.visits), r.file])).toEqual([
@@ -207,7 +208,7 @@ describe('SFTP folder', () => {
 
     // The vendor cleans its folder up after a while: a re-run still loads the window from the stored copies.
     folder.remove('visits-a.tsv');
-    const again = await h.ingest('zoo-files-sftp', c, window);
+    const again = await h.ingest('zoo-files-sftp', c, window, { stream: 'visits' });
     expect(again.status).toBe('COMPLETED');
     expect(again.recordsFetched).toBe(3);
     expect(await downloadedBy('zoo-files-sftp', c, again.runId)).toEqual([]);
@@ -217,7 +218,7 @@ describe('SFTP folder', () => {
   test('a wrong password fails at once naming the server, and never shows the password', async () => {
     const folder = userFolder(servers, `outbound/${uniqueName('sftp')}`);
     const c = await h.customerFor('zoo-files-sftp', { host: '127.0.0.1', port: servers.sftpPort, folder: folder.remote }, secretsFor(servers, 'wrong'));
-    const outcome = await h.ingest('zoo-files-sftp', c, { from: '2024-06-01', to: '2024-06-01' });
+    const outcome = await h.ingest('zoo-files-sftp', c, { from: '2024-06-01', to: '2024-06-01' }, { stream: 'visits' });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toContain(`sftp://127.0.0.1:${servers.sftpPort}: login refused for the configured user`);
     expect(outcome.error).not.toContain('not-the-password');
@@ -225,8 +226,23 @@ describe('SFTP folder', () => {
 
   test('an unreachable host is retried, then fails naming it', async () => {
     const c = await h.customerFor('zoo-files-sftp', { host: '127.0.0.1', port: 1, folder: '/nowhere' }, secretsFor(servers, 'password'));
-    const outcome = await h.ingest('zoo-files-sftp', c, { from: '2024-06-01', to: '2024-06-01' }, { maxAttempts: 2 });
+    const outcome = await h.ingest('zoo-files-sftp', c, { from: '2024-06-01', to: '2024-06-01' }, { stream: 'visits', maxAttempts: 2 });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toContain('sftp://127.0.0.1:1: cannot connect');
+  });
+
+  test('a pinned host key: the right key connects, another key is refused naming both', async () => {
+    const blob = Buffer.from(fs.readFileSync(path.join(servers.dir, 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1], 'base64');
+    const real = createHash('sha256').update(blob).digest('hex');
+    const folder = userFolder(servers, `outbound/${uniqueName('pinned')}`);
+    folder.write('visits-a.tsv', 'page\tday\tvisits\n/home\t2024-06-01\t10\n', new Date('2024-06-01T12:00:00Z'));
+    const inputs = { host: '127.0.0.1', port: servers.sftpPort, folder: folder.remote };
+    const good = await h.customerFor('zoo-files-sftp', { ...inputs, host_key: real }, secretsFor(servers, 'key'));
+    expect((await h.ingest('zoo-files-sftp', good, { from: '2024-06-01', to: '2024-06-01' }, { stream: 'visits_pinned' })).status).toBe('COMPLETED');
+    const other = 'ab'.repeat(32);
+    const bad = await h.customerFor('zoo-files-sftp', { ...inputs, host_key: other }, secretsFor(servers, 'key'));
+    const outcome = await h.ingest('zoo-files-sftp', bad, { from: '2024-06-01', to: '2024-06-01' }, { stream: 'visits_pinned' });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toContain(`sftp://127.0.0.1:${servers.sftpPort}: host key SHA-256 ${real} is not the configured hostKey ${other}`);
   });
 });

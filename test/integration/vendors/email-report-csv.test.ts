@@ -67,7 +67,10 @@ test('daily reports from the schedule’s mails, moved once stored; a re-run tak
     const again = await c.ingest(customer, window);
     expect(again.status).toBe('COMPLETED');
     expect(again.recordsFetched).toBe(5);
-    expect(await c.rows('email_report_daily_performance', customer, 'date')).toHaveLength(5);
+    const reloaded = await c.rows('email_report_daily_performance', customer, 'date, campaign_id');
+    expect(reloaded).toHaveLength(5);
+    // Read from the stored copies, the rows still know their file and mail.
+    expect(reloaded[0]).toMatchObject({ report_file: 'Daily_Performance_2024-09-01.csv', mail_subject: 'Scheduled report: Daily Performance (2024-09-01)' });
     expect(c.storedText()).not.toContain(servers.imapPassword);
   } finally {
     await box.close();

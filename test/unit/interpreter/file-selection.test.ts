@@ -1,6 +1,6 @@
 /** Selection of delivered files: name patterns, dates in names or modification times, and what is missing. */
 import { headProblem } from '../../../interpreter/file-content';
-import { dateInName, daysOf, missingFiles, nameMatcher, selectFiles, type RemoteFile } from '../../../interpreter/file-selection';
+import { dateInName, daysOf, missingFiles, nameMatcher, newestPerNameAndDay, selectFiles, type RemoteFile } from '../../../interpreter/file-selection';
 
 const WHERE = '$.streams.s.steps[0]';
 const file = (name: string, modified?: string): RemoteFile => ({ name, path: `/out/${name}`, modified, fingerprint: name });
@@ -99,5 +99,17 @@ describe('headProblem', () => {
     expect(headProblem(gz, { format: 'csv' })).toMatch(/is gzip-compressed, but/);
     expect(headProblem(csv, { format: 'xlsx' })).toMatch(/not an XLSX workbook/);
     expect(headProblem(Buffer.alloc(0), { format: 'csv' })).toBe('is empty');
+  });
+});
+
+describe('newestPerNameAndDay', () => {
+  const f = (name: string, date: string, modified: string) => ({ name, date, modified });
+  test('a re-sent report replaces the first of its name and day; other days stay', () => {
+    const files = [f('report.csv', '2024-03-01', '2024-03-02T06:00:00Z'), f('report.csv', '2024-03-02', '2024-03-03T06:00:00Z'), f('report.csv', '2024-03-01', '2024-03-02T09:30:00Z')];
+    expect(newestPerNameAndDay(files, 'modified')).toEqual([files[1], files[2]]);
+  });
+  test('without dateIn every file counts', () => {
+    const files = [f('a.csv', '', '1'), f('a.csv', '', '2')];
+    expect(newestPerNameAndDay(files, undefined)).toEqual(files);
   });
 });
