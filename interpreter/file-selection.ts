@@ -129,18 +129,20 @@ export function missingFiles(
 }
 
 /**
- * With `dateIn`, one file per name and day: the newest delivery. A report re-sent with
+ * With `dateIn`, one delivery per name and day: the newest. A report re-sent with
  * corrections (a new message, or the same name uploaded again elsewhere under the prefix)
  * then loads instead of the first one, never beside it: rows of one load that share a key
- * would otherwise be merged in no defined order. Without `dateIn` every file counts.
+ * would otherwise be merged in no defined order. Files of the newest delivery all count,
+ * so one message with two links to `orders.csv` loads both (they share its time).
+ * Without `dateIn` every file counts.
  */
 export function newestPerNameAndDay<T extends { name: string; date?: string; modified?: string }>(files: T[], rule: DateRule): T[] {
   if (!rule) return files;
-  const newest = new Map<string, T>();
+  const keyOf = (file: T) => `${file.date ?? ''}\n${file.name}`;
+  const newest = new Map<string, string>();
   for (const file of files) {
-    const key = `${file.date ?? ''}\n${file.name}`;
-    const seen = newest.get(key);
-    if (!seen || (file.modified ?? '') > (seen.modified ?? '')) newest.set(key, file);
+    const seen = newest.get(keyOf(file));
+    if (seen === undefined || (file.modified ?? '') > seen) newest.set(keyOf(file), file.modified ?? '');
   }
-  return files.filter((f) => newest.get(`${f.date ?? ''}\n${f.name}`) === f);
+  return files.filter((f) => newest.get(keyOf(f)) === (f.modified ?? ''));
 }

@@ -107,10 +107,11 @@ export class ImapSource implements FileSourceClient {
       if (subject && !subject.test(facts.subject)) continue;
       if (this.options.linksOf) {
         const text = await this.textOf(m);
-        for (const url of this.options.linksOf({ ...facts, text })) {
+        this.options.linksOf({ ...facts, text }).forEach((url, i) => {
           const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download');
-          files.push(this.file(facts, m.uid, name, `${facts.messageId}/${name}`, { url }));
-        }
+          // The link's place in the message keeps two links to one file name apart.
+          files.push(this.file(facts, m.uid, name, `${facts.messageId}/link-${i + 1}/${name}`, { url }));
+        });
         continue;
       }
       for (const node of attachmentsOf(m.bodyStructure)) {

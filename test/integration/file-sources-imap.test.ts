@@ -109,21 +109,22 @@ test('a report re-sent with corrections as a new mail replaces the first one’s
   }
 });
 
-test('a report mailed as a download link: the link is followed, the message flagged', async () => {
+test('a report mailed as download links: each link followed (two with one file name both load), the message flagged', async () => {
   const server = http.createServer((req, res) => {
     if (!req.url?.startsWith('/exports/orders.csv?token=')) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/csv' }).end(csv([['order_id', 'amount'], ['L1', '4'], ['L2', '5']]));
+    const rows = req.url.endsWith('&part=2') ? [['L3', '6']] : [['L1', '4'], ['L2', '5']];
+    res.writeHead(200, { 'content-type': 'text/csv' }).end(csv([['order_id', 'amount'], ...rows]));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/exports/orders.csv?token=signed-TOKEN-123`;
   const name = uniqueName('links');
   const box = await imapFolder(servers, name);
   try {
-    await box.deliver({ from: 'noreply@vendor.test', subject: 'Your export is ready', date: new Date('2024-07-05T10:00:00Z'), text: `Download it here:\n${url}\nThe link expires in 7 days.` });
+    await box.deliver({ from: 'noreply@vendor.test', subject: 'Your export is ready', date: new Date('2024-07-05T10:00:00Z'), text: `Download it here:\n${url}\nand the rest here:\n${url}&part=2\nThe links expire in 7 days.` });
     const c = await mailCustomer(name);
     const outcome = await h.ingest('zoo-files-imap', c, { from: '2024-07-05', to: '2024-07-05' }, { stream: 'orders_linked' });
     expect(outcome.status).toBe('COMPLETED');
-    expect((await rows('zoo_files_imap_linked', c)).map((r) => [r.order_id, Number(r.amount)])).toEqual([['L1', 4], ['L2', 5]]);
+    expect((await rows('zoo_files_imap_linked', c)).map((r) => [r.order_id, Number(r.amount)])).toEqual([['L1', 4], ['L2', 5], ['L3', 6]]);
     expect(await box.count(name, '$DifTaken')).toEqual({ messages: 1, flagged: 1 });
     const history = JSON.stringify(await h.client.workflow.getHandle(outcome.workflowId, outcome.runId).fetchHistory());
     expect(history).not.toContain('signed-TOKEN-123');

@@ -108,6 +108,10 @@ describe('newestPerNameAndDay', () => {
     const files = [f('report.csv', '2024-03-01', '2024-03-02T06:00:00Z'), f('report.csv', '2024-03-02', '2024-03-03T06:00:00Z'), f('report.csv', '2024-03-01', '2024-03-02T09:30:00Z')];
     expect(newestPerNameAndDay(files, 'modified')).toEqual([files[1], files[2]]);
   });
+  test('files of the newest delivery all count: one message, two links to one name', () => {
+    const files = [f('orders.csv', '2024-07-05', '2024-07-05T10:00:00Z'), f('orders.csv', '2024-07-05', '2024-07-05T10:00:00Z'), f('orders.csv', '2024-07-05', '2024-07-04T10:00:00Z')];
+    expect(newestPerNameAndDay(files, 'modified')).toEqual([files[0], files[1]]);
+  });
   test('without dateIn every file counts', () => {
     const files = [f('a.csv', '', '1'), f('a.csv', '', '2')];
     expect(newestPerNameAndDay(files, undefined)).toEqual(files);
