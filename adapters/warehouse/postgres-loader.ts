@@ -141,9 +141,15 @@ export class PostgresLoader {
   }
 }
 
-/** Two loads creating one schema or table at once: the loser sees a duplicate error; it exists now. */
+/**
+ * Two loads creating one schema or table at once: the loser sees a duplicate error, and
+ * the object exists now. Which error depends on where the loser lost: the catalog's unique
+ * index (23505), the schema or table (42P06, 42P07), or the table's row type (42710, "type
+ * … already exists").
+ */
+const CREATE_RACE_CODES = new Set(['23505', '42P06', '42P07', '42710']);
 function ignoreRace(e: { code?: string }): void {
-  if (e.code !== '23505' && e.code !== '42P06' && e.code !== '42P07') throw e;
+  if (!CREATE_RACE_CODES.has(e.code ?? '')) throw e;
 }
 
 /** Creates the warehouse database when missing (development and tests). */
