@@ -1,14 +1,14 @@
 import { createGunzip } from 'node:zlib';
+import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { ObjectStore } from '../adapters/object-store';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
 import type { TableConfig } from '../interpreter/config-schema';
 import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
 import { tablePlan } from '../adapters/warehouse/table-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun } from './pinned-config';
+import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
 
 export interface ExportCsvInput {
@@ -22,10 +22,11 @@ const PROTECTED = /^[0-9a-f]{64}$/;
 
 /**
  * The one crossing out of a clean room: copies a run's CSV parts, its summary and a
- * manifest from the customer's store into DIF's, under the same keys. Each part is read
- * twice: first every pii cell is checked to hold a protected value (64 hex characters),
- * so a config or code mistake that let a raw value through stops here with nothing
- * copied; then it is streamed across. Rejects (which hold raw records) never cross; the
+ * manifest from the customer's store into DIF's, under the same keys. Every pii cell is
+ * checked to hold a protected value (64 hex characters) as its part streams across, and a
+ * part only lands once its whole check passed: a config or code mistake that let a raw
+ * value through fails the run here, that part never stored and the manifest never
+ * written, so nothing of the run loads. Rejects (which hold raw records) never cross; the
  * exported summary says how many there were and where they stay.
  */
 export function exportCsvActivity(deps: ActivityDeps) {
@@ -34,13 +35,15 @@ export function exportCsvActivity(deps: ActivityDeps) {
     if (!target) throw finalFailure('ConfigError', 'exportCsv runs only on a clean-room worker (it has no DIF store configured)');
     return underPermit(deps, permit, async () => {
       const source = deps.objectStore;
-      const { config } = await pinnedRun(deps.configStore ?? source, run.configKey);
-      const table = config.streams[run.stream].table;
+      const { config } = await pinnedRunOf(deps, run.configKey);
+      const piiColumns = piiColumnsOf(config.streams[run.stream].table);
       const manifest = JSON.parse(await source.getText(csvKey)) as Manifest;
       const summary = JSON.parse(await source.getText(summaryKeyOf(csvKey))) as PreprocessSummary;
       const partKeys = manifest.entries.map((e) => keyOfUrl(source.location, e.url));
-      for (const key of partKeys) await checkProtected(source, key, table);
-      for (const key of partKeys) await target.put(key, await source.getStream(key), 'application/gzip');
+      for (const key of partKeys) {
+        const body = await source.getStream(key);
+        await target.put(key, piiColumns.length ? checkedCopy(body, key, piiColumns) : body, 'application/gzip');
+      }
       const exported: PreprocessSummary = { ...summary };
       delete exported.rejectsKey;
       await target.put(summaryKeyOf(csvKey), JSON.stringify(exported, null, 2), 'application/json');
@@ -51,19 +54,47 @@ export function exportCsvActivity(deps: ActivityDeps) {
   };
 }
 
-/** Fails when a pii column of the part holds anything but a protected value or an empty cell. */
-async function checkProtected(store: ObjectStore, key: string, table: TableConfig): Promise<void> {
+/** The CSV position and name of every pii column of the table. */
+function piiColumnsOf(table: TableConfig): { index: number; name: string }[] {
   const columns = tablePlan('_', table).csvColumns;
-  const pii = table.columns.filter((c) => c.pii).map((c) => columns.indexOf(c.name));
-  if (pii.length === 0) return;
-  const rows = (await store.getStream(key)).pipe(createGunzip()).pipe(parse({ from_line: 2, relax_column_count: false }));
+  return table.columns.filter((c) => c.pii).map((c) => ({ index: columns.indexOf(c.name), name: c.name }));
+}
+
+/**
+ * The part's bytes as they stream to DIF's store, with a copy decompressed and parsed on
+ * the side. The stream ends only after the last cell was checked, and fails as soon as
+ * one is not protected, so the store (which writes whole objects or nothing) never keeps
+ * a part that did not pass.
+ */
+function checkedCopy(body: Readable, key: string, pii: { index: number; name: string }[]): Readable {
+  const inspected = new PassThrough();
+  const rows = pipeline(inspected, createGunzip(), parse({ from_line: 2 }), () => undefined);
+  const checked = checkRows(rows, key, pii);
+  const copy = new Transform({
+    transform(chunk, _encoding, done) {
+      if (inspected.write(chunk)) done(null, chunk);
+      else inspected.once('drain', () => done(null, chunk));
+    },
+    flush(done) {
+      inspected.end();
+      checked.then(() => done(), done);
+    },
+  });
+  checked.catch((e: Error) => {
+    copy.destroy(e);
+    inspected.destroy();
+  });
+  return pipeline(body, copy, () => undefined);
+}
+
+async function checkRows(rows: AsyncIterable<string[]>, key: string, pii: { index: number; name: string }[]): Promise<void> {
   let line = 1;
-  for await (const row of rows as AsyncIterable<string[]>) {
+  for await (const row of rows) {
     line++;
-    for (const i of pii) {
-      if (row[i] !== '' && !PROTECTED.test(row[i])) {
+    for (const { index, name } of pii) {
+      if (row[index] !== '' && !PROTECTED.test(row[index])) {
         // The cell is not quoted here: it may be the raw value this check exists to stop.
-        throw finalFailure('DataError', `${key} line ${line}, column "${columns[i]}": not a protected value; nothing of this run leaves the clean room`);
+        throw finalFailure('DataError', `${key} line ${line}, column "${name}": not a protected value; nothing of this run leaves the clean room`);
       }
     }
   }

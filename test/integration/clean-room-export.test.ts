@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { exportCsvActivity } from '../../activities/export-csv';
 import { LocalObjectStore, type ObjectStore } from '../../adapters/object-store';
@@ -80,4 +81,20 @@ test('a raw value in a pii column stops the export: nothing copied, the value no
   expect(failure?.message).toMatch(/part-000001\.csv\.gz line 2, column "email": not a protected value/);
   expect(failure?.message).not.toContain('dana');
   expect(await difStore.list(`csv/hubspot/${input.run.customer}/`)).toEqual([]);
+});
+
+test('a large part is checked as it streams: copied byte for byte when clean, refused by a raw value in its last line', async () => {
+  const row = (i: number, email: string) => `${i},${email},${HEX},${HEX},${HEX},lead,2024-01-05T10:00:00.000Z,2024-03-01T09:00:00.000Z,false,c,r,2024-03-02T00:00:00.000Z`;
+  const rows = Array.from({ length: 50_000 }, (_, i) => row(i, createHash('sha256').update(String(i)).digest('hex')));
+  const clean = await stage(rows.join('\n'));
+  await exportCsvActivity(runtime.deps)(clean);
+  const part = JSON.parse(await difStore.getText(clean.csvKey)).entries[0].url.slice(difStore.location.length + 1);
+  const bytes = async (store: ObjectStore) => Buffer.concat(await (await store.getStream(part)).toArray());
+  expect((await bytes(difStore)).equals(await bytes(customerStore))).toBe(true);
+
+  const dirty = await stage([...rows, row(50_000, 'erin@example.com')].join('\n'));
+  const failure = await exportCsvActivity(runtime.deps)(dirty).then(() => undefined, (e: Error & { type?: string }) => e);
+  expect(failure?.type).toBe('DataError');
+  expect(failure?.message).toMatch(/line 50002, column "email": not a protected value/);
+  expect(await difStore.list(`csv/hubspot/${dirty.run.customer}/`)).toEqual([]);
 });
