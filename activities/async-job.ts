@@ -14,7 +14,7 @@ import { retryAfterMs } from '../interpreter/retry-after';
 import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun, runVariables } from './pinned-config';
+import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
 
@@ -25,7 +25,7 @@ export interface JobInput {
 }
 
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
-  const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+  const pinned = await pinnedRunOf(deps, run.configKey);
   const { config } = pinned;
   const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
   const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;

@@ -28,7 +28,7 @@ import { finalFailure, redact, retryableFailure } from './failures';
 import { FileDigest } from './file-digest';
 import { openFileSource, revealSourceSecrets } from './file-source-open';
 import { underPermit } from './permits';
-import { pinnedRun, runVariables } from './pinned-config';
+import { pinnedRunOf, runVariables } from './pinned-config';
 
 export interface FetchFilesInput {
   run: RunContext;
@@ -45,7 +45,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
   return async function fetchFiles(input: FetchFilesInput): Promise<FilesResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+      const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;

@@ -15,7 +15,7 @@ import { firstPage, nextPage, pageParameters, type PageDecision, type PageState 
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
-import { pinnedRun, runVariables } from './pinned-config';
+import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { readText, VendorClient } from './vendor-client';
 import { apiBase } from './http-request';
@@ -52,7 +52,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost) => {
-      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+      const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;

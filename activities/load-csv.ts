@@ -4,7 +4,7 @@ import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '.
 import { TableShapeError, type CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun } from './pinned-config';
+import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
 import { underTableLock } from './table-lock';
 
@@ -23,7 +23,7 @@ export interface LoadCsvInput {
 export function loadCsvActivity(deps: ActivityDeps) {
   return async function loadCsv({ run, csvKey, permit }: LoadCsvInput): Promise<LoadSummary> {
     return underPermit(deps, permit, async () => {
-      const { config } = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+      const { config } = await pinnedRunOf(deps, run.configKey);
       const table = config.streams[run.stream].table;
       const store = deps.objectStore;
       let parts: CsvPart[];

@@ -1,5 +1,6 @@
 import type { VendorConfig } from '../interpreter/config-schema';
 import type { ObjectStore } from '../adapters/object-store';
+import type { ActivityDeps } from './deps';
 import type { RunContext } from '../interpreter/contracts';
 import { windowVariables } from '../interpreter/run-plan';
 
@@ -23,6 +24,11 @@ export async function pinnedRun(store: ObjectStore, key: string): Promise<Pinned
     cache.set(key, pinned);
   }
   return pinned;
+}
+
+/** The run's pinned config, from where this worker keeps configs (a clean room reads DIF's store). */
+export function pinnedRunOf(deps: ActivityDeps, key: string): Promise<PinnedRun> {
+  return pinnedRun(deps.configStore ?? deps.objectStore, key);
 }
 
 /**

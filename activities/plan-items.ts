@@ -10,7 +10,7 @@ import { runPrefix } from '../interpreter/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pagesOf } from './page-sets';
-import { pinnedRun, runVariables } from './pinned-config';
+import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 
 export interface PlanItemsInput {
@@ -24,7 +24,7 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+      const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;

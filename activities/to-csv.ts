@@ -7,7 +7,7 @@ import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv
 import { pagesOf } from './page-sets';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
-import { pinnedRun, runVariables } from './pinned-config';
+import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { needsPiiKey } from '../interpreter/pii-columns';
 import { MissingPiiKeyError, revealPiiKey } from '../adapters/mysql/pii-keys';
@@ -30,7 +30,7 @@ const DEFAULT_PART_BYTES = 256 * 1024 * 1024;
 export function toCsvActivity(deps: ActivityDeps) {
   return async function toCsv({ run, pageLists, permit }: ToCsvInput): Promise<CsvResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRun(deps.configStore ?? deps.objectStore, run.configKey);
+      const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
       const keys = outputKeys(runPrefix('csv', run, run.runId));

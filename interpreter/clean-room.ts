@@ -8,7 +8,3 @@ export function cleanRoomTaskQueue(customer: string): string {
   return `dif-clean-room-${customer}`;
 }
 
-/** Where exported (protected) CSV of a clean-room run lands in DIF's store: the run's own csv prefix. */
-export function isExportableKey(key: string): boolean {
-  return /\/part-\d{6}\.csv\.gz$/.test(key) || /\/(manifest|summary)\.json$/.test(key);
-}

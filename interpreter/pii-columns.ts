@@ -35,12 +35,12 @@ export function piiDeclarationProblems(column: ColumnConfig): string[] {
   return problems;
 }
 
-/** The protected cell; `key` must be given when the column is a pseudonym. */
-export function protectCell(cell: string, column: ColumnConfig & { pii: ColumnPiiConfig }, key: Buffer | undefined): string {
-  const { defaultCountryCode } = column.pii;
-  const kind = column.pii.kind as PiiKind;
+/** The protected cell of a column declared `pii`; `key` must be given when the column is a pseudonym. */
+export function protectCell(cell: string, column: ColumnConfig, pii: ColumnPiiConfig, key: Buffer | undefined): string {
+  const { defaultCountryCode } = pii;
+  const kind = pii.kind as PiiKind;
   try {
-    if (protectionOf(column.pii) === 'sha256') return platformHash(kind, cell, { defaultCountryCode });
+    if (protectionOf(pii) === 'sha256') return platformHash(kind, cell, { defaultCountryCode });
     if (!key) throw new Error(`column "${column.name}" is a pseudonym but no customer PII key was given`);
     return pseudonym(kind, cell, key, { defaultCountryCode });
   } catch (e) {

@@ -134,7 +134,7 @@ export class RowMapper {
           }
           const column = this.columns[c];
           const cell = toCell(value, column);
-          row[c] = column.pii && cell !== null ? protectCell(cell, column as typeof column & { pii: object }, this.piiKey) : cell;
+          row[c] = column.pii && cell !== null ? protectCell(cell, column, column.pii, this.piiKey) : cell;
         }
       } catch (e) {
         if (!(e instanceof ColumnValueError)) throw e;

@@ -1,7 +1,7 @@
 /** `dif customers add --clean-room`, `dif customers clean-room`, `dif customers pii-key`: the marks prepareRun reads, and the key. */
 import os from 'node:os';
 import path from 'node:path';
-import { buildProgram } from '../../cli/dif';
+import { dif } from '../setup/run-cli';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { revealPiiKey } from '../../adapters/mysql/pii-keys';
@@ -15,17 +15,6 @@ beforeAll(() => {
   runtime = createRuntime(loadSettings());
 });
 afterAll(() => runtime?.close());
-
-async function dif(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'dif', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 const cleanRoomOf = async (customer: string, vendor: string) => (await runtime.deps.customers.findCustomerVendor(customer, vendor))?.cleanRoom;
 

@@ -2,23 +2,12 @@
 import Redis from 'ioredis';
 import { RedisSemaphores } from '../../adapters/locks/semaphores';
 import { TableLocks } from '../../adapters/locks/table-locks';
-import { buildProgram } from '../../cli/dif';
+import { dif } from '../setup/run-cli';
 import { uniqueName } from '../setup/test-settings';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');
 const semaphores = new RedisSemaphores(redis);
 afterAll(() => redis.quit());
-
-async function dif(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'dif', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 test('shows who holds each semaphore, for how long, and who waits in which order', async () => {
   const prefix = uniqueName('locks');
