@@ -5,6 +5,7 @@ import { uniqueName } from '../setup/test-settings';
 import { underPermit } from '../../activities/permits';
 import type { ActivityDeps } from '../../activities/deps';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { waitUntil } from '../setup/failures';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');
 const semaphores = new RedisSemaphores(redis);
@@ -148,9 +149,21 @@ test('a job whose run is cancelled stops at once and stops renewing, so its perm
   await semaphores.tryAcquire(p);
   const env = new MockActivityEnvironment();
   const deps = { semaphores } as unknown as ActivityDeps;
-  const job = env.run(() => underPermit(deps, p, () => new Promise((r) => setTimeout(r, 5000).unref())));
+  let workSignal: AbortSignal | undefined;
+  const job = env.run(() =>
+    underPermit(deps, p, (signal) => {
+      workSignal = signal;
+      return new Promise((r) => setTimeout(r, 5000).unref());
+    }),
+  );
+  // Cancelled while the work runs (a cancellation before it starts is the simpler path).
+  await waitUntil('the work started', () => workSignal !== undefined);
   env.cancel();
-  await expect(job).rejects.toThrow();
+  await expect(job).rejects.toMatchObject({ name: 'CancelledFailure', message: 'CANCELLED' });
+  // The environment rejects a cancelled activity whatever its code does; the work itself
+  // must be aborted, and for the cancellation (not as a lost permit).
+  expect(workSignal?.aborted).toBe(true);
+  expect(workSignal?.reason).toMatchObject({ name: 'CancelledFailure', message: 'CANCELLED' });
   await new Promise((r) => setTimeout(r, 2000)); // past the lease: no renewal kept it
   expect(await semaphores.holders(key)).toEqual([]);
 });
