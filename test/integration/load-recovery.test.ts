@@ -20,10 +20,14 @@ test('a crash between COPY and merge is retried into a complete load, nothing lo
   await h.seedCustomer(customer);
   const loader = h.runtime.deps.warehouse;
   let crashes = 0;
+  // Counted here and checked after the run: an expect() inside the hook would throw inside
+  // the activity, where Temporal retries the failure away and the test could never fail.
+  const atCrash: { staged: number; merged: number }[] = [];
   loader.afterStage = async (client) => {
     if (crashes++ > 0) return;
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "dif_stage_demo_ads_campaign_daily"`);
-    expect(rows[0].n).toBe(35); // staged, not merged
+    const staged = await client.query(`SELECT count(*)::int AS n FROM "dif_stage_demo_ads_campaign_daily"`);
+    const merged = await client.query(`SELECT count(*)::int AS n FROM dif_test.demo_ads_campaign_daily WHERE _dif_customer = $1`, [customer]);
+    atCrash.push({ staged: staged.rows[0].n, merged: merged.rows[0].n });
     throw new Error('worker died between COPY and merge');
   };
   try {
@@ -35,6 +39,7 @@ test('a crash between COPY and merge is retried into a complete load, nothing lo
     });
     expect(outcome.status).toBe('COMPLETED');
     expect(crashes).toBe(2);
+    expect(atCrash).toEqual([{ staged: 35, merged: 0 }]); // it died with every row staged and none merged
     expect(outcome.rowsLoaded).toBe(35);
   } finally {
     loader.afterStage = undefined;
