@@ -7,6 +7,7 @@ import { ingestWorkflowId } from '../../interpreter/run-plan';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
 import { expectedAmazonRows, expectedBasicStats, expectedOAuthReports, expectedSessionData } from '../mock-vendor/vendor-zoo';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';
+import { failureChain, waitUntil } from '../setup/failures';
 
 let h: ZooHarness;
 beforeAll(async () => {
@@ -133,9 +134,13 @@ describe('asynchronous report jobs', () => {
       workflowId: ingestWorkflowId({ vendor: 'zoo-amazon', customer, stream: 'sp_campaigns', window }),
       args: [{ vendor: 'zoo-amazon', customer, stream: 'sp_campaigns', window, options: { semaphoreRetryMs: 100 } }],
     });
-    while (h.zoo.requestsFor('amazon.getReport').length - polls < 2) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil('two polls of the report', () => h.zoo.requestsFor('amazon.getReport').length - polls >= 2);
     await handle.cancel();
-    await expect(handle.result()).rejects.toThrow();
+    // Cancelled, not failed for another reason: the run ends as cancelled.
+    expect((await failureChain(handle.result())).slice(0, 2)).toEqual([
+      { name: 'WorkflowFailedError', message: 'Workflow execution cancelled' },
+      { name: 'CancelledFailure', message: expect.any(String) },
+    ]);
     expect(h.zoo.requestsFor('amazon.deleteReport').length - deletes).toBe(1);
     expect(await h.runtime.deps.semaphores.holders(semaphoreKey('zoo-amazon', 'customer', customer))).toEqual([]);
     h.zoo.configure({ amazon: { neverFinish: false } });

@@ -12,6 +12,7 @@ import { semaphoreKey } from '../../adapters/locks/semaphores';
 import { demoRecord } from '../mock-vendor/demo-ads-server';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
+import { failureChain } from '../setup/failures';
 
 const TABLE = 'dif_test.demo_ads_campaign_daily';
 const window = { from: '2026-10-01', to: '2026-10-07' };
@@ -178,7 +179,11 @@ test('cancelling a run releases its permit', async () => {
     const key = semaphoreKey('demo-ads', 'customer', customer);
     await waitFor(async () => (await h.runtime.deps.semaphores.holders(key)).length === 1);
     await handle.cancel();
-    await expect(handle.result()).rejects.toThrow();
+    // Cancelled, not failed for another reason: the run ends as cancelled.
+    expect((await failureChain(handle.result())).slice(0, 2)).toEqual([
+      { name: 'WorkflowFailedError', message: 'Workflow execution cancelled' },
+      { name: 'CancelledFailure', message: expect.any(String) },
+    ]);
     await waitFor(async () => (await h.runtime.deps.semaphores.holders(key)).length === 0);
   } finally {
     h.vendor.configure({ delayMs: 0 });
