@@ -3,7 +3,7 @@
  * documented shapes (test/mock-vendor/zoo), over real HTTP, on the real Temporal server,
  * loading into Postgres.
  */
-import { expectedContacts, expectedGithubIssues, expectedGoogleAdsRows, expectedMetaInsights, expectedOrders } from '../mock-vendor/vendor-zoo';
+import { expectedContacts, expectedGithubIssues, expectedGoogleAdsRows, expectedMetaInsights, expectedOrders, linkedinCampaignId } from '../mock-vendor/vendor-zoo';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';
 
 let h: ZooHarness;
@@ -82,14 +82,20 @@ test('offset/limit with a total, and page numbers with a stop expression', async
 
 test('LinkedIn: accounts, then campaigns per account, then analytics per campaign, parents carried into rows', async () => {
   const customer = await h.customerFor('zoo-linkedin', {}, { access_token: 'linkedin-token' });
-  const outcome = await h.ingest('zoo-linkedin', customer, { from: '2024-01-30', to: '2024-02-01' });
+  const callsBefore = h.zoo.linkedin.analyticsCalls.length;
+  // Each analytics answer takes a while, so the step's three lanes overlap and its peak
+  // shows the configured concurrency (3) exactly: one lane, or more than three, fails.
+  h.zoo.setLatency('linkedin.adAnalytics', 400);
+  const outcome = await h.ingest('zoo-linkedin', customer, { from: '2024-01-30', to: '2024-02-01' }).finally(() => h.zoo.setLatency('linkedin.adAnalytics', 0));
   expect(outcome.status).toBe('COMPLETED');
-  expect(h.zoo.linkedin.analyticsCalls.length).toBeGreaterThanOrEqual(6); // 2 accounts × 3 campaigns
+  // One call per campaign (2 accounts × 3 campaigns), none repeated or skipped.
+  const calls = h.zoo.linkedin.analyticsCalls.slice(callsBefore).flatMap((c) => c.campaigns);
+  expect(calls.sort()).toEqual([0, 1].flatMap((a) => [0, 1, 2].map((c) => linkedinCampaignId(a, c))).sort());
   const loaded = await rows('zoo_linkedin_campaign_analytics', customer, 'campaign_id, date');
   expect(loaded).toHaveLength(2 * 3 * 3); // campaigns × days
   expect(new Set(loaded.map((r) => r.account_id)).size).toBe(2);
   expect(loaded[0].date).toBeInstanceOf(Date);
-  expect(h.zoo.peakConcurrency('linkedin.adAnalytics')).toBeLessThanOrEqual(3);
+  expect(h.zoo.peakConcurrency('linkedin.adAnalytics')).toBe(3);
 });
 
 test('429 storms with Retry-After and 500s are retried; the run completes', async () => {
