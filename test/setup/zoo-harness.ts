@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run-command';
 import type { DateWindow } from '../../interpreter/run-plan';
+import type { Settings } from '../../adapters/settings';
 import { VendorZoo, type VendorZooOptions } from '../mock-vendor/vendor-zoo';
 import { startHarness, type Harness } from './harness';
 import { uniqueName } from './test-settings';
@@ -16,8 +17,8 @@ export interface ZooHarness extends Harness {
   ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number; stream?: string }): Promise<RunOutcome>;
 }
 
-export async function startZooHarness(name: string, options: VendorZooOptions = {}): Promise<ZooHarness> {
-  const h = await startHarness(name, { settings: { vendorsDir: ZOO_VENDORS } });
+export async function startZooHarness(name: string, options: VendorZooOptions = {}, settings: Partial<Settings> = {}): Promise<ZooHarness> {
+  const h = await startHarness(name, { settings: { vendorsDir: ZOO_VENDORS, ...settings } });
   const zoo = new VendorZoo(options);
   const zooUrl = await zoo.start();
   const shutdown = h.shutdown;
