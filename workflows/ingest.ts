@@ -39,8 +39,8 @@ import { vendorPermit, type VendorPermit } from './vendor-permit';
 import { mapWithConcurrency } from './concurrency';
 
 /** How the steps treat the vendor permit: vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
-type PermitGate = Pick<VendorPermit, 'take' | 'beforeWait'>;
-const NO_GATE: PermitGate = { take: async () => undefined, beforeWait: async () => undefined };
+type PermitGate = Pick<VendorPermit, 'take' | 'wait'>;
+const NO_GATE: PermitGate = { take: async () => undefined, wait: (ms) => sleep(ms) };
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
@@ -212,8 +212,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       await gate.take();
       const result = await room.fetchFiles.executeWithOptions(inRoom(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
       if (result.waitSeconds === undefined) return result;
-      await gate.beforeWait(result.waitSeconds * 1000);
-      await sleep(result.waitSeconds * 1000);
+      await gate.wait(result.waitSeconds * 1000);
     }
   }
 
@@ -242,12 +241,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
             message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
           });
         }
-        const delayMs = pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000;
-        await gate.beforeWait(delayMs);
-        await sleep(delayMs);
+        await gate.wait(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
       }
     } catch (e) {
-      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && e.type === 'VendorJobTimeout');
+      // A run that gave up waiting for its permit between polls abandons the job too.
+      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && (e.type === 'VendorJobTimeout' || e.type === 'PermitWaitTimeout'));
       if (abandoned && step.cancellable) {
         await CancellationScope.nonCancellable(() =>
           room.cancelJob.executeWithOptions(inRoom(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),

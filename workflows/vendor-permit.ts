@@ -33,6 +33,7 @@ import {
   CancellationScope,
   log,
   proxyActivities,
+  sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
@@ -52,8 +53,11 @@ export interface VendorPermitOptions {
 export interface VendorPermit {
   /** Before a vendor activity: takes the permit unless held, waiting in the fair queue at most maxWaitMs. */
   take(): Promise<void>;
-  /** Before a durable wait of `ms`: `calls` gives the permit back, `job` keeps it through the wait. */
-  beforeWait(ms: number): Promise<void>;
+  /**
+   * A durable wait of `ms`: `calls` gives the permit back as the timer starts, `job` keeps it
+   * through the wait. Both commands go out in one workflow task with the timer.
+   */
+  wait(ms: number): Promise<void>;
   /** After the last vendor call and on every way out (failure, cancellation): gives the permit back, or the place in the queue. */
   release(): Promise<void>;
 }
@@ -113,10 +117,9 @@ export function vendorPermit(permit: PermitRef, options: VendorPermitOptions): V
       state = 'held';
     },
 
-    async beforeWait(ms) {
-      if (state !== 'held') return;
-      if (options.hold === 'job') await bounded.extendPermit(permit, ms);
-      else await release();
+    async wait(ms) {
+      if (state !== 'held') return sleep(ms);
+      await Promise.all([options.hold === 'job' ? bounded.extendPermit(permit, ms) : release(), sleep(ms)]);
     },
   };
 }
