@@ -77,9 +77,6 @@ describe('a bounded wait for a permit (defect 5)', () => {
         status: 'FAILED',
         error: `no permit of ${key} (limit 1) within 2 s; raise semaphore.maxWaitSeconds or dif run --max-wait, or see who holds it with dif locks`,
       });
-      await expect(dif('run', 'zoo-contacts', '--customer', customer, '--from', window.from, '--to', window.to, '--max-wait', '0')).rejects.toThrow(
-        '--max-wait must be a whole number of seconds, at least 1; got "0"',
-      );
     } finally {
       process.env.DIF_TASK_QUEUE = saved.queue;
       process.env.DIF_VENDORS_DIR = saved.vendors;
