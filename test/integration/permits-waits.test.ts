@@ -26,9 +26,8 @@ const WAIT_SECONDS = 15;
 let h: Harness;
 let zoo: VendorZoo;
 let zooUrl: string;
-let servers: FileServers;
+let servers: FileServers | undefined;
 beforeAll(async () => {
-  servers = fileServers();
   h = await startHarness('permits-waits', { settings: { vendorsDir: scaledZooVendors() } });
   zoo = new VendorZoo();
   zooUrl = await zoo.start();
@@ -106,6 +105,7 @@ describe.each([
   { hold: 'job' as const, mode: 'job' },
 ])('hold: $mode, lease 5 s, wait 15 s', ({ hold }) => {
   test('a files step waiting for a late file finishes, and loads both days', async () => {
+    servers ??= fileServers(); // only the files tests need the file servers
     const folder = userFolder(servers, `ftp/${uniqueName('permit-wait')}`);
     folder.write('spend_20240801.zip', spend('20240801', [['brand', '1']]));
     const customer = await customerFor('zoo-files-ftp', { host: 'localhost', port: servers.ftpPort, folder: folder.remote }, { ftp_user: servers.user, ftp_password: servers.password, ca_cert: servers.cert }, hold);
