@@ -15,7 +15,8 @@ export interface ExportCsvInput {
   run: RunContext;
   /** The manifest the clean room's toCsv wrote, in the customer's store. */
   csvKey: string;
-  permit: PermitRef;
+  /** Runs started before `semaphore.hold` pass their vendor permit; newer runs none (CSV holds no vendor permit). */
+  permit?: PermitRef;
 }
 
 const PROTECTED = /^[0-9a-f]{64}$/;

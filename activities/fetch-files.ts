@@ -12,7 +12,6 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { FileSourceClient } from '../adapters/file-sources/file-source';
 import { FileSourceError } from '../adapters/file-sources/file-source';
@@ -27,7 +26,7 @@ import type { ActivityDeps } from './deps';
 import { finalFailure, redact, retryableFailure } from './failures';
 import { FileDigest } from './file-digest';
 import { openFileSource, revealSourceSecrets } from './file-source-open';
-import { underPermit } from './permits';
+import { underPermit, type Checkpoint } from './permits';
 import { pinnedRunOf, runVariables } from './pinned-config';
 
 export interface FetchFilesInput {
@@ -44,7 +43,7 @@ const PAGE_SUFFIX = '/page-000001.json';
 export function fetchFilesActivity(deps: ActivityDeps) {
   return async function fetchFiles(input: FetchFilesInput): Promise<FilesResult> {
     const { run, stepIndex, permit } = input;
-    return underPermit(deps, permit, async () => {
+    return underPermit(deps, permit, async (_signal, checkpoint) => {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
@@ -62,7 +61,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
           timeoutMs: (config.timeoutSeconds ?? 60) * 1000,
           linksOf: (message) => (step.source.kind === 'imap' && step.source.link ? linksOf(scope, step.source.link, message, `${where}.source.link`) : []),
         });
-        return await take(deps, { run, stepIndex, step, where, source, look: input.look ?? 1 });
+        return await take(deps, { run, stepIndex, step, where, source, look: input.look ?? 1, checkpoint });
       } catch (e) {
         throw classify(e, where, scrub);
       } finally {
@@ -88,6 +87,8 @@ interface Take {
   where: string;
   source: FileSourceClient;
   look: number;
+  /** Progress for the heartbeat (underPermit repeats it on its keep-alive beats). */
+  checkpoint: Checkpoint;
 }
 
 async function take(deps: ActivityDeps, t: Take): Promise<FilesResult> {
@@ -106,7 +107,7 @@ async function take(deps: ActivityDeps, t: Take): Promise<FilesResult> {
     const entry = unchanged ? before : await store(deps, t, scope, file, `${raw}/${step.name}/${objectName(file)}`);
     if (!unchanged) downloaded++;
     taken.push({ entry, name: file.name, date: file.date, modified: file.modified, facts: file.facts });
-    Context.current().heartbeat({ files: taken.length });
+    t.checkpoint({ files: taken.length });
   }
   // Taken before and dated in this window, but no longer listed: still this window's rows.
   for (const entry of known.values()) {

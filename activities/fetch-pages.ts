@@ -51,7 +51,7 @@ type FetchStepConfig = Exclude<StepConfig, { kind: 'async' | 'files' }>;
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
-    return underPermit(deps, permit, async (permitLost) => {
+    return underPermit(deps, permit, async (permitLost, saveCheckpoint) => {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
@@ -74,7 +74,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         for (;;) {
           const meta = resuming ? await storedMeta(deps, prefix, state.page) : undefined;
           const decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state)).decision;
-          Context.current().heartbeat({ unit: u, state } satisfies Checkpoint);
+          // Through underPermit, whose keep-alive heartbeats repeat it: a bare heartbeat would erase it.
+          saveCheckpoint({ unit: u, state } satisfies Checkpoint);
           if ('done' in decision) break;
           state = decision.next;
         }

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
-import { acquirePermitActivity, releasePermitActivity } from './permits';
+import { acquirePermitActivity, extendPermitActivity, releasePermitActivity } from './permits';
+import { storeRawListsActivity } from './raw-lists';
 import { fetchPagesActivity } from './fetch-pages';
 import { fetchFilesActivity } from './fetch-files';
 import { planItemsActivity } from './plan-items';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
+    extendPermit: extendPermitActivity(deps),
     fetchPages: fetchPagesActivity(deps),
     fetchFiles: fetchFilesActivity(deps),
     planItems: planItemsActivity(deps),
@@ -24,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),
+    storeRawLists: storeRawListsActivity(deps),
   };
 }
 
@@ -34,4 +37,4 @@ export type Activities = ReturnType<typeof createActivities>;
  * and the customer's secrets, and the export of protected CSV. Never prepareRun or
  * loadCsv: those stay with DIF.
  */
-export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv'] as const;
+export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv', 'storeRawLists'] as const;

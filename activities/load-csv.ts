@@ -12,7 +12,10 @@ export interface LoadCsvInput {
   run: RunContext;
   /** The manifest toCsv wrote (or, from runs started before manifests, one plain CSV). */
   csvKey: string;
-  permit: PermitRef;
+  /** Runs started before `semaphore.hold` pass their vendor permit; newer runs none (the load holds no vendor permit). */
+  permit?: PermitRef;
+  /** Who holds the table lock: the run (workflow id#run id). */
+  holder?: string;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface LoadCsvInput {
  * re-run of the window) gives the same table.
  */
 export function loadCsvActivity(deps: ActivityDeps) {
-  return async function loadCsv({ run, csvKey, permit }: LoadCsvInput): Promise<LoadSummary> {
+  return async function loadCsv({ run, csvKey, permit, holder }: LoadCsvInput): Promise<LoadSummary> {
     return underPermit(deps, permit, async () => {
       const { config } = await pinnedRunOf(deps, run.configKey);
       const table = config.streams[run.stream].table;
@@ -39,7 +42,7 @@ export function loadCsvActivity(deps: ActivityDeps) {
       try {
         const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected };
         // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
-        const result = await underTableLock(deps, deps.warehouse.schema, table.name, permit.holder, (fence) =>
+        const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
           deps.warehouse.load(table, parts, audit, { inTransaction: fence }),
         );
         return { ...result, rowsRejected: rejected, files: parts.length };

@@ -29,22 +29,58 @@ export function releasePermitActivity(deps: ActivityDeps) {
 }
 
 /**
- * Runs an activity's work under a permit: renews the lease first (a holder that lost it
- * stops here), then every third of the lease while the work runs, heartbeating so that a
- * cancelled run learns of it. A holder that learns it lost the permit stops at once: the
- * activity fails with PermitLost without waiting for the work, and `signal` aborts so work
- * that passes it on (HTTP requests) stops too. A renewal that fails because Redis is
- * briefly unreachable (a restart) is tried again at the next tick; the job only counts as
- * lost when Redis says so, or when no renewal got through for a whole lease.
+ * Keeps a permit of `hold: job` through a durable wait (workflows/vendor-permit.ts): sets its
+ * lease to the wait plus one ordinary lease, so it outlives the timer without anything
+ * running meanwhile. The next activity's first renewal sets the ordinary lease again.
+ * Fails with PermitLost when the permit was lost already (the run must not go on as if it held it).
+ */
+export function extendPermitActivity(deps: ActivityDeps) {
+  return async function extendPermit(permit: PermitRef, forMs: number): Promise<void> {
+    if (!(await deps.semaphores.renew({ ...permit, leaseMs: forMs + permit.leaseMs }))) {
+      throw finalFailure('PermitLost', `the permit on ${permit.key} expired before the run could keep it through its wait; the run stops`);
+    }
+  };
+}
+
+/** Records progress that a retried attempt resumes from (it reads it in `activityInfo().heartbeatDetails`). */
+export type Checkpoint = (details: unknown) => void;
+
+/** Heartbeats at least this often, and always at least three times per heartbeat timeout. */
+const MAX_HEARTBEAT_EVERY_MS = 10_000;
+
+/**
+ * How often an activity heartbeats: a fixed cadence under its heartbeat timeout, whatever
+ * the permit's lease (a 600 s lease renewed every 200 s must not starve a 120 s timeout).
+ */
+export function heartbeatEveryMs(heartbeatTimeoutMs: number | undefined): number {
+  if (!heartbeatTimeoutMs) return MAX_HEARTBEAT_EVERY_MS;
+  return Math.max(100, Math.min(MAX_HEARTBEAT_EVERY_MS, Math.floor(heartbeatTimeoutMs / 3)));
+}
+
+/**
+ * Runs an activity's work, heartbeating on a fixed cadence (heartbeatEveryMs) so that a
+ * cancelled run learns of it and a dead worker is noticed, and, when given a permit, under
+ * that permit: renews the lease first (a holder that lost it stops here), then every third
+ * of the lease while the work runs. Activities without a permit (CSV, load) pass none.
+ *
+ * Every heartbeat carries the work's last checkpoint: Temporal keeps only the latest
+ * heartbeat's details, so a bare heartbeat would erase it and a resumed attempt would start
+ * from the beginning. Until the work sets one, the previous attempt's checkpoint is carried on.
+ *
+ * A holder that learns it lost the permit stops at once: the activity fails with
+ * PermitLost without waiting for the work, and `signal` aborts so work that passes it on
+ * (HTTP requests) stops too. A renewal that fails because Redis is briefly unreachable (a
+ * restart) is tried again at the next tick; the job only counts as lost when Redis says
+ * so, or when no renewal got through for a whole lease.
  */
 export async function underPermit<T>(
   deps: ActivityDeps,
-  permit: PermitRef,
-  work: (signal: AbortSignal) => Promise<T>,
+  permit: PermitRef | undefined,
+  work: (signal: AbortSignal, checkpoint: Checkpoint) => Promise<T>,
 ): Promise<T> {
-  const lostError = () =>
-    finalFailure('PermitLost', `the permit on ${permit.key} expired before this job renewed it; the job stops`);
-  if (!(await deps.semaphores.renew(permit))) throw lostError();
+  const lostError = (p: PermitRef) =>
+    finalFailure('PermitLost', `the permit on ${p.key} expired before this job renewed it; the job stops`);
+  if (permit && !(await deps.semaphores.renew(permit))) throw lostError(permit);
   const abort = new AbortController();
   let renewedAt = Date.now();
   let onLost!: (e: unknown) => void;
@@ -59,30 +95,40 @@ export async function underPermit<T>(
   const cancelled = cancellationSignal();
   if (cancelled?.aborted) stop(cancelled.reason);
   else cancelled?.addEventListener('abort', () => stop(cancelled.reason), { once: true });
-  const timer = setInterval(() => {
-    deps.semaphores.renew(permit).then(
-      (held) => (held ? (renewedAt = Date.now()) : stop(lostError())),
-      (e) => {
-        if (Date.now() - renewedAt > permit.leaseMs) stop(e);
-      },
-    );
-    try {
-      Context.current().heartbeat();
-    } catch {
-      // Outside an activity (unit tests) there is nothing to heartbeat.
-    }
-  }, Math.max(1000, Math.floor(permit.leaseMs / 3)));
+
+  const context = activityContext();
+  let latest = context?.info.heartbeatDetails;
+  const checkpoint: Checkpoint = (details) => {
+    latest = details;
+    context?.heartbeat(details);
+  };
+  const beat = setInterval(() => context?.heartbeat(latest), heartbeatEveryMs(context?.info.heartbeatTimeoutMs));
+  const renewal =
+    permit &&
+    setInterval(() => {
+      deps.semaphores.renew(permit).then(
+        (held) => (held ? (renewedAt = Date.now()) : stop(lostError(permit))),
+        (e) => {
+          if (Date.now() - renewedAt > permit.leaseMs) stop(e);
+        },
+      );
+    }, Math.max(1000, Math.floor(permit.leaseMs / 3)));
   try {
-    return await Promise.race([work(abort.signal), lost]);
+    return await Promise.race([work(abort.signal, checkpoint), lost]);
   } finally {
-    clearInterval(timer);
+    clearInterval(beat);
+    if (renewal) clearInterval(renewal);
+  }
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined; // outside an activity (unit tests, benchmarks): nothing to heartbeat
   }
 }
 
 function cancellationSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined; // outside an activity
-  }
+  return activityContext()?.cancellationSignal;
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../interpreter/validate';
 import { checkName, checkWindow, configKey, InputError, type IngestRequest } from '../interpreter/run-plan';
-import type { RunPlan, StepPlan } from '../interpreter/contracts';
+import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../interpreter/contracts';
 import type { StepConfig } from '../interpreter/config-schema';
 import { applyOverrides, configHash, UnknownVendorError } from '../adapters/vendor-configs';
 import { semaphoreKey } from '../adapters/locks/semaphores';
@@ -55,6 +55,8 @@ export function prepareRunActivity(deps: ActivityDeps) {
           key: semaphoreKey(request.vendor, config.semaphore.scope, request.customer, config.semaphore.account),
           limit: config.semaphore.limit,
           leaseMs: (config.semaphore.leaseSeconds ?? 300) * 1000,
+          hold: config.semaphore.hold ?? 'calls',
+          maxWaitMs: (config.semaphore.maxWaitSeconds ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS) * 1000,
         },
         steps: stream.steps.map((s) => stepPlan(s, stream.steps)),
         retry: {

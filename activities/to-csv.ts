@@ -16,7 +16,8 @@ export interface ToCsvInput {
   run: RunContext;
   /** Page-set lists (object keys) whose pages' records make the stream's rows, in order. */
   pageLists: string[];
-  permit: PermitRef;
+  /** Runs started before `semaphore.hold` pass their vendor permit; newer runs none (CSV holds no vendor permit). */
+  permit?: PermitRef;
 }
 
 const DEFAULT_PART_BYTES = 256 * 1024 * 1024;

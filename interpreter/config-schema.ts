@@ -629,6 +629,20 @@ export const SemaphoreSpec = Type.Object(
     leaseSeconds: Type.Optional(
       doc(Type.Integer({ minimum: 5 }), 'A holder that stops renewing loses the permit after this long.', 300),
     ),
+    hold: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('calls'), Type.Literal('job')]),
+        'What a permit guards. `calls` (default): held only while the run talks to the vendor; given back before a durable wait (a files step waiting for a late file, an async job between polls) and taken again in the fair queue after it. `job`: held from the first vendor call to the last and kept across the waits in between, for vendors that limit concurrent report jobs rather than concurrent requests. In both modes the permit is given back before CSV writing and the warehouse load.',
+        'calls',
+      ),
+    ),
+    maxWaitSeconds: Type.Optional(
+      doc(
+        Type.Integer({ minimum: 1 }),
+        'Longest wait in the queue for a permit, each time one is asked for; the run then fails with PermitWaitTimeout. `dif run --max-wait` overrides it. Default 21600 (6 hours).',
+        3600,
+      ),
+    ),
   },
   { additionalProperties: false, description: 'Limits concurrent jobs against the vendor API.' },
 );

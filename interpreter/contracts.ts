@@ -4,11 +4,21 @@
  */
 import type { DateWindow, IngestRequest } from './run-plan';
 
+/** What a vendor permit guards (config `semaphore.hold`): see workflows/vendor-permit.ts. */
+export type PermitHold = 'calls' | 'job';
+
 export interface PermitSpec {
   key: string;
   limit: number;
   leaseMs: number;
+  /** Absent in plans of runs started before `hold` existed: they hold the permit as they always did. */
+  hold?: PermitHold;
+  /** Longest wait in the queue for the permit, each time it is asked for. */
+  maxWaitMs?: number;
 }
+
+/** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */
+export const DEFAULT_PERMIT_MAX_WAIT_SECONDS = 6 * 3600;
 
 export interface StepPlan {
   name: string;
@@ -131,8 +141,12 @@ export interface IngestSummary {
   pagesFetched: number;
   rowsLoaded: number;
   rowsReplaced: number;
-  /** Page-set lists of the step whose records were loaded. */
-  rawObjects: string[];
+  /**
+   * The page-set lists of the step whose records were loaded: how many, and the key of the
+   * stored JSON array of their keys. One key, not one per batch, so a backfill's children
+   * return small results whatever their fan-out.
+   */
+  rawLists: { count: number; key: string };
   csvObject: string;
 }
 
@@ -143,6 +157,8 @@ export interface IngestOptions {
   /** How soon a dead worker's activity is noticed and retried elsewhere. Default 2 min. */
   heartbeatTimeoutMs?: number;
   maxAttempts?: number;
+  /** Longest wait for a vendor permit (`dif run --max-wait`); overrides the config's `semaphore.maxWaitSeconds`. */
+  maxWaitSeconds?: number;
 }
 
 export interface IngestInput extends IngestRequest {

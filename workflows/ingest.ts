@@ -20,12 +20,27 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { FetchResult, IngestInput, IngestSummary, RunContext, RunPlan, StepPlan } from '../interpreter/contracts';
+import {
+  DEFAULT_PERMIT_MAX_WAIT_SECONDS,
+  type CsvResult,
+  type FetchResult,
+  type IngestInput,
+  type IngestSummary,
+  type LoadSummary,
+  type RunContext,
+  type RunPlan,
+  type StepPlan,
+} from '../interpreter/contracts';
 import { pollDelaySeconds } from '../interpreter/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';
+import { vendorPermit, type VendorPermit } from './vendor-permit';
 import { mapWithConcurrency } from './concurrency';
+
+/** How the steps treat the vendor permit: vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
+type PermitGate = Pick<VendorPermit, 'take' | 'wait'>;
+const NO_GATE: PermitGate = { take: async () => undefined, wait: (ms) => sleep(ms) };
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
@@ -72,7 +87,48 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     extractedAt: new Date(info.startTime).toISOString(),
   };
 
-  return withPermit(permit, { retryMs: options.semaphoreRetryMs }, async () => {
+  // Runs started before `semaphore.hold` held one permit around everything, CSV and load
+  // included; they keep doing so. Newer runs hold it as the config says (vendor-permit.ts).
+  if (!patched('permit-hold')) {
+    return withPermit(permit, { retryMs: options.semaphoreRetryMs }, async () => {
+      const { pageLists, pagesFetched } = await fetchSteps(NO_GATE);
+      let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists, permit }]);
+      if (plan.cleanRoom) {
+        csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey, permit }]);
+      }
+      const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, permit }]);
+      memo(csv, loaded, pagesFetched);
+      // Only a history recorded before raw lists were stored takes the else branch, on replay,
+      // where the result is not looked at; a run in flight finishing on this code stores its list.
+      const rawLists = patched('raw-lists-key') ? await storeRawLists(pageLists) : { count: pageLists.length, key: '' };
+      return summary(csv, loaded, pagesFetched, rawLists);
+    });
+  }
+
+  const vendorGate = vendorPermit(permit, {
+    hold: plan.permit.hold ?? 'calls',
+    maxWaitMs: options.maxWaitSeconds !== undefined ? options.maxWaitSeconds * 1000 : (plan.permit.maxWaitMs ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS * 1000),
+    retryMs: options.semaphoreRetryMs,
+  });
+  let fetchedSteps: { pageLists: string[]; pagesFetched: number };
+  try {
+    fetchedSteps = await fetchSteps(vendorGate);
+    await vendorGate.release(); // the last vendor call is done: CSV and load hold no vendor permit
+  } finally {
+    await vendorGate.release(); // failure or cancellation: nothing if given back already
+  }
+  const { pageLists, pagesFetched } = fetchedSteps;
+  const rawLists = await storeRawLists(pageLists);
+  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists }]);
+  if (plan.cleanRoom) {
+    csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey }]);
+  }
+  const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, holder: permit.holder }]);
+  memo(csv, loaded, pagesFetched);
+  return summary(csv, loaded, pagesFetched, rawLists);
+
+  /** Runs the stream's steps; the gate takes the vendor permit before each vendor call and decides what happens to it over a wait. */
+  async function fetchSteps(gate: PermitGate): Promise<{ pageLists: string[]; pagesFetched: number }> {
     const lists: string[][] = [];
     let pagesFetched = 0;
     const fetched = (results: FetchResult[]) => {
@@ -86,31 +142,37 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       switch (step.kind) {
         case 'single':
         case 'paginated':
+          await gate.take();
           lists[stepIndex] = fetched([await room.fetchPages.executeWithOptions(inRoom(label), [{ run, stepIndex, permit }])]);
           break;
         case 'dependent':
-          lists[stepIndex] = fetched(await fanOut(step, stepIndex, lists[step.from ?? stepIndex - 1]));
+          lists[stepIndex] = fetched(await fanOut(gate, step, stepIndex, lists[step.from ?? stepIndex - 1]));
           break;
         case 'async':
-          lists[stepIndex] = fetched([await asyncJob(step, stepIndex)]);
+          lists[stepIndex] = fetched([await asyncJob(gate, step, stepIndex)]);
           break;
         case 'files':
-          lists[stepIndex] = fetched([await files(step, stepIndex)]);
+          lists[stepIndex] = fetched([await files(gate, step, stepIndex)]);
           break;
       }
     }
+    return { pageLists: lists[plan.steps.length - 1], pagesFetched };
+  }
 
-    const pageLists = lists[plan.steps.length - 1];
-    let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists, permit }]);
-    if (plan.cleanRoom) {
-      csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey, permit }]);
-    }
-    const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, permit }]);
-    // The Web UI shows the memo on the run's page; patched() keeps older histories replayable.
+  /** The Web UI shows the memo on the run's page; patched() keeps older histories replayable. */
+  function memo(csv: CsvResult, loaded: LoadSummary, pagesFetched: number): void {
     if (patched('memo-summary')) {
       const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
       upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}` });
     }
+  }
+
+  /** One key to the stored list of page-set lists, in the room's store: history then carries a key and a count, not one key per batch. */
+  async function storeRawLists(pageLists: string[]): Promise<IngestSummary['rawLists']> {
+    return room.storeRawLists.executeWithOptions(inRoom(`list of ${pageLists.length} page-set list(s)`), [{ run, pageLists }]);
+  }
+
+  function summary(csv: CsvResult, loaded: LoadSummary, pagesFetched: number, rawLists: IngestSummary['rawLists']): IngestSummary {
     return {
       workflowId: info.workflowId,
       runId: info.runId,
@@ -123,13 +185,14 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       rowsLoaded: loaded.rowsInserted,
       rowsReplaced: loaded.rowsReplaced,
       pagesFetched,
-      rawObjects: pageLists,
+      rawLists,
       csvObject: csv.csvKey,
     };
-  });
+  }
 
   /** One call per item of an earlier step, in batches: `concurrency` batches at a time. */
-  async function fanOut(step: StepPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
+  async function fanOut(gate: PermitGate, step: StepPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
+    await gate.take();
     const items = await room.planItems.executeWithOptions(inRoom(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
     const concurrency = step.concurrency ?? 4;
     // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
@@ -144,21 +207,24 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   }
 
   /** Takes the window's files; with expect `wait`, looks again on a durable timer until the activity gives up. */
-  async function files(step: StepPlan, stepIndex: number): Promise<FetchResult> {
+  async function files(gate: PermitGate, step: StepPlan, stepIndex: number): Promise<FetchResult> {
     for (let look = 1; ; look++) {
+      await gate.take();
       const result = await room.fetchFiles.executeWithOptions(inRoom(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
       if (result.waitSeconds === undefined) return result;
-      await sleep(result.waitSeconds * 1000);
+      await gate.wait(result.waitSeconds * 1000);
     }
   }
 
   /** Submit, poll on durable timers (no worker held while waiting), download; cancel the vendor's job if the run is cancelled. */
-  async function asyncJob(step: StepPlan, stepIndex: number): Promise<FetchResult> {
+  async function asyncJob(gate: PermitGate, step: StepPlan, stepIndex: number): Promise<FetchResult> {
     const poll = step.poll!;
+    await gate.take();
     const { jobId } = await room.submitJob.executeWithOptions(inRoom(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
     const started = Date.now();
     try {
       for (let attempt = 1; ; attempt++) {
+        await gate.take();
         const status = await room.pollJob.executeWithOptions(inRoom(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
         if (status.state === 'done') break;
         if (status.state === 'failed') {
@@ -175,10 +241,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
             message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
           });
         }
-        await sleep(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
+        await gate.wait(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
       }
     } catch (e) {
-      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && e.type === 'VendorJobTimeout');
+      // A run that gave up waiting for its permit between polls abandons the job too.
+      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && (e.type === 'VendorJobTimeout' || e.type === 'PermitWaitTimeout'));
       if (abandoned && step.cancellable) {
         await CancellationScope.nonCancellable(() =>
           room.cancelJob.executeWithOptions(inRoom(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),
@@ -186,6 +253,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       }
       throw e;
     }
+    await gate.take();
     return room.downloadResult.executeWithOptions(inRoom(`download job ${jobId}`), [{ run, stepIndex, permit, jobId }]);
   }
 }

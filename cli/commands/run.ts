@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { connectTemporal } from '../temporal-client';
@@ -6,6 +6,12 @@ import { runIngestion } from '../run-command';
 import { EXIT } from '../exit-codes';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
+
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--max-wait must be a whole number of seconds, at least 1; got "${value}"`);
+  return n;
+}
 
 /** `dif run`: ingest one window and wait for it. */
 export function registerRun(program: Command): void {
@@ -18,7 +24,8 @@ export function registerRun(program: Command): void {
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
     .option('--stream <name...>', 'only these streams (default: all)')
     .option('--json', 'one JSON line per stream')
-    .action(async (vendor: string, opts: { customer: string; from: string; to: string; stream?: string[]; json?: boolean }) => {
+    .option('--max-wait <seconds>', "longest wait for the vendor's permit, each time one is asked for (default: the config's semaphore.maxWaitSeconds)", positiveSeconds)
+    .action(async (vendor: string, opts: { customer: string; from: string; to: string; stream?: string[]; json?: boolean; maxWait?: number }) => {
       const s = loadSettings();
       const { client, close } = await connectTemporal(s);
       try {
@@ -27,6 +34,7 @@ export function registerRun(program: Command): void {
           customer: opts.customer,
           window: { from: opts.from, to: opts.to },
           streams: opts.stream,
+          ...(opts.maxWait !== undefined ? { options: { maxWaitSeconds: opts.maxWait } } : {}),
         });
         for (const o of outcomes) {
           if (opts.json) {

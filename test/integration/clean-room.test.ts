@@ -120,8 +120,8 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   // Raw responses are in the customer's bucket, not in DIF's store, which DIF's worker
   // reaches only as a local folder: it has no S3 setting at all.
   expect(h.settings.objectStore.kind).toBe('local');
-  expect(await room.deps.objectStore.exists(summary.rawObjects[0])).toBe(true);
-  expect(await h.runtime.deps.objectStore.exists(summary.rawObjects[0])).toBe(false);
+  expect(await room.deps.objectStore.exists(summary.rawLists.key)).toBe(true);
+  expect(await h.runtime.deps.objectStore.exists(summary.rawLists.key)).toBe(false);
   const rawKeys = await room.deps.objectStore.list(`raw/hubspot/${customer}/`);
   const rawText = (await Promise.all(rawKeys.map((k) => room.deps.objectStore.getText(k)))).join('\n');
   for (const value of RAW_PII) expect(rawText).toContain(value); // the scan below would see them

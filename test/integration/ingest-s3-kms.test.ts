@@ -40,7 +40,8 @@ test('raw response and CSV land in S3, the key is decrypted through KMS, rows lo
 
   const store = h.runtime.deps.objectStore;
   expect(store.location).toBe('s3://dif-test-e2e');
-  const [pageSet] = JSON.parse(await store.getText(outcome.summary!.rawObjects[0])) as PageSet[];
+  const [listKey] = JSON.parse(await store.getText(outcome.summary!.rawLists.key)) as string[];
+  const [pageSet] = JSON.parse(await store.getText(listKey)) as PageSet[];
   const raw = await store.getText(pageKey(pageSet.prefix, 1));
   expect(JSON.parse(raw).data).toHaveLength(15);
   // The CSV is gzip parts listed in a Redshift-style manifest.

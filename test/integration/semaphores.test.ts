@@ -2,7 +2,7 @@
 import Redis from 'ioredis';
 import { keysOf, RedisSemaphores, semaphoreKey, type PermitRef } from '../../adapters/locks/semaphores';
 import { uniqueName } from '../setup/test-settings';
-import { underPermit } from '../../activities/permits';
+import { extendPermitActivity, underPermit } from '../../activities/permits';
 import type { ActivityDeps } from '../../activities/deps';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { waitUntil } from '../setup/failures';
@@ -165,6 +165,33 @@ test('a job whose run is cancelled stops at once and stops renewing, so its perm
   expect(workSignal?.aborted).toBe(true);
   expect(workSignal?.reason).toMatchObject({ name: 'CancelledFailure', message: 'CANCELLED' });
   await new Promise((r) => setTimeout(r, 2000)); // past the lease: no renewal kept it
+  expect(await semaphores.holders(key)).toEqual([]);
+});
+
+test('hold job: extendPermit keeps a permit through a wait three leases long; the next renewal sets the ordinary lease back', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1000 };
+  await semaphores.tryAcquire(p);
+  const extendPermit = extendPermitActivity({ semaphores } as unknown as ActivityDeps);
+  await extendPermit(p, 3000); // the wait: 3 s, no renewal meanwhile
+  await new Promise((r) => setTimeout(r, 3200));
+  expect(await semaphores.holders(key)).toEqual(['job']);
+  expect(await semaphores.tryAcquire({ ...p, holder: 'other' })).toBe(false);
+  expect(await semaphores.renew(p)).toBe(true); // the next activity: back to a 1 s lease
+  const { holders, now } = await semaphores.snapshot(key);
+  expect(holders[0].expiresAt - now).toBeLessThanOrEqual(1000);
+});
+
+test('extendPermit on a permit already lost fails PermitLost instead of taking it back', async () => {
+  const key = uniqueName('sem');
+  const p = { key, limit: 1, holder: 'job', leaseMs: 1000 };
+  await semaphores.tryAcquire(p);
+  await semaphores.release(p);
+  const extendPermit = extendPermitActivity({ semaphores } as unknown as ActivityDeps);
+  await expect(extendPermit(p, 3000)).rejects.toMatchObject({
+    type: 'PermitLost',
+    message: `the permit on ${key} expired before the run could keep it through its wait; the run stops`,
+  });
   expect(await semaphores.holders(key)).toEqual([]);
 });
 

@@ -4,6 +4,8 @@
  * A customer's baseUrl (and OAuth2 tokenUrl, where the vendor's token host differs) points
  * at the fixture server; nothing else of the config is changed.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run-command';
 import type { DateWindow } from '../../interpreter/run-plan';
@@ -25,8 +27,13 @@ export interface VendorContract {
   shutdown(): Promise<void>;
 }
 
-export async function startVendorContract(vendor: string): Promise<VendorContract> {
-  const h = await startHarness(`vendor-${vendor}`);
+/**
+ * `edit` changes a copy of the vendor's config (kept apart from vendors/) before the worker
+ * loads it: for tests that run the real config with its waits scaled down in time only.
+ */
+export async function startVendorContract(vendor: string, edit?: (config: any) => void): Promise<VendorContract> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const name = edit ? `vendor-${vendor}-edited` : `vendor-${vendor}`;
+  const h = await startHarness(name, edit ? { settings: { vendorsDir: editedVendors(name, vendor, edit) } } : {});
   const server = new FixtureServer(path.join(projectRoot(), 'vendors', vendor, 'fixtures'));
   await server.start();
   return {
@@ -63,4 +70,13 @@ export async function startVendorContract(vendor: string): Promise<VendorContrac
       await h.shutdown();
     },
   };
+}
+
+function editedVendors(name: string, vendor: string, edit: (config: any) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const dir = path.join(os.tmpdir(), 'dif-test', name, 'vendors');
+  const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', vendor, 'config.json'), 'utf8'));
+  edit(config);
+  fs.mkdirSync(path.join(dir, vendor), { recursive: true });
+  fs.writeFileSync(path.join(dir, vendor, 'config.json'), JSON.stringify(config, null, 2));
+  return dir;
 }

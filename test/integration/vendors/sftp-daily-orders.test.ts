@@ -12,6 +12,7 @@ import { projectRoot } from '../../../adapters/settings';
 import { fileServers, userFolder, type FileServers } from '../../setup/file-drops';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 import { uniqueName } from '../../setup/test-settings';
+import { ingestWorkflowId } from '../../../interpreter/run-plan';
 
 let c: VendorContract;
 let servers: FileServers;
@@ -65,4 +66,43 @@ test('daily files by the date in their names; re-runs take nothing twice; a re-s
   expect(versions).toHaveLength(3);
   expect(versions[2]).toMatchObject({ path: `${folder.remote}/orders_20240902.csv.gz`, run_id: resent.runId });
   expect(c.storedText()).not.toContain('OPENSSH PRIVATE KEY');
+});
+
+describe('the real wait, scaled down in time only: looks 15 s apart (60 min), lease 5 s (300 s)', () => {
+  let scaled: VendorContract;
+  beforeAll(async () => {
+    scaled = await startVendorContract('sftp-daily-orders', (config) => {
+      config.streams.orders.steps[0].wait = { intervalMinutes: 0.25, timeoutMinutes: 3 };
+      config.semaphore.leaseSeconds = 5;
+    });
+  });
+  afterAll(() => scaled?.shutdown());
+
+  test('a day delivered during the wait is taken at the next look, and the run finishes with both days', async () => {
+    const folder = userFolder(servers, `outbound/${uniqueName('late')}`);
+    folder.write('orders_20240901.csv.gz', gz('orders_20240901.csv'));
+    const customer = await scaled.customer(
+      { sftp_host: '127.0.0.1', sftp_port: servers.sftpPort, folder: folder.remote },
+      { sftp_user: servers.user, sftp_private_key: servers.clientKey },
+    );
+    const window = { from: '2024-09-01', to: '2024-09-02' };
+    const running = scaled.ingest(customer, window);
+    const handle = scaled.h.client.workflow.getHandle(ingestWorkflowId({ vendor: 'sftp-daily-orders', customer, stream: 'orders', window }));
+    for (let tries = 0; ; tries++) {
+      if (tries > 150) throw new Error('the run never started waiting for 2 September');
+      await new Promise((r) => setTimeout(r, 200));
+      const events = await handle.fetchHistory().then((h) => h.events!, () => []);
+      if (events.some((e) => e.timerStartedEventAttributes)) break;
+    }
+    folder.write('orders_20240902.csv.gz', gz('orders_20240902.csv')); // the partner is late
+
+    const outcome = await running;
+    expect(outcome.status).toBe('COMPLETED');
+    expect((await scaled.rows('sftp_daily_orders', customer, 'order_id')).map((r) => r.order_id)).toEqual(['SO-50001', 'SO-50002', 'SO-50003', 'SO-50004']);
+    const { events } = await scaled.h.client.workflow.getHandle(outcome.workflowId, outcome.runId).fetchHistory();
+    expect(events!.filter((e) => e.timerStartedEventAttributes).map((e) => Number(e.timerStartedEventAttributes!.startToFireTimeout!.seconds))).toEqual([15]);
+    // hold: calls: the permit went back for the wait (three leases long) and was taken again after it.
+    const scheduled = events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    expect(scheduled).toEqual(['prepareRun', 'acquirePermit', 'fetchFiles', 'releasePermit', 'acquirePermit', 'fetchFiles', 'releasePermit', 'storeRawLists', 'toCsv', 'loadCsv']);
+  });
 });
