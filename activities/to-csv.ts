@@ -33,6 +33,11 @@ export function toCsvActivity(deps: ActivityDeps) {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
+      const tableWhere = `$.streams.${run.stream}.table.columns`;
+      // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
+      // else this is DIF's side, which must never unwrap (or look for) an encryption key.
+      const refused = deps.difStore ? undefined : encryptOutsideCleanRoom(stream.table.columns, run.customer, tableWhere);
+      if (refused) throw finalFailure('InputError', refused);
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
       for await (const { objectKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
@@ -46,11 +51,6 @@ export function toCsvActivity(deps: ActivityDeps) {
           ancestors,
         });
       }
-      const tableWhere = `$.streams.${run.stream}.table.columns`;
-      // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
-      // else this is DIF's side, which must never unwrap (or look for) an encryption key.
-      const refused = deps.difStore ? undefined : encryptOutsideCleanRoom(stream.table.columns, run.customer, tableWhere);
-      if (refused) throw finalFailure('InputError', refused);
       try {
         // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
         const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;

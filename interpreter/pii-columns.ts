@@ -46,7 +46,7 @@ export function encryptOutsideCleanRoom(columns: ColumnConfig[], customer: strin
   if (!encrypted.length) return undefined;
   return (
     `${where}: column "${encrypted[0]}" is pii protect "encrypt", whose key only the customer's clean room holds, ` +
-    `and customer "${customer}" does not run in a clean room for this vendor; mark it with ` +
+    `and this run of customer "${customer}" is not in its clean room; mark the customer clean-room with ` +
     `\`dif customers clean-room ${customer} on\` (README: Clean room) or protect the column as "pseudonym"`
   );
 }

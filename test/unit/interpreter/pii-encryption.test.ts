@@ -165,7 +165,7 @@ test('encrypt declarations: string columns only (path named), any kind, allowed 
 test('outside a clean room, an encrypt column is refused by name and reason', () => {
   expect(encryptOutsideCleanRoom(table.columns, 'acme', '$.streams.contacts.table.columns')).toBe(
     '$.streams.contacts.table.columns: column "email" is pii protect "encrypt", whose key only the customer\'s clean room holds, ' +
-      'and customer "acme" does not run in a clean room for this vendor; mark it with `dif customers clean-room acme on` ' +
+      'and this run of customer "acme" is not in its clean room; mark the customer clean-room with `dif customers clean-room acme on` ' +
       '(README: Clean room) or protect the column as "pseudonym"',
   );
   expect(encryptOutsideCleanRoom([{ name: 'e', type: 'string', pii: { kind: 'email' } }], 'acme', '$')).toBeUndefined();
