@@ -3,7 +3,8 @@ import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { CsvResult, RunContext } from '../interpreter/contracts';
-import type { TableConfig } from '../interpreter/config-schema';
+import type { ColumnPiiConfig, TableConfig } from '../interpreter/config-schema';
+import { isProtectedCell, protectionOf } from '../interpreter/pii-columns';
 import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
 import { tablePlan } from '../adapters/warehouse/table-plan';
 import type { ActivityDeps } from './deps';
@@ -19,12 +20,17 @@ export interface ExportCsvInput {
   permit?: PermitRef;
 }
 
-const PROTECTED = /^[0-9a-f]{64}$/;
+interface PiiColumn {
+  index: number;
+  name: string;
+  pii: ColumnPiiConfig;
+}
 
 /**
  * The one crossing out of a clean room: copies a run's CSV parts, its summary and a
  * manifest from the customer's store into DIF's, under the same keys. Every pii cell is
- * checked to hold a protected value (64 hex characters) as its part streams across, and a
+ * checked to hold what its column's protection produces (64 hex characters for pseudonym
+ * and sha256; `enc:v1:` and base64url for encrypt) as its part streams across, and a
  * part only lands once its whole check passed: a config or code mistake that let a raw
  * value through fails the run here, that part never stored and the manifest never
  * written, so nothing of the run loads. Rejects (which hold raw records) never cross; the
@@ -55,10 +61,10 @@ export function exportCsvActivity(deps: ActivityDeps) {
   };
 }
 
-/** The CSV position and name of every pii column of the table. */
-function piiColumnsOf(table: TableConfig): { index: number; name: string }[] {
+/** The CSV position, name and declaration of every pii column of the table. */
+function piiColumnsOf(table: TableConfig): PiiColumn[] {
   const columns = tablePlan('_', table).csvColumns;
-  return table.columns.filter((c) => c.pii).map((c) => ({ index: columns.indexOf(c.name), name: c.name }));
+  return table.columns.filter((c) => c.pii).map((c) => ({ index: columns.indexOf(c.name), name: c.name, pii: c.pii! }));
 }
 
 /**
@@ -67,7 +73,7 @@ function piiColumnsOf(table: TableConfig): { index: number; name: string }[] {
  * one is not protected, so the store (which writes whole objects or nothing) never keeps
  * a part that did not pass.
  */
-function checkedCopy(body: Readable, key: string, pii: { index: number; name: string }[]): Readable {
+function checkedCopy(body: Readable, key: string, pii: PiiColumn[]): Readable {
   const inspected = new PassThrough();
   const rows = pipeline(inspected, createGunzip(), parse({ from_line: 2 }), () => undefined);
   const checked = checkRows(rows, key, pii);
@@ -88,14 +94,19 @@ function checkedCopy(body: Readable, key: string, pii: { index: number; name: st
   return pipeline(body, copy, () => undefined);
 }
 
-async function checkRows(rows: AsyncIterable<string[]>, key: string, pii: { index: number; name: string }[]): Promise<void> {
+async function checkRows(rows: AsyncIterable<string[]>, key: string, pii: PiiColumn[]): Promise<void> {
   let line = 1;
   for await (const row of rows) {
     line++;
-    for (const { index, name } of pii) {
-      if (row[index] !== '' && !PROTECTED.test(row[index])) {
+    for (const column of pii) {
+      const cell = row[column.index];
+      if (cell !== '' && !isProtectedCell(cell, column.pii)) {
         // The cell is not quoted here: it may be the raw value this check exists to stop.
-        throw finalFailure('DataError', `${key} line ${line}, column "${name}": not a protected value; nothing of this run leaves the clean room`);
+        const expected = protectionOf(column.pii) === 'encrypt' ? 'enc:v1: and base64url' : '64 hex characters';
+        throw finalFailure(
+          'DataError',
+          `${key} line ${line}, column "${column.name}": not a protected value (${protectionOf(column.pii)}: ${expected}); nothing of this run leaves the clean room`,
+        );
       }
     }
   }

@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps';
 import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
 import { cleanRoomTaskQueue } from '../interpreter/clean-room';
+import { encryptOutsideCleanRoom } from '../interpreter/pii-columns';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the
@@ -35,6 +36,9 @@ export function prepareRunActivity(deps: ActivityDeps) {
         );
       }
       checkWindow(request.window, config.window?.maxDays);
+      // Before anything is fetched; toCsv refuses again on DIF's side, whatever this said.
+      const encryptRefused = customer.cleanRoom ? undefined : encryptOutsideCleanRoom(stream.table.columns, request.customer, `$.streams.${request.stream}.table.columns`);
+      if (encryptRefused) throw finalFailure('InputError', encryptRefused);
       for (const input of config.inputs) {
         const value = customer.inputs[input.name];
         if ((value === undefined || value === null || value === '') && input.required !== false) {

@@ -9,8 +9,8 @@ import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
-import { needsPiiKey } from '../interpreter/pii-columns';
-import { MissingPiiKeyError, revealPiiKey } from '../adapters/mysql/pii-keys';
+import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../interpreter/pii-columns';
+import { MissingPiiKeyError, revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -34,6 +34,11 @@ export function toCsvActivity(deps: ActivityDeps) {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
+      const tableWhere = `$.streams.${run.stream}.table.columns`;
+      // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
+      // else this is DIF's side, which must never unwrap (or look for) an encryption key.
+      const refused = deps.difStore ? undefined : encryptOutsideCleanRoom(stream.table.columns, run.customer, tableWhere);
+      if (refused) throw finalFailure('InputError', refused);
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
       for await (const { objectKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
@@ -48,14 +53,16 @@ export function toCsvActivity(deps: ActivityDeps) {
         });
       }
       try {
-        // Decrypted here, just before use, and only when a pseudonym column needs it.
+        // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
         const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
+        const piiEncryptionKey = encryptedColumns(stream.table.columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
         const summary = await preprocess({
           piiKey,
+          piiEncryptionKey,
           store: deps.objectStore,
           pages,
           table: stream.table,
-          tableWhere: `$.streams.${run.stream}.table.columns`,
+          tableWhere,
           facts: {
             customer: run.customer,
             vendor: run.vendor,

@@ -480,11 +480,14 @@ export const ColumnPii = Type.Object(
     kind: PiiKind,
     protect: Type.Optional(
       doc(
-        Type.Union([Type.Literal('pseudonym'), Type.Literal('sha256')]),
+        Type.Union([Type.Literal('pseudonym'), Type.Literal('sha256'), Type.Literal('encrypt')]),
         '`pseudonym` (default): HMAC-SHA-256 of the normalised value under the customer\'s PII key (`dif customers pii-key`), ' +
           'so the same person joins across tables and vendors, and nobody without the key can reverse or match it. `sha256`: ' +
           'the unsalted SHA-256 of the normalised value that ad platforms match on (Customer Match, Custom Audiences); only for ' +
-          'email and phone.',
+          'email and phone. `encrypt`: deterministic AES-256-GCM-SIV of the normalised value under the customer\'s own PII ' +
+          'encryption key, held only in its clean room (`dif customers pii-encryption-key`), so joins and dedup still work and ' +
+          'only the customer can decrypt (`dif customers pii-decrypt`); cells are `enc:v1:` and base64url; equal values give ' +
+          'equal cells (that, and the length, is all it reveals). Clean-room customers only: a run outside a clean room fails.',
         'pseudonym',
       ),
     ),

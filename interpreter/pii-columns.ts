@@ -1,17 +1,27 @@
 /**
  * Applies a column's `pii` declaration to its cell: the normalised value, hashed (the ad
- * platforms' SHA-256) or pseudonymised (HMAC-SHA-256 under the customer's key). Pure; the
- * key is passed in by the preprocessor, which reads it from the credential store.
+ * platforms' SHA-256), pseudonymised (HMAC-SHA-256 under the customer's key) or encrypted
+ * (deterministic AES-256-GCM-SIV under the customer's own data key, interpreter/pii-encryption.ts).
+ * Pure; the keys are passed in by the preprocessor, which reads them from the credential store.
  *
  * A value that does not normalise fails as a ColumnValueError (the row goes to the rejects
  * file), and the reason never carries the value: rejects reasons end up in run failures.
  */
 import type { ColumnConfig, ColumnPiiConfig } from './config-schema';
 import { ColumnValueError } from './columns';
-import { PiiValueError, platformHash, pseudonym, type PiiKind } from './pii';
+import { normalize, PiiValueError, platformHash, pseudonym, type PiiKind } from './pii';
+import { isEncryptedCell, type PiiCipher } from './pii-encryption';
+
+export type Protection = 'pseudonym' | 'sha256' | 'encrypt';
+
+/** What the protections need: the pseudonym key, and the cipher of the customer's encryption key. */
+export interface PiiKeys {
+  pseudonym?: Buffer;
+  cipher?: PiiCipher;
+}
 
 /** The protection a column's declaration asks for; undefined means pseudonym. */
-export function protectionOf(pii: ColumnPiiConfig): 'pseudonym' | 'sha256' {
+export function protectionOf(pii: ColumnPiiConfig): Protection {
   return pii.protect ?? 'pseudonym';
 }
 
@@ -20,12 +30,42 @@ export function needsPiiKey(columns: ColumnConfig[]): boolean {
   return columns.some((c) => c.pii && protectionOf(c.pii) === 'pseudonym');
 }
 
+/** The columns encrypted under the customer's own key: only a clean room holds that key. */
+export function encryptedColumns(columns: ColumnConfig[]): string[] {
+  return columns.filter((c) => c.pii && protectionOf(c.pii) === 'encrypt').map((c) => c.name);
+}
+
+/**
+ * Why a run outside a clean room cannot have encrypt columns, or undefined when it has none.
+ * The encryption key is meant to be held by the customer alone (its MySQL, its KMS); DIF
+ * holding it would make "reversible only by the customer" untrue, so DIF's side never
+ * creates, reads or uses one.
+ */
+export function encryptOutsideCleanRoom(columns: ColumnConfig[], customer: string, where: string): string | undefined {
+  const encrypted = encryptedColumns(columns);
+  if (!encrypted.length) return undefined;
+  return (
+    `${where}: column "${encrypted[0]}" is pii protect "encrypt", whose key only the customer's clean room holds, ` +
+    `and this run of customer "${customer}" is not in its clean room; mark the customer clean-room with ` +
+    `\`dif customers clean-room ${customer} on\` (README: Clean room) or protect the column as "pseudonym"`
+  );
+}
+
+/** Whether an exported cell holds what its column's protection produces: 64 hex characters, or the encrypted shape. */
+export function isProtectedCell(cell: string, pii: ColumnPiiConfig): boolean {
+  return protectionOf(pii) === 'encrypt' ? isEncryptedCell(cell) : HEX_64.test(cell);
+}
+const HEX_64 = /^[0-9a-f]{64}$/;
+
 /** Config mistakes in a `pii` declaration, as messages; the validator adds the config path. */
 export function piiDeclarationProblems(column: ColumnConfig): string[] {
   const pii = column.pii;
   if (!pii) return [];
   const problems: string[] = [];
-  if (column.type !== 'string') problems.push(`a pii column holds a 64-character hash, so its type must be "string", not "${column.type}"`);
+  if (column.type !== 'string') {
+    const holds = pii.protect === 'encrypt' ? 'ciphertext (enc:v1:…)' : 'a 64-character hash';
+    problems.push(`a pii column holds ${holds}, so its type must be "string", not "${column.type}"`);
+  }
   if (column.metadata) problems.push('a metadata column cannot be pii');
   if (column.format) problems.push('a pii column takes no format: its normalisation follows its kind');
   if (pii.protect === 'sha256' && pii.kind !== 'email' && pii.kind !== 'phone') {
@@ -35,14 +75,20 @@ export function piiDeclarationProblems(column: ColumnConfig): string[] {
   return problems;
 }
 
-/** The protected cell of a column declared `pii`; `key` must be given when the column is a pseudonym. */
-export function protectCell(cell: string, column: ColumnConfig, pii: ColumnPiiConfig, key: Buffer | undefined): string {
+/** The protected cell of a column declared `pii`; the key its protection needs must be in `keys`. */
+export function protectCell(cell: string, column: ColumnConfig, pii: ColumnPiiConfig, keys: PiiKeys): string {
   const { defaultCountryCode } = pii;
   const kind = pii.kind as PiiKind;
   try {
-    if (protectionOf(pii) === 'sha256') return platformHash(kind, cell, { defaultCountryCode });
-    if (!key) throw new Error(`column "${column.name}" is a pseudonym but no customer PII key was given`);
-    return pseudonym(kind, cell, key, { defaultCountryCode });
+    const protection = protectionOf(pii);
+    if (protection === 'sha256') return platformHash(kind, cell, { defaultCountryCode });
+    if (protection === 'encrypt') {
+      if (!keys.cipher) throw new Error(`column "${column.name}" is encrypted but no customer PII encryption key was given`);
+      // Normalised first, as for hashes: the same person always gives the same cell.
+      return keys.cipher.encrypt(kind, normalize(kind, cell, { defaultCountryCode }));
+    }
+    if (!keys.pseudonym) throw new Error(`column "${column.name}" is a pseudonym but no customer PII key was given`);
+    return pseudonym(kind, cell, keys.pseudonym, { defaultCountryCode });
   } catch (e) {
     // The value is withheld on purpose: this reason is written to rejects and run errors.
     if (e instanceof PiiValueError) throw new ColumnValueError(column.name, `${e.message} (value withheld: personal data)`);

@@ -4,9 +4,8 @@
  * SHA-256 (Customer Match / Custom Audiences matching) or HMAC-SHA-256 under the
  * customer's own key (pseudonyms that join across DIF's tables but cannot be reversed or
  * matched without the key). Pure functions; the key comes from the credential store.
- *
- * Not yet wired into the preprocessor's columns: that, the clean-room task queue and the
- * customer-side worker are the rest of the clean-room work.
+ * Reversible encryption of the same normalised values is in pii-encryption.ts; columns
+ * apply all three in pii-columns.ts.
  */
 import { createHash, createHmac } from 'node:crypto';
 

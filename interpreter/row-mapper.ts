@@ -10,7 +10,8 @@
 import type { ColumnConfig, TableConfig } from './config-schema';
 import { ColumnValueError, columnSource, toCell } from './columns';
 import { ExpressionScope } from './expression';
-import { needsPiiKey, protectCell } from './pii-columns';
+import { encryptedColumns, needsPiiKey, protectCell, type PiiKeys } from './pii-columns';
+import { PiiCipher } from './pii-encryption';
 import { parsePath, readPath } from './source-path';
 
 /** What a run knows about itself, for metadata columns. */
@@ -62,6 +63,7 @@ export class RowMapper {
   private readonly explode?: string[];
   private readonly trailer: Cell[];
   private scope?: ExpressionScope;
+  private readonly piiKeys: PiiKeys;
 
   constructor(
     table: TableConfig,
@@ -69,9 +71,13 @@ export class RowMapper {
     private readonly sandboxVariables: Record<string, unknown>,
     private readonly where: string,
     /** The customer's PII key, for pseudonym columns (interpreter/pii-columns.ts). */
-    private readonly piiKey?: Buffer,
+    piiKey?: Buffer,
+    /** The customer's PII encryption key, for encrypt columns (only a clean room has it). */
+    piiEncryptionKey?: Buffer,
   ) {
     if (needsPiiKey(table.columns) && !piiKey) throw new Error(`${where}: the table has pseudonym (pii) columns but no customer PII key was given`);
+    if (encryptedColumns(table.columns).length && !piiEncryptionKey) throw new Error(`${where}: the table has encrypt (pii) columns but no customer PII encryption key was given`);
+    this.piiKeys = { pseudonym: piiKey, cipher: piiEncryptionKey && new PiiCipher(piiEncryptionKey) };
     this.columns = table.columns;
     this.getters = table.columns.map((column) => {
       if (column.metadata) return { kind: 'const', value: METADATA[column.metadata](facts) };
@@ -134,7 +140,7 @@ export class RowMapper {
           }
           const column = this.columns[c];
           const cell = toCell(value, column);
-          row[c] = column.pii && cell !== null ? protectCell(cell, column, column.pii, this.piiKey) : cell;
+          row[c] = column.pii && cell !== null ? protectCell(cell, column, column.pii, this.piiKeys) : cell;
         }
       } catch (e) {
         if (!(e instanceof ColumnValueError)) throw e;

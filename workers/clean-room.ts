@@ -4,8 +4,10 @@
  *
  * It polls only its customer's task queue and registers only the activities that touch
  * the vendor, raw data and secrets, plus the export of protected CSV. Its MySQL (inputs'
- * secrets and the PII key), KMS key and object store (DIF_OBJECT_STORE…) are the
- * customer's; DIF's store (DIF_EXPORT_OBJECT_STORE…) is used only to read pinned configs
+ * secrets, the PII key and the PII encryption key), KMS key and object store
+ * (DIF_OBJECT_STORE…) are the customer's; its toCsv is the only place the encryption key of
+ * `protect: "encrypt"` columns is unwrapped (DIF's toCsv refuses such columns, since DIF's
+ * worker has no export target: activities/to-csv.ts); DIF's store (DIF_EXPORT_OBJECT_STORE…) is used only to read pinned configs
  * and to write protected CSV. It runs no workflows and never talks to the warehouse.
  */
 import { NativeConnection, Worker, Runtime as TemporalRuntime, DefaultLogger } from '@temporalio/worker';

@@ -41,6 +41,8 @@ export interface PreprocessOptions {
   sandbox: Record<string, unknown>;
   /** The customer's PII key, when the table has pseudonym columns. */
   piiKey?: Buffer;
+  /** The customer's PII encryption key, when the table has encrypt columns (clean room only). */
+  piiEncryptionKey?: Buffer;
   keys: OutputKeys;
   /** Uncompressed CSV bytes per part before the next part starts. */
   partBytes: number;
@@ -56,7 +58,7 @@ export class InputDataError extends Error {
 const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 
 export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary> {
-  const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey);
+  const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey, o.piiEncryptionKey);
   const required = mapper.requiredFields();
   const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
   const rejects = new RejectsWriter(o.store, o.keys.rejects);

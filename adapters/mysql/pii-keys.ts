@@ -6,6 +6,13 @@
  *
  * The key itself is never replaced by DIF: a new key would give every person a new
  * pseudonym and break joins with what is already loaded.
+ *
+ * The PII encryption key (name "pii_encryption_key", for `protect: "encrypt"` columns) is a
+ * second, separate 256-bit key kept the same way, but only ever in a clean room's MySQL,
+ * sealed by the customer's KMS: whoever holds it can decrypt every encrypted cell, so it is
+ * not derived from the pseudonym key (which a customer that became clean-room later may
+ * once have had in DIF's MySQL), and DIF's side never creates or reads it. Replacing it
+ * would make every cell loaded so far undecryptable, so it is never replaced either.
  */
 import { randomBytes } from 'node:crypto';
 import type { CredentialRef, CredentialStore } from './credentials';
@@ -16,13 +23,41 @@ export class MissingPiiKeyError extends Error {
 }
 
 export const piiKeyRef = (customerId: string): CredentialRef => ({ customerId, vendor: '*', name: 'pii_key' });
+export const piiEncryptionKeyRef = (customerId: string): CredentialRef => ({ customerId, vendor: '*', name: 'pii_encryption_key' });
 
 /** Creates the customer's key unless one exists; says which. */
 export async function ensurePiiKey(credentials: CredentialStore, customerId: string): Promise<'created' | 'exists'> {
-  const existing = await credentials.list({ customerId, vendor: '*' });
-  if (existing.some((c) => c.name === 'pii_key')) return 'exists';
-  await credentials.set(piiKeyRef(customerId), randomBytes(32).toString('base64'));
+  return ensureKey(credentials, piiKeyRef(customerId));
+}
+
+/** Creates the customer's encryption key unless one exists; run only against a clean room's MySQL and KMS. */
+export async function ensurePiiEncryptionKey(credentials: CredentialStore, customerId: string): Promise<'created' | 'exists'> {
+  return ensureKey(credentials, piiEncryptionKeyRef(customerId));
+}
+
+async function ensureKey(credentials: CredentialStore, ref: CredentialRef): Promise<'created' | 'exists'> {
+  const existing = await credentials.list({ customerId: ref.customerId, vendor: ref.vendor });
+  if (existing.some((c) => c.name === ref.name)) return 'exists';
+  await credentials.set(ref, randomBytes(32).toString('base64'));
   return 'created';
+}
+
+/** The encryption key, unwrapped by the clean room's KMS; only the clean room's toCsv and `dif customers pii-decrypt` call this. */
+export async function revealPiiEncryptionKey(credentials: CredentialStore, customerId: string): Promise<Buffer> {
+  let encoded: string;
+  try {
+    encoded = await credentials.reveal(piiEncryptionKeyRef(customerId));
+  } catch (e) {
+    if (/^no credential/.test((e as Error).message)) {
+      throw new MissingPiiKeyError(
+        `customer "${customerId}" has no PII encryption key, which encrypt columns need; create it in its clean room (against its own MySQL and KMS) with: dif customers pii-encryption-key ${customerId}`,
+      );
+    }
+    throw e;
+  }
+  const key = Buffer.from(encoded, 'base64');
+  if (key.length !== 32) throw new Error(`the PII encryption key of customer "${customerId}" is not 256 bits`);
+  return key;
 }
 
 /** The key, decrypted; only the preprocessor calls this, just before use. */

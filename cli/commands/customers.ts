@@ -3,6 +3,7 @@ import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { createRuntime } from '../../workers/wiring';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
+import { registerPiiEncryption } from './pii-encryption';
 
 function parseJsonOption(value: string): Record<string, unknown> {
   try {
@@ -79,4 +80,5 @@ export function registerCustomers(program: Command): void {
         await runtime.close();
       }
     });
+  registerPiiEncryption(customers);
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { PiiCipher } from '../../interpreter/pii-encryption';
 import { gzipSync } from 'node:zlib';
 import { exportCsvActivity } from '../../activities/export-csv';
 import { LocalObjectStore, type ObjectStore } from '../../adapters/object-store';
@@ -36,9 +37,11 @@ afterAll(() => runtime?.close());
 const HEADER = 'id,email,email_sha256,firstname,lastname,lifecyclestage,created_at,updated_at,archived,_dif_customer,_dif_run_id,_dif_extracted_at';
 const HEX = 'a'.repeat(64);
 
-async function stage(cells: string): Promise<{ run: RunContext; csvKey: string; permit: { key: string; limit: number; holder: string; leaseMs: number } }> {
+async function stage(cells: string, encryptColumn?: string): Promise<{ run: RunContext; csvKey: string; permit: { key: string; limit: number; holder: string; leaseMs: number } }> {
   const customer = uniqueName('export');
   const config = new VendorConfigs(path.join(projectRoot(), 'vendors')).load('hubspot');
+  const encrypted = config.streams.contacts.table.columns.find((c) => c.name === encryptColumn);
+  if (encrypted) encrypted.pii = { kind: encrypted.pii!.kind, protect: 'encrypt' };
   const key = configKey('hubspot', `test-${customer}`);
   await difStore.put(key, JSON.stringify({ config, inputs: {} }));
   const run: RunContext = {
@@ -97,4 +100,27 @@ test('a large part is checked as it streams: copied byte for byte when clean, re
   expect(failure?.type).toBe('DataError');
   expect(failure?.message).toMatch(/line 50002, column "email": not a protected value/);
   expect(await difStore.list(`csv/hubspot/${dirty.run.customer}/`)).toEqual([]);
+});
+
+test('an encrypt column takes exactly its enc:v1: cells: a hash, a raw value or a mangled cell there stops the export', async () => {
+  const cell = new PiiCipher(Buffer.alloc(32, 3)).encrypt('email', 'dana@example.com');
+  const row = (email: string, encrypted: string) => `101,${email},${encrypted},${HEX},${HEX},lead,2024-01-05T10:00:00.000Z,2024-03-01T09:00:00.000Z,false,c,r,2024-03-02T00:00:00.000Z`;
+  const clean = await stage([row(HEX, cell), row(HEX, '')].join('\n'), 'email_sha256');
+  await exportCsvActivity(runtime.deps)(clean);
+  expect(await difStore.exists(clean.csvKey)).toBe(true);
+
+  const refused = async (cells: string, column: string, why: RegExp) => {
+    const input = await stage(cells, 'email_sha256');
+    const failure = await exportCsvActivity(runtime.deps)(input).then(() => undefined, (e: Error & { type?: string }) => e);
+    expect(failure?.type).toBe('DataError');
+    expect(failure?.message).toMatch(new RegExp(`line 2, column "${column}": not a protected value \\(${why.source}\\)`));
+    expect(failure?.message).not.toMatch(/dana|enc:v1:[A-Za-z0-9_-]/);
+    expect(await difStore.list(`csv/hubspot/${input.run.customer}/`)).toEqual([]);
+  };
+  await refused(row(HEX, 'dana@example.com'), 'email_sha256', /encrypt: enc:v1: and base64url/);
+  await refused(row(HEX, HEX), 'email_sha256', /encrypt: enc:v1: and base64url/);
+  await refused(row(HEX, `${cell}=`), 'email_sha256', /encrypt: enc:v1: and base64url/);
+  await refused(row(HEX, `enc:v1:${Buffer.from('dana@example.com').toString('base64url')}`), 'email_sha256', /encrypt: enc:v1: and base64url/);
+  // A ciphertext where a pseudonym belongs is refused too: each column takes its own shape.
+  await refused(row(cell, cell), 'email', /pseudonym: 64 hex characters/);
 });

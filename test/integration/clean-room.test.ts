@@ -32,7 +32,7 @@ import { failureChain } from '../setup/failures';
 
 const TOKEN = 'pat-na1-clean-room-SECRET';
 const RAW_PII = ['ada@example.com', 'alan@example.com', 'grace@example.com', 'Lovelace', 'Turing', 'Hopper'];
-// Its own database per checkout when several run at once (DIF_TEST_CLEAN_ROOM_MYSQL_URL).
+// The customer's own MySQL; a variable so parallel checkouts can each have theirs.
 const CLEAN_ROOM_MYSQL = process.env.DIF_TEST_CLEAN_ROOM_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/dif_test_clean_room';
 const customerBucket = { bucket: 'dif-test-clean-room', region: 'us-east-1', endpoint: S3_ENDPOINT, accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY, forcePathStyle: true };
 
