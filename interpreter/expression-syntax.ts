@@ -104,14 +104,21 @@ function nextOpening(template: string, from: number): { at: number; opener: '${'
 }
 
 function parseOne(source: string, start: number, where: string, shown: string): Node {
+  // Comments are refused: they have no use in an expression, and parsers differ on some
+  // (HTML-like `<!--` comments), so text one parser skips could be code to another.
+  const comments: number[] = [];
+  let node: Node;
   try {
-    return parseExpressionAt(source, start, { ecmaVersion: ECMA_VERSION, sourceType: 'script' });
+    node = parseExpressionAt(source, start, { ecmaVersion: ECMA_VERSION, sourceType: 'script', onComment: (_block, _text, at) => comments.push(at) });
   } catch (e) {
     const err = e as SyntaxError & { pos?: number };
     const column = typeof err.pos === 'number' ? err.pos + 1 : start + 1;
     const reason = err.message.replace(/\s*\(\d+:\d+\)$/, '');
     throw new ExpressionSyntaxError(where, shown, column, `not a JavaScript expression: ${reason}`);
   }
+  const comment = comments.find((at) => at < node.end);
+  if (comment !== undefined) throw new ExpressionSyntaxError(where, shown, comment + 1, 'comments are not allowed in expressions');
+  return node;
 }
 
 function skipSpace(text: string, from: number): number {
