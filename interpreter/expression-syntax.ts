@@ -20,7 +20,8 @@ export class ExpressionSyntaxError extends Error {
     readonly text: string,
     /** 1-based column in `text` where the problem is. */
     readonly column: number,
-    reason: string,
+    /** What is wrong, without the place. */
+    readonly reason: string,
   ) {
     super(`${where}: ${reason} at column ${column} of ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}`);
     this.name = 'ExpressionSyntaxError';
@@ -109,7 +110,7 @@ function parseOne(source: string, start: number, where: string, shown: string): 
   const comments: number[] = [];
   let node: Node;
   try {
-    node = parseExpressionAt(source, start, { ecmaVersion: ECMA_VERSION, sourceType: 'script', onComment: (_block, _text, at) => comments.push(at) });
+    node = parseExpressionAt(source, start, { ecmaVersion: ECMA_VERSION, sourceType: 'script', preserveParens: true, onComment: (_block, _text, at) => comments.push(at) });
   } catch (e) {
     const err = e as SyntaxError & { pos?: number };
     const column = typeof err.pos === 'number' ? err.pos + 1 : start + 1;
@@ -125,6 +126,32 @@ function skipSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length && /\s/.test(text[i])) i++;
   return i;
+}
+
+const namesCache = new Map<string, ReadonlySet<string> | 'all'>();
+
+/**
+ * The variable names an expression may read: every identifier that is not a property name
+ * after "." (object-literal keys are included, which only costs an extra variable sent).
+ * 'all' when it may reach variables by computed name (globalThis, this, eval, Function).
+ */
+export function namesUsedBy(expression: string): ReadonlySet<string> | 'all' {
+  let names = namesCache.get(expression);
+  if (names) return names;
+  const found = new Set<string>();
+  let afterDot = false;
+  let all = false;
+  for (const token of tokenizer(expression, { ecmaVersion: ECMA_VERSION })) {
+    const label = token.type.label;
+    const value = String((token as { value?: unknown }).value);
+    if (label === 'name' && !afterDot) found.add(value);
+    if (label === 'this' || (label === 'name' && ['globalThis', 'eval', 'Function'].includes(value))) all = true;
+    afterDot = label === '.' || label === '?.';
+  }
+  names = all ? 'all' : found;
+  if (namesCache.size >= CHECKED_LIMIT) namesCache.clear();
+  namesCache.set(expression, names);
+  return names;
 }
 
 /** `import(…)` and `import.meta`: the token `import` cannot appear in an expression otherwise. */

@@ -36,7 +36,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { checkExpression, parseTemplate } from './expression-syntax';
+import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from './expression-syntax';
 import { parsePath } from './source-path';
 import { encodeTemplateValue, type TemplatePosition } from './template-encoding';
 
@@ -243,6 +243,7 @@ export class ExpressionScope {
   }
 
   evaluate(expression: string, where: string): unknown {
+    this.assertUsable(where, expression);
     checkSyntax(expression, where);
     const host = this.readHostPath(expression);
     if (host) return host.value;
@@ -253,8 +254,9 @@ export class ExpressionScope {
 
   /** Evaluates `expression` and keeps the result in the sandbox as `name`, never copying it out. */
   assign(name: string, expression: string, where: string): void {
+    this.assertUsable(where, expression);
     checkSyntax(expression, where);
-    this.sendVariables(where);
+    this.sendVariables(where, [expression]);
     this.send({ op: 'assign', name, code: wrap(expression), where }, where, expression, this.timeoutMs);
     this.hostValues.delete(name);
     this.unsent.delete(name);
@@ -277,8 +279,9 @@ export class ExpressionScope {
    * so it can go to the rejects file; non-primitive cells come back as JSON text.
    */
   mapPairsJson(pairsJson: string, parentJson: string, ancestorsJson: string, expressions: string[], where: string): ({ cells: unknown[] } | { error: string })[] {
+    this.assertUsable(where, expressions.join(' | '));
     expressions.forEach((e) => checkSyntax(e, where));
-    this.sendVariables(where);
+    this.sendVariables(where, expressions);
     const columnsCode = `[\n${expressions.map((e) => `(record, item) => ${wrap(e)}`).join(',\n')}\n]`;
     const budget = this.timeoutMs * 10 + parseBudget(pairsJson.length);
     const out = this.send({ op: 'mapPairs', columnsCode, pairs: pairsJson, parent: parentJson, ancestors: ancestorsJson, where }, where, expressions.join(' | '), budget);
@@ -290,8 +293,9 @@ export class ExpressionScope {
    * template-encoding.ts); `$raw{...}` parts are inserted as they are.
    */
   render(template: string, where: string, position: TemplatePosition = 'text'): string {
+    this.assertUsable(where, template);
     let out = '';
-    parseTemplate(template, where).forEach((part, index) => {
+    templateParts(template, where).forEach((part, index) => {
       if ('text' in part) {
         out += part.text;
         return;
@@ -321,7 +325,7 @@ export class ExpressionScope {
   }
 
   private evaluateInEngine(expression: string, where: string, convert: 'out' | 'text'): string {
-    this.sendVariables(where);
+    this.sendVariables(where, [expression]);
     return this.send({ op: 'evaluate', code: wrap(expression), convert, where }, where, expression, this.timeoutMs) as string;
   }
 
@@ -345,13 +349,24 @@ export class ExpressionScope {
     return { value: v };
   }
 
-  /** Hands the engine the variables it has not seen since they were last set. */
-  private sendVariables(where: string): void {
-    for (const name of this.unsent) {
-      const json = this.hostValues.get(name)!.json;
-      this.send({ op: 'setJson', name, json }, `${where} (setting ${name})`, name, this.timeoutMs + parseBudget(json.length));
+  /**
+   * Hands the engine the variables `expressions` may read that it has not seen since they
+   * were last set. From then on the engine's copy is the variable (an expression may change
+   * it), so host paths no longer read it.
+   */
+  private sendVariables(where: string, expressions: string[]): void {
+    const needed = expressions.map(namesUsedBy);
+    for (const name of [...this.unsent]) {
+      if (!needed.some((names) => names === 'all' || names.has(name))) continue;
+      const variable = this.hostValues.get(name)!;
+      this.send({ op: 'setJson', name, json: variable.json }, `${where} (setting ${name})`, name, this.timeoutMs + parseBudget(variable.json.length));
+      variable.parsed = undefined;
+      this.unsent.delete(name);
     }
-    this.unsent.clear();
+  }
+
+  private assertUsable(where: string, expression: string): void {
+    if (this.disposed) throw new ExpressionError(where, expression, 'this expression sandbox was disposed');
   }
 
   /** One request to this scope's engine; every failure becomes an ExpressionError naming `where`. */
@@ -392,12 +407,24 @@ function checkSyntax(expression: string, where: string): void {
   try {
     checkExpression(expression, where);
   } catch (e) {
-    throw new ExpressionError(where, expression, (e as Error).message.slice(where.length + 2));
+    throw asExpressionError(e, where, expression);
   }
 }
 
+function templateParts(template: string, where: string): TemplatePart[] {
+  try {
+    return parseTemplate(template, where);
+  } catch (e) {
+    throw asExpressionError(e, where, template);
+  }
+}
+
+function asExpressionError(e: unknown, where: string, text: string): unknown {
+  return e instanceof ExpressionSyntaxError ? new ExpressionError(where, text, `${e.reason} at column ${e.column}`) : e;
+}
+
 function parseBudget(length: number): number {
-  return Math.ceil((length / (1024 * 1024)) * PARSE_MS_PER_MB);
+  return Math.floor((length / (1024 * 1024)) * PARSE_MS_PER_MB);
 }
 
 function shorten(text: string): string {

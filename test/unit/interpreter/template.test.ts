@@ -1,5 +1,6 @@
 /** `${...}` template parsing: literal and expression parts, and errors that say where. */
 import { isTemplate, parseTemplate, type TemplatePart } from '../../../interpreter/template';
+import { checkExpression } from '../../../interpreter/expression-syntax';
 
 const WHERE = '$.streams.s.steps[0].request.path';
 
@@ -83,5 +84,24 @@ describe('isTemplate', () => {
     expect(isTemplate('${')).toBe(true);
     expect(isTemplate('/v1/$x{y}')).toBe(false);
     expect(isTemplate('')).toBe(false);
+  });
+});
+
+describe('checkExpression', () => {
+  // Regression: acorn gives a parenthesised expression's node without its parentheses
+  // unless asked to keep them, so "(a, b)" looked like "a, b" followed by ")".
+  test('an expression in parentheses is one expression', () => {
+    expect(() => checkExpression('(a, b)', WHERE)).not.toThrow();
+    expect(() => checkExpression('(x = 1, f(x), 2)', WHERE)).not.toThrow();
+    expect(parseTemplate('${(a)}', WHERE)).toEqual([{ expression: '(a)', raw: false, column: 1 }]);
+  });
+
+  test('text after the expression, comments and import are refused with their column', () => {
+    expect(() => checkExpression('a; b', WHERE)).toThrow(`${WHERE}: unexpected text after the expression`);
+    expect(() => checkExpression('(a)) + ((b)', WHERE)).toThrow('at column 4');
+    expect(() => checkExpression('a /* x */ + b', WHERE)).toThrow(`${WHERE}: comments are not allowed in expressions at column 3`);
+    expect(() => checkExpression('a <!-- b', WHERE)).toThrow('comments are not allowed');
+    expect(() => checkExpression(`import('fs')`, WHERE)).toThrow(`${WHERE}: import is not allowed in expressions at column 1`);
+    expect(() => checkExpression('{a: 1}', WHERE)).not.toThrow();
   });
 });
