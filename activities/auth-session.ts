@@ -6,7 +6,7 @@
  * errors can be scrubbed of them.
  */
 import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
-import { ExpressionScope } from '../interpreter/expression';
+import { usingScope } from '../interpreter/expression';
 import type { ActivityDeps } from './deps';
 import { finalFailure, redact, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';
@@ -86,23 +86,22 @@ export class AuthSession {
         request.headers.authorization = `Basic ${Buffer.from(`${this.secrets[auth.username]}:${this.secrets[auth.password]}`).toString('base64')}`;
         return;
       case 'header': {
-        const scope = new ExpressionScope({ secrets: this.secrets });
-        request.headers[auth.name.toLowerCase()] = scope.render(auth.value, `${this.config.vendor}: $.auth.value`);
+        request.headers[auth.name.toLowerCase()] = usingScope({ secrets: this.secrets }, (scope) => scope.render(auth.value, `${this.config.vendor}: $.auth.value`, 'header'));
         return;
       }
       case 'oauth2': {
         request.headers.authorization = `Bearer ${await this.token(() => this.oauth2Token(auth))}`;
         // Credentials some vendors want beside the token (Google Ads developer-token).
-        const scope = new ExpressionScope({ secrets: this.secrets });
-        for (const [name, value] of Object.entries(auth.headers ?? {})) {
-          request.headers[name.toLowerCase()] = scope.render(value, `${this.config.vendor}: $.auth.headers.${name}`);
-        }
+        usingScope({ secrets: this.secrets }, (scope) => {
+          for (const [name, value] of Object.entries(auth.headers ?? {})) {
+            request.headers[name.toLowerCase()] = scope.render(value, `${this.config.vendor}: $.auth.headers.${name}`, 'header');
+          }
+        });
         return;
       }
       case 'login': {
         const token = await this.token(() => this.loginToken(auth));
-        const scope = new ExpressionScope({ token });
-        request.headers[auth.header.toLowerCase()] = auth.value ? scope.render(auth.value, `${this.config.vendor}: $.auth.value`) : token;
+        request.headers[auth.header.toLowerCase()] = auth.value ? usingScope({ token }, (scope) => scope.render(auth.value!, `${this.config.vendor}: $.auth.value`, 'header')) : token;
         return;
       }
     }
@@ -124,8 +123,7 @@ export class AuthSession {
   }
 
   private async oauth2Token(auth: Extract<AuthConfig, { kind: 'oauth2' }>): Promise<CachedToken> {
-    const scope = new ExpressionScope({ baseUrl: apiBase(this.config).replace(/\/$/, '') });
-    const url = new URL(scope.render(auth.tokenUrl, `${this.config.vendor}: $.auth.tokenUrl`));
+    const url = new URL(usingScope({ baseUrl: apiBase(this.config).replace(/\/$/, '') }, (scope) => scope.render(auth.tokenUrl, `${this.config.vendor}: $.auth.tokenUrl`, 'url')));
     const form = new URLSearchParams({ grant_type: auth.grant });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     const clientId = this.secrets[auth.clientId];
@@ -154,11 +152,9 @@ export class AuthSession {
   }
 
   private async loginToken(auth: Extract<AuthConfig, { kind: 'login' }>): Promise<CachedToken> {
-    const scope = new ExpressionScope({ secrets: this.secrets });
-    const request = buildRequest(this.config, auth.request, scope, `${this.config.vendor}: $.auth.request`);
+    const request = usingScope({ secrets: this.secrets }, (scope) => buildRequest(this.config, auth.request, scope, `${this.config.vendor}: $.auth.request`));
     const body = await this.tokenCall(request.url, { method: request.method, headers: request.headers, body: request.body });
-    const tokenScope = new ExpressionScope({ response: body });
-    const token = tokenScope.evaluate(auth.token, `${this.config.vendor}: $.auth.token`);
+    const token = usingScope({ response: body }, (scope) => scope.evaluate(auth.token, `${this.config.vendor}: $.auth.token`));
     if (typeof token !== 'string' || !token) throw finalFailure('CredentialError', `${request.label}: $.auth.token gave no token`);
     return { value: token, expiresAt: Date.now() + (auth.ttlSeconds ?? 3600) * 1000 };
   }

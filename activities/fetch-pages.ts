@@ -143,9 +143,12 @@ async function fetchPage(
     scope.setJson('status', String(response.status));
     try {
       vendorError(client, scope, `${response.label}: page ${state.page}`);
-      const records = rowFormat
-        ? -1
-        : (scope.evaluate(`(() => { const r = (${step.records ?? 'response'}); return Array.isArray(r) ? r.length : -1; })()`, `${where}.records`) as number);
+      let records = -1;
+      if (!rowFormat) {
+        // The records themselves stay in the sandbox; only their count comes out.
+        scope.assign('__records', step.records ?? 'response', `${where}.records`);
+        records = scope.lengthOf('__records', `${where}.records`);
+      }
       if (records < 0 && !rowFormat) throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
       const seen = {
         records,

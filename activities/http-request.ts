@@ -29,9 +29,9 @@ export function buildRequest(
   const method = request.method ?? 'GET';
   let url: URL;
   if (extras.url) url = new URL(extras.url);
-  else if (request.url) url = new URL(scope.render(request.url, `${where}.url`), config.baseUrl);
+  else if (request.url) url = new URL(scope.render(request.url, `${where}.url`, 'url'), config.baseUrl);
   else {
-    const path = scope.render(request.path ?? '/', `${where}.path`);
+    const path = scope.render(request.path ?? '/', `${where}.path`, 'path');
     url = new URL(apiBase(config).replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
   }
   if (!extras.url) {
@@ -41,7 +41,7 @@ export function buildRequest(
 
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'dif/0.1' };
   for (const [name, value] of Object.entries({ ...config.headers, ...request.headers })) {
-    headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`);
+    headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`, 'header');
   }
   let body: string | undefined;
   if (request.form !== undefined) {

@@ -9,12 +9,13 @@ import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
+import { withExpressionThread } from '../interpreter/expression';
 
 export type { ActivityDeps } from './deps';
 
 /** The activities a worker registers, bound to its adapters. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return isolateExpressions({
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
@@ -27,7 +28,19 @@ export function createActivities(deps: ActivityDeps) {
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),
     storeRawLists: storeRawListsActivity(deps),
-  };
+  });
+}
+
+/**
+ * Each activity execution evaluates its expressions on an expression thread of its own
+ * (interpreter/expression.ts), so one that must be stopped by force costs only that run.
+ */
+function isolateExpressions<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = (...args: never[]) => withExpressionThread(() => activity(...args));
+  }
+  return wrapped as T;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

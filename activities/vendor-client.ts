@@ -8,7 +8,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
-import { ExpressionScope } from '../interpreter/expression';
+import { usingScope, type ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
 import type { ActivityDeps } from './deps';
 import { AuthSession } from './auth-session';
@@ -111,9 +111,8 @@ export class VendorClient {
     } catch {
       return false; // not JSON: nothing to judge by
     }
-    const scope = new ExpressionScope({ response: parsed, status });
     try {
-      return Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`));
+      return usingScope({ response: parsed, status }, (scope) => Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`)));
     } catch {
       return false; // an expression that cannot read this body does not make the error transient
     }

@@ -12,6 +12,7 @@ import { runPreprocess } from './preprocess';
 import { runLoad } from './load';
 import { runFiles } from './files';
 import { runPii } from './pii';
+import { runExpressions } from './expressions';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
@@ -46,6 +47,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   pii: {
     description: 'records/s of mapping contacts with 4 pii columns protected vs a plain hashing loop, and vs the same columns undeclared',
     run: runPii,
+  },
+  expressions: {
+    description: 'µs per evaluation of record.a * 2 in the isolated engine, and µs per record of mapping a 10,000-record page, vs plain loops',
+    run: runExpressions,
   },
 };
 

@@ -156,10 +156,14 @@ export class RowMapper {
   private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]) {
     if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
     // Records enter the sandbox as JSON text (see expression.ts: no host objects inside).
-    this.scope.setJson('parent', JSON.stringify(parent ?? null));
-    this.scope.setJson('ancestors', JSON.stringify(ancestors));
-    this.scope.setJson('__pairs', JSON.stringify(units.map((u) => [u.record, u.item ?? null])));
-    return this.scope.mapPairs('__pairs', this.expressions, this.where);
+    const pairs = JSON.stringify(units.map((u) => [u.record, u.item ?? null]));
+    return this.scope.mapPairsJson(pairs, JSON.stringify(parent ?? null), JSON.stringify(ancestors), this.expressions, this.where);
+  }
+
+  /** Frees the expression engine of this mapper, if it made one. */
+  dispose(): void {
+    this.scope?.dispose();
+    this.scope = undefined;
   }
 
   private describeExpressionError(error: string): string {

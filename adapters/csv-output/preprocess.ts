@@ -126,5 +126,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
   } catch (e) {
     parts.abort(e as Error);
     throw e;
+  } finally {
+    mapper.dispose();
   }
 }

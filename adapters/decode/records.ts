@@ -146,17 +146,24 @@ async function* jsonWhole(stream: Readable, selector: Extract<RecordsSelector, {
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   const scope = selector.scope();
   try {
-    scope.setJson('response', Buffer.concat(chunks).toString('utf8'));
+    yield* recordsOf(scope, Buffer.concat(chunks.splice(0)).toString('utf8'), selector, hooks);
+  } finally {
+    scope.dispose();
+  }
+}
+
+async function* recordsOf(scope: ExpressionScope, text: string, selector: Extract<RecordsSelector, { kind: 'expression' }>, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  try {
+    scope.setJson('response', text);
   } catch (e) {
     throw new DecodeError(`is not valid JSON: ${(e as Error).message}`);
   }
-  chunks.length = 0;
   scope.assign('__records', selector.expression, selector.where);
-  const length = scope.evaluate('Array.isArray(__records) ? __records.length : -1', selector.where) as number;
+  const length = scope.lengthOf('__records', selector.where);
   if (length < 0) throw new DecodeError(`${selector.where}: the records expression did not give an array`);
   for (let start = 0; start < length; start += BATCH) {
     // Copied out as JSON text: the host never holds an object made in the sandbox.
-    const json = scope.evaluate(`JSON.stringify(__records.slice(${start}, ${start + BATCH}))`, selector.where) as string;
+    const json = scope.sliceOf('__records', start, start + BATCH, selector.where);
     const records = JSON.parse(json) as unknown[];
     if (start === 0 && records.length) hooks.onFields?.(fieldsOf(records[0]));
     yield records.map((record, i) => ({ record, number: start + i + 1 }));

@@ -4,10 +4,7 @@
  * (process, require, the file system), must not hang the worker, and must not leak changes
  * into the host's objects.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { ExpressionError, ExpressionScope } from '../../../interpreter/expression';
-import { runNode, transpileToTemp, type ChildResult } from '../helpers/child-node';
+import { ExpressionError, ExpressionScope, usingScope, withExpressionThread } from '../../../interpreter/expression';
 
 /** The ExpressionError `fn` throws; fails the test if it throws anything else or nothing. */
 function expressionError(fn: () => unknown): ExpressionError {
@@ -47,21 +44,20 @@ describe('ExpressionScope: evaluate', () => {
     const scope = new ExpressionScope({});
     scope.setJson('response', '{"data":[{"id":1},{"id":2}]}');
     expect(scope.evaluate('response.data.length', 'w')).toBe(2);
-    // The helper variable used to carry the text in is removed afterwards.
-    expect(scope.evaluate('typeof __json', 'w')).toBe('undefined');
+    expect(scope.evaluate('response.data.map((d) => d.id).join()', 'w')).toBe('1,2');
   });
 
   test('a syntax error is an ExpressionError naming where and the expression', () => {
     const error = expressionError(() => new ExpressionScope({}).evaluate('1 +', '$.streams.s.steps[0].records'));
     expect(error.where).toBe('$.streams.s.steps[0].records');
     expect(error.expression).toBe('1 +');
-    expect(error.message).toMatch(/^\$\.streams\.s\.steps\[0\]\.records: expression "1 \+" failed: /);
+    expect(error.message).toBe('$.streams.s.steps[0].records: expression "1 +" failed: not a JavaScript expression: Unexpected token at column 4');
     expect(error.name).toBe('ExpressionError');
   });
 
   test('a runtime error is an ExpressionError with the cause message', () => {
     const error = expressionError(() => new ExpressionScope({ record: null }).evaluate('record.x', 'col spend'));
-    expect(error.message).toBe(`col spend: expression "record.x" failed: Cannot read properties of null (reading 'x')`);
+    expect(error.message).toBe(`col spend: expression "record.x" failed: cannot read property 'x' of null`);
   });
 
   test('a thrown non-Error value is described too', () => {
@@ -80,7 +76,7 @@ describe('ExpressionScope: assign, render, mapRows', () => {
 
   test('assign reports failures as ExpressionError', () => {
     const error = expressionError(() => new ExpressionScope({}).assign('records', 'response.data', 'steps[0].records'));
-    expect(error.message).toBe('steps[0].records: expression "response.data" failed: response is not defined');
+    expect(error.message).toBe(`steps[0].records: expression "response.data" failed: 'response' is not defined`);
   });
 
   test('render fills templates; null/undefined render empty, objects as JSON', () => {
@@ -92,35 +88,71 @@ describe('ExpressionScope: assign, render, mapRows', () => {
   });
 
   test('render reports a bad template with its place', () => {
-    expect(() => new ExpressionScope({}).render('/v1/${x', 'steps[0].request.path')).toThrow('steps[0].request.path: unclosed "${"');
+    expect(() => new ExpressionScope({}).render('/v1/${x', 'steps[0].request.path')).toThrow('steps[0].request.path: expression "/v1/${x" failed: unclosed "${" at column 5');
     expect(() => new ExpressionScope({}).render('/v1/${missing}', 'steps[0].request.path')).toThrow(ExpressionError);
   });
 
-  test('mapRows maps every record to one row of cells; objects become JSON', () => {
+  test('mapPairsJson maps every pair to cells; objects become JSON', () => {
     const scope = new ExpressionScope({});
-    scope.setJson('records', '[{"id":"a","n":2,"o":{"z":1}},{"id":"b","n":3,"o":null}]');
-    expect(scope.mapRows('records', ['record.id', 'record.n * 10', 'record.o'], 'w')).toEqual([
-      ['a', 20, '{"z":1}'],
-      ['b', 30, null],
+    const pairs = JSON.stringify([[{ id: 'a', n: 2, o: { z: 1 } }, null], [{ id: 'b', n: 3, o: null }, { k: 'i' }]]);
+    expect(scope.mapPairsJson(pairs, 'null', '[]', ['record.id', 'record.n * 10', 'record.o', 'item && item.k'], 'w')).toEqual([
+      { cells: ['a', 20, '{"z":1}', null] },
+      { cells: ['b', 30, null, 'i'] },
     ]);
   });
 
-  test('mapRows of an empty list is no rows', () => {
-    const scope = new ExpressionScope({ records: [] });
-    expect(scope.mapRows('records', ['record.id'], 'w')).toEqual([]);
+  test('mapPairsJson sees parent and ancestors', () => {
+    const scope = new ExpressionScope({});
+    expect(scope.mapPairsJson('[[{"v":1},null]]', '{"p":7}', '[{"a":8}]', ['record.v + parent.p + ancestors[0].a'], 'w')).toEqual([{ cells: [16] }]);
   });
 
-  test('mapRows errors name the record (1-based) and the column (0-based index)', () => {
-    const scope = new ExpressionScope({ records: [{ o: { z: 1 } }, { o: null }] });
-    const error = expressionError(() => scope.mapRows('records', ['1', 'record.o.z'], 'file.json'));
-    expect(error.message).toBe(
-      `file.json: expression "1 | record.o.z" failed: record 2, column 1: Cannot read properties of null (reading 'z')`,
-    );
+  test('a failing record gives its error in its place, naming the column (0-based)', () => {
+    const scope = new ExpressionScope({});
+    expect(scope.mapPairsJson('[[{"o":{"z":1}},null],[{"o":null},null]]', 'null', '[]', ['1', 'record.o.z'], 'file.json')).toEqual([
+      { cells: [1, 1] },
+      { error: "column 1: cannot read property 'z' of null" },
+    ]);
   });
 
-  test('mapRows refuses a variable that is not an array', () => {
-    const scope = new ExpressionScope({ records: { not: 'a list' } });
-    expect(() => scope.mapRows('records', ['record'], 'w')).toThrow('records expression did not give an array');
+  test('a column expression that is not one expression fails the batch before it runs', () => {
+    const error = expressionError(() => new ExpressionScope({}).mapPairsJson('[]', 'null', '[]', ['record.a) , (process'], 'w'));
+    expect(error.message).toContain('unexpected text after the expression');
+  });
+
+  test('render encodes values for where they go', () => {
+    const scope = new ExpressionScope({ inputs: { id: '../../admin/users?all=1#', q: 'a b&c', h: 'x\r\nset-cookie: y' } });
+    expect(scope.render('/v1/accounts/${inputs.id}/stats', 'p', 'path')).toBe('/v1/accounts/..%2F..%2Fadmin%2Fusers%3Fall%3D1%23/stats');
+    expect(scope.render('/v1/x?f=${inputs.q}', 'p', 'path')).toBe('/v1/x?f=a%20b%26c');
+    expect(scope.render('$raw{inputs.q}', 'p', 'path')).toBe('a b&c');
+    expect(scope.render('${"https://api.example.com"}/v1/${inputs.q}', 'u', 'url')).toBe('https://api.example.com/v1/a%20b%26c');
+    expect(expressionError(() => scope.render('/v1/${".."}/x', 'p', 'path')).message).toBe('p: expression "\\"..\\"" failed: the value is "..", which would move the request to another path');
+    expect(expressionError(() => scope.render('${inputs.h}', '$.headers.x', 'header')).message).toContain('holds a line break or NUL');
+    expect(scope.render('${inputs.q}', 't')).toBe('a b&c');
+  });
+
+  test('plain paths are read by the host with own properties only, as JavaScript would', () => {
+    const scope = new ExpressionScope({ inputs: { id: 'A' } });
+    scope.setJson('response', '{"paging":{"next":"n2"},"data":[1,2],"s":"abc"}');
+    expect(scope.evaluate('response.paging.next', 'w')).toBe('n2');
+    expect(scope.evaluate('response.missing', 'w')).toBeUndefined();
+    expect(scope.evaluate('response.data.length', 'w')).toBe(2);
+    expect(scope.evaluate('response.s.length', 'w')).toBe(3); // a string's length: the engine answers
+    expect(scope.evaluate('typeof response.constructor', 'w')).toBe('function'); // inherited: the engine answers
+    expect(scope.evaluate('response.constructor', 'w')).toBeUndefined(); // a function is not JSON
+  });
+
+  test('invalid JSON fails when it is set, naming the variable', () => {
+    const error = expressionError(() => new ExpressionScope({}).setJson('response', '{"a":'));
+    expect(error.message).toMatch(/^setting response: expression "response" failed: (Unexpected end of JSON input|.*JSON)/);
+  });
+
+  test('a disposed scope refuses work; usingScope disposes', () => {
+    const scope = new ExpressionScope({ a: 1 });
+    scope.dispose();
+    expect(expressionError(() => scope.evaluate('a + 1', 'w')).message).toBe('w: expression "a + 1" failed: this expression sandbox was disposed');
+    let kept: ExpressionScope | undefined;
+    expect(usingScope({ a: 2 }, (s) => ((kept = s), s.evaluate('a * 2', 'w')))).toBe(4);
+    expect(() => kept!.evaluate('a', 'w')).toThrow('disposed');
   });
 });
 
@@ -132,14 +164,13 @@ describe('ExpressionScope: sandbox', () => {
   test('globalThis.process is undefined, and using process throws', () => {
     const scope = new ExpressionScope({});
     expect(scope.evaluate('globalThis.process', 'w')).toBeUndefined();
-    expect(expressionError(() => scope.evaluate('process.env', 'where-p')).message).toContain('process is not defined');
-    expect(expressionError(() => scope.evaluate('require("fs")', 'where-r')).message).toContain('require is not defined');
+    expect(expressionError(() => scope.evaluate('process.env', 'where-p')).message).toContain(`'process' is not defined`);
+    expect(expressionError(() => scope.evaluate('require("fs")', 'where-r')).message).toContain(`'require' is not defined`);
   });
 
-  test('this.constructor.constructor cannot build code from a string', () => {
+  test('this.constructor.constructor builds code only inside the engine, where there is no host', () => {
     const error = expressionError(() => new ExpressionScope({}).evaluate(`this.constructor.constructor('return process')()`, 'chain-this'));
-    expect(error.message).toMatch(/^chain-this: /);
-    expect(error.message).toContain('Code generation from strings disallowed');
+    expect(error.message).toBe(`chain-this: expression "this.constructor.constructor('return process')()" failed: 'process' is not defined`);
   });
 
   test('a constructor chain from data (response) cannot build code either', () => {
@@ -152,20 +183,20 @@ describe('ExpressionScope: sandbox', () => {
     ]) {
       const error = expressionError(() => scope.evaluate(chain, 'chain-response'));
       expect(error.message).toMatch(/^chain-response: /);
-      expect(error.message).toContain('Code generation from strings disallowed');
+      expect(error.message).toContain(`'process' is not defined`);
     }
   });
 
   test('variables passed to the constructor are sandbox objects too (no host constructor chain)', () => {
     const scope = new ExpressionScope({ inputs: { id: 1 } });
     const error = expressionError(() => scope.evaluate(`inputs.constructor.constructor('return process')()`, 'chain-inputs'));
-    expect(error.message).toContain('Code generation from strings disallowed');
+    expect(error.message).toContain(`'process' is not defined`);
   });
 
-  test('eval and new Function are disabled', () => {
+  test('eval and new Function reach only the engine', () => {
     const scope = new ExpressionScope({});
-    expect(expressionError(() => scope.evaluate(`eval('1 + 1')`, 'w')).message).toContain('Code generation from strings disallowed');
-    expect(expressionError(() => scope.evaluate(`new Function('return 1')()`, 'w')).message).toContain('Code generation from strings disallowed');
+    expect(scope.evaluate(`eval('typeof process + typeof require')`, 'w')).toBe('undefinedundefined');
+    expect(scope.evaluate(`new Function('return typeof globalThis.process')()`, 'w')).toBe('undefined');
   });
 
   test('an infinite loop fails by timeout, and the scope and the process keep working', async () => {
@@ -173,17 +204,35 @@ describe('ExpressionScope: sandbox', () => {
     const started = Date.now();
     const error = expressionError(() => scope.evaluate('(() => { while(true){} })()', 'loop-where'));
     expect(error.message).toMatch(/^loop-where: /);
-    expect(error.message).toContain('timed out');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error.message).toBe('loop-where: expression "(() => { while(true){} })()" failed: exceeded its time limit (50 ms)');
+    expect(Date.now() - started).toBeLessThan(1500);
     // Same sandbox still evaluates, and the host's event loop still turns.
     expect(scope.evaluate('x + 1', 'w')).toBe(2);
     await expect(new Promise((resolve) => setTimeout(() => resolve('alive'), 10))).resolves.toBe('alive');
   });
 
-  test('an infinite loop in assign and in mapRows also times out', () => {
-    const scope = new ExpressionScope({ records: [1] }, { timeoutMs: 20 });
-    expect(expressionError(() => scope.assign('y', '(() => { for(;;){} })()', 'w')).message).toContain('timed out');
-    expect(expressionError(() => scope.mapRows('records', ['(() => { for(;;){} })()'], 'w')).message).toContain('timed out');
+  test('an infinite loop in assign and in mapPairsJson also times out', () => {
+    const scope = new ExpressionScope({}, { timeoutMs: 20 });
+    expect(expressionError(() => scope.assign('y', '(() => { for(;;){} })()', 'w')).message).toContain('exceeded its time limit (20 ms)');
+    expect(expressionError(() => scope.mapPairsJson('[[1,null]]', 'null', '[]', ['(() => { for(;;){} })()'], 'w')).message).toContain('exceeded its time limit (200 ms)');
+  });
+
+  test('a built-in that never checks the time limit is stopped by force, costing only its own thread', async () => {
+    // Another activity's scope, alive across the stop.
+    let carryOn!: () => void;
+    const other = withExpressionThread(async () => {
+      const scope = new ExpressionScope({ x: 1 });
+      expect(scope.evaluate('x + 1', 'w')).toBe(2);
+      await new Promise<void>((resolve) => (carryOn = resolve));
+      return scope.evaluate('x + 2', 'w');
+    });
+    const stopped = await withExpressionThread(async () => {
+      const scope = new ExpressionScope({}, { timeoutMs: 100 });
+      return expressionError(() => scope.evaluate('new Array(1e8).fill(1.5)', 'w')).message;
+    });
+    expect(stopped).toBe('w: expression "new Array(1e8).fill(1.5)" failed: exceeded its time limit (100 ms) and was stopped by force');
+    carryOn();
+    await expect(other).resolves.toBe(3);
   });
 
   test('prototype pollution inside the sandbox does not reach the host', () => {
@@ -220,101 +269,4 @@ describe('ExpressionScope: sandbox', () => {
   });
 });
 
-/**
- * Cases that, when they go wrong, hang or crash the whole process; each runs in a child
- * Node process (with the expression module transpiled to a temp folder) under a hard
- * time limit, so a hang fails the test instead of stalling the suite.
- */
-describe('ExpressionScope: the host process survives hostile expressions', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = transpileToTemp(['interpreter/expression', 'interpreter/template', 'interpreter/sandbox-thread']);
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  /** Runs `body` (with `scope` defined) in a child; ok if it prints "alive" and exits 0 in time. */
-  function inChild(body: string, timeoutMs?: number): ChildResult {
-    const modulePath = path.join(dir, 'interpreter', 'expression.js');
-    return runNode(`
-      const { ExpressionScope } = require(${JSON.stringify(modulePath)});
-      const scope = new ExpressionScope({}, { timeoutMs: 50 });
-      try { ${body} } catch (e) { console.log('caught: ' + e.name); }
-      setTimeout(() => { console.log('alive'); process.exit(0); }, 100);
-    `, { timeoutMs });
-  }
-
-  // Memory is not capped per expression (that needs an isolate of its own), but the usual
-  // ways to ask for a huge amount fail fast with a clear error instead of taking the worker.
-  test.each([
-    ['a huge string', "'x'.repeat(2 ** 30)"],
-    ['a huge buffer', 'new ArrayBuffer(2 ** 40)'],
-    ['an ever-growing array', '(() => { const a = []; for (;;) a.push({ x: a.length }); })()'],
-  ])('%s fails with an ExpressionError and the worker lives on', (_label, expression) => {
-    const r = inChild(`scope.evaluate(${JSON.stringify(expression)}, 'w');`);
-    expect(r.stdout).toContain('caught: ExpressionError');
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-
-  // A dense array of a billion elements is allocated before the time limit strikes: the
-  // sandbox thread's own heap limit ends the thread, not the process.
-  test('a huge dense array fails with an ExpressionError and the worker lives on', () => {
-    const r = inChild(`scope.evaluate('new Array(1e9).fill(0)', 'w');`);
-    expect(r.stdout).toContain('caught: ExpressionError');
-    expect(r.stdout).toContain('alive');
-  });
-
-  test('after the sandbox thread ran out of memory, new scopes work and the old one says it was lost', () => {
-    const r = inChild(`
-      const big = new ExpressionScope({}, { timeoutMs: 5000 });
-      try { big.evaluate('(() => { const a = []; for (;;) a.push(new Array(1e6).fill(1)); })()', 'w'); } catch (e) { console.log('first: ' + e.message); }
-      try { big.evaluate('1 + 1', 'w'); } catch (e) { console.log('old: ' + e.message); }
-      console.log('new: ' + new ExpressionScope({ x: 41 }).evaluate('x + 1', 'w'));
-    `, 20_000);
-    expect(r.stdout).toMatch(/first: .*exceeded the sandbox's memory/);
-    expect(r.stdout).toMatch(/old: .*was lost/);
-    expect(r.stdout).toContain('new: 42');
-    expect(r.stdout).toContain('alive');
-  });
-
-  test('the harness itself: a plain timeout is caught and the child stays alive', () => {
-    const r = inChild(`scope.evaluate('(() => { while(true){} })()', 'w');`);
-    expect(r.stdout).toContain('caught: ExpressionError');
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-
-  // Regression (was a bug): the context is created without `microtaskMode: 'afterEvaluate'`, so promise jobs
-  // queued by an expression run on the host's microtask queue after runInContext returns,
-  // outside the timeout: this expression hangs the worker forever.
-  test('a loop inside a promise callback is stopped by the time limit', () => {
-    const r = inChild(`scope.evaluate('Promise.resolve().then(() => { while(true){} })', 'w');`);
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-
-  // Regression (was a bug): describe() reads `message` of whatever the expression threw in the host, outside the
-  // timeout, so a getter on a thrown object runs unbounded sandbox code: the worker hangs.
-  test('a thrown object with a looping "message" getter does not hang the host', () => {
-    const r = inChild(`scope.evaluate('(() => { throw { get message() { while(true){} } } })()', 'w');`);
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-
-  // Regression (was a bug): render() JSON.stringify's the sandbox object in the host, which calls its toJSON
-  // outside the timeout (mapRows does this inside the sandbox and is safe).
-  test('render of an object with a looping toJSON does not hang the host', () => {
-    const r = inChild(`scope.render('a\${ ({ toJSON() { while(true){} } }) }', 'w');`);
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-
-  // Regression (was a bug): import() in an expression returns a promise that rejects with
-  // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; nobody handles it, and Node 20's default
-  // --unhandled-rejections=throw kills the worker process.
-  test('import() in an expression does not crash the host with an unhandled rejection', () => {
-    const r = inChild(`scope.evaluate("import('node:fs')", 'w');`);
-    expect(r.stdout).toContain('alive');
-    expect(r.status).toBe(0);
-  });
-});
+// The attacks that would hang or crash the process are in test/security/sandbox-attacks.test.ts.

@@ -1,0 +1,96 @@
+/**
+ * expressions: what the isolated expression engine costs.
+ *   1. One evaluation of `record.a * 2` through ExpressionScope.evaluate, 100,000 times
+ *      (what a pagination `next`, a `stop.when` or an `errors.when` pays per page).
+ *   2. A page of 10,000 records through the RowMapper with two expression columns beside
+ *      three path columns (what toCsv pays per record).
+ * Each against a plain loop in this process computing the same values with no isolation,
+ * so the ratio is the price of isolation. Sizes: DIF_BENCH_EXPRESSION_EVALS (100,000),
+ * DIF_BENCH_EXPRESSION_RECORDS (10,000).
+ */
+import * as expression from '../interpreter/expression';
+import { RowMapper, type InputRecord } from '../interpreter/row-mapper';
+import type { TableConfig } from '../interpreter/config-schema';
+import { figure, median, progress, type Figure } from './report';
+
+const BENCH = 'expressions';
+const EVALS = Number(process.env.DIF_BENCH_EXPRESSION_EVALS ?? 100_000);
+const RECORDS = Number(process.env.DIF_BENCH_EXPRESSION_RECORDS ?? 10_000);
+const facts = { customer: 'bench', vendor: 'bench', stream: 's', windowFrom: '2026-01-01', windowTo: '2026-01-01', runId: 'r', extractedAt: '2026-01-02T00:00:00.000Z' };
+
+const table: TableConfig = {
+  name: 'campaign_daily',
+  primaryKey: ['id', 'date'],
+  columns: [
+    { name: 'id', type: 'string' },
+    { name: 'date', type: 'date', source: 'record.stats.day.slice(0, 10)' },
+    { name: 'name', type: 'string', source: 'record.campaign.name' },
+    { name: 'clicks', type: 'integer', source: 'record.stats.clicks' },
+    { name: 'cost', type: 'number', source: 'record.stats.cost_micros / 1e6' },
+  ],
+};
+
+function records(): InputRecord[] {
+  return Array.from({ length: RECORDS }, (_, i) => ({
+    number: i + 1,
+    record: { id: String(i), campaign: { name: `Campaign ${i % 97}` }, stats: { day: '2026-11-01T00:00:00Z', clicks: i % 1000, cost_micros: i * 1234 } },
+  }));
+}
+
+/** The same cells with no isolation and no checks: the floor a mapper can reach. */
+function plainRows(batch: InputRecord[]): unknown[][] {
+  return batch.map(({ record }) => {
+    const r = record as { id: string; campaign: { name: string }; stats: { day: string; clicks: number; cost_micros: number } };
+    return [r.id, r.stats.day.slice(0, 10), r.campaign.name, String(r.stats.clicks), String(r.stats.cost_micros / 1e6)];
+  });
+}
+
+function microseconds(start: bigint, count: number): number {
+  return Number(process.hrtime.bigint() - start) / 1e3 / count;
+}
+
+export async function runExpressions(): Promise<Figure[]> {
+  // The engine loads its WebAssembly once per process (absent from the pre-QuickJS engine).
+  const ready = (expression as { expressionsReady?: () => Promise<void> }).expressionsReady;
+  if (ready) await ready();
+
+  const scope = new expression.ExpressionScope({ record: { a: 21 } });
+  const evalTimes: number[] = [];
+  const plainTimes: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < 3; round++) {
+    let start = process.hrtime.bigint();
+    for (let i = 0; i < EVALS; i++) sink += scope.evaluate('record.a * 2', '$.bench') as number;
+    evalTimes.push(microseconds(start, EVALS));
+    const record = { a: 21 };
+    start = process.hrtime.bigint();
+    for (let i = 0; i < EVALS; i++) sink += JSON.parse(JSON.stringify(record.a * 2)) as number;
+    plainTimes.push(microseconds(start, EVALS));
+  }
+  if (sink !== 2 * 42 * EVALS * 3) throw new Error(`evaluations gave ${sink}, not ${2 * 42 * EVALS * 3}`);
+  (scope as { dispose?: () => void }).dispose?.();
+  progress(`evaluate: ${median(evalTimes).toFixed(2)} µs, plain ${median(plainTimes).toFixed(3)} µs`);
+
+  const batch = records();
+  const mapTimes: number[] = [];
+  const plainMapTimes: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const mapper = new RowMapper(table, facts, {}, '$.streams.bench.table');
+    let start = process.hrtime.bigint();
+    const { rows, rejects } = mapper.map(batch, null);
+    mapTimes.push(microseconds(start, RECORDS));
+    (mapper as { dispose?: () => void }).dispose?.();
+    start = process.hrtime.bigint();
+    const plain = plainRows(batch);
+    plainMapTimes.push(microseconds(start, RECORDS));
+    if (rejects.length || rows.length !== RECORDS || rows[RECORDS - 1][4] !== plain[RECORDS - 1][4]) {
+      throw new Error(`mapping gave ${rows.length} rows, ${rejects.length} rejects (${JSON.stringify(rejects[0] ?? rows[RECORDS - 1])})`);
+    }
+  }
+  progress(`map: ${median(mapTimes).toFixed(3)} µs/record, plain ${median(plainMapTimes).toFixed(3)} µs/record`);
+
+  return [
+    figure({ bench: BENCH, metric: 'evaluate record.a * 2', unit: 'µs per evaluation', dif: median(evalTimes), baseline: median(plainTimes), baselineName: 'plain loop (JSON round trip, no isolation)', higherIsBetter: false }),
+    figure({ bench: BENCH, metric: `map a page of ${RECORDS} records (2 expression + 3 path columns)`, unit: 'µs per record', dif: median(mapTimes), baseline: median(plainMapTimes), baselineName: 'plain loop computing the same cells', higherIsBetter: false }),
+  ];
+}
