@@ -8,12 +8,17 @@ import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
+import { withSecretScope } from './secret-scope';
 
 export type { ActivityDeps } from './deps';
 
-/** The activities a worker registers, bound to its adapters. */
+/**
+ * The activities a worker registers, bound to its adapters. Each runs in its own secret
+ * scope: whatever fails or logs inside it is scrubbed of every secret revealed there
+ * (activities/secret-scope.ts), so no activity has to remember to.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return scoped({
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
@@ -24,7 +29,13 @@ export function createActivities(deps: ActivityDeps) {
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),
-  };
+  });
+}
+
+function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, activity] of Object.entries(activities)) wrapped[name] = withSecretScope(activity as (...args: unknown[]) => Promise<unknown>);
+  return wrapped as T;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,25 +1,28 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { redact } from './failures';
+import { Scrubber } from './secret-scrub';
 
 /**
  * Scrubs secret values from a text stream on its way to the object store (vendors echo
- * tokens back, e.g. Meta's `paging.next` URLs carry the access_token). Holds back the last
- * (longest secret − 1) characters of each chunk so a secret split across chunks is caught.
+ * tokens back, e.g. Meta's `paging.next` URLs carry the access_token), in every spelling
+ * the failure scrubber knows (secret-forms.ts: raw, URL, form, JSON, base64, Basic pairs).
+ * Holds back as many characters as the longest spelling, plus one so a short secret's
+ * "whole token" test sees the character after it, so a secret split across chunks is caught.
  */
 export class RedactStream extends Transform {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private readonly keep: number;
+  private readonly scrubber: Scrubber;
 
-  constructor(private readonly secrets: string[]) {
+  constructor(secrets: Scrubber | (string | undefined)[]) {
     super();
-    const lengths = secrets.flatMap((s) => [s.length, encodeURIComponent(s).length]);
-    this.keep = Math.max(0, ...lengths) - 1;
+    this.scrubber = secrets instanceof Scrubber ? secrets : new Scrubber(secrets);
+    this.keep = this.scrubber.longestForm;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const text = redact(this.pending + this.decoder.write(chunk), this.secrets);
+    const text = this.scrubber.scrub(this.pending + this.decoder.write(chunk));
     const cut = Math.max(0, text.length - this.keep);
     this.pending = text.slice(cut);
     if (cut > 0) this.push(text.slice(0, cut));
@@ -27,7 +30,7 @@ export class RedactStream extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const rest = redact(this.pending + this.decoder.end(), this.secrets);
+    const rest = this.scrubber.scrub(this.pending + this.decoder.end());
     if (rest) this.push(rest);
     done();
   }
