@@ -61,9 +61,35 @@ export class Scrubber {
 
   scrub(text: string): string {
     if (this.forms.size === 0 || !text) return text;
+    const pattern = this.compiled();
+    pattern.lastIndex = 0;
+    return text.replace(pattern, REDACTED);
+  }
+
+  /**
+   * For streams: scrubs `text` from `from` on, deciding only matches that start before
+   * `cut` (each replaced whole, even past `cut`). Gives the scrubbed part and where the
+   * text not yet decided begins. With at least longestForm + 1 characters after `cut`,
+   * every decision is the one the whole text would give; `text[from - 1]`, when there,
+   * is context for a short secret's whole-token test.
+   */
+  scrubUpTo(text: string, from: number, cut: number): { done: string; rest: number } {
+    if (this.forms.size === 0) return { done: text.slice(from, cut), rest: cut };
+    const pattern = this.compiled();
+    pattern.lastIndex = from;
+    let done = '';
+    let at = from;
+    for (let m = pattern.exec(text); m && m.index < cut; m = pattern.exec(text)) {
+      done += text.slice(at, m.index) + REDACTED;
+      at = m.index + m[0].length;
+    }
+    const rest = Math.max(at, cut);
+    return { done: done + text.slice(at, rest), rest };
+  }
+
+  private compiled(): RegExp {
     this.pattern ??= compile(this.forms);
-    this.pattern.lastIndex = 0;
-    return text.replace(this.pattern, REDACTED);
+    return this.pattern;
   }
 
   /** Strings anywhere inside arrays and plain objects, scrubbed into a copy; errors scrubbed in place. */
