@@ -14,6 +14,7 @@
  * Every token it issues is kept in `issued`, so a scan knows what to look for.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -93,4 +94,43 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 function text(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body);
+}
+
+/**
+ * A plain-FTP server that refuses every login, quoting the password it got in its 530
+ * reply (as some servers' debug modes do): the file-source path of the scan.
+ */
+export class EchoFtp {
+  readonly passwords: string[] = [];
+  private server?: net.Server;
+
+  async start(): Promise<number> {
+    this.server = net.createServer((socket) => {
+      socket.write('220 scan ftp ready\r\n');
+      let buffered = '';
+      socket.on('data', (d) => {
+        buffered += d.toString('utf8');
+        let end: number;
+        while ((end = buffered.indexOf('\r\n')) >= 0) {
+          const line = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const [verb, ...rest] = line.split(' ');
+          const arg = rest.join(' ');
+          if (verb === 'USER') socket.write(`331 password required for ${arg}\r\n`);
+          else if (verb === 'PASS') {
+            this.passwords.push(arg);
+            socket.write(`530 Login incorrect: password ${arg} refused\r\n`);
+          } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+          else socket.write('502 not implemented\r\n');
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
 }

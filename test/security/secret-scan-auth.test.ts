@@ -20,14 +20,18 @@ import { dif } from '../setup/run-cli';
 import { settingsEnv } from '../setup/child-worker';
 import { uniqueName } from '../setup/test-settings';
 import { startWorkerProcess, type WorkerProcess } from '../child/worker-process';
-import { EchoVendor } from './secret-echo-vendor';
+import { EchoFtp, EchoVendor } from './secret-echo-vendor';
 
 /** A secret with the characters that make its spellings differ: space (+ in forms), + / = " \. */
 const plant = (label: string) => `sk_live_51${label}Zq9 +/="\\x`;
 
 interface Scenario {
   name: string;
-  auth: AuthConfig;
+  auth?: AuthConfig;
+  /** A files step instead of the single API call. */
+  files?: boolean;
+  /** Credentials that are not secret (a file source's user name, shown in its paths). */
+  notSecret?: string[];
   /** Path of the data request (behaviour of the echo vendor). */
   path: string;
   secrets: Record<string, string>;
@@ -224,6 +228,15 @@ const scenarios: Scenario[] = [
     error: /answered 401: .*\[redacted\]/,
     via: 'cli',
   },
+  {
+    name: 'ftp-login-echo',
+    files: true,
+    path: '',
+    secrets: { ftp_user: 'scan-ftp-user', ftp_password: plant('FtpPw') },
+    notSecret: ['ftp_user'],
+    error: /login refused for the configured user.*\[redacted\]/,
+    via: 'cli',
+  },
 ];
 
 // ---- the search -------------------------------------------------------------------------
@@ -265,6 +278,8 @@ function found(text: string, forms: string[]): string[] {
 
 let h: Harness;
 let vendor: EchoVendor;
+let ftp: EchoFtp;
+let ftpPort: number;
 let worker: WorkerProcess;
 let queue: string;
 let vendorsDir: string;
@@ -283,6 +298,8 @@ beforeAll(async () => {
   h = await startHarness('secret-scan-auth');
   vendor = new EchoVendor();
   const vendorUrl = await vendor.start();
+  ftp = new EchoFtp();
+  ftpPort = await ftp.start();
   vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-scan-vendors-'));
   for (const s of scenarios) {
     const dir = path.join(vendorsDir, `sec-${s.name}`);
@@ -306,6 +323,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.kill('SIGTERM');
   await vendor?.stop();
+  await ftp?.stop();
   await h?.shutdown();
 });
 
@@ -336,16 +354,24 @@ async function run(s: Scenario, vendorId: string, customer: string): Promise<Ran
 const pick = (o: RunOutcome) => ({ workflowId: o.workflowId, status: o.status, error: o.error });
 
 function configOf(s: Scenario) {
+  const step = s.files
+    ? {
+        kind: 'files',
+        name: 'data',
+        source: { kind: 'ftp', host: '127.0.0.1', port: String(ftpPort), folder: '/reports', tls: 'none', username: 'ftp_user', password: 'ftp_password' },
+        match: '*.csv',
+        decode: { format: 'csv' },
+      }
+    : { kind: 'single', name: 'data', request: { path: s.path }, records: 'response.data' };
   return {
     vendor: `sec-${s.name}`,
     title: `Secret scan: ${s.name}`,
-    baseUrl: 'https://api.example.com',
-    auth: s.auth,
+    ...(s.files ? {} : { baseUrl: 'https://api.example.com', auth: s.auth }),
     inputs: [],
     semaphore: { scope: 'customer', limit: 2 },
     streams: {
       data: {
-        steps: [{ kind: 'single', name: 'data', request: { path: s.path }, records: 'response.data' }],
+        steps: [step],
         table: { name: `sec_${s.name.replace(/-/g, '_')}`, primaryKey: ['id'], columns: [{ name: 'id', type: 'string', nullable: false }] },
       },
     },
@@ -354,7 +380,9 @@ function configOf(s: Scenario) {
 
 /** Every planted secret of a scenario and every token the vendor issued during it, with their spellings. */
 function plantedForms(r: Ran, issued: string[]): { label: string; forms: string[] }[] {
-  const out = Object.entries(r.scenario.secrets).map(([name, value]) => ({ label: `${r.scenario.name}.${name}`, forms: spellings(value) }));
+  const out = Object.entries(r.scenario.secrets)
+    .filter(([name]) => !r.scenario.notSecret?.includes(name))
+    .map(([name, value]) => ({ label: `${r.scenario.name}.${name}`, forms: spellings(value) }));
   if (r.scenario.pair) {
     const [u, p] = r.scenario.pair;
     out.push({ label: `${r.scenario.name} Basic pair`, forms: pairSpellings(r.scenario.secrets[u], r.scenario.secrets[p]) });
@@ -409,12 +437,14 @@ test('the same search finds each secret where it legitimately is', async () => {
       expect(found(revealed, spellings(value))).toContain(value);
     }
     // Sent to the vendor (templates that threw never sent anything).
-    if (!r.scenario.redacted) {
+    if (!r.scenario.redacted && !r.scenario.files) {
       const sent = Object.values(r.scenario.secrets).filter((v) => found(received, spellings(v)).length > 0);
       expect({ name: r.scenario.name, sent: sent.length }).toEqual({ name: r.scenario.name, sent: expect.any(Number) });
       expect(sent.length).toBeGreaterThan(0);
     }
   }
+  // The FTP password reached the server, which quoted it back.
+  expect(ftp.passwords).toContain(runs.find((r) => r.scenario.files)!.scenario.secrets.ftp_password);
   // The short secret really went out, and the search sees it as a token.
   expect(found(received, spellings('k7Q'))).toContain('k7Q');
   // Issued tokens were sent back by DIF (a bearer token, a session header).
