@@ -73,6 +73,27 @@ function scrubLogger(scrubber: Scrubber): void {
 }
 
 /**
+ * For `Runtime.install({ logger })`: the worker's own logger, scrubbing each line written
+ * while an activity execution's scope is current (SDK lines about that activity, anything
+ * that logs through the Runtime logger directly). Lines outside any scope pass unchanged.
+ */
+export function scopedScrubbingLogger(inner: Logger): Logger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const scrubber = scopes.getStore();
+    if (!scrubber) return inner.log(level, message, meta);
+    return inner.log(level, scrubber.scrub(message), meta && scrubber.scrubValue(meta));
+  };
+  return {
+    log: write,
+    trace: (message, meta) => write('TRACE', message, meta),
+    debug: (message, meta) => write('DEBUG', message, meta),
+    info: (message, meta) => write('INFO', message, meta),
+    warn: (message, meta) => write('WARN', message, meta),
+    error: (message, meta) => write('ERROR', message, meta),
+  };
+}
+
+/**
  * A logger that scrubs message and metadata before handing them on. It wraps the
  * context's own logger, so the activity's log attributes are still composed in.
  */

@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
-import { currentScrubber, registerPair, registerSecret, scrubbingLogger, withSecretScope } from '../../../activities/secret-scope';
+import { currentScrubber, registerPair, registerSecret, scopedScrubbingLogger, scrubbingLogger, withSecretScope } from '../../../activities/secret-scope';
 import { REDACTED, Scrubber } from '../../../activities/secret-scrub';
 
 test('a failure leaves the activity scrubbed of what was revealed in it, type and retry policy kept', async () => {
@@ -67,4 +67,16 @@ test('the scrubbing logger scrubs the message and every string of its metadata',
   expect(JSON.stringify(lines[0][2]?.body)).toBe(JSON.stringify({ echoed: [REDACTED] }));
   expect(lines[0][2]?.attempt).toBe(2);
   expect(error.message).toBe(`refused ${REDACTED}`);
+});
+
+test('the Runtime logger scrubs lines written inside an execution, and leaves others alone', async () => {
+  const lines: string[] = [];
+  const inner = { log: (_level: LogLevel, message: string) => lines.push(message) } as unknown as Logger;
+  const logger = scopedScrubbingLogger(inner);
+  await withSecretScope(async () => {
+    registerSecret('runtime-secret-1');
+    logger.info('inside: runtime-secret-1');
+  })();
+  logger.info('outside: runtime-secret-1');
+  expect(lines).toEqual([`inside: ${REDACTED}`, 'outside: runtime-secret-1']);
 });
