@@ -4,8 +4,9 @@
  * (redact-stream.ts), so the two can never disagree about what counts as the secret:
  *
  * - raw;
- * - JSON-string-escaped (`"` `\` and control characters escaped), and the ASCII-only
- *   variant some encoders write (`\u00e9` for é);
+ * - JSON-string-escaped (`"` `\` and control characters escaped), up to three levels
+ *   deep (a JSON body echoed inside a JSON error, itself inside a log line), and the
+ *   ASCII-only variant some encoders write (`\u00e9` for é);
  * - URL-encoded (encodeURIComponent), and form-encoded as URLSearchParams writes it
  *   (`+` for a space, `*` kept), each with upper- and lower-case hex digits;
  * - base64 (padded and unpadded) and base64url of the raw and of the URL-encoded secret
@@ -33,7 +34,12 @@ export function secretForms(secret: string): string[] {
     if (form) forms.add(form);
   };
   add(secret);
-  add(JSON.stringify(secret).slice(1, -1));
+  // JSON-escaped once, and again for each level a vendor nests it (a JSON body quoted inside a JSON error).
+  let escaped = secret;
+  for (let level = 0; level < 3; level++) {
+    escaped = JSON.stringify(escaped).slice(1, -1);
+    add(escaped);
+  }
   add(asciiJson(secret));
   const uri = encodeURIComponent(secret);
   const form = new URLSearchParams([['', secret]]).toString().slice(1);

@@ -47,7 +47,8 @@ export class VendorClient {
    * this is for texts kept otherwise (a job's failure reason, a stored message).
    */
   scrub(text: string): string {
-    return scrubCurrent(redact(text, this.auth.secretValues()));
+    // The scope first: it knows the Basic pairs, which must be taken whole before their halves.
+    return redact(scrubCurrent(text), this.auth.secretValues());
   }
 
   /** The response body with every secret value scrubbed, where the body is text. */

@@ -71,7 +71,8 @@ export class EchoVendor {
   private echo(request: Received): string {
     const auth = request.headers.authorization ?? '';
     const basic = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : '';
-    const quoted = { url: request.url, authorization: auth, decodedBasic: basic, headers: request.headers, body: request.body };
+    // What a secret is in first: messages keep only the start of a vendor's answer.
+    const quoted = { body: request.body, authorization: auth, apiKey: request.headers['x-api-key'], decodedBasic: basic, url: request.url, headers: request.headers };
     return [
       JSON.stringify({ error: 'rejected', received: quoted }),
       `raw: ${request.url} ${auth} ${basic} ${JSON.stringify(request.headers)} ${request.body}`,

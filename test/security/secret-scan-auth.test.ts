@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run-command';
+import { VendorConfigs } from '../../adapters/vendor-configs';
 import type { AuthConfig } from '../../interpreter/config-schema';
 import { historyText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
@@ -241,10 +242,16 @@ const scenarios: Scenario[] = [
 
 // ---- the search -------------------------------------------------------------------------
 
-/** Each spelling of a secret, written here independently of activities/secret-forms.ts. */
+/**
+ * Each spelling of a secret, written here independently of activities/secret-forms.ts,
+ * and its stem: the longest run of letters, digits and `_` in it (the planted secrets'
+ * `sk_live_51…Zq9`), which shows through any escaping nobody thought of.
+ */
 function spellings(secret: string): string[] {
   const b64 = Buffer.from(secret).toString('base64');
+  const stem = (secret.match(/[A-Za-z0-9_]+/g) ?? []).sort((a, b) => b.length - a.length)[0] ?? '';
   return [
+    ...(stem.length >= 12 ? [stem] : []),
     secret,
     encodeURIComponent(secret),
     new URLSearchParams({ k: secret }).toString().slice(2),
@@ -318,6 +325,7 @@ beforeAll(async () => {
     runs.push(await run(s, vendorId, customer));
   }
   await worker.kill('SIGTERM'); // flushes its log
+  if (process.env.DIF_TEST_DEBUG) fs.writeFileSync(path.join(os.tmpdir(), 'secret-scan-auth-runs.json'), JSON.stringify(runs, null, 2));
 }, 600_000);
 
 afterAll(async () => {
@@ -331,7 +339,7 @@ async function run(s: Scenario, vendorId: string, customer: string): Promise<Ran
   const window = { from: '2026-10-01', to: '2026-10-01' };
   const settings = { ...h.settings, taskQueue: queue, vendorsDir };
   if (s.via === 'ingest') {
-    const [outcome] = await runIngestion(h.client, settings, h.runtime.deps.vendorConfigs, {
+    const [outcome] = await runIngestion(h.client, settings, new VendorConfigs(vendorsDir), {
       vendor: vendorId,
       customer,
       window,
@@ -434,13 +442,15 @@ test('the same search finds each secret where it legitimately is', async () => {
     for (const [name, value] of Object.entries(r.scenario.secrets)) {
       // Decrypted from MySQL: the value is there and the search sees it.
       const revealed = await h.runtime.deps.credentials.reveal({ customerId: r.customer, vendor: `sec-${r.scenario.name}`, name });
-      expect(found(revealed, spellings(value))).toContain(value);
+      // A refresh token the vendor rotated was stored back in place of the planted one.
+      const expected = name === 'refresh_token' && vendor.issued.includes(revealed) ? revealed : value;
+      expect(found(revealed, spellings(expected))).toContain(expected);
     }
     // Sent to the vendor (templates that threw never sent anything).
     if (!r.scenario.redacted && !r.scenario.files) {
-      const sent = Object.values(r.scenario.secrets).filter((v) => found(received, spellings(v)).length > 0);
-      expect({ name: r.scenario.name, sent: sent.length }).toEqual({ name: r.scenario.name, sent: expect.any(Number) });
-      expect(sent.length).toBeGreaterThan(0);
+      const pair = r.scenario.pair ? pairSpellings(r.scenario.secrets[r.scenario.pair[0]], r.scenario.secrets[r.scenario.pair[1]]) : [];
+      const sent = Object.values(r.scenario.secrets).filter((v) => found(received, [...spellings(v), ...pair]).length > 0);
+      expect({ name: r.scenario.name, sent: sent.length > 0 }).toEqual({ name: r.scenario.name, sent: true });
     }
   }
   // The FTP password reached the server, which quoted it back.

@@ -18,6 +18,8 @@ const encodings: Record<string, (s: string) => string> = {
   'base64 unpadded': (s) => Buffer.from(s).toString('base64').replace(/=+$/, ''),
   base64url: (s) => Buffer.from(s).toString('base64url'),
   'JSON string': (s) => JSON.stringify(s).slice(1, -1),
+  'JSON string inside a JSON string': (s) => JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1),
+  'JSON string three levels deep': (s) => JSON.stringify(JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)).slice(1, -1),
   'JSON, ASCII only': (s) => JSON.stringify(s).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
 };
 
