@@ -12,9 +12,9 @@
 import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
 import { ExpressionError, ExpressionScope } from '../interpreter/expression';
 import type { ActivityDeps } from './deps';
-import { finalFailure, redact, retryableFailure } from './failures';
+import { finalFailure, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';
-import { registerPair, registerSecret, scrubCurrent } from './secret-scope';
+import { registerPair, registerSecret, scrubNow } from './secret-scope';
 import { Scrubber } from './secret-scrub';
 
 interface CachedToken {
@@ -208,8 +208,8 @@ export class AuthSession {
       throw retryableFailure('VendorUnavailable', `${label} on ${url.host} failed: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name}`);
     }
     const text = await response.text();
-    // Scrubbed (the scope first: it knows the Basic pairs whole) before it is cut, so no secret is cut in half.
-    const scrubbed = redact(scrubCurrent(text), Object.values(this.secrets)).slice(0, 300);
+    // Scrubbed (in one pass with the scope, which knows the Basic pairs whole) before it is cut, so no secret is cut in half.
+    const scrubbed = scrubNow(text, Object.values(this.secrets)).slice(0, 300);
     if (response.status >= 500 || response.status === 429) throw retryableFailure('VendorError', `${label} answered ${response.status}: ${scrubbed}`);
     if (!response.ok) throw finalFailure('CredentialError', `${label} refused the credentials (${response.status}): ${scrubbed}`);
     try {

@@ -38,9 +38,15 @@ export function currentScrubber(): Scrubber | undefined {
   return scopes.getStore();
 }
 
-/** Scrubs a text of the current execution's secrets (unchanged outside an activity). */
-export function scrubCurrent(text: string): string {
-  return scopes.getStore()?.scrub(text) ?? text;
+/**
+ * Scrubs a text of the current execution's secrets and of `also` (registered with the
+ * execution first), in one pass over the text; outside an activity, of `also` alone.
+ */
+export function scrubNow(text: string, also: (string | undefined)[] = []): string {
+  const scrubber = scopes.getStore();
+  if (!scrubber) return new Scrubber(also).scrub(text);
+  for (const secret of also) scrubber.addSecret(secret);
+  return scrubber.scrub(text);
 }
 
 /**

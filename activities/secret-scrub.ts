@@ -22,6 +22,7 @@ export const SHORT_SECRET = 4;
 
 export class Scrubber {
   private readonly forms = new Set<string>();
+  private readonly known = new Set<string>();
   private pattern: RegExp | undefined;
   private longest = 0;
 
@@ -38,7 +39,9 @@ export class Scrubber {
   }
 
   addSecret(secret: string | undefined): void {
-    if (secret && this.wanted(secret)) this.addForms(secretForms(secret));
+    if (!secret || this.known.has(secret) || !this.wanted(secret)) return;
+    this.known.add(secret);
+    this.addForms(secretForms(secret));
   }
 
   /** A user and password sent together, e.g. `Authorization: Basic base64(user:password)`. */

@@ -12,11 +12,11 @@ import { ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
 import type { ActivityDeps } from './deps';
 import { AuthSession } from './auth-session';
-import { finalFailure, redact, retryableFailure } from './failures';
+import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { awaitRateLimit } from './rate-limit';
 import { isScrubbableText, RedactStream } from './redact-stream';
-import { scrubCurrent } from './secret-scope';
+import { scrubNow } from './secret-scope';
 
 export interface VendorResponse {
   status: number;
@@ -47,8 +47,8 @@ export class VendorClient {
    * this is for texts kept otherwise (a job's failure reason, a stored message).
    */
   scrub(text: string): string {
-    // The scope first: it knows the Basic pairs, which must be taken whole before their halves.
-    return redact(scrubCurrent(text), this.auth.secretValues());
+    // One pass with the scope's scrubber, which also knows the Basic pairs, so they are taken whole.
+    return scrubNow(text, this.auth.secretValues());
   }
 
   /** The response body with every secret value scrubbed, where the body is text. */
