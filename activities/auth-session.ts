@@ -2,14 +2,20 @@
  * Authentication for one activity's requests. Secrets are revealed here, inside the
  * activity, just before use; tokens obtained with them (OAuth2, login sessions) are cached
  * in this worker's memory until shortly before they expire, and renewed at once when the
- * vendor answers 401. Every value this session knows is listed by `secretValues()` so that
- * errors can be scrubbed of them.
+ * vendor answers 401. Every value this session knows is registered with the activity's
+ * secret scope as soon as it is known (credentials by the store as they are revealed,
+ * tokens here as they arrive or are taken from the cache, Basic pairs before they are
+ * sent), so whatever fails afterwards — a template quoting a secret, a vendor echoing it —
+ * leaves the activity scrubbed (activities/secret-scope.ts). `secretValues()` lists them
+ * for the stream scrubber of stored bodies.
  */
 import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
-import { usingScope } from '../interpreter/expression';
+import { ExpressionError, usingScope } from '../interpreter/expression';
 import type { ActivityDeps } from './deps';
-import { finalFailure, redact, retryableFailure } from './failures';
+import { finalFailure, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';
+import { registerPair, registerSecret, scrubNow } from './secret-scope';
+import { Scrubber } from './secret-scrub';
 
 interface CachedToken {
   value: string;
@@ -61,16 +67,38 @@ export class AuthSession {
         throw finalFailure('CredentialError', (e as Error).message);
       }
     }
+    const auth = config.auth;
+    if (auth.kind === 'basic') registerPair(secrets[auth.username], secrets[auth.password]);
+    if (auth.kind === 'oauth2') registerPair(secrets[auth.clientId], secrets[auth.clientSecret]);
     return new AuthSession(deps, config, customer, secrets, timeoutMs);
   }
 
-  /** Every secret value and token this session holds, for scrubbing messages. */
+  /** Every secret value and token this session holds. */
   secretValues(): string[] {
     const cached = tokens.get(this.cacheKey);
     return [...Object.values(this.secrets), ...(cached ? [cached.value] : [])];
   }
 
+  /** A scrubber of this session's secrets, tokens and Basic pairs, for stored response bodies (short secrets left alone: they are data there). */
+  bodyScrubber(): Scrubber {
+    const scrubber = new Scrubber(this.secretValues(), { dataSafe: true });
+    const auth = this.config.auth;
+    if (auth.kind === 'basic') scrubber.addPair(this.secrets[auth.username], this.secrets[auth.password]);
+    if (auth.kind === 'oauth2') scrubber.addPair(this.secrets[auth.clientId], this.secrets[auth.clientSecret]);
+    return scrubber;
+  }
+
+  /** Sets the request's credentials. A template that fails is a config error (final), its message scrubbed by the scope. */
   async apply(request: BuiltRequest): Promise<void> {
+    try {
+      await this.authenticate(request);
+    } catch (e) {
+      if (e instanceof ExpressionError) throw finalFailure('ConfigError', e.message);
+      throw e;
+    }
+  }
+
+  private async authenticate(request: BuiltRequest): Promise<void> {
     const auth = this.config.auth;
     switch (auth.kind) {
       case 'none':
@@ -116,8 +144,13 @@ export class AuthSession {
 
   private async token(obtain: () => Promise<CachedToken>): Promise<string> {
     const cached = tokens.get(this.cacheKey);
-    if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.value;
+    // Cached by an earlier activity, whose scope is gone: this one must know it too.
+    if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
+      registerSecret(cached.value);
+      return cached.value;
+    }
     const fresh = await obtain();
+    registerSecret(fresh.value);
     tokens.set(this.cacheKey, fresh);
     return fresh.value;
   }
@@ -140,6 +173,7 @@ export class AuthSession {
     }
     if (auth.scope) form.set('scope', auth.scope);
     const body = await this.tokenCall(url, { method: 'POST', headers, body: form.toString() });
+    for (const field of ['access_token', 'refresh_token', 'id_token']) if (typeof body[field] === 'string') registerSecret(body[field]);
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string' || !accessToken) throw retryableFailure('VendorError', `token endpoint ${url.pathname} returned no access_token`);
     // A rotated refresh token replaces the stored one, encrypted, before it is used again.
@@ -154,8 +188,10 @@ export class AuthSession {
   private async loginToken(auth: Extract<AuthConfig, { kind: 'login' }>): Promise<CachedToken> {
     const request = usingScope({ secrets: this.secrets }, (scope) => buildRequest(this.config, auth.request, scope, `${this.config.vendor}: $.auth.request`));
     const body = await this.tokenCall(request.url, { method: request.method, headers: request.headers, body: request.body });
+    registerTokenLike(body);
     const token = usingScope({ response: body }, (scope) => scope.evaluate(auth.token, `${this.config.vendor}: $.auth.token`));
     if (typeof token !== 'string' || !token) throw finalFailure('CredentialError', `${request.label}: $.auth.token gave no token`);
+    registerSecret(token);
     return { value: token, expiresAt: Date.now() + (auth.ttlSeconds ?? 3600) * 1000 };
   }
 
@@ -168,7 +204,8 @@ export class AuthSession {
       throw retryableFailure('VendorUnavailable', `${label} on ${url.host} failed: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name}`);
     }
     const text = await response.text();
-    const scrubbed = redact(text.slice(0, 300), Object.values(this.secrets));
+    // Scrubbed (in one pass with the scope, which knows the Basic pairs whole) before it is cut, so no secret is cut in half.
+    const scrubbed = scrubNow(text, Object.values(this.secrets)).slice(0, 300);
     if (response.status >= 500 || response.status === 429) throw retryableFailure('VendorError', `${label} answered ${response.status}: ${scrubbed}`);
     if (!response.ok) throw finalFailure('CredentialError', `${label} refused the credentials (${response.status}): ${scrubbed}`);
     try {
@@ -176,5 +213,21 @@ export class AuthSession {
     } catch {
       throw retryableFailure('VendorError', `${label} answered with a body that is not JSON`);
     }
+  }
+}
+
+/** Field names under which a login answer carries a credential. */
+const TOKEN_FIELD = /token|secret|key|session|sid|password|auth|cookie/i;
+
+/**
+ * Registers what a login answer holds under credential-like names, before the `token`
+ * expression reads it: that expression may fail quoting the answer. Only those fields,
+ * not every string, or ordinary words ("ok", the user name) would be scrubbed too.
+ */
+function registerTokenLike(value: unknown, depth = 0): void {
+  if (depth > 4 || value === null || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'string' && TOKEN_FIELD.test(key)) registerSecret(v);
+    else registerTokenLike(v, depth + 1);
   }
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Scrubber } from './secret-scrub';
 
 export { NON_RETRYABLE } from '../workflows/failure-types';
 
@@ -15,13 +16,12 @@ export function retryableFailure(type: string, message: string, nextRetryDelayMs
   });
 }
 
-/** Removes every secret value from a text before it can reach an error, a log or history. */
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join('[redacted]');
-  }
-  return out;
+/**
+ * Removes every secret value, in every spelling (secret-forms.ts), from a text before it
+ * can reach an error, a log or history. Activities need not call it for their failures:
+ * withSecretScope (secret-scope.ts) scrubs everything that leaves an activity of what was
+ * revealed in it. This is for texts that go elsewhere (a stored body, a returned message).
+ */
+export function redact(text: string, secrets: (string | undefined)[]): string {
+  return new Scrubber(secrets).scrub(text);
 }

@@ -13,8 +13,15 @@ import { FtpSource } from '../adapters/file-sources/ftp';
 import { ImapSource, type MessageFacts } from '../adapters/file-sources/imap';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
+import { registerPair } from './secret-scope';
 
 const SECRET_FIELDS = ['username', 'password', 'privateKey', 'ca', 'accessKeyId', 'secretAccessKey'] as const;
+/**
+ * Kept with the credentials but shown in messages: the user name is in the source's
+ * paths (/home/<user>) and hiding it would garble them; a CA certificate is public. The
+ * user name is still hidden where it travels with the password (a Basic or PLAIN pair).
+ */
+const NOT_SECRET = new Set<string>(['username', 'ca']);
 
 /** Credentials a customer may leave unset: SFTP takes a password or a key, a CA is only for private certificates. */
 const MAY_BE_UNSET = (source: FileSourceConfig, field: string) => field === 'ca' || (source.kind === 'sftp' && (field === 'password' || field === 'privateKey'));
@@ -26,12 +33,14 @@ export async function revealSourceSecrets(deps: ActivityDeps, vendor: string, cu
     const name = fields[field];
     if (!name) continue;
     try {
-      secrets[field] = await deps.credentials.reveal({ customerId: customer, vendor, name });
+      secrets[field] = await deps.credentials.reveal({ customerId: customer, vendor, name }, { notSecret: NOT_SECRET.has(field) });
     } catch (e) {
       if (MAY_BE_UNSET(source, field) && /^no credential/.test((e as Error).message)) continue;
       throw finalFailure('CredentialError', (e as Error).message);
     }
   }
+  registerPair(secrets.username, secrets.password);
+  registerPair(secrets.accessKeyId, secrets.secretAccessKey);
   return secrets;
 }
 

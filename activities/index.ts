@@ -10,12 +10,17 @@ import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
 import { withExpressionThread } from '../interpreter/expression';
+import { withSecretScope } from './secret-scope';
 
 export type { ActivityDeps } from './deps';
 
-/** The activities a worker registers, bound to its adapters. */
+/**
+ * The activities a worker registers, bound to its adapters. Each runs in its own secret
+ * scope: whatever fails or logs inside it is scrubbed of every secret revealed there
+ * (activities/secret-scope.ts), so no activity has to remember to.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return isolateExpressions({
+  return scoped({
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
@@ -32,13 +37,15 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 /**
- * Each activity execution evaluates its expressions on an expression thread of its own
- * (interpreter/expression.ts), so one that must be stopped by force costs only that run.
+ * Each activity execution runs in its own secret scope, and evaluates its expressions on an
+ * expression thread of its own (interpreter/expression.ts), so one that must be stopped by
+ * force costs only that run; the scope is outermost so that such a failure is scrubbed too.
  */
-function isolateExpressions<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
+function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped = {} as Record<string, unknown>;
   for (const [name, activity] of Object.entries(activities)) {
-    wrapped[name] = (...args: never[]) => withExpressionThread(() => activity(...args));
+    const isolated = (...args: unknown[]) => withExpressionThread(() => (activity as (...a: unknown[]) => Promise<unknown>)(...args));
+    wrapped[name] = withSecretScope(isolated);
   }
   return wrapped as T;
 }

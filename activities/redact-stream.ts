@@ -1,35 +1,48 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { redact } from './failures';
+import { Scrubber } from './secret-scrub';
 
 /**
  * Scrubs secret values from a text stream on its way to the object store (vendors echo
- * tokens back, e.g. Meta's `paging.next` URLs carry the access_token). Holds back the last
- * (longest secret − 1) characters of each chunk so a secret split across chunks is caught.
+ * tokens back, e.g. Meta's `paging.next` URLs carry the access_token), in every spelling
+ * the failure scrubber knows (secret-forms.ts: raw, URL, form, JSON, base64, Basic pairs).
+ * The last (longest spelling + 1) characters of each chunk are held back unscrubbed, so a
+ * secret split across chunks is caught, and a short spelling that is the start of a longer
+ * one (unpadded base64 before its `==`) is never taken for it.
  */
 export class RedactStream extends Transform {
   private readonly decoder = new StringDecoder('utf8');
+  /** Not yet scrubbed. */
   private pending = '';
+  /** The last character already pushed: context for a short secret's whole-token test. */
+  private before = '';
   private readonly keep: number;
+  private readonly scrubber: Scrubber;
 
-  constructor(private readonly secrets: string[]) {
+  constructor(secrets: Scrubber | (string | undefined)[]) {
     super();
-    const lengths = secrets.flatMap((s) => [s.length, encodeURIComponent(s).length]);
-    this.keep = Math.max(0, ...lengths) - 1;
+    this.scrubber = secrets instanceof Scrubber ? secrets : new Scrubber(secrets);
+    this.keep = this.scrubber.longestForm + 1;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const text = redact(this.pending + this.decoder.write(chunk), this.secrets);
-    const cut = Math.max(0, text.length - this.keep);
-    this.pending = text.slice(cut);
-    if (cut > 0) this.push(text.slice(0, cut));
+    this.scrubAndPush(this.decoder.write(chunk), false);
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    const rest = redact(this.pending + this.decoder.end(), this.secrets);
-    if (rest) this.push(rest);
+    this.scrubAndPush(this.decoder.end(), true);
     done();
+  }
+
+  private scrubAndPush(decoded: string, last: boolean): void {
+    const text = this.before + this.pending + decoded;
+    const from = this.before.length;
+    const cut = last ? text.length : Math.max(from, text.length - this.keep);
+    const { done, rest } = this.scrubber.scrubUpTo(text, from, cut);
+    if (rest > from) this.before = text[rest - 1];
+    this.pending = text.slice(rest);
+    if (done) this.push(done);
   }
 }
 

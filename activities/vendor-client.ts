@@ -12,10 +12,11 @@ import { usingScope, type ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
 import type { ActivityDeps } from './deps';
 import { AuthSession } from './auth-session';
-import { finalFailure, redact, retryableFailure } from './failures';
+import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { awaitRateLimit } from './rate-limit';
 import { isScrubbableText, RedactStream } from './redact-stream';
+import { scrubNow } from './secret-scope';
 
 export interface VendorResponse {
   status: number;
@@ -40,16 +41,21 @@ export class VendorClient {
     return new VendorClient(deps, config, customer, auth, stop);
   }
 
-  /** Scrubs every secret this client holds from a message. */
+  /**
+   * Scrubs every secret of this activity from a message, in every spelling (the scope's
+   * secrets and this session's). Failures are scrubbed again as they leave the activity;
+   * this is for texts kept otherwise (a job's failure reason, a stored message).
+   */
   scrub(text: string): string {
-    return redact(text, this.auth.secretValues());
+    // One pass with the scope's scrubber, which also knows the Basic pairs, so they are taken whole.
+    return scrubNow(text, this.auth.secretValues());
   }
 
   /** The response body with every secret value scrubbed, where the body is text. */
   scrubbed(response: VendorResponse): Readable {
     if (!isScrubbableText(response.headers['content-type'], response.headers['content-encoding'])) return response.body;
-    const secrets = this.auth.secretValues().filter((s) => s.length >= 4);
-    return secrets.length ? pipeline(response.body, new RedactStream(secrets), () => undefined) : response.body;
+    const scrubber = this.auth.bodyScrubber();
+    return scrubber.isEmpty ? response.body : pipeline(response.body, new RedactStream(scrubber), () => undefined);
   }
 
   async send(spec: RequestConfig, scope: ExpressionScope, where: string, extras: RequestExtras = {}, authenticate = true): Promise<VendorResponse> {
@@ -92,7 +98,8 @@ export class VendorClient {
 
   private async failure(request: BuiltRequest, response: Response) {
     const body = await response.text().catch(() => '');
-    const message = `${request.label} answered ${response.status}: ${this.scrub(body.slice(0, 500))}`;
+    // Scrubbed before it is cut: a secret cut in half would no longer be recognised.
+    const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, 500)}`;
     if (response.status === 429 || response.status === 503) {
       return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()));
     }

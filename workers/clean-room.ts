@@ -17,6 +17,7 @@ import { cleanRoomTaskQueue } from '../interpreter/clean-room';
 import { checkName } from '../interpreter/run-plan';
 import { CLEAN_ROOM_ACTIVITIES } from '../activities';
 import { activitiesFor, createRuntime } from './wiring';
+import { scopedScrubbingLogger } from '../activities/secret-scope';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const customer = process.env.DIF_CLEAN_ROOM_CUSTOMER;
   if (!customer) throw new Error('set DIF_CLEAN_ROOM_CUSTOMER to the id of the customer this clean room serves');
   const settings = loadSettings();
-  TemporalRuntime.install({ logger: new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO') });
+  TemporalRuntime.install({ logger: scopedScrubbingLogger(new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO')) });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   // No default for DIF's store: a clean room that guessed it would export to nowhere useful.
   if (!process.env.DIF_EXPORT_OBJECT_STORE) {

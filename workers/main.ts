@@ -8,11 +8,12 @@ import { NativeConnection, Worker, Runtime as TemporalRuntime, DefaultLogger } f
 import { loadSettings, projectRoot } from '../adapters/settings';
 import { requireServices } from '../adapters/health';
 import { activitiesFor, createRuntime } from './wiring';
+import { scopedScrubbingLogger } from '../activities/secret-scope';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   await requireServices(settings);
-  TemporalRuntime.install({ logger: new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO') });
+  TemporalRuntime.install({ logger: scopedScrubbingLogger(new DefaultLogger((process.env.DIF_LOG_LEVEL as 'INFO') ?? 'INFO')) });
   const runtime = createRuntime(settings);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   // A prebuilt bundle (npm run build writes it) starts faster than bundling at start-up.

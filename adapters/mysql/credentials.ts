@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise';
 import type { KeyManager } from '../kms/key-manager';
 import { seal, unseal } from '../kms/envelope';
+import { registerSecret } from '../../activities/secret-scope';
 
 export interface CredentialRef {
   customerId: string;
@@ -26,6 +27,9 @@ const context = (ref: CredentialRef) => ({ customer: ref.customerId, vendor: ref
 /**
  * Encrypted secrets in MySQL. Values go in through `set` and come out only through `reveal`,
  * which only activities call, just before use. Nothing here logs or returns a value otherwise.
+ * Every value revealed (or set, as a rotated refresh token is) inside an activity is
+ * registered with that activity's secret scope, so its failures and logs are scrubbed of
+ * it whatever code later quotes it (activities/secret-scope.ts).
  */
 export class CredentialStore {
   constructor(
@@ -35,6 +39,7 @@ export class CredentialStore {
 
   async set(ref: CredentialRef, value: string): Promise<void> {
     if (!value) throw new Error(`credential ${describe(ref)} must not be empty`);
+    registerSecret(value);
     const sealed = await seal(this.kms, value, context(ref));
     await this.pool.query(
       `INSERT INTO credentials (customer_id, vendor, name, ciphertext, encrypted_data_key, key_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -43,7 +48,11 @@ export class CredentialStore {
     );
   }
 
-  async reveal(ref: CredentialRef): Promise<string> {
+  /**
+   * `notSecret`: a value kept here for convenience that messages may show (a file
+   * source's user name, which is in its paths, or a CA certificate); it is not registered.
+   */
+  async reveal(ref: CredentialRef, options: { notSecret?: boolean } = {}): Promise<string> {
     const [rows] = await this.pool.query<mysql.RowDataPacket[]>(
       'SELECT ciphertext, encrypted_data_key, key_id FROM credentials WHERE customer_id = ? AND vendor = ? AND name = ?',
       [ref.customerId, ref.vendor, ref.name],
@@ -54,8 +63,9 @@ export class CredentialStore {
         `no credential ${describe(ref)}; set it with: dif credentials set ${ref.vendor} ${ref.name} --customer ${ref.customerId}`,
       );
     }
+    let value: string;
     try {
-      return await unseal(
+      value = await unseal(
         this.kms,
         { ciphertext: row.ciphertext, encryptedDataKey: row.encrypted_data_key, keyId: row.key_id },
         context(ref),
@@ -63,6 +73,8 @@ export class CredentialStore {
     } catch (e) {
       throw new Error(`credential ${describe(ref)}: ${(e as Error).message}`);
     }
+    if (!options.notSecret) registerSecret(value);
+    return value;
   }
 
   async list(filter: { customerId?: string; vendor?: string } = {}): Promise<CredentialInfo[]> {

@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CredentialRef, CredentialStore } from './credentials';
+import { registerSecret } from '../../activities/secret-scope';
 
 /** No retry helps: someone has to create the key. */
 export class MissingPiiKeyError extends Error {
@@ -72,6 +73,9 @@ export async function revealPiiKey(credentials: CredentialStore, customerId: str
     throw e;
   }
   const key = Buffer.from(encoded, 'base64');
+  // The base64 text is registered by reveal; the key's other spellings here, should an error print the bytes.
+  registerSecret(key.toString('hex'));
+  registerSecret(key.toString('base64url'));
   if (key.length < 32) throw new Error(`the PII key of customer "${customerId}" is shorter than 256 bits`);
   return key;
 }

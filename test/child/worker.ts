@@ -12,7 +12,12 @@ import { activitiesFor, createRuntime } from '../../workers/wiring';
 async function main(): Promise<void> {
   const settings = loadSettings(JSON.parse(process.env.DIF_CHILD_SETTINGS ?? '{}') as Partial<Settings>);
   const logFile = process.env.DIF_CHILD_LOG;
-  const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+  // Errors written whole (JSON.stringify alone gives {}), so scans read what the SDK logged of each failure.
+  const bigints = (_key: string, value: unknown) => {
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack, cause: value.cause };
+    return value;
+  };
   Runtime.install({
     logger: new DefaultLogger('DEBUG', (entry) => {
       if (logFile) fs.appendFileSync(logFile, `${JSON.stringify(entry, bigints)}\n`);

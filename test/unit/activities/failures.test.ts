@@ -34,8 +34,8 @@ describe('redact', () => {
     expect(redact('($^*) here', ['($^*)'])).toBe('[redacted] here');
   });
 
-  test('ignores very short secrets (under 4 characters), which would shred ordinary text', () => {
-    expect(redact('a b c abc', ['abc', 'a', ''])).toBe('a b c abc');
+  test('very short secrets (under 4 characters) are redacted only as whole tokens, so ordinary text is not shredded', () => {
+    expect(redact('a b c abc abcd cab', ['abc', 'a', ''])).toBe('[redacted] b c [redacted] abcd cab');
   });
 
   test('a 4-character secret is redacted', () => {
