@@ -40,7 +40,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
       const encryptRefused = customer.cleanRoom ? undefined : encryptOutsideCleanRoom(stream.table.columns, request.customer, `$.streams.${request.stream}.table.columns`);
       if (encryptRefused) throw finalFailure('InputError', encryptRefused);
       for (const input of config.inputs) {
-        const value = customer.inputs[input.name];
+        const value = Object.hasOwn(customer.inputs, input.name) ? customer.inputs[input.name] : undefined;
         if ((value === undefined || value === null || value === '') && input.required !== false) {
           throw finalFailure('InputError', `customer "${request.customer}" lacks input "${input.name}" required by ${request.vendor}`);
         }

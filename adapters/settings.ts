@@ -26,6 +26,8 @@ export interface Settings {
     | { kind: 'aws'; keyId: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string };
   /** Uncompressed CSV bytes per output part (DIF_CSV_PART_MB, default 256). */
   csvPartBytes: number;
+  /** http:// base URLs to loopback hosts accepted in customer overrides (DIF_ALLOW_LOOPBACK_HTTP=1): local mock vendors only. */
+  allowLoopbackHttp: boolean;
   /** Activity timing that tests shorten. */
   timing: { semaphoreRetryMs: number; activityTimeoutMs: number };
 }
@@ -100,6 +102,7 @@ export function loadSettings(overrides: Partial<Settings> = {}): Settings {
             secretAccessKey: process.env.DIF_KMS_SECRET_KEY || undefined,
           },
     csvPartBytes: Number(env('DIF_CSV_PART_MB', '256')) * 1024 * 1024,
+    allowLoopbackHttp: env('DIF_ALLOW_LOOPBACK_HTTP', '0') === '1',
     timing: {
       semaphoreRetryMs: Number(env('DIF_SEMAPHORE_RETRY_MS', '2000')),
       activityTimeoutMs: Number(env('DIF_ACTIVITY_TIMEOUT_MS', '600000')),

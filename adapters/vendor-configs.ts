@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseTolerant, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
+import { childPath } from '../interpreter/validate-paths';
+import { OVERRIDABLE } from '../interpreter/customer-values';
 import { validateVendorConfig, ConfigError } from '../interpreter/validate';
 import type { VendorConfig } from '../interpreter/config-schema';
 
@@ -18,10 +20,15 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
+/** A UTF-8 byte order mark, as some Windows editors write at the start of a file; JSON.parse refuses it. */
+const BOM = '\uFEFF';
+
 export function parseJsonFile(file: string): unknown {
-  const text = fs.readFileSync(file, 'utf8');
+  const raw = fs.readFileSync(file, 'utf8');
+  const text = raw.startsWith(BOM) ? raw.slice(BOM.length) : raw;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     // V8's messages give no position for many mistakes; jsonc-parser (strict options) always does.
     const errors: ParseError[] = [];
@@ -33,6 +40,32 @@ export function parseJsonFile(file: string): unknown {
       { path: where ? `line ${where.line}, column ${where.column}` : '(file)', message: `not valid JSON: ${reason}` },
     ]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) throw new ConfigError(file, duplicates);
+  return value;
+}
+
+/**
+ * A key written twice in one object: JSON.parse keeps the last silently, so a second
+ * "streams" or "auth" would hide the first. Reported with the path, line and column.
+ */
+function duplicateKeys(text: string): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const objects: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void objects.push(new Set()),
+    onObjectEnd: () => void objects.pop(),
+    onObjectProperty: (name, offset, _length, _line, _column, pathSupplier) => {
+      const keys = objects[objects.length - 1];
+      if (keys.has(name)) {
+        const where = lineColumn(text, offset);
+        const path = [...pathSupplier(), name].reduce<string>((p, seg) => (typeof seg === 'number' ? `${p}[${seg}]` : childPath(p, seg)), '$');
+        problems.push({ path, message: `key "${name}" is written twice in one object (line ${where.line}, column ${where.column}); JSON keeps only the last` });
+      }
+      keys.add(name);
+    },
+  });
+  return problems;
 }
 
 /** Vendor configs from the vendors/ folder: one folder per vendor holding config.json. */
@@ -67,7 +100,7 @@ export class VendorConfigs {
  * what a stream fetches or where its rows go.
  */
 export function applyOverrides(config: VendorConfig, overrides: Record<string, unknown>, source: string): VendorConfig {
-  const allowed = new Set(['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl']);
+  const allowed = new Set<string>(OVERRIDABLE);
   for (const key of Object.keys(overrides)) {
     if (!allowed.has(key)) {
       throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);

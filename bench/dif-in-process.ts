@@ -95,6 +95,7 @@ export async function startDif(
       taskQueue: `dif-bench-${name}-${process.pid}`,
       objectStore: { kind: 'local', dir: path.join(scratch, 'objects') },
       kms: { kind: 'local', keyringFile: path.join(scratch, 'keyring.json') },
+      allowLoopbackHttp: true, // the bench's mock vendors listen on http://127.0.0.1
       ...settingsOverrides,
     });
     await migrateMysql(settings.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));

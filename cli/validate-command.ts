@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, validateVendorConfig } from '../interpreter/validate';
+import { ConfigError, checkVendorConfig } from '../interpreter/validate';
 import { parseJsonFile } from '../adapters/vendor-configs';
 
 export interface ValidationReport {
   file: string;
   ok: boolean;
   problems: { path: string; message: string }[];
+  /** Allowed but worth a look (each `$raw{}` use); absent when there are none. */
+  warnings?: { path: string; message: string }[];
 }
 
 /** Config files named by `paths`: files as given, folders searched for a config.json per vendor folder. */
@@ -30,8 +32,8 @@ export function validateFiles(files: string[]): ValidationReport[] {
   return files.map((file) => {
     try {
       const folder = path.basename(path.dirname(path.resolve(file)));
-      validateVendorConfig(parseJsonFile(file), file, path.basename(file) === 'config.json' ? folder : undefined);
-      return { file, ok: true, problems: [] };
+      const { warnings } = checkVendorConfig(parseJsonFile(file), file, path.basename(file) === 'config.json' ? folder : undefined);
+      return { file, ok: true, problems: [], ...(warnings.length > 0 ? { warnings } : {}) };
     } catch (e) {
       if (e instanceof ConfigError) return { file, ok: false, problems: e.problems };
       return { file, ok: false, problems: [{ path: '(file)', message: (e as Error).message }] };

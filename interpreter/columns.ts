@@ -56,7 +56,7 @@ export function checkFormat(column: ColumnConfig): void {
   if (f === undefined) return;
   const ok =
     column.type === 'decimal' || column.type === 'integer'
-      ? f in NUMBER_FORMATS
+      ? Object.hasOwn(NUMBER_FORMATS, f)
       : column.type === 'date' || column.type === 'timestamp'
         ? ['iso', 'epoch_seconds', 'epoch_millis'].includes(f) || /YYYY/.test(f)
         : column.type === 'boolean'
@@ -142,7 +142,7 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
     case 'integer':
     case 'decimal': {
       let number = text;
-      if (format !== undefined && format in NUMBER_FORMATS) {
+      if (format !== undefined && Object.hasOwn(NUMBER_FORMATS, format)) {
         const raw = format === 'percent' ? text.replace(/%$/, '').trim() : text;
         const shifted = DECIMAL.test(raw) ? shiftLeft(raw, NUMBER_FORMATS[format]) : undefined;
         if (shifted === undefined) throw bad(`a number (format ${format})`);

@@ -9,45 +9,95 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
+/**
+ * What a string field holds, for the validator (interpreter/validate-expressions.ts) to
+ * parse it: an `expression`, a `template`, a `url-template` (a template that is a whole
+ * URL: the only place `$raw{}` is allowed), or `template-leaves` (a JSON value whose
+ * string leaves are templates). A symbol, so it never reaches the published JSON.
+ */
+export const CodeRole = Symbol.for('dif.codeRole');
+export type CodeRoleName = 'expression' | 'template' | 'url-template' | 'template-leaves';
+/** Names a shape shared by several fields: the published schema holds it once under `$defs`. */
+export const DefName = Symbol.for('dif.defName');
+
+/**
+ * A copy of `schema` with its own description (and example). Never mutates: shared shapes
+ * (a secret reference, a request) are used by many fields, and each field says what it is.
+ */
 const doc = <T extends TSchema>(schema: T, description: string, example?: unknown): T =>
-  Object.assign(schema, { description }, example === undefined ? {} : { examples: [example] });
+  ({ ...schema, description, ...(example === undefined ? {} : { examples: [example] }) }) as T;
+
+/** Shared shapes by their `$defs` name, as first defined (uses may carry their own description). */
+export const sharedShapes = new Map<string, TSchema>();
+
+/** A shared shape: its title, and the name it has under `$defs` in the published schema. */
+const shape = <T extends TSchema>(name: string, title: string, schema: T): T => {
+  const named = { ...schema, title, [DefName]: name } as T;
+  sharedShapes.set(name, named);
+  return named;
+};
+
+const role = <T extends TSchema>(schema: T, r: CodeRoleName): T => ({ ...schema, [CodeRole]: r }) as T;
 
 /** A string that may hold `${expression}` templates evaluated per request. */
 const Template = (description: string, example: string) =>
-  doc(Type.String({ minLength: 1 }), `${description} May contain \${expression} templates.`, example);
+  role(doc(Type.String({ minLength: 1 }), `${description} May contain \${expression} templates.`, example), 'template');
+
+/** A template that is a whole URL: values are inserted encoded; `$raw{expression}` inserts one as is (validation warns). */
+const UrlTemplate = (description: string, example: string) =>
+  role(
+    doc(Type.String({ minLength: 1 }), `${description} May contain \${expression} templates; \$raw{expression} inserts a value without encoding (a whole URL taken from a response), and \`dif validate\` warns of each use.`, example),
+    'url-template',
+  );
+
+/** A JavaScript expression, parsed as exactly one expression at validation. */
+const Expression = (description: string, example: string) => role(doc(Type.String({ minLength: 1 }), description, example), 'expression');
+
+/** Values of a name → template map (query, form, headers). */
+const TemplateValue = role(Type.String(), 'template');
 
 const Identifier = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 });
 
-export const SecretRef = doc(
-  Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
-  'Name of a credential stored (encrypted) for this customer and vendor. Resolved only inside activities.',
-  'api_key',
+/** Upper bounds of numeric fields, from what their consumers accept (see each use). */
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** A day, in seconds: longer than any request, lease or retry delay DIF has a reason for. */
+const DAY_SECONDS = 86_400;
+
+export const SecretRef = shape(
+  'SecretRef',
+  'Credential name',
+  doc(
+    Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }),
+    'Name of a credential stored (encrypted) for this customer and vendor. Resolved only inside activities.',
+    'api_key',
+  ),
 );
 
-export const RequestSpec = Type.Object(
+const RequestShape = Type.Object(
   {
     method: Type.Optional(
       doc(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m))), 'HTTP method. Default GET.', 'GET'),
     ),
     path: Type.Optional(Template('Path appended to the vendor baseUrl. Give `path` or `url`.', '/v1/accounts/${inputs.account_id}/stats')),
-    url: Type.Optional(Template('Absolute URL, for calls outside the baseUrl (downloads, token endpoints).', '${response.url}')),
+    url: Type.Optional(UrlTemplate('Absolute URL, for calls outside the baseUrl (downloads, token endpoints).', '$raw{response.next_url}')),
     form: Type.Optional(
-      doc(Type.Record(Type.String(), Type.String()), 'Form body (application/x-www-form-urlencoded); values are templates.', {
+      doc(Type.Record(Type.String(), TemplateValue), 'Form body (application/x-www-form-urlencoded); values are templates.', {
         grant_type: 'client_credentials',
       }),
     ),
     query: Type.Optional(
-      doc(Type.Record(Type.String(), Type.String()), 'Query parameters; values are templates.', {
+      doc(Type.Record(Type.String(), TemplateValue), 'Query parameters; values are templates.', {
         start_date: '${window.from}',
       }),
     ),
-    headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Extra request headers; values are templates.')),
-    body: Type.Optional(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.')),
+    headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Extra request headers; values are templates.', { 'x-account': '${inputs.account_id}' })),
+    body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );
+export const RequestSpec = shape('Request', 'HTTP request', RequestShape);
 
-export const ApiKeyAuth = Type.Object(
+export const ApiKeyAuth = shape('ApiKeyAuth', 'API key auth', Type.Object(
   {
     kind: Type.Literal('apiKey'),
     in: doc(Type.Union([Type.Literal('header'), Type.Literal('query')]), 'Where the key is sent.', 'header'),
@@ -55,28 +105,28 @@ export const ApiKeyAuth = Type.Object(
     secret: SecretRef,
   },
   { additionalProperties: false, description: 'A static API key sent in a header or the query string.' },
-);
+));
 
-export const BearerAuth = Type.Object(
+export const BearerAuth = shape('BearerAuth', 'Bearer token auth', Type.Object(
   { kind: Type.Literal('bearer'), secret: SecretRef },
   { additionalProperties: false, description: 'Authorization: Bearer <secret>.' },
-);
+));
 
-export const NoAuth = Type.Object(
+export const NoAuth = shape('NoAuth', 'No auth', Type.Object(
   { kind: Type.Literal('none') },
   { additionalProperties: false, description: 'The API needs no authentication.' },
-);
+));
 
-export const BasicAuth = Type.Object(
+export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(
   {
     kind: Type.Literal('basic'),
     username: doc(SecretRef, 'Credential holding the user name.', 'username'),
     password: doc(SecretRef, 'Credential holding the password.', 'password'),
   },
   { additionalProperties: false, description: 'HTTP Basic authentication.' },
-);
+));
 
-export const HeaderAuth = Type.Object(
+export const HeaderAuth = shape('HeaderAuth', 'Header auth', Type.Object(
   {
     kind: Type.Literal('header'),
     name: doc(Type.String({ minLength: 1 }), 'Header name.', 'Authorization'),
@@ -84,9 +134,9 @@ export const HeaderAuth = Type.Object(
     secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the value uses.', ['api_token']),
   },
   { additionalProperties: false, description: 'A header built from one or more credentials.' },
-);
+));
 
-export const OAuth2Auth = Type.Object(
+export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(
   {
     kind: Type.Literal('oauth2'),
     grant: doc(
@@ -94,7 +144,7 @@ export const OAuth2Auth = Type.Object(
       'OAuth 2.0 grant used to obtain access tokens.',
       'refresh_token',
     ),
-    tokenUrl: Template('Token endpoint (absolute URL; `baseUrl` is the vendor base URL).', 'https://oauth2.googleapis.com/token'),
+    tokenUrl: UrlTemplate('Token endpoint (absolute URL; `baseUrl` is the vendor base URL).', 'https://oauth2.googleapis.com/token'),
     clientId: doc(SecretRef, 'Credential holding the client id.', 'client_id'),
     clientSecret: doc(SecretRef, 'Credential holding the client secret.', 'client_secret'),
     refreshToken: Type.Optional(doc(SecretRef, 'Credential holding the refresh token (refresh_token grant). A rotated refresh token is stored back, encrypted.', 'refresh_token')),
@@ -104,7 +154,7 @@ export const OAuth2Auth = Type.Object(
     ),
     headers: Type.Optional(
       doc(
-        Type.Record(Type.String(), Type.String()),
+        Type.Record(Type.String(), TemplateValue),
         'Headers sent with every API request besides the bearer token, built from credentials (`secrets.<name>`, e.g. `${secrets.client_id}`) and listed in `secrets`: a Google Ads developer token, an Amazon Ads client id.',
         { 'developer-token': '${secrets.developer_token}' },
       ),
@@ -112,28 +162,28 @@ export const OAuth2Auth = Type.Object(
     secrets: Type.Optional(doc(Type.Array(SecretRef), 'Further credentials the `headers` use.', ['developer_token'])),
   },
   { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
-);
+));
 
-export const LoginAuth = Type.Object(
+export const LoginAuth = shape('LoginAuth', 'Login session auth', Type.Object(
   {
     kind: Type.Literal('login'),
-    request: doc(RequestSpec, 'The login call; its templates see `secrets.<name>`.'),
+    request: doc(RequestSpec, 'The login call; its templates see `secrets.<name>`.', { method: 'POST', path: '/login', form: { user: '${secrets.username}' } }),
     secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the login request uses.', ['username', 'password']),
-    token: doc(Type.String({ minLength: 1 }), 'Expression over the login `response` giving the session token.', 'response.session_token'),
+    token: Expression('Expression over the login `response` giving the session token.', 'response.session_token'),
     header: doc(Type.String({ minLength: 1 }), 'Header that carries the token on every request.', 'X-Session-Token'),
     value: Type.Optional(Template('Header value; `token` is the session token. Default `${token}`.', 'Bearer ${token}')),
-    ttlSeconds: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'How long a session lasts; it is renewed earlier on a 401.', 3600)),
+    ttlSeconds: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 365 * DAY_SECONDS }), 'How long a session lasts (at most a year); it is renewed earlier on a 401.', 3600)),
   },
   { additionalProperties: false, description: 'A login call that yields a session token.' },
-);
+));
 
-export const Auth = doc(
+export const Auth = shape('Auth', 'Authentication', doc(
   Type.Union([ApiKeyAuth, BearerAuth, BasicAuth, HeaderAuth, OAuth2Auth, LoginAuth, NoAuth]),
   'How requests are authenticated.',
-);
+));
 
 
-export const Decode = Type.Object(
+export const Decode = shape('Decode', 'Decoding', Type.Object(
   {
     format: doc(
       Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx'].map((f) => Type.Literal(f))),
@@ -151,30 +201,25 @@ export const Decode = Type.Object(
     columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
   },
   { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
-);
+));
 
-export const SingleStep = Type.Object(
+export const SingleStep = shape('SingleStep', 'Single step', Type.Object(
   {
     kind: Type.Literal('single'),
     name: doc(Identifier, 'Step name; appears in object keys and the Temporal UI.', 'stats'),
     request: RequestSpec,
     decode: Type.Optional(Decode),
     records: Type.Optional(
-      doc(
-        Type.String({ minLength: 1 }),
-        'JavaScript expression over `response` (the decoded body) giving the array of records. Default `response`.',
-        'response.data',
-      ),
+      Expression('JavaScript expression over `response` (the decoded body) giving the array of records. Default `response`.', 'response.data'),
     ),
   },
   { additionalProperties: false, description: 'One HTTP call whose response holds the records.' },
-);
+));
 
-const Expression = (description: string, example: string) => doc(Type.String({ minLength: 1 }), description, example);
 
 const ParamPlacement = doc(Type.Union([Type.Literal('query'), Type.Literal('body')]), 'Where the parameter goes. Default query.', 'query');
 
-export const Pagination = doc(
+export const Pagination = shape('Pagination', 'Pagination', doc(
   Type.Union([
     Type.Object(
       {
@@ -183,58 +228,58 @@ export const Pagination = doc(
         param: doc(Type.String({ minLength: 1 }), 'Parameter that carries the cursor.', 'after'),
         in: Type.Optional(ParamPlacement),
       },
-      { additionalProperties: false, description: 'A cursor or next-page token read from each response (Meta `paging.cursors.after`, Google Ads `nextPageToken`).' },
+      { title: 'Cursor pagination', additionalProperties: false, description: 'A cursor or next-page token read from each response (Meta `paging.cursors.after`, Google Ads `nextPageToken`).' },
     ),
     Type.Object(
       {
         kind: Type.Literal('nextUrl'),
         next: Expression('Expression giving the URL of the next page (absolute, or relative to baseUrl); empty ends.', 'response.paging?.next'),
       },
-      { additionalProperties: false, description: 'The response names the next page by URL.' },
+      { title: 'Next-URL pagination', additionalProperties: false, description: 'The response names the next page by URL.' },
     ),
     Type.Object(
       { kind: Type.Literal('linkHeader') },
-      { additionalProperties: false, description: 'RFC 8288 `Link` header with rel="next" (GitHub, Shopify REST).' },
+      { title: 'Link header pagination', additionalProperties: false, description: 'RFC 8288 `Link` header with rel="next" (GitHub, Shopify REST).' },
     ),
     Type.Object(
       {
         kind: Type.Literal('offset'),
         offsetParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the offset.', 'offset'),
         limitParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'limit'),
-        limit: doc(Type.Integer({ minimum: 1 }), 'Page size.', 100),
-        start: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'First offset. Default 0.', 0)),
+        limit: doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Page size (at most 1,000,000).', 100),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'First offset. Default 0.', 0)),
         in: Type.Optional(ParamPlacement),
       },
-      { additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received.' },
+      { title: 'Offset pagination', additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received.' },
     ),
     Type.Object(
       {
         kind: Type.Literal('page'),
         pageParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page number.', 'page'),
-        start: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'First page number. Default 1.', 1)),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'First page number. Default 1.', 1)),
         sizeParam: Type.Optional(doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'per_page')),
-        size: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Page size.', 100)),
+        size: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Page size (at most 1,000,000).', 100)),
         in: Type.Optional(ParamPlacement),
       },
-      { additionalProperties: false, description: 'Numbered pages.' },
+      { title: 'Page-number pagination', additionalProperties: false, description: 'Numbered pages.' },
     ),
   ]),
   'How the next page is requested, chosen by `kind`.',
-);
+));
 
-export const StopRule = Type.Object(
+export const StopRule = shape('StopRule', 'Stop rule', Type.Object(
   {
     when: Type.Optional(Expression('Expression that ends the pagination when true.', 'response.meta.current_page >= response.meta.total_pages')),
     onEmptyPage: Type.Optional(doc(Type.Boolean(), 'End when a page holds no records. Default true.', true)),
     total: Type.Optional(Expression('Expression giving the total number of records; ends once that many were received.', 'response.total')),
   },
   { additionalProperties: false, description: 'When a pagination ends, besides the pagination itself running out.' },
-);
+));
 
 const pagedFields = {
   pagination: Pagination,
   stop: Type.Optional(StopRule),
-  maxPages: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Stop after this many pages (dry runs, samples).', 5)),
+  maxPages: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Stop after this many pages (dry runs, samples).', 5)),
 };
 
 const fetchFields = {
@@ -242,16 +287,16 @@ const fetchFields = {
   request: RequestSpec,
   decode: Type.Optional(Decode),
   records: Type.Optional(
-    doc(Type.String({ minLength: 1 }), 'Expression over `response` giving the array of records. Default `response` (the body is the array).', 'response.data'),
+    Expression('Expression over `response` giving the array of records. Default `response` (the body is the array).', 'response.data'),
   ),
 };
 
-export const PaginatedStep = Type.Object(
+export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Object(
   { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields },
   { additionalProperties: false, description: 'A call repeated page by page until the pagination or a stop rule ends it.' },
-);
+));
 
-export const DependentStep = Type.Object(
+export const DependentStep = shape('DependentStep', 'Dependent step', Type.Object(
   {
     kind: Type.Literal('dependent'),
     ...fetchFields,
@@ -266,12 +311,12 @@ export const DependentStep = Type.Object(
     ),
     pagination: Type.Optional(Pagination),
     stop: Type.Optional(StopRule),
-    maxPages: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Pages per item at most.', 5)),
+    maxPages: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Pages per item at most.', 5)),
   },
   { additionalProperties: false, description: 'A call made once per item taken from an earlier step (ids, accounts, report rows).' },
-);
+));
 
-export const AsyncStep = Type.Object(
+export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object(
   {
     kind: Type.Literal('async'),
     name: doc(Identifier, 'Step name.', 'report'),
@@ -289,10 +334,10 @@ export const AsyncStep = Type.Object(
         done: doc(Type.Array(Type.String(), { minItems: 1 }), 'Statuses meaning the result is ready.', ['COMPLETED']),
         failed: doc(Type.Array(Type.String()), 'Statuses meaning the job failed.', ['FAILED']),
         failureReason: Type.Optional(Expression('Expression giving the vendor’s reason when the job failed.', 'response.failureReason')),
-        intervalSeconds: doc(Type.Number({ minimum: 0.01 }), 'First wait between polls (a durable timer: no worker is held).', 30),
-        backoff: Type.Optional(doc(Type.Number({ minimum: 1 }), 'Each wait is the previous one times this. Default 1.5.', 1.5)),
-        maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'Longest wait between polls. Default 600.', 600)),
-        timeoutMinutes: doc(Type.Number({ minimum: 0.01 }), 'The job fails when not done after this long.', 120),
+        intervalSeconds: doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First wait between polls (a durable timer: no worker is held); at most a day.', 30),
+        backoff: Type.Optional(doc(Type.Number({ minimum: 1, maximum: 10 }), 'Each wait is the previous one times this (1 to 10). Default 1.5.', 1.5)),
+        maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'Longest wait between polls; not below `intervalSeconds`, at most a day. Default 600.', 600)),
+        timeoutMinutes: doc(Type.Number({ minimum: 0.01, maximum: 43_200 }), 'The job fails when not done after this long (at most 30 days).', 120),
         eta: Type.Optional(Expression('Expression giving the seconds the vendor expects until done; used as the next wait.', 'response.estimatedSecondsRemaining')),
       },
       { additionalProperties: false, description: 'Polls the job on a durable timer until it is done or failed.' },
@@ -312,13 +357,13 @@ export const AsyncStep = Type.Object(
       Type.Object({ request: RequestSpec }, { additionalProperties: false, description: 'Cancels the vendor job when the run is cancelled; `job.id` is the job id.' }),
     ),
     decode: Type.Optional(Decode),
-    records: Type.Optional(doc(Type.String({ minLength: 1 }), 'Expression over the decoded result giving the records. Default `response`.', 'response')),
+    records: Type.Optional(Expression('Expression over the decoded result giving the records. Default `response`.', 'response')),
   },
   { additionalProperties: false, description: 'An asynchronous report: submit, poll, download.' },
-);
+));
 
 const Port = doc(
-  Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ minLength: 1 })]),
+  Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), role(Type.String({ minLength: 1 }), 'template')]),
   'Port, or a template giving it (`${inputs.sftp_port}`). Default: the protocol\'s own.',
   22,
 );
@@ -327,7 +372,7 @@ const TrustedCa = Type.Optional(
   doc(SecretRef, 'Credential holding a PEM certificate to trust besides the system CAs, for a server with a private or self-signed certificate.', 'ca_cert'),
 );
 
-export const SftpSource = Type.Object(
+export const SftpSource = shape('SftpSource', 'SFTP source', Type.Object(
   {
     kind: Type.Literal('sftp'),
     host: Template('Server host name.', '${inputs.sftp_host}'),
@@ -344,9 +389,9 @@ export const SftpSource = Type.Object(
     ),
   },
   { additionalProperties: false, description: 'An SFTP folder (SSH file transfer).' },
-);
+));
 
-export const FtpSource = Type.Object(
+export const FtpSource = shape('FtpSource', 'FTP source', Type.Object(
   {
     kind: Type.Literal('ftp'),
     host: Template('Server host name.', 'ftp.vendor.example'),
@@ -364,9 +409,9 @@ export const FtpSource = Type.Object(
     password: doc(SecretRef, 'Credential holding the password.', 'ftp_password'),
   },
   { additionalProperties: false, description: 'An FTP or FTPS folder.' },
-);
+));
 
-export const S3Source = Type.Object(
+export const S3Source = shape('S3Source', 'S3 source', Type.Object(
   {
     kind: Type.Literal('s3'),
     bucket: Template('Bucket of the other account.', 'vendor-exports'),
@@ -377,9 +422,9 @@ export const S3Source = Type.Object(
     secretAccessKey: doc(SecretRef, 'Credential holding its secret access key.', 'aws_secret_access_key'),
   },
   { additionalProperties: false, description: 'A prefix of an S3 bucket in another account, read with that account\'s credentials.' },
-);
+));
 
-export const ImapSource = Type.Object(
+export const ImapSource = shape('ImapSource', 'IMAP mailbox source', Type.Object(
   {
     kind: Type.Literal('imap'),
     host: Template('IMAP server host name (TLS only).', 'imap.example.com'),
@@ -407,11 +452,11 @@ export const ImapSource = Type.Object(
     ),
   },
   { additionalProperties: false, description: 'A mailbox read over IMAP with TLS: attachments (or download links) of the messages selected.' },
-);
+));
 
-export const FileSource = doc(Type.Union([SftpSource, FtpSource, S3Source, ImapSource]), 'Where the files are, chosen by `kind`.');
+export const FileSource = shape('FileSource', 'File source', doc(Type.Union([SftpSource, FtpSource, S3Source, ImapSource]), 'Where the files are, chosen by `kind`.'));
 
-export const FilesStep = Type.Object(
+export const FilesStep = shape('FilesStep', 'Files step', Type.Object(
   {
     kind: Type.Literal('files'),
     name: doc(Identifier, 'Step name; appears in object keys, the manifest and the Temporal UI.', 'daily_file'),
@@ -444,23 +489,23 @@ export const FilesStep = Type.Object(
     wait: Type.Optional(
       Type.Object(
         {
-          intervalMinutes: doc(Type.Number({ minimum: 0.01 }), 'Time between looks.', 30),
-          timeoutMinutes: doc(Type.Number({ minimum: 0.01 }), 'The run fails when files are still missing after this long.', 360),
+          intervalMinutes: doc(Type.Number({ minimum: 0.01, maximum: 1_440 }), 'Time between looks (at most a day).', 30),
+          timeoutMinutes: doc(Type.Number({ minimum: 0.01, maximum: 43_200 }), 'The run fails when files are still missing after this long (at most 30 days).', 360),
         },
         { additionalProperties: false, description: 'With expect `wait`: how often and how long to look for late files. Default every 15 minutes for 6 hours.' },
       ),
     ),
     decode: Type.Optional(Decode),
-    records: Type.Optional(doc(Type.String({ minLength: 1 }), 'JSON files: expression over `response` giving the records. Default `response`.', 'response.rows')),
+    records: Type.Optional(Expression('JSON files: expression over `response` giving the records. Default `response`.', 'response.rows')),
   },
   {
     additionalProperties: false,
     description:
       'Files delivered to a mailbox, an SFTP or FTP folder or an S3 prefix: listed, selected by name and date, each streamed once to the object store and recorded in the manifest (MySQL `file_manifest`); a file re-sent with new content is taken again. The file is `parent` in expressions: `parent.name`, `parent.path`, `parent.date`, `parent.modified`, `parent.size`.',
   },
-);
+));
 
-export const Step = doc(Type.Union([SingleStep, PaginatedStep, DependentStep, AsyncStep, FilesStep]), 'One step of a stream, chosen by `kind`.');
+export const Step = shape('Step', 'Step', doc(Type.Union([SingleStep, PaginatedStep, DependentStep, AsyncStep, FilesStep]), 'One step of a stream, chosen by `kind`.'));
 
 export const ColumnType = doc(
   Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'].map((t) => Type.Literal(t))),
@@ -475,7 +520,7 @@ export const PiiKind = doc(
   'email',
 );
 
-export const ColumnPii = Type.Object(
+export const ColumnPii = shape('ColumnPii', 'PII column', Type.Object(
   {
     kind: PiiKind,
     protect: Type.Optional(
@@ -506,15 +551,14 @@ export const ColumnPii = Type.Object(
       'reaches the CSV, the warehouse or (for clean-room customers) anything outside the customer\'s cloud. The cell holds 64 ' +
       'hex characters. A value that does not normalise (an email without @) sends the row to the rejects file, without the value in the reason.',
   },
-);
+));
 
-export const Column = Type.Object(
+export const Column = shape('Column', 'Column', Type.Object(
   {
     name: doc(Identifier, 'Column name in the warehouse table.', 'spend'),
     type: ColumnType,
     source: Type.Optional(
-      doc(
-        Type.String({ minLength: 1 }),
+      Expression(
         'A path (`record.stats.spend`, `item.value`, `parent.id`) read directly, or any JavaScript expression over `record`, ' +
           '`item` (with `explode`), `parent`, `inputs`, `window` and `customer`, evaluated in the sandbox. Defaults to `record.<name>`.',
         'record.spend_micros / 1e6',
@@ -557,11 +601,11 @@ export const Column = Type.Object(
       'A column: where its value comes from (`source`, a path or an expression, or `metadata`), its type and format, and what the ' +
       'input must hold. A column whose source uses other fields of the record is a derived column.',
   },
-);
+));
 
-export const RejectPolicy = Type.Object(
+export const RejectPolicy = shape('RejectPolicy', 'Reject policy', Type.Object(
   {
-    maxRows: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'Rejected rows tolerated before the run fails. Default 0.', 100)),
+    maxRows: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'Rejected rows tolerated before the run fails. Default 0.', 100)),
     maxPercent: Type.Optional(
       doc(Type.Number({ minimum: 0, maximum: 100 }), 'Rejected rows tolerated, as a percentage of all rows; either limit passing is enough.', 1),
     ),
@@ -572,9 +616,9 @@ export const RejectPolicy = Type.Object(
       'Rows with a bad value (wrong type, empty non-nullable) go to a rejects file in the object store with the reason and the ' +
       'record or line number; the run fails only when more rows than this are rejected.',
   },
-);
+));
 
-export const TableSpec = Type.Object(
+export const TableSpec = shape('Table', 'Table', Type.Object(
   {
     name: doc(Identifier, 'Target table in the warehouse.', 'demo_ads_campaign_daily'),
     primaryKey: doc(Type.Array(Identifier, { minItems: 1 }), 'Columns that identify a row; loads merge on them.', [
@@ -592,36 +636,36 @@ export const TableSpec = Type.Object(
     ),
     rejects: Type.Optional(RejectPolicy),
   },
-  { additionalProperties: false },
-);
+  { additionalProperties: false, description: 'The warehouse table a stream loads: its name, key and columns.' },
+));
 
-export const Stream = Type.Object(
+export const Stream = shape('Stream', 'Stream', Type.Object(
   {
-    description: Type.Optional(Type.String()),
+    description: Type.Optional(doc(Type.String(), 'What the stream holds, for people (shown in the vendor catalogue).', 'Daily spend and clicks per campaign.')),
     steps: doc(Type.Array(Step, { minItems: 1 }), 'The chain of steps that fetches the stream.'),
     table: TableSpec,
   },
-  { additionalProperties: false },
-);
+  { additionalProperties: false, description: 'One kind of data fetched from the vendor (its steps) and the table it loads.' },
+));
 
-export const InputSpec = Type.Object(
+export const InputSpec = shape('Input', 'Input', Type.Object(
   {
     name: doc(Identifier, 'Input name, used as `inputs.<name>` in expressions.', 'account_id'),
     type: doc(Type.Union([Type.Literal('string'), Type.Literal('integer')]), 'Input type.', 'string'),
     required: Type.Optional(doc(Type.Boolean(), 'Whether the customer must have it. Default true.', true)),
-    description: Type.Optional(Type.String()),
+    description: Type.Optional(doc(Type.String(), 'What the input is and where a customer finds it.', 'The ad account id, from the account settings page.')),
   },
-  { additionalProperties: false },
-);
+  { additionalProperties: false, description: 'A value each customer sets for this vendor (`dif customers set-vendor --inputs`), used as `inputs.<name>`.' },
+));
 
-export const SemaphoreSpec = Type.Object(
+export const SemaphoreSpec = shape('Semaphore', 'Semaphore', Type.Object(
   {
     scope: doc(
       Type.Union([Type.Literal('account'), Type.Literal('customer')]),
       '`account`: customers share one vendor account and one limit; `customer`: each customer has its own.',
       'customer',
     ),
-    limit: doc(Type.Integer({ minimum: 1 }), 'Concurrent jobs allowed in the scope.', 2),
+    limit: doc(Type.Integer({ minimum: 1, maximum: 10_000 }), 'Concurrent jobs allowed in the scope (at most 10,000).', 2),
     account: Type.Optional(
       doc(
         Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }),
@@ -630,7 +674,7 @@ export const SemaphoreSpec = Type.Object(
       ),
     ),
     leaseSeconds: Type.Optional(
-      doc(Type.Integer({ minimum: 5 }), 'A holder that stops renewing loses the permit after this long.', 300),
+      doc(Type.Integer({ minimum: 5, maximum: DAY_SECONDS }), 'A holder that stops renewing loses the permit after this long (seconds, at most a day).', 300),
     ),
     hold: Type.Optional(
       doc(
@@ -648,24 +692,24 @@ export const SemaphoreSpec = Type.Object(
     ),
   },
   { additionalProperties: false, description: 'Limits concurrent jobs against the vendor API.' },
-);
+));
 
 export const VendorConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
-    vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), 'Vendor id; equals the folder name.', 'demo-ads'),
+    vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
     baseUrl: Type.Optional(
       doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
     ),
     auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
-    headers: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'Headers sent with every request.')),
+    headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Headers sent with every request; values are templates.', { 'linkedin-version': '202511' })),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
     rateLimit: Type.Optional(
       Type.Object(
         {
-          requestsPerSecond: doc(Type.Number({ exclusiveMinimum: 0 }), 'Requests per second across all workers (Redis-backed).', 5),
+          requestsPerSecond: doc(Type.Number({ minimum: 0.001, maximum: 100_000 }), 'Requests per second across all workers (Redis-backed), 0.001 to 100,000.', 5),
           scope: Type.Optional(
             doc(Type.Union([Type.Literal('account'), Type.Literal('customer')]), 'Shared by all customers (account) or per customer. Default: as the semaphore.', 'account'),
           ),
@@ -677,9 +721,9 @@ export const VendorConfig = Type.Object(
     retry: Type.Optional(
       Type.Object(
         {
-          maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Attempts per activity for retryable failures (429, 5xx, network). Default 8.', 8)),
-          initialIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'First retry delay, unless the vendor sent Retry-After. Default 1.', 1)),
-          maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01 }), 'Longest retry delay. Default 60.', 60)),
+          maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000 }), 'Attempts per activity for retryable failures (429, 5xx, network), at most 1,000. Default 8.', 8)),
+          initialIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First retry delay, unless the vendor sent Retry-After; at most a day. Default 1.', 1)),
+          maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'Longest retry delay; not below `initialIntervalSeconds` (Temporal refuses that), at most a day. Default 60.', 60)),
         },
         { additionalProperties: false, description: 'Retry policy for calls to this vendor.' },
       ),
@@ -705,11 +749,11 @@ export const VendorConfig = Type.Object(
         },
       ),
     ),
-    timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1 }), 'Per-request timeout. Default 60.', 60)),
+    timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'Per-request timeout in seconds, at most a day. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(
         {
-          maxDays: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Largest window one run may cover; longer ranges are split.', 31)),
+          maxDays: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 3_660 }), 'Largest window one run may cover (at most 3,660 days); longer ranges are split.', 31)),
           dateFormat: Type.Optional(
             doc(Type.String({ minLength: 1 }), 'The vendor’s date format, for `window.start` and `window.end` (`window.from`/`to` stay ISO).', 'YYYYMMDD'),
           ),

@@ -35,7 +35,9 @@ export function parsePath(text: string, roots: readonly string[]): SourcePath | 
 export function readPath(value: unknown, keys: readonly string[]): unknown {
   let v = value;
   for (const key of keys) {
-    if (v === null || typeof v !== 'object') return undefined;
+    // Own properties only: `record.constructor` of a record without that field is
+    // undefined, not Object.prototype's constructor function.
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
     v = (v as Record<string, unknown>)[key];
   }
   return v;

@@ -7,7 +7,10 @@
 import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig, type VendorConfigDocument } from './config-schema';
-import { parseTemplate } from './template';
+import { expressionProblems } from './validate-expressions';
+import { nameProblems } from './validate-names';
+import { limitProblems } from './validate-limits';
+import { inConfigOrder } from './validate-paths';
 import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
 import { nameMatcher } from './file-selection';
@@ -73,10 +76,11 @@ function schemaErrors(schema: TSchema, value: unknown, pointer: string, out: Con
     const obj = value as Record<string, unknown>;
     const props: Record<string, TSchema> = schema.properties ?? {};
     for (const name of schema.required ?? []) {
-      if (!(name in obj)) out.push({ path: pointerToPath(pointer), message: `missing required field "${name}"` });
+      if (!Object.hasOwn(obj, name)) out.push({ path: pointerToPath(pointer), message: `missing required field "${name}"` });
     }
     for (const [name, v] of Object.entries(obj)) {
-      if (props[name]) schemaErrors(props[name], v, `${pointer}/${name}`, out);
+      // Own properties only: a key such as "constructor" must not find Object.prototype's.
+      if (Object.hasOwn(props, name)) schemaErrors(props[name], v, `${pointer}/${name}`, out);
       else if (schema.additionalProperties === false)
         out.push({
           path: pointerToPath(`${pointer}/${name}`),
@@ -114,58 +118,29 @@ function hintFor(message: string, schema: TSchema): string {
   return `${message.toLowerCase()}${example}${description}`;
 }
 
-function checkExpression(source: string, path: string, out: ConfigProblem[]): void {
-  try {
-    // Syntax only: wrapping in a function body never runs it.
-    new Function(`return (${source});`);
-  } catch (e) {
-    out.push({ path, message: `expression does not parse: ${(e as Error).message}` });
-  }
-}
-
-/** Field names whose values are JavaScript expressions, wherever they appear in a step. */
-const EXPRESSION_FIELDS = new Set(['records', 'items', 'next', 'when', 'total', 'jobId', 'status', 'failureReason', 'eta', 'url']);
-
 /**
- * Parses every expression and template of a step, so a typo fails `dif validate`, not a
- * run. Inside `request` objects, strings are templates; elsewhere the fields above are
- * expressions (`url` is an expression in `download`, a template in a request).
+ * Every request of a step names where it goes. (Expressions and templates are checked by
+ * validate-expressions.ts, from the grammar's marks.)
  */
-function checkStepCode(value: unknown, at: string, out: ConfigProblem[], inRequest = false): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => checkStepCode(v, `${at}[${i}]`, out, inRequest));
+function checkRequests(value: unknown, at: string, out: ConfigProblem[]): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkRequests(v, `${at}[${i}]`, out));
   if (!value || typeof value !== 'object') return;
   for (const [key, v] of Object.entries(value)) {
     const path = `${at}.${key}`;
-    if (typeof v === 'string') {
-      if (inRequest) checkTemplate(v, path, out);
-      else if (EXPRESSION_FIELDS.has(key)) checkExpression(v, path, out);
-    } else {
-      checkStepCode(v, path, out, inRequest || key === 'request');
-    }
-    if (key === 'request' && v && typeof v === 'object' && !('path' in v) && !('url' in v)) {
+    if (key === 'body') continue; // a JSON body is data, not config
+    checkRequests(v, path, out);
+    if (key === 'request' && v && typeof v === 'object' && !Object.hasOwn(v, 'path') && !Object.hasOwn(v, 'url')) {
       out.push({ path, message: 'needs a "path" (relative to baseUrl) or a "url"' });
     }
-  }
-}
-
-function checkTemplate(template: string, path: string, out: ConfigProblem[]): void {
-  try {
-    for (const part of parseTemplate(template, path)) if ('expression' in part) checkExpression(part.expression, path, out);
-  } catch (e) {
-    out.push({ path, message: (e as Error).message.replace(`${path}: `, '') });
   }
 }
 
 function semanticErrors(config: VendorConfigDocument, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
-  for (const [key, source] of Object.entries(config.errors ?? {})) checkExpression(source, `$.errors.${key}`, out);
   const http = Object.values(config.streams).some((s) => s.steps.some((step) => step.kind !== 'files'));
   if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
   if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
-  if (config.auth?.kind === 'oauth2') {
-    for (const [name, value] of Object.entries(config.auth.headers ?? {})) checkTemplate(value, `$.auth.headers.${name}`, out);
-  }
   for (const [streamName, stream] of Object.entries(config.streams)) {
     const at = `$.streams.${streamName}`;
     const columns = new Set<string>();
@@ -173,7 +148,6 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       if (columns.has(column.name))
         out.push({ path: `${at}.table.columns[${i}].name`, message: `duplicate column "${column.name}"` });
       columns.add(column.name);
-      if (column.source) checkExpression(column.source, `${at}.table.columns[${i}].source`, out);
       if (column.source && column.metadata)
         out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
       for (const message of piiDeclarationProblems(column)) out.push({ path: `${at}.table.columns[${i}].pii`, message });
@@ -198,23 +172,19 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       }
       stepNames.add(step.name);
       if (step.kind === 'files') checkFilesStep(step, stepAt, out);
-      else checkStepCode(step, stepAt, out);
+      else checkRequests(step, stepAt, out);
     });
   }
 }
 
-/** A files step: its name pattern compiles, its source's templates and link expression parse. */
+/** A files step: its name pattern compiles, its subject (when not a template) is a regular expression. */
 function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[]): void {
   try {
     nameMatcher(step.match, `${at}.match`);
   } catch (e) {
     out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
   }
-  for (const [field, value] of Object.entries(step.source)) {
-    if (['host', 'port', 'folder', 'bucket', 'prefix', 'endpoint', 'from', 'subject', 'hostKey'].includes(field) && typeof value === 'string') checkTemplate(value, `${at}.source.${field}`, out);
-  }
   if (step.source.kind === 'imap') {
-    if (step.source.link) checkExpression(step.source.link, `${at}.source.link`, out);
     if (step.source.subject && !step.source.subject.includes('${')) {
       try {
         new RegExp(step.source.subject);
@@ -223,16 +193,29 @@ function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[])
       }
     }
   }
-  if (step.records) checkExpression(step.records, `${at}.records`, out);
   if (step.wait && step.expect !== 'wait') out.push({ path: `${at}.wait`, message: 'applies only with "expect": "wait"' });
 }
 
 /** Returns the config typed, or throws a ConfigError listing every problem with its path. */
 export function validateVendorConfig(value: unknown, source: string, folderName?: string): VendorConfig {
+  return checkVendorConfig(value, source, folderName).config;
+}
+
+/**
+ * As validateVendorConfig, and also returns the warnings: things allowed but worth a
+ * look (each `$raw{}` use), which `dif validate` prints.
+ */
+export function checkVendorConfig(value: unknown, source: string, folderName?: string): { config: VendorConfig; warnings: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
   schemaErrors(VendorConfig, value, '', problems);
   const config = value as VendorConfigDocument;
-  if (problems.length === 0) semanticErrors(config, folderName, problems);
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return config.auth !== undefined ? (config as VendorConfig) : { ...config, auth: { kind: 'none' } };
+  if (problems.length === 0) {
+    semanticErrors(config, folderName, problems);
+    nameProblems(config, problems);
+    limitProblems(config, problems);
+    expressionProblems(config, problems, warnings);
+  }
+  if (problems.length > 0) throw new ConfigError(source, inConfigOrder(config, problems));
+  return { config: config.auth !== undefined ? (config as VendorConfig) : { ...config, auth: { kind: 'none' } }, warnings };
 }

@@ -4,6 +4,9 @@
 # Uses its own task queue, port and customer so it never meets another worker's runs.
 # Run: script -q -c "bash scripts/backfill-session.sh" docs/backfill-session.txt
 set -euo pipefail
+# The mock vendor (and so the customer's baseUrl) is plain http on loopback: the worker
+# and the CLI accept that only with this setting.
+export DIF_ALLOW_LOOPBACK_HTTP=1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DIF_TASK_QUEUE="${DIF_TASK_QUEUE:-dif-backfill-session}"
 PORT="${DIF_SESSION_VENDOR_PORT:-8097}"

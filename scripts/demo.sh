@@ -3,6 +3,9 @@
 # services, migrates, starts a worker and the mock vendor, runs one ingestion, and ends by
 # printing one JSON line: {"workflowId","status","recordsFetched","rowsLoaded","uiUrl"}.
 set -euo pipefail
+# The mock vendor (and so the customer's baseUrl) is plain http on loopback: the worker
+# and the CLI accept that only with this setting.
+export DIF_ALLOW_LOOPBACK_HTTP=1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DIF_HOME="${DIF_HOME:-$HOME/.cache/dif}"; LOG_DIR="$DIF_HOME/log"; mkdir -p "$LOG_DIR"
 PORT="${DIF_DEMO_VENDOR_PORT:-8091}"

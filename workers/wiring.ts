@@ -45,7 +45,7 @@ export function createRuntime(settings: Settings): Runtime {
   const deps: ActivityDeps = {
     vendorConfigs: new VendorConfigs(settings.vendorsDir),
     objectStore,
-    customers: new CustomerRepository(mysqlPool),
+    customers: new CustomerRepository(mysqlPool, { allowLoopbackHttp: settings.allowLoopbackHttp }),
     credentials: new CredentialStore(mysqlPool, kms),
     fileManifest: new FileManifest(mysqlPool),
     semaphores: new RedisSemaphores(redis),

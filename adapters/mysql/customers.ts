@@ -1,4 +1,5 @@
 import type mysql from 'mysql2/promise';
+import { checkCustomerValues, type CustomerValueOptions } from '../../interpreter/customer-values';
 
 export interface CustomerVendor {
   customerId: string;
@@ -12,7 +13,11 @@ export interface CustomerVendor {
 
 /** Customers and the vendors they use: the non-secret inputs that feed each run. */
 export class CustomerRepository {
-  constructor(private readonly pool: mysql.Pool) {}
+  constructor(
+    private readonly pool: mysql.Pool,
+    /** How stored inputs and overrides are checked (interpreter/customer-values.ts). */
+    private readonly valueOptions: CustomerValueOptions = {},
+  ) {}
 
   async upsertCustomer(id: string, name: string, options: { cleanRoom?: boolean } = {}): Promise<void> {
     await this.pool.query(
@@ -43,6 +48,8 @@ export class CustomerRepository {
     inputs: Record<string, unknown>,
     overrides: Record<string, unknown> = {},
   ): Promise<void> {
+    // Untrusted input: checked before it is stored, and again when read (see findCustomerVendor).
+    checkCustomerValues(customerId, vendor, inputs, overrides, this.valueOptions);
     await this.pool.query(
       `INSERT INTO customer_vendors (customer_id, vendor, inputs, overrides) VALUES (?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE inputs = VALUES(inputs), overrides = VALUES(overrides), enabled = TRUE`,
@@ -59,11 +66,15 @@ export class CustomerRepository {
     const row = rows[0];
     if (!row) return undefined;
     const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+    const inputs = json(row.inputs);
+    const overrides = json(row.overrides);
+    // Rows written before the checks existed (or by hand) are checked as they are read.
+    checkCustomerValues(customerId, vendor, inputs, overrides, this.valueOptions);
     return {
       customerId: row.customer_id,
       vendor: row.vendor,
-      inputs: json(row.inputs),
-      overrides: json(row.overrides),
+      inputs,
+      overrides,
       enabled: Boolean(row.enabled),
       cleanRoom: Boolean(row.clean_room),
     };

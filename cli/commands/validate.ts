@@ -21,6 +21,7 @@ export function registerValidate(program: Command): void {
         else {
           console.log(`${r.ok ? '✓' : '✗'} ${r.file}`);
           for (const p of r.problems) console.log(`  ${p.path}: ${p.message}`);
+          for (const w of r.warnings ?? []) console.log(`  warning: ${w.path}: ${w.message}`);
         }
       }
       if (reports.length === 0) throw new InputError(`no config.json found under ${paths.join(', ')}`);

@@ -24,6 +24,7 @@ export function settingsEnv(settings: Settings): NodeJS.ProcessEnv {
     DIF_REDIS_URL: settings.redisUrl,
     DIF_WAREHOUSE_SCHEMA: settings.warehouseSchema,
     DIF_VENDORS_DIR: settings.vendorsDir,
+    DIF_ALLOW_LOOPBACK_HTTP: settings.allowLoopbackHttp ? '1' : '0',
     DIF_OBJECT_STORE: store.kind,
     ...(store.kind === 'local' ? { DIF_OBJECT_STORE_DIR: store.dir } : {}),
     DIF_KMS: kms.kind,

@@ -25,6 +25,8 @@ export function testSettings(name: string, overrides: Partial<Settings> = {}): S
     taskQueue: `dif-test-${name}-${process.pid}`,
     objectStore: { kind: 'local', dir: path.join(scratch, 'objects') },
     kms: { kind: 'local', keyringFile: path.join(scratch, 'keyring.json') },
+    // Tests' mock vendors listen on http://127.0.0.1.
+    allowLoopbackHttp: true,
     ...overrides,
   });
 }

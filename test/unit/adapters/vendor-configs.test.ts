@@ -200,3 +200,24 @@ describe('configHash', () => {
     expect(configHash({ ...config, baseUrl: 'https://other.example.com' }, { account_id: 'A' })).not.toBe(h);
   });
 });
+
+describe('parseJsonFile: what editors write', () => {
+  test('a UTF-8 byte order mark is skipped, so a BOM-prefixed config loads', () => {
+    const text = fs.readFileSync(path.join(VENDORS, 'demo-ads', 'config.json'), 'utf8');
+    const file = write('bom/config.json', `\uFEFF${text}`);
+    expect(parseJsonFile(file)).toEqual(JSON.parse(text));
+  });
+
+  test('a key written twice in one object is refused with its path, line and column', () => {
+    const file = write('dup/config.json', '{\n  "vendor": "a",\n  "streams": {"x": {"table": {"name": "t", "name": "u"}}},\n  "vendor": "b"\n}\n');
+    expect(configError(() => parseJsonFile(file)).problems).toEqual([
+      { path: '$.streams.x.table.name', message: 'key "name" is written twice in one object (line 3, column 44); JSON keeps only the last' },
+      { path: '$.vendor', message: 'key "vendor" is written twice in one object (line 4, column 3); JSON keeps only the last' },
+    ]);
+  });
+
+  test('the same key in two different objects is fine', () => {
+    const file = write('nodup/config.json', '{"a": {"name": 1}, "b": [{"name": 2}, {"name": 3}]}');
+    expect(parseJsonFile(file)).toEqual({ a: { name: 1 }, b: [{ name: 2 }, { name: 3 }] });
+  });
+});

@@ -19,9 +19,9 @@ describe('published schema', () => {
     expect(fs.readFileSync(schemaFile, 'utf8')).toBe(schemaText());
   });
 
-  test('is a draft-07 schema with the config title and no unknown top-level fields allowed', () => {
+  test('is a draft 2020-12 schema with the config title and no unknown top-level fields allowed', () => {
     const schema = JSON.parse(schemaText());
-    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.title).toBe('DIF vendor config');
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(expect.arrayContaining(['vendor', 'title', 'inputs', 'semaphore', 'streams']));
