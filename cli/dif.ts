@@ -1,22 +1,23 @@
 #!/usr/bin/env node
 /**
- * `dif`: the operator's command line. One file per command group in cli/commands/.
+ * `dif`: the operator's command line. One folder per command group in cli/<group>/: command.ts wires
+ * it into commander, the files beside it do the work; cli/shared/ holds what several use.
  * Exit codes (stable, for scripts): 0 success · 1 a run failed · 2 bad usage, input or
  * config · 3 a service is down.
  */
 import { Command } from 'commander';
-import { exitCodeFor } from './exit-codes';
-import { registerRun } from './commands/run';
-import { registerValidate } from './commands/validate';
-import { registerDb } from './commands/db';
-import { registerCustomers } from './commands/customers';
-import { registerCredentials } from './commands/credentials';
-import { registerLocks } from './commands/locks';
-import { registerBackfill } from './commands/backfill';
-import { registerRuns } from './commands/runs';
-import { registerSchedule } from './commands/schedule';
+import { exitCodeFor } from './shared/exit-codes';
+import { registerRun } from './run/command';
+import { registerValidate } from './validate/command';
+import { registerDb } from './db/command';
+import { registerCustomers } from './customers/command';
+import { registerCredentials } from './credentials/command';
+import { registerLocks } from './locks/command';
+import { registerBackfill } from './backfill/command';
+import { registerRuns } from './runs/command';
+import { registerSchedule } from './schedule/command';
 
-export { EXIT, exitCodeFor } from './exit-codes';
+export { EXIT, exitCodeFor } from './shared/exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { difHome } from '../../adapters/settings';
 import { Worker } from '@temporalio/worker';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { startHarness } from '../setup/harness';
 import { uniqueName, WORKFLOW_BUNDLE } from '../setup/test-settings';
 

@@ -5,7 +5,7 @@
  * at the fixture server; nothing else of the config is changed.
  */
 import path from 'node:path';
-import { runIngestion, type RunOutcome } from '../../cli/run-command';
+import { runIngestion, type RunOutcome } from '../../cli/run/run';
 import type { DateWindow } from '../../interpreter/run-plan';
 import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';

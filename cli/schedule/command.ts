@@ -3,9 +3,9 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { InputError } from '../../interpreter/run-plan';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { connectTemporal } from '../temporal-client';
-import { createSchedule, listSchedules, scheduleId } from '../schedule-command';
-import { printJson, printTable } from '../render';
+import { connectTemporal } from '../shared/temporal-client';
+import { createSchedule, listSchedules, scheduleId } from './schedule';
+import { printJson, printTable } from '../shared/render';
 
 async function withClient(work: (client: Awaited<ReturnType<typeof connectTemporal>>['client']) => Promise<void>): Promise<void> {
   const { client, close } = await connectTemporal(loadSettings());

@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
-import { ServiceDownError } from '../adapters/health';
-import { ConfigError } from '../interpreter/validate';
-import { InputError } from '../interpreter/run-plan';
-import { UnknownVendorError } from '../adapters/vendor-configs';
+import { ServiceDownError } from '../../adapters/health';
+import { ConfigError } from '../../interpreter/validate';
+import { InputError } from '../../interpreter/run-plan';
+import { UnknownVendorError } from '../../adapters/vendor-configs';
 
 /** Exit codes scripts can rely on (documented in the README). */
 export const EXIT = { ok: 0, runFailed: 1, usage: 2, serviceDown: 3 } as const;

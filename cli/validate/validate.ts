@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, validateVendorConfig } from '../interpreter/validate';
-import { parseJsonFile } from '../adapters/vendor-configs';
+import { ConfigError, validateVendorConfig } from '../../interpreter/validate';
+import { parseJsonFile } from '../../adapters/vendor-configs';
 
 export interface ValidationReport {
   file: string;

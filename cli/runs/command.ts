@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { InputError } from '../../interpreter/run-plan';
-import { connectTemporal, uiUrl } from '../temporal-client';
-import { backfillInputOf, cancelRun, listRuns, runStatus } from '../runs-command';
-import { parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill-command';
-import { printJson, printTable } from '../render';
-import { showResults } from './backfill';
-import { EXIT } from '../exit-codes';
+import { connectTemporal, uiUrl } from '../shared/temporal-client';
+import { backfillInputOf, cancelRun, listRuns, runStatus } from './runs';
+import { parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill/backfill';
+import { printJson, printTable } from '../shared/render';
+import { showResults } from '../backfill/command';
+import { EXIT } from '../shared/exit-codes';
 
 async function withTemporal<T>(work: (t: Awaited<ReturnType<typeof connectTemporal>>, settings: ReturnType<typeof loadSettings>) => Promise<T>): Promise<T> {
   const settings = loadSettings();

@@ -4,11 +4,11 @@ import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { createRuntime } from '../../workers/wiring';
 import { InputError } from '../../interpreter/run-plan';
-import { connectTemporal, uiUrl } from '../temporal-client';
-import { parseWindowDays, planBackfill, startBackfill, watchBackfill, type BackfillPlan } from '../backfill-command';
+import { connectTemporal, uiUrl } from '../shared/temporal-client';
+import { parseWindowDays, planBackfill, startBackfill, watchBackfill, type BackfillPlan } from './backfill';
 import type { BackfillProgress } from '../../workflows/backfill-types';
-import { printJson, printTable } from '../render';
-import { EXIT } from '../exit-codes';
+import { printJson, printTable } from '../shared/render';
+import { EXIT } from '../shared/exit-codes';
 
 interface Opts {
   customer: string;

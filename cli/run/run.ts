@@ -1,9 +1,9 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { IngestInput, IngestSummary } from '../interpreter/contracts';
-import { ingestWorkflowId, InputError, splitWindow, type DateWindow } from '../interpreter/run-plan';
-import type { VendorConfigs } from '../adapters/vendor-configs';
-import type { Settings } from '../adapters/settings';
-import { uiUrl } from './temporal-client';
+import type { IngestInput, IngestSummary } from '../../interpreter/contracts';
+import { ingestWorkflowId, InputError, splitWindow, type DateWindow } from '../../interpreter/run-plan';
+import type { VendorConfigs } from '../../adapters/vendor-configs';
+import type { Settings } from '../../adapters/settings';
+import { uiUrl } from '../shared/temporal-client';
 
 export interface RunOutcome {
   workflowId: string;

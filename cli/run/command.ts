@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { connectTemporal } from '../temporal-client';
-import { runIngestion } from '../run-command';
-import { EXIT } from '../exit-codes';
+import { connectTemporal } from '../shared/temporal-client';
+import { runIngestion } from './run';
+import { EXIT } from '../shared/exit-codes';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
 

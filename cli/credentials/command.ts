@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime } from '../../workers/wiring';
-import { readSecret } from '../read-secret';
+import { readSecret } from '../shared/read-secret';
 import { LocalKeyring } from '../../adapters/kms';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
