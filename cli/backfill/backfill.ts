@@ -15,6 +15,9 @@ import { mapWithConcurrency as mapLimit } from '../../workflows/concurrency';
 /** Above this a single workflow's history would grow too long; split the range instead. */
 export const MAX_WINDOWS = 2000;
 
+/** Windows of one backfill running at once. Vendors' semaphores cap real concurrency anyway; past this, a typo (1000 for 10) would fill the task queue. */
+export const MAX_PARALLEL = 50;
+
 export interface BackfillRequest {
   vendor: string;
   /** A customer id, or 'all' with `customers` listed from MySQL. */

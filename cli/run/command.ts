@@ -2,35 +2,53 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { connectTemporal } from '../shared/temporal-client';
-import { runIngestion } from './run';
+import { DEFAULT_MAX_RUN_WINDOWS, MAX_RUN_WINDOWS, planRun, runIngestion } from './run';
 import { EXIT } from '../shared/exit-codes';
+import { positiveInt } from '../shared/options';
+import { withRuntime } from '../shared/runtime';
+import { requireCustomerVendor } from '../shared/customer-check';
+import { printJson } from '../shared/render';
 
-const json = (value: unknown) => console.log(JSON.stringify(value));
+interface Opts {
+  customer: string;
+  from: string;
+  to: string;
+  stream?: string[];
+  maxWindows: string;
+  json?: boolean;
+}
 
-/** `dif run`: ingest one window and wait for it. */
+/** `dif run`: ingest a few windows and wait for them. */
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('ingest one window of a vendor for a customer, and wait for it')
+    .description('ingest one window of a vendor for a customer, and wait for it (longer ranges: dif backfill)')
     .argument('<vendor>', 'vendor id (a folder in vendors/)')
     .requiredOption('--customer <id>', 'customer id')
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
     .option('--stream <name...>', 'only these streams (default: all)')
+    .option('--max-windows <n>', `refuse a range that starts more workflows (windows × streams) than this, at most ${MAX_RUN_WINDOWS}`, String(DEFAULT_MAX_RUN_WINDOWS))
     .option('--json', 'one JSON line per stream')
-    .action(async (vendor: string, opts: { customer: string; from: string; to: string; stream?: string[]; json?: boolean }) => {
+    .action(async (vendor: string, opts: Opts) => {
       const s = loadSettings();
+      const vendorConfigs = new VendorConfigs(s.vendorsDir);
+      const request = {
+        vendor,
+        customer: opts.customer,
+        window: { from: opts.from, to: opts.to },
+        streams: opts.stream,
+        maxWindows: positiveInt(opts.maxWindows, '--max-windows', MAX_RUN_WINDOWS),
+      };
+      // Everything that can be refused is, before a workflow starts: the plan, then Temporal, then the customer.
+      planRun(vendorConfigs, request);
       const { client, close } = await connectTemporal(s);
       try {
-        const outcomes = await runIngestion(client, s, new VendorConfigs(s.vendorsDir), {
-          vendor,
-          customer: opts.customer,
-          window: { from: opts.from, to: opts.to },
-          streams: opts.stream,
-        });
+        await withRuntime((runtime) => requireCustomerVendor(runtime.deps.customers, opts.customer, vendor), s);
+        const outcomes = await runIngestion(client, s, vendorConfigs, request);
         for (const o of outcomes) {
           if (opts.json) {
-            json({ workflowId: o.workflowId, status: o.status, recordsFetched: o.recordsFetched, rowsLoaded: o.rowsLoaded, uiUrl: o.uiUrl, ...(o.error ? { error: o.error } : {}) });
+            printJson({ workflowId: o.workflowId, status: o.status, recordsFetched: o.recordsFetched, rowsLoaded: o.rowsLoaded, uiUrl: o.uiUrl, ...(o.error ? { error: o.error } : {}) });
           } else {
             console.log(`${o.status === 'COMPLETED' ? '✓' : '✗'} ${o.workflowId}: ${o.status.toLowerCase()}`);
             if (o.error) console.log(`  error: ${o.error}`);

@@ -6,6 +6,8 @@ import { VendorConfigs } from '../../adapters/vendor-configs';
 import { connectTemporal } from '../shared/temporal-client';
 import { createSchedule, listSchedules, scheduleId } from './schedule';
 import { printJson, printTable } from '../shared/render';
+import { withRuntime } from '../shared/runtime';
+import { requireCustomerVendor } from '../shared/customer-check';
 
 async function withClient(work: (client: Awaited<ReturnType<typeof connectTemporal>>['client']) => Promise<void>): Promise<void> {
   const { client, close } = await connectTemporal(loadSettings());
@@ -30,6 +32,8 @@ export function registerSchedule(program: Command): void {
     .action((vendor: string, opts: { customer: string; hour: string; lookback: string; stream?: string[]; json?: boolean }) =>
       withClient(async (client) => {
         const settings = loadSettings();
+        // A schedule for a customer that does not exist would fail every day, unseen.
+        await withRuntime((runtime) => requireCustomerVendor(runtime.deps.customers, opts.customer, vendor), settings);
         const handle = await createSchedule(client, settings, new VendorConfigs(settings.vendorsDir), {
           vendor, customer: opts.customer, hour: Number(opts.hour), lookbackDays: Number(opts.lookback), streams: opts.stream,
         });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, validateVendorConfig } from '../../interpreter/validate';
 import { parseJsonFile } from '../../adapters/vendor-configs';
+import { InputError } from '../../interpreter/run-plan';
 
 export interface ValidationReport {
   file: string;
@@ -13,7 +14,7 @@ export interface ValidationReport {
 export function configFiles(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    if (!fs.existsSync(p)) throw new Error(`no such file or folder: ${p}`);
+    if (!fs.existsSync(p)) throw new InputError(`no such file or folder: ${p}`);
     if (fs.statSync(p).isFile()) out.push(p);
     else if (fs.existsSync(path.join(p, 'config.json'))) out.push(path.join(p, 'config.json'));
     else {
