@@ -56,7 +56,7 @@ export function registerCustomers(program: Command): void {
     })
     .option('--vendor <vendor>', 'only this vendor of the customer')
     .action(async (customer: string, state: string, opts: { vendor?: string }) => {
-      if (state === 'inherit' && !opts.vendor) throw new InvalidArgumentError('inherit applies to one vendor: add --vendor');
+      if (state === 'inherit' && !opts.vendor) throw new InputError('inherit applies to one vendor: add --vendor');
       await withRuntime(async (runtime) => {
         if (opts.vendor) await runtime.deps.customers.setVendorCleanRoom(customer, opts.vendor, state === 'inherit' ? null : state === 'on');
         else await runtime.deps.customers.setCleanRoom(customer, state === 'on');
