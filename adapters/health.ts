@@ -69,8 +69,8 @@ export async function requireServices(settings: Settings, names?: ServiceCheck['
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
 
-/** If `error` is a failed connection to one of DIF's services, a sentence naming it and its fix. */
-export function explainConnectionError(error: unknown, settings: Settings): string | undefined {
+/** If `error` is a failed connection to one of DIF's services, that service (marked down) and its code. */
+export function downServiceOf(error: unknown, settings: Settings): { service: ServiceCheck; code: string } | undefined {
   const e = error as { code?: string; address?: string; port?: number; errors?: unknown[]; message?: string };
   const inner = (e?.errors?.[0] as typeof e) ?? e;
   if (!inner?.code || !CONNECTION_CODES.has(inner.code)) return undefined;
@@ -79,6 +79,23 @@ export function explainConnectionError(error: unknown, settings: Settings): stri
     if (target) return s.address === target || s.address.endsWith(`:${inner.port}`);
     return e.message?.includes(s.address);
   });
-  if (!service) return undefined;
-  return `${service.name} is not reachable at ${service.address} (${inner.code}); start it with: ${service.fix}`;
+  return service ? { service: { ...service, up: false }, code: inner.code } : undefined;
+}
+
+/** If `error` is a failed connection to one of DIF's services, a sentence naming it and its fix. */
+export function explainConnectionError(error: unknown, settings: Settings): string | undefined {
+  const down = downServiceOf(error, settings);
+  if (!down) return undefined;
+  return `${down.service.name} is not reachable at ${down.service.address} (${down.code}); start it with: ${down.service.fix}`;
+}
+
+/**
+ * A service answers but is not set up for DIF: its database is missing or not migrated.
+ * The message names the service, where it is, and the command that sets it up.
+ */
+export class ServiceNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceNotReadyError';
+  }
 }

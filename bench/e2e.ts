@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { runIngestion } from '../cli/run-command';
+import { runIngestion } from '../cli/run/run';
 import { ident } from '../adapters/warehouse/table-plan';
 import { BENCH_SCHEMA, startDif, type DifInProcess } from './dif-in-process';
 import { plainIngest } from './baseline/plain-ingest';

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { from as copyFrom } from 'pg-copy-streams';
-import { runIngestion } from '../cli/run-command';
+import { runIngestion } from '../cli/run/run';
 import { VendorZoo } from '../test/mock-vendor/vendor-zoo';
 import { startDif } from './dif-in-process';
 import { figure, progress, timed, type Figure } from './report';

@@ -1,37 +1,48 @@
 #!/usr/bin/env node
 /**
- * `dif`: the operator's command line. One file per command group in cli/commands/.
+ * `dif`: the operator's command line. One folder per command group in cli/<group>/: command.ts wires
+ * it into commander, the files beside it do the work; cli/shared/ holds what several use.
  * Exit codes (stable, for scripts): 0 success · 1 a run failed · 2 bad usage, input or
  * config · 3 a service is down.
  */
 import { Command } from 'commander';
-import { exitCodeFor } from './exit-codes';
-import { registerRun } from './commands/run';
-import { registerValidate } from './commands/validate';
-import { registerDb } from './commands/db';
-import { registerCustomers } from './commands/customers';
-import { registerCredentials } from './commands/credentials';
-import { registerLocks } from './commands/locks';
-import { registerBackfill } from './commands/backfill';
-import { registerRuns } from './commands/runs';
-import { registerSchedule } from './commands/schedule';
+import { loadSettings } from '../adapters/settings';
+import { exitCodeFor } from './shared/exit-codes';
+import { explainServiceError } from './shared/service-errors';
+import { registerRun } from './run/command';
+import { registerValidate } from './validate/command';
+import { registerDb } from './db/command';
+import { registerCustomers } from './customers/command';
+import { registerCredentials } from './credentials/command';
+import { registerLocks } from './locks/command';
+import { registerBackfill } from './backfill/command';
+import { registerRuns } from './runs/command';
+import { registerSchedule } from './schedule/command';
 
-export { EXIT, exitCodeFor } from './exit-codes';
+export { EXIT, exitCodeFor } from './shared/exit-codes';
 
 export function buildProgram(): Command {
-  const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError();
+  // exitOverride before the commands are added: commander copies it into each one then, so a
+  // subcommand's usage error is thrown to us (exit 2) instead of calling process.exit(1) itself.
+  const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError().exitOverride();
   for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule]) register(program);
   return program;
 }
 
 if (require.main === module) {
   buildProgram()
-    .exitOverride()
     .parseAsync(process.argv)
-    .catch((e: unknown) => {
+    .catch((thrown: unknown) => {
+      // Commands explain the services they use; this catches what slipped past (e.g. a driver error in a rarely used path).
+      let e = thrown;
+      try {
+        e = explainServiceError(thrown, loadSettings());
+      } catch {
+        // unreadable settings: report the original error
+      }
       const raw = (e as { code?: unknown } | null | undefined)?.code;
       const code = typeof raw === 'string' ? raw : '';
-      if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
+      // Commander has printed its own message (usage errors, help) already.
       if (!code.startsWith('commander.')) console.error(`dif: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(exitCodeFor(e));
     });

@@ -26,7 +26,7 @@ export const DIF_COLUMNS = 4;
 
 /**
  * Temporal refuses a workflow id longer than 1,000 characters (`limit.maxIDLength`).
- * The longest id DIF builds is a backfill of chosen streams (cli/backfill-command.ts):
+ * The longest id DIF builds is a backfill of chosen streams (cli/backfill/backfill.ts):
  *   backfill/<vendor>/<customer>/<stream>+<stream>…/<YYYY-MM-DD>..<YYYY-MM-DD>/<days>d
  * with vendor ≤ 63 characters (schema), customer ≤ 100 (run-plan.ts checkName), and a
  * window length of at most 6 digits; what remains is the budget for the stream names,

@@ -1,10 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { EncryptionContext, KeyManager } from './key-manager';
 import { contextBytes } from './local-keyring';
+import { GcmAuthError, gcmOpen, gcmSeal } from './gcm';
 
 /** One encrypted secret as stored: AES-256-GCM under its own data key, wrapped by KMS. */
 export interface SealedSecret {
-  /** iv (12 bytes) | auth tag (16 bytes) | ciphertext */
+  /** iv (12 bytes) | auth tag (16 bytes) | ciphertext: see adapters/kms/gcm.ts */
   ciphertext: Buffer;
   encryptedDataKey: Buffer;
   keyId: string;
@@ -14,11 +14,7 @@ export interface SealedSecret {
 export async function seal(kms: KeyManager, plaintext: string, context: EncryptionContext): Promise<SealedSecret> {
   const dataKey = await kms.generateDataKey(context);
   try {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', dataKey.plaintext, iv);
-    cipher.setAAD(contextBytes(context));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]), encryptedDataKey: dataKey.encrypted, keyId: dataKey.keyId };
+    return { ciphertext: gcmSeal(dataKey.plaintext, Buffer.from(plaintext, 'utf8'), contextBytes(context)), encryptedDataKey: dataKey.encrypted, keyId: dataKey.keyId };
   } finally {
     dataKey.plaintext.fill(0);
   }
@@ -27,12 +23,10 @@ export async function seal(kms: KeyManager, plaintext: string, context: Encrypti
 export async function unseal(kms: KeyManager, sealed: SealedSecret, context: EncryptionContext): Promise<string> {
   const key = await kms.decryptDataKey(sealed.encryptedDataKey, sealed.keyId, context);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.ciphertext.subarray(0, 12));
-    decipher.setAAD(contextBytes(context));
-    decipher.setAuthTag(sealed.ciphertext.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.ciphertext.subarray(28)), decipher.final()]).toString('utf8');
-  } catch {
-    throw new Error('secret does not decrypt: it was altered or belongs to another customer, vendor or name');
+    return gcmOpen(key, sealed.ciphertext, contextBytes(context), 'the secret ciphertext').toString('utf8');
+  } catch (e) {
+    if (e instanceof GcmAuthError) throw new Error('secret does not decrypt: it was altered or belongs to another customer, vendor or name');
+    throw e;
   } finally {
     key.fill(0);
   }

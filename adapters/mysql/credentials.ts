@@ -22,6 +22,20 @@ export interface RotationReport {
   failed: (CredentialRef & { error: string })[];
 }
 
+/**
+ * The longest secret a row holds, in UTF-8 bytes: `credentials.ciphertext` is VARBINARY(8192)
+ * and also carries the 12-byte IV and 16-byte auth tag (adapters/kms/gcm.ts).
+ */
+export const MAX_SECRET_BYTES = 8192 - 28;
+
+/** A value `set` refuses (empty, too long). The message never quotes the value. */
+export class CredentialValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialValueError';
+  }
+}
+
 const context = (ref: CredentialRef) => ({ customer: ref.customerId, vendor: ref.vendor, secret: ref.name });
 
 /**
@@ -38,7 +52,12 @@ export class CredentialStore {
   ) {}
 
   async set(ref: CredentialRef, value: string): Promise<void> {
-    if (!value) throw new Error(`credential ${describe(ref)} must not be empty`);
+    if (!value) throw new CredentialValueError(`credential ${describe(ref)} must not be empty`);
+    // Checked here, before KMS or MySQL: MySQL's own refusal ("Data too long") names no limit.
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_SECRET_BYTES) {
+      throw new CredentialValueError(`credential ${describe(ref)} is ${bytes} bytes; a credential holds at most ${MAX_SECRET_BYTES} bytes (UTF-8)`);
+    }
     registerSecret(value);
     const sealed = await seal(this.kms, value, context(ref));
     await this.pool.query(

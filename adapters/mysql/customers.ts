@@ -1,5 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { checkCustomerValues, type CustomerValueOptions } from '../../interpreter/customer-values';
+import { InputError } from '../../interpreter/run-plan';
 
 export interface CustomerVendor {
   customerId: string;
@@ -30,7 +31,7 @@ export class CustomerRepository {
 
   async setCleanRoom(customerId: string, cleanRoom: boolean): Promise<void> {
     const [result] = await this.pool.query<mysql.ResultSetHeader>('UPDATE customers SET clean_room = ? WHERE id = ?', [cleanRoom, customerId]);
-    if (result.affectedRows === 0) throw new Error(`no customer "${customerId}"; add it with: dif customers add`);
+    if (result.affectedRows === 0) throw new InputError(`no customer "${customerId}"; add it with: dif customers add`);
   }
 
   /** Marks one vendor of a customer clean-room (true), not (false), or as the customer is (null). */
@@ -39,7 +40,7 @@ export class CustomerRepository {
       'UPDATE customer_vendors SET clean_room = ? WHERE customer_id = ? AND vendor = ?',
       [cleanRoom, customerId, vendor],
     );
-    if (result.affectedRows === 0) throw new Error(`customer "${customerId}" has no vendor "${vendor}"; add it with: dif customers set-vendor`);
+    if (result.affectedRows === 0) throw new InputError(`customer "${customerId}" has no vendor "${vendor}"; add it with: dif customers set-vendor`);
   }
 
   async upsertCustomerVendor(

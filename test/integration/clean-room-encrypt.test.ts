@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { migrateMysql } from '../../adapters/mysql/migrate';
 import { CredentialStore } from '../../adapters/mysql/credentials';
 import { ensurePiiEncryptionKey, ensurePiiKey, MissingPiiKeyError, piiEncryptionKeyRef, revealPiiEncryptionKey } from '../../adapters/mysql/pii-keys';

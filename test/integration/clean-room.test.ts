@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { migrateMysql } from '../../adapters/mysql/migrate';
 import { ensurePiiKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
 import { S3ObjectStore } from '../../adapters/object-store';

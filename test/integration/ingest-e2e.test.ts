@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { ingestWorkflowId } from '../../interpreter/run-plan';
 import { semaphoreKey } from '../../adapters/locks/semaphores';

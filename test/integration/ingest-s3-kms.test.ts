@@ -3,7 +3,7 @@
  * on the S3 API (versitygw) and secrets under the AWS KMS API (local-kms).
  */
 import { gunzipSync } from 'node:zlib';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import type { PageSet } from '../../interpreter/contracts';
 import { pageKey } from '../../interpreter/run-plan';
 import { S3ObjectStore } from '../../adapters/object-store';

@@ -3,7 +3,7 @@
  * rows are staged, Temporal retries it, and the table ends with each row once, exactly as
  * a clean run leaves it. The audit table has one row for the run.
  */
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
 

@@ -3,9 +3,9 @@
  * triggered once, a cancel that gives back the semaphore, and runs found through
  * visibility with their search attributes and memo.
  */
-import { planBackfill, startBackfill, watchBackfill } from '../../cli/backfill-command';
-import { backfillInputOf, cancelRun, listRuns, runStatus } from '../../cli/runs-command';
-import { createSchedule } from '../../cli/schedule-command';
+import { planBackfill, startBackfill, watchBackfill } from '../../cli/backfill/backfill';
+import { backfillInputOf, cancelRun, listRuns, runStatus } from '../../cli/runs/runs';
+import { createSchedule } from '../../cli/schedule/schedule';
 import { ingestWorkflowId } from '../../interpreter/run-plan';
 import { logicalWindow } from '../../interpreter/logical-window';
 import { semaphoreKey } from '../../adapters/locks/semaphores';

@@ -1,8 +1,8 @@
 /** A service that is down is named, with the command that starts it. */
 import { buildProgram } from '../../cli/dif';
-import { connectTemporal } from '../../cli/temporal-client';
+import { connectTemporal } from '../../cli/shared/temporal-client';
 import { ServiceDownError } from '../../adapters/health';
-import { runIngestion } from '../../cli/run-command';
+import { runIngestion } from '../../cli/run/run';
 import { startHarness } from '../setup/harness';
 import { testSettings, uniqueName } from '../setup/test-settings';
 

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runIngestion, type RunOutcome } from '../../cli/run-command';
+import { runIngestion, type RunOutcome } from '../../cli/run/run';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import type { AuthConfig } from '../../interpreter/config-schema';
 import { historyText } from '../setup/history-text';

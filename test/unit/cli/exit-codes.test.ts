@@ -1,9 +1,11 @@
-/** `dif` exit codes (cli/exit-codes.ts, re-exported by cli/dif.ts) are a contract for scripts: 0 ok · 1 run failed · 2 usage/input/config · 3 service down. */
-import { EXIT, exitCodeFor } from '../../../cli/exit-codes';
+/** `dif` exit codes (cli/shared/exit-codes.ts, re-exported by cli/dif.ts) are a contract for scripts: 0 ok · 1 run failed · 2 usage/input/config · 3 service down. */
+import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 import { ServiceDownError } from '../../../adapters/health';
 import { ConfigError } from '../../../interpreter/validate';
 import { InputError } from '../../../interpreter/run-plan';
 import { UnknownVendorError } from '../../../adapters/vendor-configs';
+import { ServiceNotReadyError } from '../../../adapters/health';
+import { CredentialValueError } from '../../../adapters/mysql/credentials';
 
 describe('exitCodeFor', () => {
   test('the codes themselves', () => {
@@ -18,6 +20,19 @@ describe('exitCodeFor', () => {
   test('ServiceDownError → 3', () => {
     const down = new ServiceDownError([{ name: 'mysql', address: '127.0.0.1:3306', up: false, fix: 'npm run services -- up mysql' }]);
     expect(exitCodeFor(down)).toBe(3);
+  });
+
+  test('ServiceNotReadyError (a database missing or not migrated) → 3', () => {
+    expect(exitCodeFor(new ServiceNotReadyError('MySQL database "dif" does not exist'))).toBe(3);
+  });
+
+  test('CredentialValueError (an empty or oversized secret) → 2', () => {
+    expect(exitCodeFor(new CredentialValueError('credential "k" is 9000 bytes'))).toBe(2);
+  });
+
+  test('commander ending with its own exit code 0 (--help) → 0; with 1 (no command given) → 2', () => {
+    expect(exitCodeFor(Object.assign(new Error('(outputHelp)'), { code: 'commander.helpDisplayed', exitCode: 0 }))).toBe(0);
+    expect(exitCodeFor(Object.assign(new Error('(outputHelp)'), { code: 'commander.help', exitCode: 1 }))).toBe(2);
   });
 
   test('ConfigError → 2', () => {

@@ -1,9 +1,9 @@
 /** The pure decisions behind the operator commands: windows, ids, visibility queries, exit codes. */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { logicalWindow } from '../../../interpreter/logical-window';
-import { backfillWorkflowId, parseWindowDays } from '../../../cli/backfill-command';
-import { listQuery } from '../../../cli/runs-command';
-import { EXIT, exitCodeFor } from '../../../cli/exit-codes';
+import { backfillWorkflowId, parseWindowDays } from '../../../cli/backfill/backfill';
+import { listQuery } from '../../../cli/runs/runs';
+import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 
 test('a scheduled run loads yesterday minus the lookback .. yesterday, whatever the hour', () => {
   expect(logicalWindow(new Date('2026-11-28T03:00:00Z'), 0)).toEqual({ from: '2026-11-27', to: '2026-11-27' });

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { configFiles, validateFiles } from '../../../cli/validate-command';
+import { configFiles, validateFiles } from '../../../cli/validate/validate';
 
 const DEMO = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 

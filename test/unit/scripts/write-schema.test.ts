@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { schemaFile, schemaText } from '../../../scripts/write-schema';
-import { configFiles, validateFiles } from '../../../cli/validate-command';
+import { configFiles, validateFiles } from '../../../cli/validate/validate';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 

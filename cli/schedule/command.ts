@@ -3,9 +3,11 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { InputError } from '../../interpreter/run-plan';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { connectTemporal } from '../temporal-client';
-import { createSchedule, listSchedules, scheduleId } from '../schedule-command';
-import { printJson, printTable } from '../render';
+import { connectTemporal } from '../shared/temporal-client';
+import { createSchedule, listSchedules, scheduledInput, scheduleId } from './schedule';
+import { printJson, printTable } from '../shared/render';
+import { withRuntime } from '../shared/runtime';
+import { requireCustomerVendor } from '../shared/customer-check';
 
 async function withClient(work: (client: Awaited<ReturnType<typeof connectTemporal>>['client']) => Promise<void>): Promise<void> {
   const { client, close } = await connectTemporal(loadSettings());
@@ -27,16 +29,19 @@ export function registerSchedule(program: Command): void {
     .option('--lookback <days>', 'also reload this many days before yesterday', '0')
     .option('--stream <name...>', 'only these streams')
     .option('--json', 'one JSON line')
-    .action((vendor: string, opts: { customer: string; hour: string; lookback: string; stream?: string[]; json?: boolean }) =>
-      withClient(async (client) => {
-        const settings = loadSettings();
-        const handle = await createSchedule(client, settings, new VendorConfigs(settings.vendorsDir), {
-          vendor, customer: opts.customer, hour: Number(opts.hour), lookbackDays: Number(opts.lookback), streams: opts.stream,
-        });
+    .action((vendor: string, opts: { customer: string; hour: string; lookback: string; stream?: string[]; json?: boolean }) => {
+      const settings = loadSettings();
+      const vendorConfigs = new VendorConfigs(settings.vendorsDir);
+      const request = { vendor, customer: opts.customer, hour: Number(opts.hour), lookbackDays: Number(opts.lookback), streams: opts.stream };
+      scheduledInput(vendorConfigs, request); // bad options refused before any service is asked
+      return withClient(async (client) => {
+        // A schedule for a customer that does not exist would fail every day, unseen.
+        await withRuntime((runtime) => requireCustomerVendor(runtime.deps.customers, opts.customer, vendor), settings);
+        const handle = await createSchedule(client, settings, vendorConfigs, request);
         if (opts.json) printJson({ scheduleId: handle.scheduleId, created: true });
         else console.log(`schedule ${handle.scheduleId}: daily at ${opts.hour}:00 UTC, window yesterday-${opts.lookback}d..yesterday`);
-      }),
-    );
+      });
+    });
   schedule
     .command('list')
     .option('--json', 'one JSON line per schedule')

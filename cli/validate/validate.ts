@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, checkVendorConfig } from '../interpreter/validate';
-import { parseJsonFile } from '../adapters/vendor-configs';
+import { ConfigError, checkVendorConfig } from '../../interpreter/validate';
+import { parseJsonFile } from '../../adapters/vendor-configs';
+import { InputError } from '../../interpreter/run-plan';
 
 export interface ValidationReport {
   file: string;
@@ -15,7 +16,7 @@ export interface ValidationReport {
 export function configFiles(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    if (!fs.existsSync(p)) throw new Error(`no such file or folder: ${p}`);
+    if (!fs.existsSync(p)) throw new InputError(`no such file or folder: ${p}`);
     if (fs.statSync(p).isFile()) out.push(p);
     else if (fs.existsSync(path.join(p, 'config.json'))) out.push(path.join(p, 'config.json'));
     else {

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Settings } from '../adapters/settings';
-import { ServiceDownError } from '../adapters/health';
+import type { Settings } from '../../adapters/settings';
+import { ServiceDownError } from '../../adapters/health';
 
 export async function connectTemporal(settings: Settings): Promise<{ client: Client; close: () => Promise<void> }> {
   let connection: Connection;

@@ -5,12 +5,12 @@
  * outage load the days they were meant for.
  */
 import { ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
-import type { IngestOptions } from '../interpreter/contracts';
-import { checkName, InputError } from '../interpreter/run-plan';
-import type { VendorConfigs } from '../adapters/vendor-configs';
-import type { Settings } from '../adapters/settings';
-import type { ScheduledIngestInput } from '../workflows/scheduled-ingest';
-import { CUSTOMER, VENDOR } from '../workflows/search-attributes';
+import type { IngestOptions } from '../../interpreter/contracts';
+import { checkName, InputError } from '../../interpreter/run-plan';
+import type { VendorConfigs } from '../../adapters/vendor-configs';
+import type { Settings } from '../../adapters/settings';
+import type { ScheduledIngestInput } from '../../workflows/scheduled-ingest';
+import { CUSTOMER, VENDOR } from '../../workflows/search-attributes';
 
 export interface ScheduleRequest {
   vendor: string;
@@ -23,14 +23,19 @@ export interface ScheduleRequest {
 
 export const scheduleId = (vendor: string, customer: string): string => `dif/${checkName(vendor, 'vendor')}/${checkName(customer, 'customer')}`;
 
-export async function createSchedule(client: Client, settings: Settings, vendorConfigs: VendorConfigs, r: ScheduleRequest): Promise<ScheduleHandle> {
+/** The scheduled run's input, or an InputError naming the bad option; touches no service. */
+export function scheduledInput(vendorConfigs: VendorConfigs, r: ScheduleRequest): ScheduledIngestInput {
   const config = vendorConfigs.load(r.vendor);
   if (!Number.isInteger(r.hour) || r.hour < 0 || r.hour > 23) throw new InputError(`--hour must be 0..23 (UTC), got ${r.hour}`);
   if (!Number.isInteger(r.lookbackDays) || r.lookbackDays < 0) throw new InputError(`--lookback must be a whole number of days, got ${r.lookbackDays}`);
   const maxDays = config.window?.maxDays;
   if (maxDays && r.lookbackDays + 1 > maxDays) throw new InputError(`a lookback of ${r.lookbackDays} days makes windows of ${r.lookbackDays + 1} days; vendor "${r.vendor}" allows ${maxDays}`);
   const streams = r.streams?.length ? r.streams : Object.keys(config.streams);
-  const input: ScheduledIngestInput = { vendor: r.vendor, customer: r.customer, streams, lookbackDays: r.lookbackDays, options: r.options };
+  return { vendor: r.vendor, customer: r.customer, streams, lookbackDays: r.lookbackDays, options: r.options };
+}
+
+export async function createSchedule(client: Client, settings: Settings, vendorConfigs: VendorConfigs, r: ScheduleRequest): Promise<ScheduleHandle> {
+  const input = scheduledInput(vendorConfigs, r);
   return client.schedule.create({
     scheduleId: scheduleId(r.vendor, r.customer),
     spec: { calendars: [{ hour: r.hour, minute: 0 }] },

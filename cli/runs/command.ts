@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { InputError } from '../../interpreter/run-plan';
-import { connectTemporal, uiUrl } from '../temporal-client';
-import { backfillInputOf, cancelRun, listRuns, runStatus } from '../runs-command';
-import { parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill-command';
-import { printJson, printTable } from '../render';
-import { showResults } from './backfill';
-import { EXIT } from '../exit-codes';
+import { connectTemporal, uiUrl } from '../shared/temporal-client';
+import { backfillInputOf, cancelRun, listQuery, listRuns, runStatus } from './runs';
+import { MAX_PARALLEL, parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill/backfill';
+import { printJson, printTable } from '../shared/render';
+import { showResults } from '../backfill/command';
+import { EXIT } from '../shared/exit-codes';
+import { positiveInt } from '../shared/options';
 
 async function withTemporal<T>(work: (t: Awaited<ReturnType<typeof connectTemporal>>, settings: ReturnType<typeof loadSettings>) => Promise<T>): Promise<T> {
   const settings = loadSettings();
@@ -49,17 +50,19 @@ export function registerRuns(program: Command): void {
     .option('--type <type>', 'workflow type: ingest, backfill, scheduledIngest')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'one JSON line per run')
-    .action((opts: { vendor?: string; customer?: string; status?: string; since?: string; type?: string; limit: string; json?: boolean }) =>
-      withTemporal(async ({ client }, settings) => {
-        const runs = await listRuns(client, settings, { ...opts, limit: Number(opts.limit) || 50 });
+    .action((opts: { vendor?: string; customer?: string; status?: string; since?: string; type?: string; limit: string; json?: boolean }) => {
+      const filter = { ...opts, limit: positiveInt(opts.limit, '--limit', 10_000) };
+      listQuery(filter); // a bad filter is refused before connecting
+      return withTemporal(async ({ client }, settings) => {
+        const runs = await listRuns(client, settings, filter);
         if (opts.json) return runs.forEach(printJson);
         if (runs.length === 0) return console.log('no runs match');
         printTable(
           ['workflow id', 'type', 'status', 'started', 'summary'],
           runs.map((r) => [r.workflowId, r.type, r.status, r.startTime.slice(0, 19).replace('T', ' '), r.summary ?? '']),
         );
-      }),
-    );
+      });
+    });
 
   program
     .command('cancel')
@@ -83,19 +86,20 @@ export function registerRuns(program: Command): void {
     .option('--from <date>')
     .option('--to <date>')
     .option('--window <days>', 'as given to the backfill: the same windows, so the same ids')
-    .option('--parallel <n>', 'windows at once (default: as before)')
+    .option('--parallel <n>', `windows at once, 1 to ${MAX_PARALLEL} (default: as before)`)
     .option('--json', 'JSON results')
-    .action((backfillId: string | undefined, opts: { vendor?: string; customer?: string; from?: string; to?: string; window?: string; parallel?: string; json?: boolean }) =>
-      withTemporal(async ({ client }, settings) => {
+    .action((backfillId: string | undefined, opts: { vendor?: string; customer?: string; from?: string; to?: string; window?: string; parallel?: string; json?: boolean }) => {
+      const parallel = opts.parallel === undefined ? undefined : positiveInt(opts.parallel, '--parallel', MAX_PARALLEL);
+      return withTemporal(async ({ client }, settings) => {
         let plan;
         if (backfillId) {
           const input = await backfillInputOf(client, backfillId);
-          plan = { backfillId, input: { ...input, parallel: Number(opts.parallel) || input.parallel }, items: [] };
+          plan = { backfillId, input: { ...input, parallel: parallel ?? input.parallel }, items: [] };
         } else {
           if (!opts.vendor || !opts.customer || !opts.from || !opts.to) throw new InputError('give a backfill id, or --vendor, --customer, --from and --to');
           if (opts.customer === 'all') throw new InputError("retry by id a backfill of --customer all");
           plan = await planBackfill(client, new VendorConfigs(settings.vendorsDir), {
-            vendor: opts.vendor, customer: opts.customer, customers: [opts.customer], from: opts.from, to: opts.to, windowDays: opts.window ? parseWindowDays(opts.window) : undefined, parallel: Number(opts.parallel) || 2,
+            vendor: opts.vendor, customer: opts.customer, customers: [opts.customer], from: opts.from, to: opts.to, windowDays: opts.window ? parseWindowDays(opts.window) : undefined, parallel: parallel ?? 2,
           });
         }
         const handle = await startBackfill(client, settings, plan);
@@ -103,6 +107,6 @@ export function registerRuns(program: Command): void {
         const final = await watchBackfill(handle, () => undefined);
         showResults(final, handle.workflowId, uiUrl(settings, handle.workflowId, handle.firstExecutionRunId), opts.json);
         process.exitCode = final.failed > 0 ? EXIT.runFailed : EXIT.ok;
-      }),
-    );
+      });
+    });
 }

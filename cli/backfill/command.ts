@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { createRuntime } from '../../workers/wiring';
-import { InputError } from '../../interpreter/run-plan';
-import { connectTemporal, uiUrl } from '../temporal-client';
-import { parseWindowDays, planBackfill, startBackfill, watchBackfill, type BackfillPlan } from '../backfill-command';
+import { connectTemporal, uiUrl } from '../shared/temporal-client';
+import { MAX_PARALLEL, parseWindowDays, planBackfill, startBackfill, watchBackfill, type BackfillPlan } from './backfill';
 import type { BackfillProgress } from '../../workflows/backfill-types';
-import { printJson, printTable } from '../render';
-import { EXIT } from '../exit-codes';
+import { printJson, printTable } from '../shared/render';
+import { EXIT } from '../shared/exit-codes';
+import { positiveInt } from '../shared/options';
+import { withRuntime } from '../shared/runtime';
+import { requireCustomerVendor } from '../shared/customer-check';
 
 interface Opts {
   customer: string;
@@ -31,13 +32,12 @@ export function registerBackfill(program: Command): void {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (inclusive)')
     .option('--window <days>', 'days per window, e.g. 7d (default and ceiling: the vendor maxDays)')
-    .option('--parallel <n>', 'windows running at once', '2')
+    .option('--parallel <n>', `windows running at once, 1 to ${MAX_PARALLEL}`, '2')
     .option('--stream <name...>', 'only these streams')
     .option('--dry-run', 'show the plan, start nothing')
     .option('--json', 'JSON output: the plan, then the results')
     .action(async (vendor: string, opts: Opts) => {
-      const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`--parallel must be a positive integer, got "${opts.parallel}"`);
+      const parallel = positiveInt(opts.parallel, '--parallel', MAX_PARALLEL);
       const settings = loadSettings();
       const customers = await customersOf(vendor, opts.customer);
       const { client, close } = await connectTemporal(settings);
@@ -80,16 +80,11 @@ export function registerBackfill(program: Command): void {
 
 /** 'all': every customer using the vendor; one id: checked now, so a typo fails before any window starts. */
 async function customersOf(vendor: string, customer: string): Promise<string[]> {
-  const runtime = createRuntime(loadSettings());
-  try {
-    if (customer === 'all') return await runtime.deps.customers.listCustomersOfVendor(vendor);
-    if (!(await runtime.deps.customers.findCustomerVendor(customer, vendor))) {
-      throw new InputError(`customer "${customer}" is not set up for vendor "${vendor}" in MySQL (dif customers set-vendor ${customer} ${vendor} --inputs …)`);
-    }
+  return withRuntime(async (runtime) => {
+    if (customer === 'all') return runtime.deps.customers.listCustomersOfVendor(vendor);
+    await requireCustomerVendor(runtime.deps.customers, customer, vendor);
     return [customer];
-  } finally {
-    await runtime.close();
-  }
+  });
 }
 
 function counts(p: BackfillProgress | undefined) {

@@ -1,19 +1,22 @@
 /**
  * `dif backfill` without the terminal: plan the windows, look up which already
  * completed, start (or join) the backfill workflow, and watch it through its query.
- * Rendering lives in cli/commands/backfill.ts.
+ * Rendering lives in cli/backfill/command.ts.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { IngestOptions } from '../interpreter/contracts';
-import { ingestWorkflowId, InputError, splitWindow } from '../interpreter/run-plan';
-import type { VendorConfigs } from '../adapters/vendor-configs';
-import type { Settings } from '../adapters/settings';
-import type { BackfillInput, BackfillItem, BackfillProgress } from '../workflows/backfill-types';
-import { CUSTOMER, VENDOR, WINDOW_START } from '../workflows/search-attributes';
-import { mapWithConcurrency as mapLimit } from '../workflows/concurrency';
+import type { IngestOptions } from '../../interpreter/contracts';
+import { ingestWorkflowId, InputError, splitWindow } from '../../interpreter/run-plan';
+import type { VendorConfigs } from '../../adapters/vendor-configs';
+import type { Settings } from '../../adapters/settings';
+import type { BackfillInput, BackfillItem, BackfillProgress } from '../../workflows/backfill-types';
+import { CUSTOMER, VENDOR, WINDOW_START } from '../../workflows/search-attributes';
+import { mapWithConcurrency as mapLimit } from '../../workflows/concurrency';
 
 /** Above this a single workflow's history would grow too long; split the range instead. */
 export const MAX_WINDOWS = 2000;
+
+/** Windows of one backfill running at once. Vendors' semaphores cap real concurrency anyway; past this, a typo (1000 for 10) would fill the task queue. */
+export const MAX_PARALLEL = 50;
 
 export interface BackfillRequest {
   vendor: string;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadSettings, projectRoot } from '../../adapters/settings';
 import { migrateMysql } from '../../adapters/mysql/migrate';
 import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres-loader';
+import { explainServiceError } from '../shared/service-errors';
 
 /** `dif db`: schemas and databases. */
 export function registerDb(program: Command): void {
@@ -12,8 +13,13 @@ export function registerDb(program: Command): void {
     .option('--json', 'one JSON line')
     .action(async (opts: { json?: boolean }) => {
       const s = loadSettings();
-      const applied = await migrateMysql(s.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
-      await ensurePostgresDatabase(s.postgresUrl);
+      let applied: string[];
+      try {
+        applied = await migrateMysql(s.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
+        await ensurePostgresDatabase(s.postgresUrl);
+      } catch (e) {
+        throw explainServiceError(e, s);
+      }
       if (opts.json) console.log(JSON.stringify({ applied }));
       else console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema up to date');
     });

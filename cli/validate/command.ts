@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { projectRoot } from '../../adapters/settings';
 import { InputError } from '../../interpreter/run-plan';
-import { configFiles, validateFiles } from '../validate-command';
-import { EXIT } from '../exit-codes';
+import { configFiles, validateFiles } from './validate';
+import { EXIT } from '../shared/exit-codes';
 
 const json = (value: unknown) => console.log(JSON.stringify(value));
 

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { createRuntime } from '../../workers/wiring';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 import { registerPiiEncryption } from './pii-encryption';
+import { InputError } from '../../interpreter/run-plan';
+import { withRuntime } from '../shared/runtime';
 
 function parseJsonOption(value: string): Record<string, unknown> {
   try {
@@ -23,14 +24,9 @@ export function registerCustomers(program: Command): void {
     .argument('<id>', 'customer id')
     .requiredOption('--name <name>', 'display name')
     .option('--clean-room', "run this customer's fetch and preprocess in its own clean room (README: Clean room)")
-    .action(async (id: string, opts: { name: string; cleanRoom?: boolean }) => {
-      const runtime = createRuntime(loadSettings());
-      try {
-        await runtime.deps.customers.upsertCustomer(id, opts.name, opts.cleanRoom ? { cleanRoom: true } : {});
-      } finally {
-        await runtime.close();
-      }
-    });
+    .action((id: string, opts: { name: string; cleanRoom?: boolean }) =>
+      withRuntime((runtime) => runtime.deps.customers.upsertCustomer(id, opts.name, opts.cleanRoom ? { cleanRoom: true } : {})),
+    );
   customers
     .command('set-vendor')
     .description("set a customer's inputs (and overrides) for a vendor")
@@ -41,12 +37,15 @@ export function registerCustomers(program: Command): void {
     .action(async (customer: string, vendor: string, opts: { inputs: Record<string, unknown>; overrides: Record<string, unknown> }) => {
       const s = loadSettings();
       new VendorConfigs(s.vendorsDir).load(vendor);
-      const runtime = createRuntime(s);
-      try {
-        await runtime.deps.customers.upsertCustomerVendor(customer, vendor, opts.inputs, opts.overrides);
-      } finally {
-        await runtime.close();
-      }
+      await withRuntime(async (runtime) => {
+        try {
+          await runtime.deps.customers.upsertCustomerVendor(customer, vendor, opts.inputs, opts.overrides);
+        } catch (e) {
+          // The foreign key to customers: MySQL's own words ("a foreign key constraint fails") do not say which.
+          if ((e as { code?: unknown }).code === 'ER_NO_REFERENCED_ROW_2') throw new InputError(`no customer "${customer}"; add it first with: dif customers add ${customer} --name …`);
+          throw e;
+        }
+      }, s);
     });
   customers
     .command('clean-room')
@@ -58,27 +57,21 @@ export function registerCustomers(program: Command): void {
     })
     .option('--vendor <vendor>', 'only this vendor of the customer')
     .action(async (customer: string, state: string, opts: { vendor?: string }) => {
-      if (state === 'inherit' && !opts.vendor) throw new InvalidArgumentError('inherit applies to one vendor: add --vendor');
-      const runtime = createRuntime(loadSettings());
-      try {
+      if (state === 'inherit' && !opts.vendor) throw new InputError('inherit applies to one vendor: add --vendor');
+      await withRuntime(async (runtime) => {
         if (opts.vendor) await runtime.deps.customers.setVendorCleanRoom(customer, opts.vendor, state === 'inherit' ? null : state === 'on');
         else await runtime.deps.customers.setCleanRoom(customer, state === 'on');
-      } finally {
-        await runtime.close();
-      }
+      });
     });
   customers
     .command('pii-key')
     .description("create the customer's PII key (pseudonym columns are HMACed under it) unless it exists; never replaces one")
     .argument('<customer>')
-    .action(async (customer: string) => {
-      const runtime = createRuntime(loadSettings());
-      try {
+    .action((customer: string) =>
+      withRuntime(async (runtime) => {
         const outcome = await ensurePiiKey(runtime.deps.credentials, customer);
         console.log(outcome === 'created' ? `created the PII key of ${customer}` : `${customer} already has a PII key; kept it`);
-      } finally {
-        await runtime.close();
-      }
-    });
+      }),
+    );
   registerPiiEncryption(customers);
 }

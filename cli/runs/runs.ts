@@ -5,11 +5,11 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { InputError, parseDay } from '../interpreter/run-plan';
-import type { Settings } from '../adapters/settings';
-import type { BackfillInput, BackfillProgress } from '../workflows/backfill-types';
-import { CUSTOMER, STREAM, VENDOR } from '../workflows/search-attributes';
-import { uiUrl } from './temporal-client';
+import { InputError, parseDay } from '../../interpreter/run-plan';
+import type { Settings } from '../../adapters/settings';
+import type { BackfillInput, BackfillProgress } from '../../workflows/backfill-types';
+import { CUSTOMER, STREAM, VENDOR } from '../../workflows/search-attributes';
+import { uiUrl } from '../shared/temporal-client';
 
 export interface RunInfo {
   workflowId: string;
