@@ -9,7 +9,8 @@ import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
-import { withExpressionThread } from '../interpreter/expression';
+import { ExpressionError, withExpressionThread } from '../interpreter/expression';
+import { finalFailure } from './failures';
 import { withSecretScope } from './secret-scope';
 
 export type { ActivityDeps } from './deps';
@@ -40,11 +41,21 @@ export function createActivities(deps: ActivityDeps) {
  * Each activity execution runs in its own secret scope, and evaluates its expressions on an
  * expression thread of its own (interpreter/expression.ts), so one that must be stopped by
  * force costs only that run; the scope is outermost so that such a failure is scrubbed too.
+ * An expression that fails fails the same way on every attempt (same config, same data):
+ * it leaves the activity as a final `ExpressionError` naming the config path, not retried.
  */
 function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, activity] of Object.entries(activities)) {
-    const isolated = (...args: unknown[]) => withExpressionThread(() => (activity as (...a: unknown[]) => Promise<unknown>)(...args));
+    const isolated = (...args: unknown[]) =>
+      withExpressionThread(async () => {
+        try {
+          return await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (e) {
+          if (e instanceof ExpressionError) throw finalFailure('ExpressionError', e.message);
+          throw e;
+        }
+      });
     wrapped[name] = withSecretScope(isolated);
   }
   return wrapped as T;

@@ -34,10 +34,10 @@ async function manifest(customer: string): Promise<mysql.RowDataPacket[]> {
   return found;
 }
 
-/** Objects a run downloaded into its raw prefix (besides its page-set list). */
+/** Objects a run downloaded into its raw prefix (besides its page-set list and the run's list of those). */
 async function downloadedBy(vendor: string, customer: string, runId: string): Promise<string[]> {
   const keys = await h.runtime.deps.objectStore.list(`raw/${vendor}/${customer}/`);
-  return keys.filter((k) => k.includes(`/${runId}/`) && !k.endsWith('pagesets.json'));
+  return keys.filter((k) => k.includes(`/${runId}/`) && !k.endsWith('pagesets.json') && !k.endsWith('/raw-lists.json'));
 }
 
 const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
