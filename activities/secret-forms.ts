@@ -26,6 +26,8 @@
 const MIN_CORE = 8;
 /** A line of a multi-line secret shorter than this is not scrubbed alone (PEM headers are public). */
 const MIN_LINE = 16;
+/** A word of a secret at least this long is scrubbed alone (see `secretForms`). */
+const MIN_WORD = 12;
 
 export function secretForms(secret: string): string[] {
   if (!secret) return [];
@@ -52,6 +54,10 @@ export function secretForms(secret: string): string[] {
     for (const b64 of base64Forms(bytes)) add(b64);
     for (const core of base64Cores(bytes)) add(core);
   }
+  // Parsers quote the token they stopped at, not the whole value: QuickJS's JSON.parse of
+  // `sk_live_51Tpl +/=` says "unexpected token: 'sk_live_51Tpl'". So each long run of
+  // letters, digits, `_` and `-` inside a secret is scrubbed on its own too.
+  for (const word of secret.match(/[A-Za-z0-9_-]+/g) ?? []) if (word.length >= MIN_WORD && word !== secret) add(word);
   if (/[\r\n]/.test(secret)) {
     for (const line of secret.split(/\r?\n|\r/)) {
       const trimmed = line.trim();

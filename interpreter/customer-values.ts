@@ -13,6 +13,7 @@ import { InputError } from './run-plan';
 import { checkTemplate, ExpressionSyntaxError } from './expression-syntax';
 import { childPath } from './validate-paths';
 import { RESERVED_NAMES } from './validate-names';
+import { SemaphoreSpec, VendorConfig } from './config-schema';
 
 /** The fields a customer may override; anything else would change what a stream fetches or where its rows go. */
 export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl'] as const;
@@ -116,7 +117,8 @@ export function checkCustomerValues(
   for (const key of ['semaphore', 'rateLimit', 'columns'] as const) {
     if (o[key] !== undefined && !isPlainObject(o[key])) fail(`overrides.${key}`, 'must be a JSON object');
   }
-  const allowedFields = { semaphore: ['scope', 'limit', 'account', 'leaseSeconds'], rateLimit: ['requestsPerSecond', 'scope', 'source'] } as const;
+  // The fields the grammar itself gives these objects, so a field added there may be overridden.
+  const allowedFields = { semaphore: Object.keys(SemaphoreSpec.properties), rateLimit: Object.keys(VendorConfig.properties.rateLimit.properties) };
   for (const [key, fields] of Object.entries(allowedFields)) {
     for (const field of Object.keys((o[key] as object | undefined) ?? {})) {
       if (!(fields as readonly string[]).includes(field)) fail(`overrides.${key}.${field}`, `unknown field; allowed: ${fields.join(', ')}`);

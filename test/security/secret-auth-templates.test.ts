@@ -43,29 +43,29 @@ function recorded(error: unknown): string {
 }
 
 const cases: { name: string; auth: AuthConfig; secrets: string[]; where: RegExp; tokenQuoted?: boolean }[] = [
-  { name: 'header value', auth: { kind: 'header', name: 'Authorization', value: 'Key ${JSON.parse(secrets.s)}', secrets: ['s'] }, secrets: ['s'], where: /\$\.auth\.value/ },
+  { name: 'header value', auth: { kind: 'header', name: 'Authorization', value: 'Key ${(() => { throw new Error("bad " + secrets.s) })()}', secrets: ['s'] }, secrets: ['s'], where: /\$\.auth\.value/ },
   {
     name: 'oauth2 extra header',
-    auth: { kind: 'oauth2', grant: 'client_credentials', tokenUrl: '${baseUrl}/token/ok', clientId: 'id', clientSecret: 'cs', headers: { 'developer-token': '${JSON.parse(secrets.s)}' }, secrets: ['s'] },
+    auth: { kind: 'oauth2', grant: 'client_credentials', tokenUrl: '${baseUrl}/token/ok', clientId: 'id', clientSecret: 'cs', headers: { 'developer-token': '${(() => { throw new Error("bad " + secrets.s) })()}' }, secrets: ['s'] },
     secrets: ['id', 'cs', 's'],
     where: /\$\.auth\.headers\.developer-token/,
   },
   {
     name: 'login request',
-    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${JSON.parse(secrets.s)}' } }, secrets: ['s'], token: 'response.session_token', header: 'X-Session' },
+    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${(() => { throw new Error("bad " + secrets.s) })()}' } }, secrets: ['s'], token: 'response.session_token', header: 'X-Session' },
     secrets: ['s'],
     where: /\$\.auth\.request/,
   },
   {
     name: 'login token expression',
-    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${secrets.s}' } }, secrets: ['s'], token: 'JSON.parse(response.session_token)', header: 'X-Session' },
+    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${secrets.s}' } }, secrets: ['s'], token: '(() => { throw new Error("bad " + response.session_token) })()', header: 'X-Session' },
     secrets: ['s'],
     where: /\$\.auth\.token/,
     tokenQuoted: true,
   },
   {
     name: 'login header value',
-    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${secrets.s}' } }, secrets: ['s'], token: 'response.session_token', header: 'Authorization', value: 'S ${JSON.parse(token)}' },
+    auth: { kind: 'login', request: { method: 'POST', path: '/login/ok', body: { password: '${secrets.s}' } }, secrets: ['s'], token: 'response.session_token', header: 'Authorization', value: 'S ${(() => { throw new Error("bad " + token) })()}' },
     secrets: ['s'],
     where: /\$\.auth\.value/,
     tokenQuoted: true,

@@ -90,7 +90,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'header-template-throws',
-    auth: { kind: 'header', name: 'Authorization', value: 'Key ${JSON.parse(secrets.api_token)}', secrets: ['api_token'] },
+    auth: { kind: 'header', name: 'Authorization', value: 'Key ${(() => { throw new Error("bad " + secrets.api_token) })()}', secrets: ['api_token'] },
     path: '/e401/data',
     secrets: { api_token: plant('HdrTpl') },
     error: /ConfigError|\$\.auth\.value.*\[redacted\]/,
@@ -146,7 +146,7 @@ const scenarios: Scenario[] = [
       tokenUrl: '${baseUrl}/token/ok',
       clientId: 'client_id',
       clientSecret: 'client_secret',
-      headers: { 'developer-token': '${JSON.parse(secrets.developer_token)}' },
+      headers: { 'developer-token': '${(() => { throw new Error("bad " + secrets.developer_token) })()}' },
       secrets: ['developer_token'],
     },
     path: '/e401/data',
@@ -173,7 +173,7 @@ const scenarios: Scenario[] = [
     name: 'login-template-throws',
     auth: {
       kind: 'login',
-      request: { method: 'POST', path: '/login/ok', body: { password: '${JSON.parse(secrets.password)}' } },
+      request: { method: 'POST', path: '/login/ok', body: { password: '${(() => { throw new Error("bad " + secrets.password) })()}' } },
       secrets: ['password'],
       token: 'response.session_token',
       header: 'X-Session-Token',
@@ -190,7 +190,7 @@ const scenarios: Scenario[] = [
       kind: 'login',
       request: { method: 'POST', path: '/login/ok', body: { password: '${secrets.password}' } },
       secrets: ['password'],
-      token: 'JSON.parse(response.session_token)',
+      token: '(() => { throw new Error("bad " + response.session_token) })()',
       header: 'X-Session-Token',
     },
     path: '/e401/data',
@@ -207,7 +207,7 @@ const scenarios: Scenario[] = [
       secrets: ['password'],
       token: 'response.session_token',
       header: 'Authorization',
-      value: 'Session ${JSON.parse(token)}',
+      value: 'Session ${(() => { throw new Error("bad " + token) })()}',
     },
     path: '/e401/data',
     secrets: { password: plant('LoginVal') },
@@ -434,7 +434,7 @@ test('no secret, token or Basic pair in any spelling in history, worker logs, di
     }
   }
   expect([...new Set(leaks)]).toEqual([]);
-  expect(logs).toMatch(/unexpected token: '\[redacted\]/); // logged whole, messages included, and scrubbed
+  expect(logs).toMatch(/bad \[redacted\]/); // logged whole, messages included, and scrubbed
 });
 
 test('the same search finds each secret where it legitimately is', async () => {

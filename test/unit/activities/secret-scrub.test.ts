@@ -193,3 +193,12 @@ describe('errors', () => {
     expect([a.message, b.message]).toEqual([REDACTED, REDACTED]);
   });
 });
+
+describe('a long word of a secret, quoted alone by a parser', () => {
+  // QuickJS's JSON.parse quotes the token it stopped at, not the whole value.
+  test('is scrubbed; short words and the rest of the text are not', () => {
+    const scrubber = new Scrubber(['sk_live_51TplQz9 +/="\\xs']);
+    expect(scrubber.scrub(`failed: unexpected token: 'sk_live_51TplQz9'`)).toBe(`failed: unexpected token: '${REDACTED}'`);
+    expect(scrubber.scrub('xs and live stay')).toBe('xs and live stay');
+  });
+});
