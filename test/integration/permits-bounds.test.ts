@@ -67,9 +67,13 @@ describe('a bounded wait for a permit (defect 5)', () => {
 
   test('dif run --max-wait overrides the config (here an hour) for that run', async () => {
     const { customer, key } = await blocked({ maxWaitSeconds: 3600 });
-    const saved = { queue: process.env.DIF_TASK_QUEUE, vendors: process.env.DIF_VENDORS_DIR, code: process.exitCode };
+    const saved = { queue: process.env.DIF_TASK_QUEUE, vendors: process.env.DIF_VENDORS_DIR, mysql: process.env.DIF_MYSQL_URL, code: process.exitCode };
     process.env.DIF_TASK_QUEUE = h.settings.taskQueue;
     process.env.DIF_VENDORS_DIR = ZOO_VENDORS;
+    // dif run checks the customer before it starts, in the test database, whose mock vendor is on loopback.
+    process.env.DIF_MYSQL_URL = h.settings.mysqlUrl;
+    const savedLoopback = process.env.DIF_ALLOW_LOOPBACK_HTTP;
+    process.env.DIF_ALLOW_LOOPBACK_HTTP = '1';
     try {
       const running = dif('run', 'zoo-contacts', '--customer', customer, '--from', window.from, '--to', window.to, '--max-wait', '2', '--json');
       const printed = await Promise.race([running, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('dif run still waiting after 25 s')), 25_000).unref())]);
@@ -80,6 +84,8 @@ describe('a bounded wait for a permit (defect 5)', () => {
     } finally {
       process.env.DIF_TASK_QUEUE = saved.queue;
       process.env.DIF_VENDORS_DIR = saved.vendors;
+      process.env.DIF_MYSQL_URL = saved.mysql;
+      process.env.DIF_ALLOW_LOOPBACK_HTTP = savedLoopback;
       process.exitCode = saved.code;
     }
   });
