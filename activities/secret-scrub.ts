@@ -13,12 +13,21 @@
  * must not show it. The cost: a customer with such a secret gets messages where that
  * token is hidden even when it meant something else (page 42).
  */
+import { types } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
 import { pairForms, secretForms } from './secret-forms';
 
 export const REDACTED = '[redacted]';
 /** Spellings shorter than this are matched only as whole tokens (see the header). */
 export const SHORT_SECRET = 4;
+
+/**
+ * An Error from any realm: errors made by Node's own modules (a refused connection) are not
+ * `instanceof Error` where the global Error is another realm's (jest's sandbox).
+ */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
 
 export class Scrubber {
   private readonly forms = new Set<string>();
@@ -100,7 +109,7 @@ export class Scrubber {
     if (typeof value === 'string') return this.scrub(value) as T;
     if (value === null || typeof value !== 'object' || seen.has(value)) return value;
     seen.add(value);
-    if (value instanceof Error) return this.scrubError(value, seen) as T;
+    if (isError(value)) return this.scrubError(value, seen) as T;
     if (Array.isArray(value)) return value.map((v) => this.scrubValue(v, seen)) as T;
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.scrub(k), this.scrubValue(v, seen)])) as T;
@@ -113,7 +122,7 @@ export class Scrubber {
    * Anything thrown that is not an Error becomes one, with its text scrubbed.
    */
   scrubError(error: unknown, seen = new Set<unknown>()): Error {
-    if (!(error instanceof Error)) {
+    if (!isError(error)) {
       const text = typeof error === 'string' ? error : safeJson(error);
       return ApplicationFailure.create({ type: 'Error', message: this.scrub(text), nonRetryable: false });
     }
@@ -132,9 +141,11 @@ export class Scrubber {
       setField(error, 'details', this.scrubValue([...error.details], seen));
     }
     if (error.cause !== undefined && !seen.has(error.cause)) {
-      setField(error, 'cause', error.cause instanceof Error ? this.scrubError(error.cause, seen) : this.scrubValue(error.cause, seen));
+      setField(error, 'cause', isError(error.cause) ? this.scrubError(error.cause, seen) : this.scrubValue(error.cause, seen));
     }
-    if (error instanceof AggregateError) setField(error, 'errors', error.errors.map((e: unknown) => (seen.has(e) ? e : this.scrubError(e, seen))));
+    // An AggregateError's inner errors (from any realm, like the errors themselves).
+    const inner = (error as { errors?: unknown }).errors;
+    if (Array.isArray(inner)) setField(error, 'errors', inner.map((e: unknown) => (seen.has(e) ? e : this.scrubError(e, seen))));
     return error;
   }
 
@@ -147,7 +158,7 @@ export class Scrubber {
       nonRetryable: failure?.nonRetryable ?? false,
       ...(failure?.nextRetryDelay !== undefined && failure?.nextRetryDelay !== null ? { nextRetryDelay: failure.nextRetryDelay } : {}),
       ...(failure?.details?.length ? { details: this.scrubValue([...failure.details]) } : {}),
-      ...(error.cause instanceof Error ? { cause: this.scrubError(error.cause) } : {}),
+      ...(isError(error.cause) ? { cause: this.scrubError(error.cause) } : {}),
     });
     copy.stack = this.scrub(error.stack ?? '');
     return copy;

@@ -2,6 +2,7 @@
  * The scrubber's spellings of a secret, its rule for very short secrets, and what it does
  * to errors: each spelling a secret can take in a message must come out as [redacted].
  */
+import vm from 'node:vm';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { pairForms, secretForms } from '../../../activities/secret-forms';
 import { REDACTED, Scrubber } from '../../../activities/secret-scrub';
@@ -200,5 +201,18 @@ describe('a long word of a secret, quoted alone by a parser', () => {
     const scrubber = new Scrubber(['sk_live_51TplQz9 +/="\\xs']);
     expect(scrubber.scrub(`failed: unexpected token: 'sk_live_51TplQz9'`)).toBe(`failed: unexpected token: '${REDACTED}'`);
     expect(scrubber.scrub('xs and live stay')).toBe('xs and live stay');
+  });
+});
+
+describe('errors from another realm', () => {
+  // Node's own modules make their errors in the main realm; under jest the global Error is
+  // the sandbox's, so `instanceof Error` is false for a refused connection's error.
+  test('are scrubbed in place, keeping their code and inner errors, not turned into text', () => {
+    const scrubber = new Scrubber(['sk_live_51realm']);
+    const foreign = vm.runInNewContext(`(() => { const e = new Error('connect refused sk_live_51realm'); e.code = 'ECONNREFUSED'; const a = new AggregateError([e], ''); return a; })()`) as Error & { errors: (Error & { code: string })[] };
+    const scrubbed = scrubber.scrubError(foreign);
+    expect(scrubbed).toBe(foreign);
+    expect(foreign.errors[0].code).toBe('ECONNREFUSED');
+    expect(foreign.errors[0].message).toBe(`connect refused ${REDACTED}`);
   });
 });
