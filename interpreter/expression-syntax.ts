@@ -154,6 +154,44 @@ export function namesUsedBy(expression: string): ReadonlySet<string> | 'all' {
   return names;
 }
 
+/**
+ * The parts of `roots` (such as `record` and `item`) that `expressions` can read: for each
+ * root, the dotted member chains it is used through (`record.stats.day.slice(0, 10)` reads
+ * `["stats", "day", "slice"]`; a chain stops at anything but `.name`), or 'whole' when the
+ * root is used in a way that may read anything (`record[k]`, `f(record)`, eval, this). A
+ * value a chain reaches that is not a plain object is needed whole. Used to send the engine
+ * only those parts of each record (expression.ts); more is harmless, less never happens,
+ * because every reference to a root is a token of its name.
+ */
+export function chainsUsedBy(expressions: string[], roots: readonly string[]): Map<string, string[][] | 'whole'> {
+  const used = new Map<string, string[][] | 'whole'>();
+  const note = (root: string, chain: string[] | 'whole') => {
+    const had = used.get(root);
+    if (had === 'whole') return;
+    if (chain === 'whole' || chain.length === 0) used.set(root, 'whole');
+    else used.set(root, [...(had ?? []), chain]);
+  };
+  for (const expression of expressions) {
+    if (namesUsedBy(expression) === 'all') {
+      for (const root of roots) note(root, 'whole');
+      continue;
+    }
+    const tokens = [...tokenizer(expression, { ecmaVersion: ECMA_VERSION })];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      const name = String((t as { value?: unknown }).value);
+      const afterDot = i > 0 && ['.', '?.'].includes(tokens[i - 1].type.label);
+      if (t.type.label !== 'name' || afterDot || !roots.includes(name)) continue;
+      const chain: string[] = [];
+      for (let j = i + 1; j + 1 < tokens.length && ['.', '?.'].includes(tokens[j].type.label) && tokens[j + 1].type.label === 'name'; j += 2) {
+        chain.push(String((tokens[j + 1] as { value?: unknown }).value));
+      }
+      note(name, chain);
+    }
+  }
+  return used;
+}
+
 /** `import(…)` and `import.meta`: the token `import` cannot appear in an expression otherwise. */
 function refuseImports(text: string, where: string): void {
   if (!text.includes('import')) return;

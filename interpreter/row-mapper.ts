@@ -10,6 +10,7 @@
 import type { ColumnConfig, TableConfig } from './config-schema';
 import { ColumnValueError, columnSource, toCell } from './columns';
 import { ExpressionScope } from './expression';
+import { chainsUsedBy } from './expression-syntax';
 import { encryptedColumns, needsPiiKey, protectCell, type PiiKeys } from './pii-columns';
 import { PiiCipher } from './pii-encryption';
 import { parsePath, readPath } from './source-path';
@@ -63,6 +64,7 @@ export class RowMapper {
   private readonly explode?: string[];
   private readonly trailer: Cell[];
   private scope?: ExpressionScope;
+  private chains?: Map<string, string[][] | 'whole'>;
   private readonly piiKeys: PiiKeys;
 
   constructor(
@@ -156,7 +158,11 @@ export class RowMapper {
   private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]) {
     if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
     // Records enter the sandbox as JSON text (see expression.ts: no host objects inside).
-    const pairs = JSON.stringify(units.map((u) => [u.record, u.item ?? null]));
+    // Only the parts of each record the expressions can read cross into the engine.
+    this.chains ??= chainsUsedBy(this.expressions, ['record', 'item']);
+    const recordChains = this.chains.get('record');
+    const itemChains = this.chains.get('item');
+    const pairs = JSON.stringify(units.map((u) => [projection(u.record, recordChains), projection(u.item ?? null, itemChains)]));
     return this.scope.mapPairsJson(pairs, JSON.stringify(parent ?? null), JSON.stringify(ancestors), this.expressions, this.where);
   }
 
@@ -173,4 +179,34 @@ export class RowMapper {
     const column = this.columns[this.getters.findIndex((g) => g.kind === 'expression' && g.index === index)];
     return `column "${column?.name}": expression ${JSON.stringify(this.expressions[index])} failed: ${m[2]}`;
   }
+}
+
+/**
+ * The parts of a JSON value that member chains reach, sharing (not copying) each part: the
+ * value itself when a chain wants it whole or it is not a plain object (arrays, strings…).
+ * Only own properties are followed; an absent one is left absent, as in the value itself.
+ */
+export function projection(value: unknown, chains: string[][] | 'whole' | undefined): unknown {
+  if (chains === undefined) return null; // not read at all
+  if (chains === 'whole' || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  // Null prototypes: a key named "__proto__" in the data stays a plain key here too.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const chain of [...chains].sort((a, b) => a.length - b.length)) {
+    let from = value as Record<string, unknown>;
+    let to = out;
+    for (let k = 0; k < chain.length; k++) {
+      const key = chain[k];
+      if (!Object.prototype.hasOwnProperty.call(from, key)) break;
+      const next = from[key];
+      if (to[key] === next) break; // already taken whole by a shorter chain
+      if (k === chain.length - 1 || next === null || typeof next !== 'object' || Array.isArray(next)) {
+        to[key] = next;
+        break;
+      }
+      if (!Object.prototype.hasOwnProperty.call(to, key)) to[key] = Object.create(null);
+      from = next as Record<string, unknown>;
+      to = to[key] as Record<string, unknown>;
+    }
+  }
+  return out;
 }
