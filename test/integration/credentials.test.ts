@@ -163,7 +163,8 @@ describe('rotation re-encrypts every secret under the current key, without stopp
       for (const s of secrets) await oldStore.set(s.ref, s.value);
       const oldKey = await awsKms.currentKeyId();
       await pool.query(
-        `UPDATE credentials SET ciphertext = CONCAT(LEFT(ciphertext, LENGTH(ciphertext) - 1), 'x') WHERE customer_id = ? AND name = 'secret_3'`,
+        // One bit of the last byte flipped: writing 'x' there changed nothing when the byte was 'x' already (1 run in 256).
+        `UPDATE credentials SET ciphertext = CONCAT(LEFT(ciphertext, LENGTH(ciphertext) - 1), CHAR(ORD(RIGHT(ciphertext, 1)) ^ 1 USING binary)) WHERE customer_id = ? AND name = 'secret_3'`,
         [customerId],
       );
 
