@@ -11,6 +11,7 @@
  */
 import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
 import { ExpressionError, usingScope } from '../interpreter/expression';
+import { authSecretNames } from '../interpreter/auth-secrets';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';
@@ -28,23 +29,6 @@ const tokens = new Map<string, CachedToken>();
 /** Renew a token this long before the vendor says it expires. */
 const EXPIRY_MARGIN_MS = 60_000;
 
-export function secretNames(auth: AuthConfig): string[] {
-  switch (auth.kind) {
-    case 'none':
-      return [];
-    case 'apiKey':
-    case 'bearer':
-      return [auth.secret];
-    case 'basic':
-      return [auth.username, auth.password];
-    case 'header':
-    case 'login':
-      return auth.secrets;
-    case 'oauth2':
-      return [...new Set([auth.clientId, auth.clientSecret, ...(auth.refreshToken ? [auth.refreshToken] : []), ...(auth.secrets ?? [])])];
-  }
-}
-
 export class AuthSession {
   private readonly cacheKey: string;
 
@@ -60,7 +44,7 @@ export class AuthSession {
 
   static async open(deps: ActivityDeps, config: VendorConfig, customer: string, timeoutMs: number): Promise<AuthSession> {
     const secrets: Record<string, string> = {};
-    for (const name of secretNames(config.auth)) {
+    for (const name of authSecretNames(config.auth)) {
       try {
         secrets[name] = await deps.credentials.reveal({ customerId: customer, vendor: config.vendor, name });
       } catch (e) {

@@ -84,19 +84,7 @@ function scrubLogger(scrubber: Scrubber): void {
  * that logs through the Runtime logger directly). Lines outside any scope pass unchanged.
  */
 export function scopedScrubbingLogger(inner: Logger): Logger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    const scrubber = scopes.getStore();
-    if (!scrubber) return inner.log(level, message, meta);
-    return inner.log(level, scrubber.scrub(message), meta && scrubber.scrubValue(meta));
-  };
-  return {
-    log: write,
-    trace: (message, meta) => write('TRACE', message, meta),
-    debug: (message, meta) => write('DEBUG', message, meta),
-    info: (message, meta) => write('INFO', message, meta),
-    warn: (message, meta) => write('WARN', message, meta),
-    error: (message, meta) => write('ERROR', message, meta),
-  };
+  return loggerScrubbedBy(inner, () => scopes.getStore());
 }
 
 /**
@@ -104,7 +92,16 @@ export function scopedScrubbingLogger(inner: Logger): Logger {
  * context's own logger, so the activity's log attributes are still composed in.
  */
 export function scrubbingLogger(inner: Logger, scrubber: Scrubber): Logger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => inner.log(level, scrubber.scrub(message), meta && scrubber.scrubValue(meta));
+  return loggerScrubbedBy(inner, () => scrubber);
+}
+
+/** `inner` with message and metadata scrubbed by whatever scrubber `current` gives (none: as they are). */
+function loggerScrubbedBy(inner: Logger, current: () => Scrubber | undefined): Logger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const scrubber = current();
+    if (!scrubber) return inner.log(level, message, meta);
+    return inner.log(level, scrubber.scrub(message), meta && scrubber.scrubValue(meta));
+  };
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),

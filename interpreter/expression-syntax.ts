@@ -55,7 +55,10 @@ export function checkExpression(text: string, where: string): void {
  * expression ends, so braces and quotes inside it need no counting. `$raw{…}` marks an
  * expression whose value is inserted without encoding; validation reports every use.
  */
-export function parseTemplate(template: string, where: string): TemplatePart[] {
+export function parseTemplate(template: string, where: string): readonly TemplatePart[] {
+  // Templates are rendered on every request: each is parsed once (errors are not kept).
+  const known = templates.get(template);
+  if (known) return known;
   const parts: TemplatePart[] = [];
   let i = 0;
   while (i < template.length) {
@@ -84,11 +87,15 @@ export function parseTemplate(template: string, where: string): TemplatePart[] {
     parts.push({ expression, raw: next.opener === '$raw{', column: next.at + 1 });
     i = close + 1;
   }
+  if (templates.size >= CHECKED_LIMIT) templates.clear();
+  templates.set(template, parts);
   return parts;
 }
 
+const templates = new Map<string, readonly TemplatePart[]>();
+
 /** Every expression of a template, checked; throws ExpressionSyntaxError naming the field. */
-export function checkTemplate(template: string, where: string): TemplatePart[] {
+export function checkTemplate(template: string, where: string): readonly TemplatePart[] {
   return parseTemplate(template, where);
 }
 

@@ -411,7 +411,7 @@ function checkSyntax(expression: string, where: string): void {
   }
 }
 
-function templateParts(template: string, where: string): TemplatePart[] {
+function templateParts(template: string, where: string): readonly TemplatePart[] {
   try {
     return parseTemplate(template, where);
   } catch (e) {

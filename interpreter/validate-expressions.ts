@@ -21,32 +21,15 @@
 import { parseExpressionAt, type Node } from 'acorn';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { CodeRole, VendorConfig, type CodeRoleName, type VendorConfigDocument, type AuthConfig } from './config-schema';
+import { CodeRole, VendorConfig, type CodeRoleName, type VendorConfigDocument } from './config-schema';
 import { checkExpression, checkTemplate, ExpressionSyntaxError } from './expression-syntax';
 import { childPath, type ConfigProblem } from './validate-paths';
+import { authSecretNames } from './auth-secrets';
 
 /** Deepest a JSON request body may nest: deeper bodies are a mistake, and would strain every recursive reader after us. */
 export const MAX_BODY_DEPTH = 32;
 
 const WINDOW_FIELDS = ['from', 'to', 'start', 'end'];
-
-/** Credentials an auth block resolves, i.e. what `secrets.<name>` can name in its templates. */
-export function authSecretNames(auth: AuthConfig | undefined): string[] {
-  switch (auth?.kind) {
-    case 'apiKey':
-    case 'bearer':
-      return [auth.secret];
-    case 'basic':
-      return [auth.username, auth.password];
-    case 'header':
-    case 'login':
-      return auth.secrets;
-    case 'oauth2':
-      return [auth.clientId, auth.clientSecret, ...(auth.refreshToken ? [auth.refreshToken] : []), ...(auth.secrets ?? [])];
-    default:
-      return [];
-  }
-}
 
 interface Context {
   inputs: Set<string>;

@@ -45,37 +45,34 @@ async function ensureKey(credentials: CredentialStore, ref: CredentialRef): Prom
 
 /** The encryption key, unwrapped by the clean room's KMS; only the clean room's toCsv and `dif customers pii-decrypt` call this. */
 export async function revealPiiEncryptionKey(credentials: CredentialStore, customerId: string): Promise<Buffer> {
-  let encoded: string;
-  try {
-    encoded = await credentials.reveal(piiEncryptionKeyRef(customerId));
-  } catch (e) {
-    if (/^no credential/.test((e as Error).message)) {
-      throw new MissingPiiKeyError(
-        `customer "${customerId}" has no PII encryption key, which encrypt columns need; create it in its clean room (against its own MySQL and KMS) with: dif customers pii-encryption-key ${customerId}`,
-      );
-    }
-    throw e;
-  }
-  const key = Buffer.from(encoded, 'base64');
+  const key = await revealKey(
+    credentials,
+    piiEncryptionKeyRef(customerId),
+    `customer "${customerId}" has no PII encryption key, which encrypt columns need; create it in its clean room (against its own MySQL and KMS) with: dif customers pii-encryption-key ${customerId}`,
+  );
   if (key.length !== 32) throw new Error(`the PII encryption key of customer "${customerId}" is not 256 bits`);
   return key;
 }
 
 /** The key, decrypted; only the preprocessor calls this, just before use. */
 export async function revealPiiKey(credentials: CredentialStore, customerId: string): Promise<Buffer> {
+  const key = await revealKey(credentials, piiKeyRef(customerId), `customer "${customerId}" has no PII key, which pseudonym columns need; create it with: dif customers pii-key ${customerId}`);
+  if (key.length < 32) throw new Error(`the PII key of customer "${customerId}" is shorter than 256 bits`);
+  return key;
+}
+
+/** A stored key's bytes, with every spelling of them registered as a secret of this activity. */
+async function revealKey(credentials: CredentialStore, ref: CredentialRef, missing: string): Promise<Buffer> {
   let encoded: string;
   try {
-    encoded = await credentials.reveal(piiKeyRef(customerId));
+    encoded = await credentials.reveal(ref);
   } catch (e) {
-    if (/^no credential/.test((e as Error).message)) {
-      throw new MissingPiiKeyError(`customer "${customerId}" has no PII key, which pseudonym columns need; create it with: dif customers pii-key ${customerId}`);
-    }
+    if (/^no credential/.test((e as Error).message)) throw new MissingPiiKeyError(missing);
     throw e;
   }
   const key = Buffer.from(encoded, 'base64');
   // The base64 text is registered by reveal; the key's other spellings here, should an error print the bytes.
   registerSecret(key.toString('hex'));
   registerSecret(key.toString('base64url'));
-  if (key.length < 32) throw new Error(`the PII key of customer "${customerId}" is shorter than 256 bits`);
   return key;
 }
