@@ -133,8 +133,11 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
     if (column.type === 'date' && typeof value === 'string' && validDays.has(value)) return value;
   }
   const text = typeof value === 'string' ? value.trim() : String(value);
-  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-  const bad = (what: string) => new ColumnValueError(column.name, `${shown} is not ${what}`);
+  // The value as the message shows it, made only when a cell is refused.
+  const bad = (what: string) => {
+    const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+    return new ColumnValueError(column.name, `${shown} is not ${what}`);
+  };
   const format = column.format;
   switch (column.type) {
     case 'string':

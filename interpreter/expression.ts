@@ -37,6 +37,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from './expression-syntax';
+import { compileForHost, NOT_HERE, type HostVariables } from './expression-host';
 import { parsePath } from './source-path';
 import { encodeTemplateValue, type TemplatePosition } from './template-encoding';
 
@@ -245,8 +246,9 @@ export class ExpressionScope {
   evaluate(expression: string, where: string): unknown {
     this.assertUsable(where, expression);
     checkSyntax(expression, where);
-    const host = this.readHostPath(expression);
-    if (host) return host.value;
+    const host = this.readHostPath(expression) ?? this.evaluateInHost(expression);
+    // As the engine's JSON answer would carry a number: NaN and infinities as null, -0 as 0.
+    if (host) return typeof host.value === 'number' ? (Number.isFinite(host.value) ? host.value + 0 : null) : host.value;
     const out = this.evaluateInEngine(expression, where, 'out');
     const result = JSON.parse(out) as { v?: unknown; u?: 1 };
     return result.u ? undefined : result.v;
@@ -316,7 +318,7 @@ export class ExpressionScope {
 
   private evaluateToText(expression: string, where: string): string {
     checkSyntax(expression, where);
-    const host = this.readHostPath(expression);
+    const host = this.readHostPath(expression) ?? this.evaluateInHost(expression);
     if (host) {
       const v = host.value;
       return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -347,6 +349,24 @@ export class ExpressionScope {
       else return { value: undefined };
     }
     return { value: v };
+  }
+
+  /**
+   * Evaluates an expression of the host's subset (expression-host.ts) when every variable it
+   * names is held by the host; undefined when the engine must answer.
+   */
+  private evaluateInHost(expression: string): { value: unknown } | undefined {
+    const names = namesUsedBy(expression);
+    if (names === 'all') return undefined;
+    const variables: HostVariables = {};
+    for (const name of names) {
+      const parsed = this.hostValues.get(name)?.parsed;
+      if (parsed) variables[name] = parsed.value;
+    }
+    const compiled = compileForHost(expression, Object.keys(variables));
+    if (!compiled) return undefined;
+    const value = compiled(variables);
+    return value === NOT_HERE ? undefined : { value };
   }
 
   /**

@@ -11,6 +11,7 @@ import type { ColumnConfig, TableConfig } from './config-schema';
 import { ColumnValueError, columnSource, toCell } from './columns';
 import { ExpressionScope } from './expression';
 import { chainsUsedBy } from './expression-syntax';
+import { compileForHost, NOT_HERE, type HostExpression, type HostVariables } from './expression-host';
 import { encryptedColumns, needsPiiKey, protectCell, type PiiKeys } from './pii-columns';
 import { PiiCipher } from './pii-encryption';
 import { parsePath, readPath } from './source-path';
@@ -57,6 +58,16 @@ const METADATA: Record<NonNullable<ColumnConfig['metadata']>, (f: RunFacts) => s
   extracted_at: (f) => f.extractedAt,
 };
 
+type EvaluatedUnit = { cells: unknown[] } | { error: string };
+
+/** A host value as the sandbox's mapPairs returns a cell (through JSON): objects as JSON text, NaN and undefined as null, -0 as 0. */
+function asCell(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
 export class RowMapper {
   private readonly columns: ColumnConfig[];
   private readonly getters: Getter[];
@@ -65,6 +76,9 @@ export class RowMapper {
   private readonly trailer: Cell[];
   private scope?: ExpressionScope;
   private chains?: Map<string, string[][] | 'whole'>;
+  /** The columns' expressions compiled for the host (expression-host.ts), when every one of them can be. */
+  private hostExpressions?: HostExpression[] | false;
+  private hostVariables?: HostVariables;
   private readonly piiKeys: PiiKeys;
 
   constructor(
@@ -155,7 +169,49 @@ export class RowMapper {
     return { rows, rejects };
   }
 
-  private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]) {
+  /**
+   * Each unit's computed cells. The host evaluates what it can answer exactly (every column
+   * of the table in its subset, expression-host.ts); the units it cannot answer, and all of
+   * them when a column is outside the subset, go to the sandbox in one call.
+   */
+  private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
+    const host = this.hostCompiled();
+    if (!host) return this.evaluateInSandbox(units, parent, ancestors);
+    const variables: HostVariables = { ...this.hostVariables!, parent: parent ?? null, ancestors };
+    const out: EvaluatedUnit[] = new Array(units.length);
+    const left: number[] = [];
+    for (let u = 0; u < units.length; u++) {
+      variables.record = units[u].record;
+      variables.item = units[u].item ?? null;
+      const cells = new Array<unknown>(host.length);
+      let answered = true;
+      for (let c = 0; c < host.length && answered; c++) {
+        const value = host[c](variables);
+        if (value === NOT_HERE) answered = false;
+        else cells[c] = asCell(value);
+      }
+      if (answered) out[u] = { cells };
+      else left.push(u);
+    }
+    if (left.length) {
+      const fromSandbox = this.evaluateInSandbox(left.map((u) => units[u]), parent, ancestors);
+      left.forEach((u, i) => (out[u] = fromSandbox[i]));
+    }
+    return out;
+  }
+
+  private hostCompiled(): HostExpression[] | undefined {
+    if (this.hostExpressions === undefined) {
+      // The sandbox sees the run's variables as JSON; so does the host (plain data, no prototypes of ours).
+      this.hostVariables = JSON.parse(JSON.stringify(this.sandboxVariables)) as HostVariables;
+      const names = [...Object.keys(this.hostVariables), 'record', 'item', 'parent', 'ancestors'];
+      const compiled = this.expressions.map((e) => compileForHost(e, names));
+      this.hostExpressions = compiled.every((c) => c !== undefined) ? (compiled as HostExpression[]) : false;
+    }
+    return this.hostExpressions || undefined;
+  }
+
+  private evaluateInSandbox(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
     if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
     // Records enter the sandbox as JSON text (see expression.ts: no host objects inside).
     // Only the parts of each record the expressions can read cross into the engine.

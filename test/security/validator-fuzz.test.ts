@@ -19,22 +19,11 @@ import path from 'node:path';
 import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../interpreter/validate';
 import { configHash, parseJsonFile } from '../../adapters/vendor-configs';
 import { createTableSql, loadPlan, tablePlan } from '../../adapters/warehouse/table-plan';
+import { seededRandom } from '../setup/seeded-random';
 
 const VENDORS = path.join(__dirname, '..', '..', 'vendors');
 const SEED = Number(process.env.DIF_FUZZ_SEED ?? 20261202);
 const CASES = Number(process.env.DIF_FUZZ_CASES ?? 400);
-
-/** mulberry32: a small seeded generator, so every run of one seed makes the same cases. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Place = { parent: Json[] | { [k: string]: Json }; key: string | number };
@@ -191,7 +180,7 @@ describe('validator fuzz', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test(`${CASES} malformed configs (seed ${SEED}): each refused with a location, or harmless; none crashes`, () => {
-    const rng = generator(SEED);
+    const rng = seededRandom(SEED);
     const bases = fs.readdirSync(VENDORS).sort().map((v) => ({ vendor: v, text: fs.readFileSync(path.join(VENDORS, v, 'config.json'), 'utf8') }));
     const counts: Record<string, { refused: number; harmless: number }> = {};
     const crashes: string[] = [];
