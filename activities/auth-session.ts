@@ -11,7 +11,7 @@
  */
 import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
 import { ExpressionError, usingScope } from '../interpreter/expression';
-import { authSecretNames } from '../interpreter/auth-secrets';
+import { authSecretNames } from '../auth/grammar-registry';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';
