@@ -1,5 +1,5 @@
 /** Auth kind `apiKey`: a static key in a header or the query string. Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { doc, SecretRef, shape } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -12,6 +12,8 @@ export const ApiKeyAuth = shape('ApiKeyAuth', 'API key auth', Type.Object(
   },
   { additionalProperties: false, description: 'A static API key sent in a header or the query string.' },
 ));
+
+export type ApiKeyAuthConfig = Static<typeof ApiKeyAuth>;
 
 export const apiKey = authGrammar({
   schema: ApiKeyAuth,

@@ -1,5 +1,5 @@
 /** Auth kind `basic`: HTTP Basic from two credentials. Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { doc, SecretRef, shape } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -11,6 +11,8 @@ export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(
   },
   { additionalProperties: false, description: 'HTTP Basic authentication.' },
 ));
+
+export type BasicAuthConfig = Static<typeof BasicAuth>;
 
 export const basic = authGrammar({
   schema: BasicAuth,

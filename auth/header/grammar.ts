@@ -1,5 +1,5 @@
 /** Auth kind `header`: one header whose value template reads the listed credentials. Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { doc, SecretRef, shape, Template } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -12,6 +12,8 @@ export const HeaderAuth = shape('HeaderAuth', 'Header auth', Type.Object(
   },
   { additionalProperties: false, description: 'A header built from one or more credentials.' },
 ));
+
+export type HeaderAuthConfig = Static<typeof HeaderAuth>;
 
 export const header = authGrammar({
   schema: HeaderAuth,

@@ -1,5 +1,5 @@
 /** Auth kind `login`: a login call whose answer gives a session token. Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { DAY_SECONDS, doc, Expression, RequestSpec, SecretRef, shape, Template } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -15,6 +15,8 @@ export const LoginAuth = shape('LoginAuth', 'Login session auth', Type.Object(
   },
   { additionalProperties: false, description: 'A login call that yields a session token.' },
 ));
+
+export type LoginAuthConfig = Static<typeof LoginAuth>;
 
 export const login = authGrammar({
   schema: LoginAuth,

@@ -1,5 +1,5 @@
 /** Auth kind `none`: the API needs no authentication. Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { shape } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -7,6 +7,8 @@ export const NoAuth = shape('NoAuth', 'No auth', Type.Object(
   { kind: Type.Literal('none') },
   { additionalProperties: false, description: 'The API needs no authentication.' },
 ));
+
+export type NoAuthConfig = Static<typeof NoAuth>;
 
 export const none = authGrammar({
   schema: NoAuth,

@@ -1,5 +1,5 @@
 /** Auth kind `oauth2`: access tokens from a token endpoint (client credentials or refresh token). Pure. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { doc, SecretRef, shape, TemplateValue, UrlTemplate } from '../../interpreter/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -30,6 +30,8 @@ export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(
   },
   { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
 ));
+
+export type OAuth2AuthConfig = Static<typeof OAuth2Auth>;
 
 export const oauth2 = authGrammar({
   schema: OAuth2Auth,
