@@ -10,13 +10,12 @@ import { apiKey } from './apiKey/grammar';
 import { basic } from './basic/grammar';
 import { bearer } from './bearer/grammar';
 import { header } from './header/grammar';
-import { hmac } from './hmac/grammar';
 import { login } from './login/grammar';
 import { none } from './none/grammar';
 import { oauth2 } from './oauth2/grammar';
 
 /** In the published schema's order. */
-const grammars = [apiKey, bearer, basic, header, oauth2, login, none, hmac] as const;
+const grammars = [apiKey, bearer, basic, header, oauth2, login, none] as const;
 
 type Schemas<T extends readonly AuthGrammar<KindSchema>[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 

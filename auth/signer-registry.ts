@@ -10,7 +10,6 @@ import { ApiKeySigner } from './apiKey/signer';
 import { BasicSigner } from './basic/signer';
 import { BearerSigner } from './bearer/signer';
 import { HeaderSigner } from './header/signer';
-import { HmacSigner } from './hmac/signer';
 import { LoginSigner } from './login/signer';
 import { NoSigner } from './none/signer';
 import { OAuth2Signer } from './oauth2/signer';
@@ -23,7 +22,6 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   header: (auth, context) => new HeaderSigner(auth, context),
   oauth2: (auth, context) => new OAuth2Signer(auth, context),
   login: (auth, context) => new LoginSigner(auth, context),
-  hmac: (auth, context) => new HmacSigner(auth, context),
 };
 
 /** The prepared signer for a vendor's auth block, for one activity. */
