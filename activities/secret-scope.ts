@@ -4,8 +4,8 @@
  *
  * Every activity runs inside `withSecretScope` (activities/index.ts wraps them all). Code
  * that reveals a secret registers it here as it reveals it: the credential store on every
- * decryption, AuthSession for the tokens it obtains (OAuth 2 access and refresh tokens,
- * login tokens) and the Basic pairs it sends, file sources for their user:password pairs,
+ * decryption, the auth signers (auth/) for the tokens they obtain (OAuth 2 access and refresh
+ * tokens, login tokens) and the Basic pairs they send, file sources for their user:password pairs,
  * the PII key. Whatever then leaves the activity — a failure with its message, stack,
  * details and cause chain, or a line written through the activity logger — is scrubbed of
  * each registered secret in every spelling (secret-forms.ts). So no single call site has to

@@ -1,6 +1,7 @@
 /**
  * One vendor request as DIF makes it: rendered from the config, rate-limited across
- * workers, authenticated, and classified when it fails. 429 and 503 honour Retry-After;
+ * workers, then signed (after the wait, so a time-limited signature is fresh when sent),
+ * and classified when it fails. 429 and 503 honour Retry-After;
  * other 5xx, 408 and network errors are retried with backoff; other 4xx fail at once with
  * the vendor's message. A 401 renews OAuth2 or session tokens once before giving up.
  * Every message is scrubbed of the secrets and tokens in play.
@@ -11,12 +12,14 @@ import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
 import { usingScope, type ExpressionScope } from '../interpreter/expression';
 import { retryAfterMs } from '../interpreter/retry-after';
 import type { ActivityDeps } from './deps';
-import { AuthSession } from './auth-session';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { awaitRateLimit } from './rate-limit';
 import { isScrubbableText, RedactStream } from './redact-stream';
 import { scrubNow } from './secret-scope';
+import { Scrubber } from './secret-scrub';
+import { openSigner } from '../auth/signer-registry';
+import type { Signer } from '../auth/signer';
 
 export interface VendorResponse {
   status: number;
@@ -31,14 +34,14 @@ export class VendorClient {
     private readonly deps: ActivityDeps,
     readonly config: VendorConfig,
     private readonly customer: string,
-    private readonly auth: AuthSession,
+    private readonly signer: Signer,
     private readonly stop?: AbortSignal,
   ) {}
 
   /** `stop` aborts requests in flight: a holder that lost its permit stops calling the vendor. */
   static async open(deps: ActivityDeps, config: VendorConfig, customer: string, stop?: AbortSignal): Promise<VendorClient> {
-    const auth = await AuthSession.open(deps, config, customer, timeoutOf(config));
-    return new VendorClient(deps, config, customer, auth, stop);
+    const signer = await openSigner({ deps, config, customer, timeoutMs: timeoutOf(config) });
+    return new VendorClient(deps, config, customer, signer, stop);
   }
 
   /**
@@ -48,13 +51,13 @@ export class VendorClient {
    */
   scrub(text: string): string {
     // One pass with the scope's scrubber, which also knows the Basic pairs, so they are taken whole.
-    return scrubNow(text, this.auth.secretValues());
+    return scrubNow(text, this.signer.held().values);
   }
 
   /** The response body with every secret value scrubbed, where the body is text. */
   scrubbed(response: VendorResponse): Readable {
     if (!isScrubbableText(response.headers['content-type'], response.headers['content-encoding'])) return response.body;
-    const scrubber = this.auth.bodyScrubber();
+    const scrubber = this.bodyScrubber();
     return scrubber.isEmpty ? response.body : pipeline(response.body, new RedactStream(scrubber), () => undefined);
   }
 
@@ -67,10 +70,10 @@ export class VendorClient {
     }
     for (let attempt = 1; ; attempt++) {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
-      if (authenticate) await this.auth.apply(request);
       await awaitRateLimit(this.deps.redis, this.config, this.customer);
+      if (authenticate) await this.signer.sign(request);
       const response = await this.fetch(request);
-      if (response.status === 401 && authenticate && attempt === 1 && this.auth.renew()) {
+      if (response.status === 401 && authenticate && attempt === 1 && this.signer.renew()) {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
@@ -80,6 +83,14 @@ export class VendorClient {
       response.headers.forEach((value, name) => (headers[name] = value));
       return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
     }
+  }
+
+  /** The signer's secrets, tokens and Basic pairs, for stored response bodies (short secrets left alone: they are data there). */
+  private bodyScrubber(): Scrubber {
+    const { values, pairs } = this.signer.held();
+    const scrubber = new Scrubber(values, { dataSafe: true });
+    for (const [a, b] of pairs) scrubber.addPair(a, b);
+    return scrubber;
   }
 
   private async fetch(request: BuiltRequest): Promise<Response> {

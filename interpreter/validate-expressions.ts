@@ -24,7 +24,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CodeRole, VendorConfig, type CodeRoleName, type VendorConfigDocument } from './config-schema';
 import { checkExpression, checkTemplate, ExpressionSyntaxError } from './expression-syntax';
 import { childPath, type ConfigProblem } from './validate-paths';
-import { authSecretNames } from './auth-secrets';
+import { authSecretNames } from '../auth/grammar-registry';
 
 /** Deepest a JSON request body may nest: deeper bodies are a mistake, and would strain every recursive reader after us. */
 export const MAX_BODY_DEPTH = 32;

@@ -5,7 +5,7 @@
  * stream names too long for the workflow ids built from them.
  */
 import type { VendorConfigDocument } from './config-schema';
-import { authSecretNames } from './auth-secrets';
+import { authSecretNames } from '../auth/grammar-registry';
 import { childPath, type ConfigProblem } from './validate-paths';
 
 /**

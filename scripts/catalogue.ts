@@ -5,26 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuthConfig, StepConfig, VendorConfigDocument } from '../interpreter/config-schema';
+import type { StepConfig, VendorConfigDocument } from '../interpreter/config-schema';
+import { authCatalogueText } from '../auth/grammar-registry';
 import { projectRoot } from '../adapters/settings';
 
 export const catalogueFile = path.join(projectRoot(), 'docs', 'catalogue.md');
 export const vendorsRoot = path.join(projectRoot(), 'vendors');
-
-function authText(auth: AuthConfig): string {
-  switch (auth.kind) {
-    case 'apiKey':
-      return `API key in ${auth.in} \`${auth.name}\``;
-    case 'oauth2':
-      return `OAuth2 ${auth.grant.replace('_', ' ')}${auth.headers ? ` + headers ${Object.keys(auth.headers).map((h) => `\`${h}\``).join(', ')}` : ''}`;
-    case 'header':
-      return `header \`${auth.name}\``;
-    case 'login':
-      return `login session in \`${auth.header}\``;
-    default:
-      return auth.kind;
-  }
-}
 
 function stepText(step: StepConfig): string {
   const paging = 'pagination' in step && step.pagination ? ` (${step.pagination.kind})` : '';
@@ -53,11 +39,11 @@ export function catalogueText(): string {
   for (const c of configs) {
     const rate = c.rateLimit ? `${c.rateLimit.requestsPerSecond}/s per ${c.rateLimit.scope ?? c.semaphore.scope}` : '—';
     out.push(
-      `| [${c.vendor}](#${c.vendor}) | ${cell(c.title)} | ${cell(c.auth ? authText(c.auth) : 'files only')} | ${rate} | ${c.semaphore.limit} per ${c.semaphore.scope} | ${Object.keys(c.streams).join(', ')} |`,
+      `| [${c.vendor}](#${c.vendor}) | ${cell(c.title)} | ${cell(c.auth ? authCatalogueText(c.auth) : 'files only')} | ${rate} | ${c.semaphore.limit} per ${c.semaphore.scope} | ${Object.keys(c.streams).join(', ')} |`,
     );
   }
   for (const c of configs) {
-    out.push('', `## ${c.vendor}`, '', c.baseUrl && c.auth ? `${c.title}. Base URL \`${c.baseUrl}\`; auth: ${authText(c.auth)}.` : `${c.title}. Delivers files; each step names its source and credentials.`);
+    out.push('', `## ${c.vendor}`, '', c.baseUrl && c.auth ? `${c.title}. Base URL \`${c.baseUrl}\`; auth: ${authCatalogueText(c.auth)}.` : `${c.title}. Delivers files; each step names its source and credentials.`);
     if (c.inputs.length) out.push('', `Inputs: ${c.inputs.map((i) => `\`${i.name}\``).join(', ')}.`);
     if (c.rateLimit?.source) out.push('', `Rate limit source: ${c.rateLimit.source}`);
     out.push('', '| stream | table | primary key | steps |', '| --- | --- | --- | --- |');

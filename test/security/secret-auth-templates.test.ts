@@ -7,7 +7,7 @@
  * same call outside a scope shows the sandbox's error really quotes it.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { AuthSession } from '../../activities/auth-session';
+import { openSigner } from '../../auth/signer-registry';
 import { withSecretScope } from '../../activities/secret-scope';
 import type { AuthConfig, VendorConfig } from '../../interpreter/config-schema';
 import { createRuntime, type Runtime } from '../../workers/wiring';
@@ -75,8 +75,8 @@ const cases: { name: string; auth: AuthConfig; secrets: string[]; where: RegExp;
 describe.each(cases)('$name', ({ auth, secrets, where, tokenQuoted }) => {
   async function attempt(customer: string): Promise<unknown> {
     const config = { vendor: 'sec-templates', baseUrl, auth } as unknown as VendorConfig;
-    const session = await AuthSession.open(runtime.deps, config, customer, 5000);
-    await session.apply({ url: new URL(`${baseUrl}/e401/data`), method: 'GET', headers: {}, label: 'GET /e401/data' } as never);
+    const signer = await openSigner({ deps: runtime.deps, config, customer, timeoutMs: 5000 });
+    await signer.sign({ url: new URL(`${baseUrl}/e401/data`), method: 'GET', headers: {}, label: 'GET /e401/data' } as never);
     return new Error('no failure');
   }
 

@@ -1,0 +1,13 @@
+/** Auth kind `header`: one header rendered from a template over the listed credentials. */
+import type { BuiltRequest } from '../../activities/http-request';
+import { usingScope } from '../../interpreter/expression';
+import { CredentialSigner } from '../credentials';
+import type { Signer } from '../signer';
+import type { HeaderAuthConfig } from './grammar';
+
+export class HeaderSigner extends CredentialSigner<HeaderAuthConfig> implements Signer {
+  async sign(request: BuiltRequest): Promise<void> {
+    const where = `${this.context.config.vendor}: $.auth.value`;
+    request.headers[this.auth.name.toLowerCase()] = usingScope({ secrets: this.credentials.byName() }, (scope) => scope.render(this.auth.value, where, 'header'));
+  }
+}

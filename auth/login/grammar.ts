@@ -1,0 +1,25 @@
+/** Auth kind `login`: a login call whose answer gives a session token. Pure. */
+import { Type, type Static } from '@sinclair/typebox';
+import { DAY_SECONDS, doc, Expression, RequestSpec, SecretRef, shape, Template } from '../../interpreter/schema-parts';
+import { authGrammar } from '../kind-grammar';
+
+export const LoginAuth = shape('LoginAuth', 'Login session auth', Type.Object(
+  {
+    kind: Type.Literal('login'),
+    request: doc(RequestSpec, 'The login call; its templates see `secrets.<name>`.', { method: 'POST', path: '/login', form: { user: '${secrets.username}' } }),
+    secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the login request uses.', ['username', 'password']),
+    token: Expression('Expression over the login `response` giving the session token.', 'response.session_token'),
+    header: doc(Type.String({ minLength: 1 }), 'Header that carries the token on every request.', 'X-Session-Token'),
+    value: Type.Optional(Template('Header value; `token` is the session token. Default `${token}`.', 'Bearer ${token}')),
+    ttlSeconds: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 365 * DAY_SECONDS }), 'How long a session lasts (at most a year); it is renewed earlier on a 401.', 3600)),
+  },
+  { additionalProperties: false, description: 'A login call that yields a session token.' },
+));
+
+export type LoginAuthConfig = Static<typeof LoginAuth>;
+
+export const login = authGrammar({
+  schema: LoginAuth,
+  secretNames: (auth) => auth.secrets,
+  catalogueText: (auth) => `login session in \`${auth.header}\``,
+});

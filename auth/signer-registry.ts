@@ -1,0 +1,53 @@
+/**
+ * The auth kinds DIF knows, at run time: kind → signer. The mapped type makes the list
+ * exhaustive: a kind in auth/grammar-registry.ts without a signer here does not compile.
+ */
+import { ExpressionError } from '../interpreter/expression';
+import { finalFailure } from '../activities/failures';
+import type { AuthKind, AuthOfKind } from './grammar-registry';
+import type { Signer, SignerContext, SignerFactory } from './signer';
+import { ApiKeySigner } from './apiKey/signer';
+import { BasicSigner } from './basic/signer';
+import { BearerSigner } from './bearer/signer';
+import { HeaderSigner } from './header/signer';
+import { LoginSigner } from './login/signer';
+import { NoSigner } from './none/signer';
+import { OAuth2Signer } from './oauth2/signer';
+
+export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
+  none: () => new NoSigner(),
+  apiKey: (auth, context) => new ApiKeySigner(auth, context),
+  bearer: (auth, context) => new BearerSigner(auth, context),
+  basic: (auth, context) => new BasicSigner(auth, context),
+  header: (auth, context) => new HeaderSigner(auth, context),
+  oauth2: (auth, context) => new OAuth2Signer(auth, context),
+  login: (auth, context) => new LoginSigner(auth, context),
+};
+
+/** The prepared signer for a vendor's auth block, for one activity. */
+export async function openSigner(context: SignerContext): Promise<Signer> {
+  const auth = context.config.auth;
+  const signer = (signerFactories[auth.kind] as SignerFactory<typeof auth>)(auth, context);
+  await signer.prepare();
+  return templateErrorsFinal(signer);
+}
+
+/**
+ * A template of the auth block that fails fails the same way on every attempt: a final
+ * ConfigError (its message scrubbed by the activity's scope as it leaves).
+ */
+function templateErrorsFinal(signer: Signer): Signer {
+  return {
+    prepare: () => signer.prepare(),
+    sign: async (request) => {
+      try {
+        await signer.sign(request);
+      } catch (e) {
+        if (e instanceof ExpressionError) throw finalFailure('ConfigError', e.message);
+        throw e;
+      }
+    },
+    renew: () => signer.renew(),
+    held: () => signer.held(),
+  };
+}
