@@ -6,12 +6,12 @@
  * credential in itself) never passes through workflow history.
  */
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { AsyncStepConfig } from '../interpreter/config-schema';
-import type { FetchResult, JobPoll, PageSet, RunContext } from '../interpreter/contracts';
-import { jobState } from '../interpreter/async-job';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { retryAfterMs } from '../interpreter/retry-after';
-import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { AsyncStepConfig } from '../core/config-schema';
+import type { FetchResult, JobPoll, PageSet, RunContext } from '../core/contracts';
+import { jobState } from '../core/async-job';
+import { ExpressionError, ExpressionScope } from '../core/expression';
+import { retryAfterMs } from '../core/retry-after';
+import { pageKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';

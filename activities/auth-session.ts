@@ -9,9 +9,9 @@
  * leaves the activity scrubbed (activities/secret-scope.ts). `secretValues()` lists them
  * for the stream scrubber of stored bodies.
  */
-import type { AuthConfig, VendorConfig } from '../interpreter/config-schema';
-import { ExpressionError, usingScope } from '../interpreter/expression';
-import { authSecretNames } from '../interpreter/auth-secrets';
+import type { AuthConfig, VendorConfig } from '../core/config-schema';
+import { ExpressionError, usingScope } from '../core/expression';
+import { authSecretNames } from '../core/auth-secrets';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { apiBase, buildRequest, type BuiltRequest } from './http-request';

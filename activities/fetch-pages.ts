@@ -8,11 +8,11 @@
  */
 import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { StepConfig } from '../interpreter/config-schema';
-import type { FetchResult, PageSet, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
-import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { StepConfig } from '../core/config-schema';
+import type { FetchResult, PageSet, RunContext } from '../core/contracts';
+import { ExpressionError, ExpressionScope } from '../core/expression';
+import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../core/pagination';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';

@@ -1,6 +1,6 @@
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { LoadSummary, RunContext } from '../interpreter/contracts';
-import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
+import type { LoadSummary, RunContext } from '../core/contracts';
+import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { TableShapeError, type CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';

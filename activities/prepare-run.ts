@@ -1,14 +1,14 @@
-import { ConfigError } from '../interpreter/validate';
-import { checkName, checkWindow, configKey, InputError, type IngestRequest } from '../interpreter/run-plan';
-import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../interpreter/contracts';
-import type { StepConfig } from '../interpreter/config-schema';
+import { ConfigError } from '../core/validate';
+import { checkName, checkWindow, configKey, InputError, type IngestRequest } from '../core/run-plan';
+import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../core/contracts';
+import type { StepConfig } from '../core/config-schema';
 import { applyOverrides, configHash, UnknownVendorError } from '../adapters/vendor-configs';
 import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
 import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
-import { cleanRoomTaskQueue } from '../interpreter/clean-room';
-import { encryptOutsideCleanRoom } from '../interpreter/pii-columns';
+import { cleanRoomTaskQueue } from '../core/clean-room';
+import { encryptOutsideCleanRoom } from '../core/pii-columns';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the

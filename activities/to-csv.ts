@@ -1,15 +1,15 @@
 import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../interpreter/contracts';
-import { runPrefix } from '../interpreter/run-plan';
-import { outputKeys } from '../interpreter/output-plan';
+import type { CsvResult, RunContext } from '../core/contracts';
+import { runPrefix } from '../core/run-plan';
+import { outputKeys } from '../core/output-plan';
 import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
 import { pagesOf } from './page-sets';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
-import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../interpreter/pii-columns';
+import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { MissingPiiKeyError, revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 
 export interface ToCsvInput {

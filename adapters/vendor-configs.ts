@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse as parseTolerant, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
-import { childPath } from '../interpreter/validate-paths';
-import { OVERRIDABLE } from '../interpreter/customer-values';
-import { validateVendorConfig, ConfigError } from '../interpreter/validate';
-import type { VendorConfig } from '../interpreter/config-schema';
+import { childPath } from '../core/validate-paths';
+import { OVERRIDABLE } from '../core/customer-values';
+import { validateVendorConfig, ConfigError } from '../core/validate';
+import type { VendorConfig } from '../core/config-schema';
 
 export class UnknownVendorError extends Error {
   constructor(vendor: string, dir: string, known: string[]) {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuthConfig, StepConfig, VendorConfigDocument } from '../interpreter/config-schema';
+import type { AuthConfig, StepConfig, VendorConfigDocument } from '../core/config-schema';
 import { projectRoot } from '../adapters/settings';
 
 export const catalogueFile = path.join(projectRoot(), 'docs', 'catalogue.md');

@@ -30,8 +30,8 @@ import {
   type RunContext,
   type RunPlan,
   type StepPlan,
-} from '../interpreter/contracts';
-import { pollDelaySeconds } from '../interpreter/async-job';
+} from '../core/contracts';
+import { pollDelaySeconds } from '../core/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';

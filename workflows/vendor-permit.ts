@@ -39,7 +39,7 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { PermitRef } from '../adapters/locks/semaphores';
-import type { PermitHold } from '../interpreter/contracts';
+import type { PermitHold } from '../core/contracts';
 import { NON_RETRYABLE } from './failure-types';
 
 export interface VendorPermitOptions {

@@ -6,11 +6,11 @@
  * rows are rejected than the table allows. Nothing is loaded from a run that failed here:
  * the manifest is written last, only on success.
  */
-import type { DecodeConfig, TableConfig } from '../../interpreter/config-schema';
-import { ExpressionScope } from '../../interpreter/expression';
-import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../interpreter/output-plan';
-import { RowMapper, type RunFacts } from '../../interpreter/row-mapper';
-import { parsePath } from '../../interpreter/source-path';
+import type { DecodeConfig, TableConfig } from '../../core/config-schema';
+import { ExpressionScope } from '../../core/expression';
+import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../core/output-plan';
+import { RowMapper, type RunFacts } from '../../core/row-mapper';
+import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';
 import type { ObjectStore } from '../object-store';

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { TableConfig } from '../../interpreter/config-schema';
+import type { TableConfig } from '../../core/config-schema';
 import { createAuditTableSql, createTableSql, ident, loadPlan, sqlType } from './table-plan';
 
 export interface LoadResult {

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import { ServiceDownError, ServiceNotReadyError } from '../../adapters/health';
-import { ConfigError } from '../../interpreter/validate';
-import { InputError } from '../../interpreter/run-plan';
+import { ConfigError } from '../../core/validate';
+import { InputError } from '../../core/run-plan';
 import { UnknownVendorError } from '../../adapters/vendor-configs';
 import { CredentialValueError } from '../../adapters/mysql/credentials';
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../../interpreter/validate';
+import { ConfigError } from '../../../core/validate';
 import { UnknownVendorError, VendorConfigs, applyOverrides, configHash, parseJsonFile } from '../../../adapters/vendor-configs';
 
 const VENDORS = path.join(__dirname, '..', '..', '..', 'vendors');

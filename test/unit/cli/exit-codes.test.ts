@@ -1,8 +1,8 @@
 /** `dif` exit codes (cli/shared/exit-codes.ts, re-exported by cli/dif.ts) are a contract for scripts: 0 ok · 1 run failed · 2 usage/input/config · 3 service down. */
 import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 import { ServiceDownError } from '../../../adapters/health';
-import { ConfigError } from '../../../interpreter/validate';
-import { InputError } from '../../../interpreter/run-plan';
+import { ConfigError } from '../../../core/validate';
+import { InputError } from '../../../core/run-plan';
 import { UnknownVendorError } from '../../../adapters/vendor-configs';
 import { ServiceNotReadyError } from '../../../adapters/health';
 import { CredentialValueError } from '../../../adapters/mysql/credentials';

@@ -1,6 +1,6 @@
 /** Pagination decisions: the next page's parameters and when to stop, free of I/O. */
-import { firstPage, linkNext, nextPage, pageParameters } from '../../../interpreter/pagination';
-import type { PaginationConfig } from '../../../interpreter/config-schema';
+import { firstPage, linkNext, nextPage, pageParameters } from '../../../core/pagination';
+import type { PaginationConfig } from '../../../core/config-schema';
 
 const base = 'https://api.example.com';
 

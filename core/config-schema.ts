@@ -10,7 +10,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /**
- * What a string field holds, for the validator (interpreter/validate-expressions.ts) to
+ * What a string field holds, for the validator (core/validate-expressions.ts) to
  * parse it: an `expression`, a `template`, a `url-template` (a template that is a whole
  * URL: the only place `$raw{}` is allowed), or `template-leaves` (a JSON value whose
  * string leaves are templates). A symbol, so it never reaches the published JSON.

@@ -31,7 +31,7 @@ export const DIF_COLUMNS = 4;
  * with vendor ≤ 63 characters (schema), customer ≤ 100 (run-plan.ts checkName), and a
  * window length of at most 6 digits; what remains is the budget for the stream names,
  * each followed by one separator. Every other id (a run's `vendor/customer/stream/window`,
- * a schedule's) is shorter. test/unit/interpreter/validate-names.test.ts builds the real
+ * a schedule's) is shorter. test/unit/core/validate-names.test.ts builds the real
  * id at this limit to keep the arithmetic honest.
  */
 export const TEMPORAL_MAX_ID = 1_000;

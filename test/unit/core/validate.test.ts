@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, pointerToPath, validateVendorConfig, type ConfigProblem } from '../../../interpreter/validate';
+import { ConfigError, pointerToPath, validateVendorConfig, type ConfigProblem } from '../../../core/validate';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STEP = '$.streams.campaign_daily.steps[0]';

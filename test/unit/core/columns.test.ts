@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ColumnValueError, columnSource, toCell } from '../../../interpreter/columns';
-import type { ColumnConfig, ColumnTypeName } from '../../../interpreter/config-schema';
+import { ColumnValueError, columnSource, toCell } from '../../../core/columns';
+import type { ColumnConfig, ColumnTypeName } from '../../../core/config-schema';
 import { runNode, transpileToTemp } from '../helpers/child-node';
 
 const col = (type: ColumnTypeName, extra: Partial<ColumnConfig> = {}): ColumnConfig => ({ name: 'metric', type, ...extra });
@@ -162,12 +162,12 @@ describe('toCell: types', () => {
   describe('timestamp without an offset', () => {
     let dir: string;
     beforeAll(() => {
-      dir = transpileToTemp(['interpreter/columns']);
+      dir = transpileToTemp(['core/columns']);
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const cellIn = (tz: string, value: string): string => {
-      const modulePath = path.join(dir, 'interpreter', 'columns.js');
+      const modulePath = path.join(dir, 'core', 'columns.js');
       const r = runNode(
         `const { toCell } = require(${JSON.stringify(modulePath)});
          process.stdout.write(String(toCell(${JSON.stringify(value)}, { name: 'ts', type: 'timestamp' })));`,

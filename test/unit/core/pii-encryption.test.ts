@@ -4,11 +4,11 @@
  * cell and cannot read it, any altered byte is detected, values are normalised before
  * encryption, and the cell has one declared shape that the clean room's export checks.
  */
-import { RowMapper } from '../../../interpreter/row-mapper';
-import { encryptOutsideCleanRoom, isProtectedCell, piiDeclarationProblems, protectCell } from '../../../interpreter/pii-columns';
-import { isEncryptedCell, PiiCipher, PiiDecryptError } from '../../../interpreter/pii-encryption';
-import { validateVendorConfig, ConfigError } from '../../../interpreter/validate';
-import type { ColumnConfig, TableConfig } from '../../../interpreter/config-schema';
+import { RowMapper } from '../../../core/row-mapper';
+import { encryptOutsideCleanRoom, isProtectedCell, piiDeclarationProblems, protectCell } from '../../../core/pii-columns';
+import { isEncryptedCell, PiiCipher, PiiDecryptError } from '../../../core/pii-encryption';
+import { validateVendorConfig, ConfigError } from '../../../core/validate';
+import type { ColumnConfig, TableConfig } from '../../../core/config-schema';
 import demoAds from '../../../vendors/demo-ads/config.json';
 
 const facts = { customer: 'acme', vendor: 'v', stream: 's', windowFrom: '2026-01-01', windowTo: '2026-01-02', runId: 'r1', extractedAt: '2026-01-03T00:00:00.000Z' };

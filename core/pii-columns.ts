@@ -1,7 +1,7 @@
 /**
  * Applies a column's `pii` declaration to its cell: the normalised value, hashed (the ad
  * platforms' SHA-256), pseudonymised (HMAC-SHA-256 under the customer's key) or encrypted
- * (deterministic AES-256-GCM-SIV under the customer's own data key, interpreter/pii-encryption.ts).
+ * (deterministic AES-256-GCM-SIV under the customer's own data key, core/pii-encryption.ts).
  * Pure; the keys are passed in by the preprocessor, which reads them from the credential store.
  *
  * A value that does not normalise fails as a ColumnValueError (the row goes to the rejects

@@ -4,8 +4,8 @@
  * `function Object() { [native code] }` into a cell), and a format named after an
  * Object.prototype member is no format.
  */
-import { readPath, parsePath } from '../../../interpreter/source-path';
-import { checkFormat, ColumnFormatError, toCell } from '../../../interpreter/columns';
+import { readPath, parsePath } from '../../../core/source-path';
+import { checkFormat, ColumnFormatError, toCell } from '../../../core/columns';
 
 describe('own properties only', () => {
   test('a path through a name every object inherits reads undefined', () => {

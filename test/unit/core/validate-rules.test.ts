@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../../interpreter/validate';
-import { STREAM_NAMES_BUDGET, TEMPORAL_MAX_ID } from '../../../interpreter/validate-names';
+import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../../core/validate';
+import { STREAM_NAMES_BUDGET, TEMPORAL_MAX_ID } from '../../../core/validate-names';
 import { backfillWorkflowId } from '../../../cli/backfill/backfill';
-import { ingestWorkflowId } from '../../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../../core/run-plan';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STREAM = '$.streams.campaign_daily';

@@ -1,5 +1,5 @@
 /** Retry-After: delay-seconds or an HTTP date, capped; undefined when absent or unreadable. */
-import { retryAfterMs } from '../../../interpreter/retry-after';
+import { retryAfterMs } from '../../../core/retry-after';
 
 const NOW = Date.parse('2024-01-01T00:00:00Z');
 const FIFTEEN_MINUTES = 15 * 60_000;

@@ -1,6 +1,6 @@
 /** `${...}` template parsing: literal and expression parts, and errors that say where. */
-import { isTemplate, parseTemplate, type TemplatePart } from '../../../interpreter/template';
-import { checkExpression } from '../../../interpreter/expression-syntax';
+import { isTemplate, parseTemplate, type TemplatePart } from '../../../core/template';
+import { checkExpression } from '../../../core/expression-syntax';
 
 const WHERE = '$.streams.s.steps[0].request.path';
 

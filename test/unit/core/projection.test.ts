@@ -1,11 +1,11 @@
 /**
  * Row mapping sends the engine only the parts of each record its expressions can read
- * (interpreter/row-mapper.ts `projection`, expression-syntax.ts `chainsUsedBy`). A part
+ * (core/row-mapper.ts `projection`, expression-syntax.ts `chainsUsedBy`). A part
  * left out that an expression reads would change a cell: these tests pin both halves.
  */
-import { chainsUsedBy } from '../../../interpreter/expression-syntax';
-import { projection, RowMapper } from '../../../interpreter/row-mapper';
-import type { TableConfig } from '../../../interpreter/config-schema';
+import { chainsUsedBy } from '../../../core/expression-syntax';
+import { projection, RowMapper } from '../../../core/row-mapper';
+import type { TableConfig } from '../../../core/config-schema';
 
 describe('chainsUsedBy', () => {
   test('member chains, stopping at anything but .name', () => {

@@ -4,10 +4,10 @@
  * validator so a declaration that cannot work is refused with its config path.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { RowMapper } from '../../../interpreter/row-mapper';
-import { needsPiiKey, piiDeclarationProblems } from '../../../interpreter/pii-columns';
-import { validateVendorConfig, ConfigError } from '../../../interpreter/validate';
-import type { TableConfig } from '../../../interpreter/config-schema';
+import { RowMapper } from '../../../core/row-mapper';
+import { needsPiiKey, piiDeclarationProblems } from '../../../core/pii-columns';
+import { validateVendorConfig, ConfigError } from '../../../core/validate';
+import type { TableConfig } from '../../../core/config-schema';
 import demoAds from '../../../vendors/demo-ads/config.json';
 
 const facts = { customer: 'acme', vendor: 'v', stream: 's', windowFrom: '2026-01-01', windowTo: '2026-01-02', runId: 'r1', extractedAt: '2026-01-03T00:00:00.000Z' };

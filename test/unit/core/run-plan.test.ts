@@ -18,7 +18,7 @@ import {
   parseDay,
   runPrefix,
   type IngestRequest,
-} from '../../../interpreter/run-plan';
+} from '../../../core/run-plan';
 
 const request: IngestRequest = {
   vendor: 'demo-ads',

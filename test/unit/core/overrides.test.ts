@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyOverrides } from '../../../adapters/vendor-configs';
-import { validateVendorConfig } from '../../../interpreter/validate';
+import { validateVendorConfig } from '../../../core/validate';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const demo = () => validateVendorConfig(JSON.parse(fs.readFileSync(DEMO_FILE, 'utf8')), DEMO_FILE);

@@ -1,4 +1,4 @@
-import { withholdPersonalData } from '../../../interpreter/pii-scrub';
+import { withholdPersonalData } from '../../../core/pii-scrub';
 
 test('emails, phone numbers and long digit runs are withheld; short numbers and the story stay', () => {
   const out = withholdPersonalData('record 12 of raw/x/page-000001.json: ada.lovelace+x@example.co.uk called +44 (20) 7946-0958 at position 57');

@@ -2,8 +2,8 @@
  * Column typing and formats: what a CSV cell holds for each type and format, and the
  * message naming the column when a value is bad (its row goes to the rejects file).
  */
-import { checkFormat, toCell } from '../../../interpreter/columns';
-import type { ColumnConfig } from '../../../interpreter/config-schema';
+import { checkFormat, toCell } from '../../../core/columns';
+import type { ColumnConfig } from '../../../core/config-schema';
 
 const col = (type: ColumnConfig['type'], extra: Partial<ColumnConfig> = {}): ColumnConfig => ({ name: 'c', type, ...extra });
 

@@ -72,7 +72,7 @@ export class RowMapper {
     facts: RunFacts,
     private readonly sandboxVariables: Record<string, unknown>,
     private readonly where: string,
-    /** The customer's PII key, for pseudonym columns (interpreter/pii-columns.ts). */
+    /** The customer's PII key, for pseudonym columns (core/pii-columns.ts). */
     piiKey?: Buffer,
     /** The customer's PII encryption key, for encrypt columns (only a clean room has it). */
     piiEncryptionKey?: Buffer,

@@ -1,5 +1,5 @@
-import { keyOfUrl, manifestOf, outputKeys, rejectsVerdict, summaryKeyOf } from '../../../interpreter/output-plan';
-import { parsePath, readPath } from '../../../interpreter/source-path';
+import { keyOfUrl, manifestOf, outputKeys, rejectsVerdict, summaryKeyOf } from '../../../core/output-plan';
+import { parsePath, readPath } from '../../../core/source-path';
 
 test('keys of a run are fixed by its prefix, and the manifest is Redshift\'s format', () => {
   const keys = outputKeys('csv/v/c/s/2026-01-01..2026-01-02/run1');

@@ -1,6 +1,6 @@
 /** Selection of delivered files: name patterns, dates in names or modification times, and what is missing. */
-import { headProblem } from '../../../interpreter/file-content';
-import { dateInName, daysOf, missingFiles, nameMatcher, newestPerNameAndDay, selectFiles, type RemoteFile } from '../../../interpreter/file-selection';
+import { headProblem } from '../../../core/file-content';
+import { dateInName, daysOf, missingFiles, nameMatcher, newestPerNameAndDay, selectFiles, type RemoteFile } from '../../../core/file-selection';
 
 const WHERE = '$.streams.s.steps[0]';
 const file = (name: string, modified?: string): RemoteFile => ({ name, path: `/out/${name}`, modified, fingerprint: name });
