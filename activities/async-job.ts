@@ -5,11 +5,10 @@
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
 import type { AsyncStepConfig } from '../core/config-schema';
-import type { FetchResult, JobPoll, PageSet, RunContext } from '../core/contracts';
+import type { FetchResult, JobPoll, PageSet, RunContext, PermitRef } from '../core/contracts';
 import { jobState } from '../core/async-job';
-import { ExpressionError, ExpressionScope } from '../core/expression';
+import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
 import { retryAfterMs } from '../core/retry-after';
 import { pageKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';

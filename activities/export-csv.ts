@@ -1,8 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../core/contracts';
+import type { CsvResult, RunContext, PermitRef } from '../core/contracts';
 import type { ColumnPiiConfig, TableConfig } from '../core/config-schema';
 import { isProtectedCell, protectionOf } from '../core/pii-columns';
 import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';

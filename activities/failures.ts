@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Scrubber } from './secret-scrub';
 
-export { NON_RETRYABLE } from '../workflows/failure-types';
+export { NON_RETRYABLE } from '../core/failure-types';
 
 export function finalFailure(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });

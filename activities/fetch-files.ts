@@ -12,13 +12,12 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import type { PermitRef } from '../adapters/locks/semaphores';
 import type { FileSourceClient } from '../adapters/file-sources/file-source';
 import { FileSourceError } from '../adapters/file-sources/file-source';
 import type { FileScope, ManifestEntry } from '../adapters/mysql/file-manifest';
 import type { FilesStepConfig } from '../core/config-schema';
-import type { FilesResult, PageSet, RunContext } from '../core/contracts';
-import { ExpressionError, ExpressionScope } from '../core/expression';
+import type { FilesResult, PageSet, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
 import { headProblem } from '../core/file-content';
 import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../core/file-selection';
 import { pageKey, runPrefix } from '../core/run-plan';

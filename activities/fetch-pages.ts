@@ -7,10 +7,9 @@
  * position so a resumed attempt starts where the last one stood.
  */
 import { Context } from '@temporalio/activity';
-import type { PermitRef } from '../adapters/locks/semaphores';
 import type { StepConfig } from '../core/config-schema';
-import type { FetchResult, PageSet, RunContext } from '../core/contracts';
-import { ExpressionError, ExpressionScope } from '../core/expression';
+import type { FetchResult, PageSet, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
 import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../core/pagination';
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';

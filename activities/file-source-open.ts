@@ -5,7 +5,7 @@
  * revealed value is listed so that messages can be scrubbed of it.
  */
 import type { FileSourceConfig } from '../core/config-schema';
-import type { ExpressionScope } from '../core/expression';
+import type { ExpressionScope } from '../runtime/expression/expression';
 import { FileSourceError, portOf, type FileSourceClient, type SourceSecrets } from '../adapters/file-sources/file-source';
 import { SftpSource } from '../adapters/file-sources/sftp';
 import { S3Source } from '../adapters/file-sources/s3';

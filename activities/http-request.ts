@@ -1,5 +1,5 @@
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
-import type { ExpressionScope } from '../core/expression';
+import type { ExpressionScope } from '../runtime/expression/expression';
 
 export interface BuiltRequest {
   method: string;

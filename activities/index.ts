@@ -9,7 +9,7 @@ import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
-import { ExpressionError, withExpressionThread } from '../core/expression';
+import { ExpressionError, withExpressionThread } from '../runtime/expression/expression';
 import { finalFailure } from './failures';
 import { withSecretScope } from './secret-scope';
 
@@ -39,7 +39,7 @@ export function createActivities(deps: ActivityDeps) {
 
 /**
  * Each activity execution runs in its own secret scope, and evaluates its expressions on an
- * expression thread of its own (core/expression.ts), so one that must be stopped by
+ * expression thread of its own (runtime/expression/expression.ts), so one that must be stopped by
  * force costs only that run; the scope is outermost so that such a failure is scrubbed too.
  * An expression that fails fails the same way on every attempt (same config, same data):
  * it leaves the activity as a final `ExpressionError` naming the config path, not retried.

@@ -1,5 +1,4 @@
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { LoadSummary, RunContext } from '../core/contracts';
+import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
 import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { TableShapeError, type CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';

@@ -2,10 +2,9 @@
  * Lists the items a dependent step runs for, from the stored pages of the step it depends
  * on, into one object in the store. Only its key and the count go back to the workflow.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
 import type { DependentStepConfig } from '../core/config-schema';
-import type { ItemsResult, RunContext } from '../core/contracts';
-import { ExpressionError, ExpressionScope } from '../core/expression';
+import type { ItemsResult, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
 import { runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';

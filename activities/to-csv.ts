@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../core/contracts';
+import type { CsvResult, RunContext, PermitRef } from '../core/contracts';
 import { runPrefix } from '../core/run-plan';
 import { outputKeys } from '../core/output-plan';
 import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';

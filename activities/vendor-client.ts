@@ -8,7 +8,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
-import { usingScope, type ExpressionScope } from '../core/expression';
+import { usingScope, type ExpressionScope } from '../runtime/expression/expression';
 import { retryAfterMs } from '../core/retry-after';
 import type { ActivityDeps } from './deps';
 import { AuthSession } from './auth-session';

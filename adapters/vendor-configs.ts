@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse as parseTolerant, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { childPath } from '../core/validate-paths';
-import { OVERRIDABLE } from '../core/customer-values';
+import { OVERRIDABLE } from '../runtime/customer-values';
 import { validateVendorConfig, ConfigError } from '../core/validate';
 import type { VendorConfig } from '../core/config-schema';
 

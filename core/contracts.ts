@@ -17,6 +17,20 @@ export interface PermitSpec {
   maxWaitMs?: number;
 }
 
+/**
+ * A permit in a distributed counting semaphore, named entirely by values so it can travel
+ * through workflow history: acquire, renew and release happen in different activities,
+ * possibly on different workers.
+ */
+export interface PermitRef {
+  /** Semaphore name, e.g. `vendor:demo-ads:customer:acme`. */
+  key: string;
+  limit: number;
+  /** Unique per holder (the workflow run), so a retried acquire recognises its own permit. */
+  holder: string;
+  leaseMs: number;
+}
+
 /** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */
 export const DEFAULT_PERMIT_MAX_WAIT_SECONDS = 6 * 3600;
 

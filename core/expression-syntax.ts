@@ -167,7 +167,7 @@ export function namesUsedBy(expression: string): ReadonlySet<string> | 'all' {
  * `["stats", "day", "slice"]`; a chain stops at anything but `.name`), or 'whole' when the
  * root is used in a way that may read anything (`record[k]`, `f(record)`, eval, this). A
  * value a chain reaches that is not a plain object is needed whole. Used to send the engine
- * only those parts of each record (expression.ts); more is harmless, less never happens,
+ * only those parts of each record (runtime/expression/expression.ts); more is harmless, less never happens,
  * because every reference to a root is a token of its name.
  */
 export function chainsUsedBy(expressions: string[], roots: readonly string[]): Map<string, string[][] | 'whole'> {

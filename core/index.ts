@@ -1,6 +1,6 @@
 // The pure, deterministic half of DIF: safe to import from workflow code.
-// (expression.ts and validate.ts are not re-exported: they compile code at run time and
-// are used only by activities and the CLI.)
+// (validate.ts is not re-exported: it compiles schemas at run time and is used only by
+// activities and the CLI; the expression engine is runtime, in runtime/expression/.)
 export * from './config-schema';
 export * from './contracts';
 export * from './run-plan';

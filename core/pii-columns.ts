@@ -1,24 +1,12 @@
 /**
- * Applies a column's `pii` declaration to its cell: the normalised value, hashed (the ad
- * platforms' SHA-256), pseudonymised (HMAC-SHA-256 under the customer's key) or encrypted
- * (deterministic AES-256-GCM-SIV under the customer's own data key, core/pii-encryption.ts).
- * Pure; the keys are passed in by the preprocessor, which reads them from the credential store.
- *
- * A value that does not normalise fails as a ColumnValueError (the row goes to the rejects
- * file), and the reason never carries the value: rejects reasons end up in run failures.
+ * What a column's `pii` declaration means, without applying it: the protection it asks
+ * for, the keys a table needs, whether a cell has the protected shape, and the mistakes a
+ * declaration can hold. Applying it (hashing, encrypting) is runtime/pii/protect.ts.
  */
 import type { ColumnConfig, ColumnPiiConfig } from './config-schema';
-import { ColumnValueError } from './columns';
-import { normalize, PiiValueError, platformHash, pseudonym, type PiiKind } from './pii';
-import { isEncryptedCell, type PiiCipher } from './pii-encryption';
+import { isEncryptedCell } from './pii';
 
 export type Protection = 'pseudonym' | 'sha256' | 'encrypt';
-
-/** What the protections need: the pseudonym key, and the cipher of the customer's encryption key. */
-export interface PiiKeys {
-  pseudonym?: Buffer;
-  cipher?: PiiCipher;
-}
 
 /** The protection a column's declaration asks for; undefined means pseudonym. */
 export function protectionOf(pii: ColumnPiiConfig): Protection {
@@ -73,25 +61,4 @@ export function piiDeclarationProblems(column: ColumnConfig): string[] {
   }
   if (pii.defaultCountryCode && pii.kind !== 'phone') problems.push('defaultCountryCode applies to phone columns only');
   return problems;
-}
-
-/** The protected cell of a column declared `pii`; the key its protection needs must be in `keys`. */
-export function protectCell(cell: string, column: ColumnConfig, pii: ColumnPiiConfig, keys: PiiKeys): string {
-  const { defaultCountryCode } = pii;
-  const kind = pii.kind as PiiKind;
-  try {
-    const protection = protectionOf(pii);
-    if (protection === 'sha256') return platformHash(kind, cell, { defaultCountryCode });
-    if (protection === 'encrypt') {
-      if (!keys.cipher) throw new Error(`column "${column.name}" is encrypted but no customer PII encryption key was given`);
-      // Normalised first, as for hashes: the same person always gives the same cell.
-      return keys.cipher.encrypt(kind, normalize(kind, cell, { defaultCountryCode }));
-    }
-    if (!keys.pseudonym) throw new Error(`column "${column.name}" is a pseudonym but no customer PII key was given`);
-    return pseudonym(kind, cell, keys.pseudonym, { defaultCountryCode });
-  } catch (e) {
-    // The value is withheld on purpose: this reason is written to rejects and run errors.
-    if (e instanceof PiiValueError) throw new ColumnValueError(column.name, `${e.message} (value withheld: personal data)`);
-    throw e;
-  }
 }

@@ -3,13 +3,12 @@
  * normalisation as ad platforms define it, then either the platform-standard unsalted
  * SHA-256 (Customer Match / Custom Audiences matching) or HMAC-SHA-256 under the
  * customer's own key (pseudonyms that join across DIF's tables but cannot be reversed or
- * matched without the key). Pure functions; the key comes from the credential store.
- * Reversible encryption of the same normalised values is in pii-encryption.ts; columns
- * apply all three in pii-columns.ts.
+ * matched without the key). This file holds the pure half: kinds, normalisation and the
+ * shape of an encrypted cell. The hashes and the cipher use node:crypto and live in
+ * runtime/pii/ (hash.ts, encryption.ts); runtime/pii/protect.ts applies them to a column.
  */
-import { createHash, createHmac } from 'node:crypto';
-
 export type PiiKind = 'email' | 'phone' | 'name' | 'address' | 'ip' | 'device_id';
+export const PII_KINDS: PiiKind[] = ['email', 'phone', 'name', 'address', 'ip', 'device_id'];
 
 export class PiiValueError extends Error {
   override name = 'PiiValueError';
@@ -54,13 +53,22 @@ export function normalize(kind: PiiKind, value: string, options: { defaultCountr
   }
 }
 
-/** The ad platforms' matching hash: SHA-256 of the normalised value, lower-case hex. */
-export function platformHash(kind: PiiKind, value: string, options: { defaultCountryCode?: string } = {}): string {
-  return createHash('sha256').update(normalize(kind, value, options), 'utf8').digest('hex');
+// The shape of a `protect: "encrypt"` cell (runtime/pii/encryption.ts makes them): declared
+// here so that checking a cell (the clean room's export, validation) needs no cipher.
+export const ENCRYPTED_PREFIX = 'enc:v1:';
+export const CELL_NONCE_BYTES = 12;
+const CELL_TAG_BYTES = 16;
+/** base64url characters of the shortest cell: nonce and tag around an empty value. */
+const MIN_ENCODED = Math.ceil(((CELL_NONCE_BYTES + CELL_TAG_BYTES) * 4) / 3);
+/** `enc:v1:` and canonical unpadded base64url of at least nonce + tag (28 bytes: 38 characters). */
+const CELL_SHAPE = /^enc:v1:(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048]|[A-Za-z0-9_-][AQgw])?$/;
+
+/** The cell could not be decrypted with this key: not ours, altered, or another customer's. */
+export class PiiDecryptError extends Error {
+  override name = 'PiiDecryptError';
 }
 
-/** A joinable pseudonym: HMAC-SHA-256 under the customer's key, of the normalised value. */
-export function pseudonym(kind: PiiKind, value: string, customerKey: Buffer, options: { defaultCountryCode?: string } = {}): string {
-  if (customerKey.length < 32) throw new PiiValueError('the customer key must hold at least 256 bits');
-  return createHmac('sha256', customerKey).update(`${kind}:${normalize(kind, value, options)}`, 'utf8').digest('hex');
+/** Whether a cell has the declared shape of an encrypted value (it says nothing of the key it is under). */
+export function isEncryptedCell(cell: string): boolean {
+  return CELL_SHAPE.test(cell) && cell.length >= ENCRYPTED_PREFIX.length + MIN_ENCODED;
 }

@@ -7,9 +7,9 @@
  * the manifest is written last, only on success.
  */
 import type { DecodeConfig, TableConfig } from '../../core/config-schema';
-import { ExpressionScope } from '../../core/expression';
+import { ExpressionScope } from '../../runtime/expression/expression';
 import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../core/output-plan';
-import { RowMapper, type RunFacts } from '../../core/row-mapper';
+import { RowMapper, type RunFacts } from '../../runtime/row-mapper';
 import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';

@@ -13,8 +13,8 @@ import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import type { DecodeConfig } from '../../core/config-schema';
-import type { InputRecord } from '../../core/row-mapper';
-import type { ExpressionScope } from '../../core/expression';
+import type { InputRecord } from '../../runtime/row-mapper';
+import type { ExpressionScope } from '../../runtime/expression/expression';
 import { xlsxRecords } from './xlsx';
 import { BATCH, DecodeError, type DecodeHooks } from './common';
 

@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { checkCustomerValues, type CustomerValueOptions } from '../../core/customer-values';
+import { checkCustomerValues, type CustomerValueOptions } from '../../runtime/customer-values';
 import { InputError } from '../../core/run-plan';
 
 export interface CustomerVendor {
@@ -16,7 +16,7 @@ export interface CustomerVendor {
 export class CustomerRepository {
   constructor(
     private readonly pool: mysql.Pool,
-    /** How stored inputs and overrides are checked (core/customer-values.ts). */
+    /** How stored inputs and overrides are checked (runtime/customer-values.ts). */
     private readonly valueOptions: CustomerValueOptions = {},
   ) {}
 

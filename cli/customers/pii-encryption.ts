@@ -12,8 +12,8 @@ import { loadSettings } from '../../adapters/settings';
 import { createRuntime } from '../../workers/wiring';
 import { ensurePiiEncryptionKey, revealPiiEncryptionKey } from '../../adapters/mysql/pii-keys';
 import { InputError } from '../../core/run-plan';
-import { PiiCipher, PiiDecryptError } from '../../core/pii-encryption';
-import type { PiiKind } from '../../core/pii';
+import { PiiCipher } from '../../runtime/pii/encryption';
+import { PiiDecryptError, type PiiKind } from '../../core/pii';
 
 const KINDS = ['email', 'phone', 'name', 'address', 'ip', 'device_id'];
 

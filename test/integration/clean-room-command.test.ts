@@ -9,7 +9,7 @@ import { loadSettings } from '../../adapters/settings';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { revealPiiEncryptionKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
 import { InputError } from '../../core/run-plan';
-import { PiiCipher } from '../../core/pii-encryption';
+import { PiiCipher } from '../../runtime/pii/encryption';
 import { TEST_MYSQL_URL, uniqueName } from '../setup/test-settings';
 
 let runtime: Runtime;

@@ -20,7 +20,8 @@ import { loadSettings, projectRoot, type Settings } from '../../adapters/setting
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { toCsvActivity } from '../../activities/to-csv';
 import { configKey } from '../../core/run-plan';
-import { isEncryptedCell, PiiCipher } from '../../core/pii-encryption';
+import { PiiCipher } from '../../runtime/pii/encryption';
+import { isEncryptedCell } from '../../core/pii';
 import type { VendorConfig } from '../../core/config-schema';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { historyText } from '../setup/history-text';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { PiiCipher } from '../../core/pii-encryption';
+import { PiiCipher } from '../../runtime/pii/encryption';
 import { gzipSync } from 'node:zlib';
 import { exportCsvActivity } from '../../activities/export-csv';
 import { LocalObjectStore, type ObjectStore } from '../../adapters/object-store';

@@ -1,9 +1,9 @@
 /**
  * What an operator stores per customer (inputs, overrides) is checked on write and read
- * (core/customer-values.ts, called by adapters/mysql/customers.ts). Each refusal
+ * (runtime/customer-values.ts, called by adapters/mysql/customers.ts). Each refusal
  * names the customer, the vendor and the field.
  */
-import { checkCustomerValues, CustomerValueError } from '../../../core/customer-values';
+import { checkCustomerValues, CustomerValueError } from '../../../runtime/customer-values';
 import { InputError } from '../../../core/run-plan';
 
 function refusal(inputs: unknown, overrides: unknown, options = {}): string {

@@ -1,6 +1,7 @@
 /** PII normalisation and protection (clean room groundwork). */
 import { createHash } from 'node:crypto';
-import { normalizeEmail, normalizePhone, PiiValueError, platformHash, pseudonym } from '../../../core/pii';
+import { normalizeEmail, normalizePhone, PiiValueError } from '../../../core/pii';
+import { platformHash, pseudonym } from '../../../runtime/pii/hash';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const key = Buffer.alloc(32, 7);

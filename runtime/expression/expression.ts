@@ -36,11 +36,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from './expression-syntax';
-import { parsePath } from './source-path';
-import { encodeTemplateValue, type TemplatePosition } from './template-encoding';
+import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from '../../core/expression-syntax';
+import { parsePath } from '../../core/source-path';
+import { encodeTemplateValue, type TemplatePosition } from '../../core/template-encoding';
 
-export type { TemplatePosition } from './template-encoding';
+export type { TemplatePosition } from '../../core/template-encoding';
 
 export interface EvalOptions {
   /** CPU time one evaluation may take (a batch of records gets ten times this). */

@@ -4,7 +4,7 @@
  * (process, require, the file system), must not hang the worker, and must not leak changes
  * into the host's objects.
  */
-import { ExpressionError, ExpressionScope, usingScope, withExpressionThread } from '../../../core/expression';
+import { ExpressionError, ExpressionScope, usingScope, withExpressionThread } from '../../../runtime/expression/expression';
 
 /** The ExpressionError `fn` throws; fails the test if it throws anything else or nothing. */
 function expressionError(fn: () => unknown): ExpressionError {

@@ -7,13 +7,14 @@
  *
  * No I/O; used by the toCsv activity (the sandbox means it is not for workflow code).
  */
-import type { ColumnConfig, TableConfig } from './config-schema';
-import { ColumnValueError, columnSource, toCell } from './columns';
-import { ExpressionScope } from './expression';
-import { chainsUsedBy } from './expression-syntax';
-import { encryptedColumns, needsPiiKey, protectCell, type PiiKeys } from './pii-columns';
-import { PiiCipher } from './pii-encryption';
-import { parsePath, readPath } from './source-path';
+import type { ColumnConfig, TableConfig } from '../core/config-schema';
+import { ColumnValueError, columnSource, toCell } from '../core/columns';
+import { ExpressionScope } from './expression/expression';
+import { chainsUsedBy } from '../core/expression-syntax';
+import { encryptedColumns, needsPiiKey } from '../core/pii-columns';
+import { protectCell, type PiiKeys } from './pii/protect';
+import { PiiCipher } from './pii/encryption';
+import { parsePath, readPath } from '../core/source-path';
 
 /** What a run knows about itself, for metadata columns. */
 export interface RunFacts {
@@ -157,7 +158,7 @@ export class RowMapper {
 
   private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]) {
     if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
-    // Records enter the sandbox as JSON text (see expression.ts: no host objects inside).
+    // Records enter the sandbox as JSON text (see expression/expression.ts: no host objects inside).
     // Only the parts of each record the expressions can read cross into the engine.
     this.chains ??= chainsUsedBy(this.expressions, ['record', 'item']);
     const recordChains = this.chains.get('record');

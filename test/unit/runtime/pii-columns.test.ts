@@ -4,7 +4,7 @@
  * validator so a declaration that cannot work is refused with its config path.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { RowMapper } from '../../../core/row-mapper';
+import { RowMapper } from '../../../runtime/row-mapper';
 import { needsPiiKey, piiDeclarationProblems } from '../../../core/pii-columns';
 import { validateVendorConfig, ConfigError } from '../../../core/validate';
 import type { TableConfig } from '../../../core/config-schema';

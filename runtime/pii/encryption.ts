@@ -20,31 +20,12 @@
  * between different values instead of its weaker bounds for one nonce used throughout.
  * The kind is the associated data: an email's cell does not decrypt as a name.
  *
- * Cell shape (declared, checked by the clean room's export): `enc:v1:` followed by the
- * unpadded base64url of nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes).
+ * Cell shape (declared in core/pii.ts, checked by the clean room's export): `enc:v1:`
+ * followed by the unpadded base64url of nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { gcmsiv } from '@noble/ciphers/aes';
-import { PiiValueError, type PiiKind } from './pii';
-
-export const ENCRYPTED_PREFIX = 'enc:v1:';
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-/** base64url characters of the shortest cell: nonce and tag around an empty value. */
-const MIN_ENCODED = Math.ceil(((NONCE_BYTES + TAG_BYTES) * 4) / 3);
-const KINDS: PiiKind[] = ['email', 'phone', 'name', 'address', 'ip', 'device_id'];
-/** `enc:v1:` and canonical unpadded base64url of at least nonce + tag (28 bytes: 38 characters). */
-const CELL_SHAPE = /^enc:v1:(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048]|[A-Za-z0-9_-][AQgw])?$/;
-
-/** The cell could not be decrypted with this key: not ours, altered, or another customer's. */
-export class PiiDecryptError extends Error {
-  override name = 'PiiDecryptError';
-}
-
-/** Whether a cell has the declared shape of an encrypted value (it says nothing of the key it is under). */
-export function isEncryptedCell(cell: string): boolean {
-  return CELL_SHAPE.test(cell) && cell.length >= ENCRYPTED_PREFIX.length + MIN_ENCODED;
-}
+import { CELL_NONCE_BYTES as NONCE_BYTES, ENCRYPTED_PREFIX, isEncryptedCell, PII_KINDS as KINDS, PiiDecryptError, PiiValueError, type PiiKind } from '../../core/pii';
 
 /**
  * One customer's cipher: the two subkeys are derived once from the 256-bit data key

@@ -1,10 +1,10 @@
 /**
  * Row mapping sends the engine only the parts of each record its expressions can read
- * (core/row-mapper.ts `projection`, expression-syntax.ts `chainsUsedBy`). A part
+ * (runtime/row-mapper.ts `projection`, expression-syntax.ts `chainsUsedBy`). A part
  * left out that an expression reads would change a cell: these tests pin both halves.
  */
 import { chainsUsedBy } from '../../../core/expression-syntax';
-import { projection, RowMapper } from '../../../core/row-mapper';
+import { projection, RowMapper } from '../../../runtime/row-mapper';
 import type { TableConfig } from '../../../core/config-schema';
 
 describe('chainsUsedBy', () => {

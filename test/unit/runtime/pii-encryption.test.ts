@@ -4,9 +4,11 @@
  * cell and cannot read it, any altered byte is detected, values are normalised before
  * encryption, and the cell has one declared shape that the clean room's export checks.
  */
-import { RowMapper } from '../../../core/row-mapper';
-import { encryptOutsideCleanRoom, isProtectedCell, piiDeclarationProblems, protectCell } from '../../../core/pii-columns';
-import { isEncryptedCell, PiiCipher, PiiDecryptError } from '../../../core/pii-encryption';
+import { RowMapper } from '../../../runtime/row-mapper';
+import { encryptOutsideCleanRoom, isProtectedCell, piiDeclarationProblems } from '../../../core/pii-columns';
+import { protectCell } from '../../../runtime/pii/protect';
+import { PiiCipher } from '../../../runtime/pii/encryption';
+import { isEncryptedCell, PiiDecryptError } from '../../../core/pii';
 import { validateVendorConfig, ConfigError } from '../../../core/validate';
 import type { ColumnConfig, TableConfig } from '../../../core/config-schema';
 import demoAds from '../../../vendors/demo-ads/config.json';

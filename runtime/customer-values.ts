@@ -9,11 +9,11 @@
  * Pure (node:net's BlockList is an address matcher, no I/O).
  */
 import { BlockList, isIP } from 'node:net';
-import { InputError } from './run-plan';
-import { checkTemplate, ExpressionSyntaxError } from './expression-syntax';
-import { childPath } from './validate-paths';
-import { RESERVED_NAMES } from './validate-names';
-import { SemaphoreSpec, VendorConfig } from './config-schema';
+import { InputError } from '../core/run-plan';
+import { checkTemplate, ExpressionSyntaxError } from '../core/expression-syntax';
+import { childPath } from '../core/validate-paths';
+import { RESERVED_NAMES } from '../core/validate-names';
+import { SemaphoreSpec, VendorConfig } from '../core/config-schema';
 
 /** The fields a customer may override; anything else would change what a stream fetches or where its rows go. */
 export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl'] as const;

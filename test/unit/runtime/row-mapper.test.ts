@@ -2,7 +2,7 @@
  * Records to rows: path sources read directly, expressions in the sandbox, metadata from
  * the run, explode, and bad values turned into rejects that name the column.
  */
-import { RowMapper } from '../../../core/row-mapper';
+import { RowMapper } from '../../../runtime/row-mapper';
 import type { TableConfig } from '../../../core/config-schema';
 
 const facts = { customer: 'acme', vendor: 'v', stream: 's', windowFrom: '2026-01-01', windowTo: '2026-01-02', runId: 'r1', extractedAt: '2026-01-03T00:00:00.000Z' };
