@@ -8,7 +8,8 @@
 import type { AsyncStepConfig } from '../core/config-schema';
 import type { FetchResult, JobPoll, PageSet, RunContext, PermitRef } from '../core/contracts';
 import { jobState } from '../core/async-job';
-import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
 import { retryAfterMs } from '../core/retry-after';
 import { pageKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';

@@ -10,7 +10,8 @@
  * for the stream scrubber of stored bodies.
  */
 import type { AuthConfig, VendorConfig } from '../core/config-schema';
-import { ExpressionError, usingScope } from '../runtime/expression/expression';
+import { usingScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
 import { authSecretNames } from '../core/auth-secrets';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';

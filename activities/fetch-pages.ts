@@ -9,7 +9,8 @@
 import { Context } from '@temporalio/activity';
 import type { StepConfig } from '../core/config-schema';
 import type { FetchResult, PageSet, RunContext, PermitRef } from '../core/contracts';
-import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
 import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../core/pagination';
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';

@@ -4,7 +4,8 @@
  */
 import type { DependentStepConfig } from '../core/config-schema';
 import type { ItemsResult, RunContext, PermitRef } from '../core/contracts';
-import { ExpressionError, ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
 import { runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';

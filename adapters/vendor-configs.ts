@@ -6,13 +6,7 @@ import { childPath } from '../core/validate-paths';
 import { OVERRIDABLE } from '../runtime/customer-values';
 import { validateVendorConfig, ConfigError } from '../core/validate';
 import type { VendorConfig } from '../core/config-schema';
-
-export class UnknownVendorError extends Error {
-  constructor(vendor: string, dir: string, known: string[]) {
-    super(`unknown vendor "${vendor}": no ${path.join(dir, vendor, 'config.json')}; known vendors: ${known.join(', ') || '(none)'}`);
-    this.name = 'UnknownVendorError';
-  }
-}
+import { UnknownVendorError } from '../core/errors';
 
 /** Line and column of a character offset, for JSON syntax errors. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -82,9 +76,8 @@ export class VendorConfigs {
   }
 
   fileOf(vendor: string): string {
-    if (!/^[a-z][a-z0-9-]*$/.test(vendor)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
     const file = path.join(this.dir, vendor, 'config.json');
-    if (!fs.existsSync(file)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
+    if (!/^[a-z][a-z0-9-]*$/.test(vendor) || !fs.existsSync(file)) throw new UnknownVendorError(vendor, file, this.vendors());
     return file;
   }
 

@@ -17,6 +17,7 @@ import type { ObjectStore } from '../object-store';
 import { tablePlan } from '../warehouse/table-plan';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
+import { InputDataError } from '../../core/errors';
 
 export interface PreprocessPage {
   key: string;
@@ -48,11 +49,6 @@ export interface PreprocessOptions {
   partBytes: number;
   /** Called after every batch: activities heartbeat here. */
   progress?: (records: number) => void;
-}
-
-/** The input is wrong in a way no retry fixes: the message names the file and what is wrong. */
-export class InputDataError extends Error {
-  override name = 'InputDataError';
 }
 
 const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };

@@ -38,6 +38,7 @@ import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from '../../core/expression-syntax';
 import { parsePath } from '../../core/source-path';
+import { ExpressionError } from '../../core/errors';
 import { encodeTemplateValue, type TemplatePosition } from '../../core/template-encoding';
 
 export type { TemplatePosition } from '../../core/template-encoding';
@@ -47,17 +48,6 @@ export interface EvalOptions {
   timeoutMs?: number;
   /** Memory of this scope's engine, every allocation included. */
   memoryMb?: number;
-}
-
-export class ExpressionError extends Error {
-  constructor(
-    readonly where: string,
-    readonly expression: string,
-    reason: string,
-  ) {
-    super(`${where}: expression ${JSON.stringify(shorten(expression))} failed: ${shorten(reason)}`);
-    this.name = 'ExpressionError';
-  }
 }
 
 const DEFAULT_MEMORY_MB = Number(process.env.DIF_EXPRESSION_MEMORY_MB ?? 256);
@@ -425,8 +415,4 @@ function asExpressionError(e: unknown, where: string, text: string): unknown {
 
 function parseBudget(length: number): number {
   return Math.floor((length / (1024 * 1024)) * PARSE_MS_PER_MB);
-}
-
-function shorten(text: string): string {
-  return text.length > 500 ? `${text.slice(0, 500)}… (${text.length} characters)` : text;
 }

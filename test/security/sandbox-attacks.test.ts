@@ -10,7 +10,8 @@
  * The attacks that must be stopped by force also run in a child process, which must exit 0.
  */
 import path from 'node:path';
-import { ExpressionError, ExpressionScope, withExpressionThread } from '../../runtime/expression/expression';
+import { ExpressionScope, withExpressionThread } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
 import { runNode } from '../unit/helpers/child-node';
 
 const CANARY = `canary-${Math.random().toString(36).slice(2)}`;

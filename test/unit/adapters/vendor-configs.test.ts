@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../core/validate';
-import { UnknownVendorError, VendorConfigs, applyOverrides, configHash, parseJsonFile } from '../../../adapters/vendor-configs';
+import { VendorConfigs, applyOverrides, configHash, parseJsonFile } from '../../../adapters/vendor-configs';
+import { UnknownVendorError } from '../../../core/errors';
 
 const VENDORS = path.join(__dirname, '..', '..', '..', 'vendors');
 

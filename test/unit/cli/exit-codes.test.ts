@@ -3,7 +3,7 @@ import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 import { ServiceDownError } from '../../../adapters/health';
 import { ConfigError } from '../../../core/validate';
 import { InputError } from '../../../core/run-plan';
-import { UnknownVendorError } from '../../../adapters/vendor-configs';
+import { UnknownVendorError } from '../../../core/errors';
 import { ServiceNotReadyError } from '../../../adapters/health';
 import { CredentialValueError } from '../../../adapters/mysql/credentials';
 
@@ -44,7 +44,7 @@ describe('exitCodeFor', () => {
   });
 
   test('UnknownVendorError → 2', () => {
-    expect(exitCodeFor(new UnknownVendorError('nope', '/vendors', ['demo-ads']))).toBe(2);
+    expect(exitCodeFor(new UnknownVendorError('nope', '/vendors/nope/config.json', ['demo-ads']))).toBe(2);
   });
 
   test('a commander usage error → 2', () => {

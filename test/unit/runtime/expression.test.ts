@@ -4,7 +4,8 @@
  * (process, require, the file system), must not hang the worker, and must not leak changes
  * into the host's objects.
  */
-import { ExpressionError, ExpressionScope, usingScope, withExpressionThread } from '../../../runtime/expression/expression';
+import { ExpressionScope, usingScope, withExpressionThread } from '../../../runtime/expression/expression';
+import { ExpressionError } from '../../../core/errors';
 
 /** The ExpressionError `fn` throws; fails the test if it throws anything else or nothing. */
 function expressionError(fn: () => unknown): ExpressionError {
