@@ -5,13 +5,13 @@
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { AsyncStepConfig } from '../interpreter/config-schema';
-import type { FetchResult, JobPoll, PageSet, RunContext } from '../interpreter/contracts';
-import { jobState } from '../interpreter/async-job';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { retryAfterMs } from '../interpreter/retry-after';
-import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { AsyncStepConfig } from '../core/config-schema';
+import type { FetchResult, JobPoll, PageSet, RunContext, PermitRef } from '../core/contracts';
+import { jobState } from '../core/async-job';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
+import { retryAfterMs } from '../core/retry-after';
+import { pageKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';

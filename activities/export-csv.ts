@@ -1,11 +1,10 @@
 import { createGunzip } from 'node:zlib';
 import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../interpreter/contracts';
-import type { ColumnPiiConfig, TableConfig } from '../interpreter/config-schema';
-import { isProtectedCell, protectionOf } from '../interpreter/pii-columns';
-import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
+import type { CsvResult, RunContext, PermitRef } from '../core/contracts';
+import type { ColumnPiiConfig, TableConfig } from '../core/config-schema';
+import { isProtectedCell, protectionOf } from '../core/pii-columns';
+import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { tablePlan } from '../adapters/warehouse/table-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';

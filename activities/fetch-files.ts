@@ -12,16 +12,16 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import type { PermitRef } from '../adapters/locks/semaphores';
 import type { FileSourceClient } from '../adapters/file-sources/file-source';
 import { FileSourceError } from '../adapters/file-sources/file-source';
 import type { FileScope, ManifestEntry } from '../adapters/mysql/file-manifest';
-import type { FilesStepConfig } from '../interpreter/config-schema';
-import type { FilesResult, PageSet, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { headProblem } from '../interpreter/file-content';
-import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../interpreter/file-selection';
-import { pageKey, runPrefix } from '../interpreter/run-plan';
+import type { FilesStepConfig } from '../core/config-schema';
+import type { FilesResult, PageSet, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
+import { headProblem } from '../core/file-content';
+import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../core/file-selection';
+import { pageKey, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, redact, retryableFailure } from './failures';
 import { FileDigest } from './file-digest';

@@ -7,12 +7,12 @@
  * position so a resumed attempt starts where the last one stood.
  */
 import { Context } from '@temporalio/activity';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { StepConfig } from '../interpreter/config-schema';
-import type { FetchResult, PageSet, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../interpreter/pagination';
-import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
+import type { StepConfig } from '../core/config-schema';
+import type { FetchResult, PageSet, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
+import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../core/pagination';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';

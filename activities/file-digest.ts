@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { HEAD_BYTES } from '../interpreter/file-content';
+import { HEAD_BYTES } from '../core/file-content';
 
 /**
  * Passes a file through unchanged while counting its bytes and hashing it (SHA-256 for the

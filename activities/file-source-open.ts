@@ -4,8 +4,8 @@
  * activity, and handed to the protocol client; never returned, stored or logged. Every
  * revealed value is listed so that messages can be scrubbed of it.
  */
-import type { FileSourceConfig } from '../interpreter/config-schema';
-import type { ExpressionScope } from '../interpreter/expression';
+import type { FileSourceConfig } from '../core/config-schema';
+import type { ExpressionScope } from '../runtime/expression/expression';
 import { FileSourceError, portOf, type FileSourceClient, type SourceSecrets } from '../adapters/file-sources/file-source';
 import { SftpSource } from '../adapters/file-sources/sftp';
 import { S3Source } from '../adapters/file-sources/s3';

@@ -1,5 +1,5 @@
-import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
-import type { ExpressionScope } from '../interpreter/expression';
+import type { RequestConfig, VendorConfig } from '../core/config-schema';
+import type { ExpressionScope } from '../runtime/expression/expression';
 
 export interface BuiltRequest {
   method: string;

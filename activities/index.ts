@@ -9,8 +9,8 @@ import { asyncJobActivities } from './async-job';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
-import { ExpressionError, withExpressionThread } from '../interpreter/expression';
-import { finalFailure } from './failures';
+import { withExpressionThread } from '../runtime/expression/expression';
+import { toFailure } from './failures';
 import { withSecretScope } from './secret-scope';
 
 export type { ActivityDeps } from './deps';
@@ -39,10 +39,11 @@ export function createActivities(deps: ActivityDeps) {
 
 /**
  * Each activity execution runs in its own secret scope, and evaluates its expressions on an
- * expression thread of its own (interpreter/expression.ts), so one that must be stopped by
+ * expression thread of its own (runtime/expression/expression.ts), so one that must be stopped by
  * force costs only that run; the scope is outermost so that such a failure is scrubbed too.
- * An expression that fails fails the same way on every attempt (same config, same data):
- * it leaves the activity as a final `ExpressionError` naming the config path, not retried.
+ * Whatever fails leaves through the error registry (failures.ts `toFailure`, core/errors.ts):
+ * a config, input or data error, or an expression that fails the same way on every attempt
+ * (same config, same data), leaves as a final failure of its type, not retried.
  */
 function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
   const wrapped = {} as Record<string, unknown>;
@@ -52,8 +53,7 @@ function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>
         try {
           return await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (e) {
-          if (e instanceof ExpressionError) throw finalFailure('ExpressionError', e.message);
-          throw e;
+          throw toFailure(e);
         }
       });
     wrapped[name] = withSecretScope(isolated);

@@ -1,9 +1,7 @@
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { LoadSummary, RunContext } from '../interpreter/contracts';
-import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../interpreter/output-plan';
-import { TableShapeError, type CsvPart } from '../adapters/warehouse/postgres-loader';
+import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
+import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
+import type { CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
 import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
 import { underTableLock } from './table-lock';
@@ -39,17 +37,12 @@ export function loadCsvActivity(deps: ActivityDeps) {
       } else {
         parts = [{ open: () => store.getStream(csvKey), gzip: false }];
       }
-      try {
-        const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected };
-        // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
-        const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-          deps.warehouse.load(table, parts, audit, { inTransaction: fence }),
-        );
-        return { ...result, rowsRejected: rejected, files: parts.length };
-      } catch (e) {
-        if (e instanceof TableShapeError) throw finalFailure('TableShapeError', e.message);
-        throw e;
-      }
+      const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected };
+      // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
+      const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
+        deps.warehouse.load(table, parts, audit, { inTransaction: fence }),
+      );
+      return { ...result, rowsRejected: rejected, files: parts.length };
     });
   };
 }

@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../adapters/object-store';
-import type { PageSet, RawPage } from '../interpreter/contracts';
-import { pageKey } from '../interpreter/run-plan';
+import type { PageSet, RawPage } from '../core/contracts';
+import { pageKey } from '../core/run-plan';
 
 /** Every stored page named by the page-set lists at `listKeys`, in order. */
 export async function* pagesOf(store: ObjectStore, listKeys: string[]): AsyncGenerator<RawPage & { ancestors?: unknown[] }> {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { PermitRef } from '../adapters/locks/semaphores';
+import type { PermitRef } from '../core/contracts';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 

@@ -1,8 +1,8 @@
-import type { VendorConfig } from '../interpreter/config-schema';
+import type { VendorConfig } from '../core/config-schema';
 import type { ObjectStore } from '../adapters/object-store';
 import type { ActivityDeps } from './deps';
-import type { RunContext } from '../interpreter/contracts';
-import { windowVariables } from '../interpreter/run-plan';
+import type { RunContext } from '../core/contracts';
+import { windowVariables } from '../core/run-plan';
 
 /** What a run is pinned to: the vendor config (with the customer's overrides) and inputs. */
 export interface PinnedRun {

@@ -2,11 +2,11 @@
  * Lists the items a dependent step runs for, from the stored pages of the step it depends
  * on, into one object in the store. Only its key and the count go back to the workflow.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { DependentStepConfig } from '../interpreter/config-schema';
-import type { ItemsResult, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { runPrefix } from '../interpreter/run-plan';
+import type { DependentStepConfig } from '../core/config-schema';
+import type { ItemsResult, RunContext, PermitRef } from '../core/contracts';
+import { ExpressionScope } from '../runtime/expression/expression';
+import { ExpressionError } from '../core/errors';
+import { runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pagesOf } from './page-sets';

@@ -1,81 +1,75 @@
-import { ConfigError } from '../interpreter/validate';
-import { checkName, checkWindow, configKey, InputError, type IngestRequest } from '../interpreter/run-plan';
-import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../interpreter/contracts';
-import type { StepConfig } from '../interpreter/config-schema';
-import { applyOverrides, configHash, UnknownVendorError } from '../adapters/vendor-configs';
+import { checkName, checkWindow, configKey, type IngestRequest } from '../core/run-plan';
+import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../core/contracts';
+import type { StepConfig } from '../core/config-schema';
+import { applyOverrides, configHash } from '../adapters/vendor-configs';
 import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
 import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
-import { cleanRoomTaskQueue } from '../interpreter/clean-room';
-import { encryptOutsideCleanRoom } from '../interpreter/pii-columns';
+import { cleanRoomTaskQueue } from '../core/clean-room';
+import { encryptOutsideCleanRoom } from '../core/pii-columns';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the
  * customer's overrides, checked; the customer's inputs, checked against what the config
  * declares; and the config pinned in the object store under its content hash.
+ * A ConfigError, UnknownVendorError or InputError thrown here leaves as a final failure of
+ * its own type: the activity wrapper applies the error registry (core/errors.ts).
  */
 export function prepareRunActivity(deps: ActivityDeps) {
   return async function prepareRun(request: IngestRequest): Promise<RunPlan> {
-    try {
-      checkName(request.customer, 'customer');
-      const base = deps.vendorConfigs.load(request.vendor);
-      const customer = await deps.customers.findCustomerVendor(request.customer, request.vendor);
-      if (!customer || !customer.enabled) {
-        throw finalFailure(
-          'InputError',
-          `customer "${request.customer}" is not set up for vendor "${request.vendor}" in MySQL (table customer_vendors)`,
-        );
-      }
-      const config = applyOverrides(base, customer.overrides, `overrides of customer ${request.customer} for ${request.vendor}`);
-      const stream = config.streams[request.stream];
-      if (!stream) {
-        throw finalFailure(
-          'InputError',
-          `vendor "${request.vendor}" has no stream "${request.stream}"; streams: ${Object.keys(config.streams).join(', ')}`,
-        );
-      }
-      checkWindow(request.window, config.window?.maxDays);
-      // Before anything is fetched; toCsv refuses again on DIF's side, whatever this said.
-      const encryptRefused = customer.cleanRoom ? undefined : encryptOutsideCleanRoom(stream.table.columns, request.customer, `$.streams.${request.stream}.table.columns`);
-      if (encryptRefused) throw finalFailure('InputError', encryptRefused);
-      for (const input of config.inputs) {
-        const value = Object.hasOwn(customer.inputs, input.name) ? customer.inputs[input.name] : undefined;
-        if ((value === undefined || value === null || value === '') && input.required !== false) {
-          throw finalFailure('InputError', `customer "${request.customer}" lacks input "${input.name}" required by ${request.vendor}`);
-        }
-        if (value !== undefined && input.type === 'integer' && !/^-?\d+$/.test(String(value))) {
-          throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" must be an integer`);
-        }
-      }
-      const pinned: PinnedRun = { config, inputs: customer.inputs };
-      const hash = configHash(pinned.config, pinned.inputs);
-      const key = configKey(request.vendor, hash);
-      if (!(await deps.objectStore.exists(key))) await deps.objectStore.put(key, JSON.stringify(pinned), 'application/json');
-      return {
-        configKey: key,
-        configHash: hash,
-        permit: {
-          key: semaphoreKey(request.vendor, config.semaphore.scope, request.customer, config.semaphore.account),
-          limit: config.semaphore.limit,
-          leaseMs: (config.semaphore.leaseSeconds ?? 300) * 1000,
-          hold: config.semaphore.hold ?? 'calls',
-          maxWaitMs: (config.semaphore.maxWaitSeconds ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS) * 1000,
-        },
-        steps: stream.steps.map((s) => stepPlan(s, stream.steps)),
-        retry: {
-          maxAttempts: config.retry?.maxAttempts ?? 8,
-          initialIntervalMs: (config.retry?.initialIntervalSeconds ?? 1) * 1000,
-          maxIntervalMs: (config.retry?.maxIntervalSeconds ?? 60) * 1000,
-        },
-        ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
-      };
-    } catch (e) {
-      if (e instanceof ConfigError) throw finalFailure('ConfigError', e.message);
-      if (e instanceof UnknownVendorError) throw finalFailure('UnknownVendorError', e.message);
-      if (e instanceof InputError) throw finalFailure('InputError', e.message);
-      throw e;
+    checkName(request.customer, 'customer');
+    const base = deps.vendorConfigs.load(request.vendor);
+    const customer = await deps.customers.findCustomerVendor(request.customer, request.vendor);
+    if (!customer || !customer.enabled) {
+      throw finalFailure(
+        'InputError',
+        `customer "${request.customer}" is not set up for vendor "${request.vendor}" in MySQL (table customer_vendors)`,
+      );
     }
+    const config = applyOverrides(base, customer.overrides, `overrides of customer ${request.customer} for ${request.vendor}`);
+    const stream = config.streams[request.stream];
+    if (!stream) {
+      throw finalFailure(
+        'InputError',
+        `vendor "${request.vendor}" has no stream "${request.stream}"; streams: ${Object.keys(config.streams).join(', ')}`,
+      );
+    }
+    checkWindow(request.window, config.window?.maxDays);
+    // Before anything is fetched; toCsv refuses again on DIF's side, whatever this said.
+    const encryptRefused = customer.cleanRoom ? undefined : encryptOutsideCleanRoom(stream.table.columns, request.customer, `$.streams.${request.stream}.table.columns`);
+    if (encryptRefused) throw finalFailure('InputError', encryptRefused);
+    for (const input of config.inputs) {
+      const value = Object.hasOwn(customer.inputs, input.name) ? customer.inputs[input.name] : undefined;
+      if ((value === undefined || value === null || value === '') && input.required !== false) {
+        throw finalFailure('InputError', `customer "${request.customer}" lacks input "${input.name}" required by ${request.vendor}`);
+      }
+      if (value !== undefined && input.type === 'integer' && !/^-?\d+$/.test(String(value))) {
+        throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" must be an integer`);
+      }
+    }
+    const pinned: PinnedRun = { config, inputs: customer.inputs };
+    const hash = configHash(pinned.config, pinned.inputs);
+    const key = configKey(request.vendor, hash);
+    if (!(await deps.objectStore.exists(key))) await deps.objectStore.put(key, JSON.stringify(pinned), 'application/json');
+    return {
+      configKey: key,
+      configHash: hash,
+      permit: {
+        key: semaphoreKey(request.vendor, config.semaphore.scope, request.customer, config.semaphore.account),
+        limit: config.semaphore.limit,
+        leaseMs: (config.semaphore.leaseSeconds ?? 300) * 1000,
+        hold: config.semaphore.hold ?? 'calls',
+        maxWaitMs: (config.semaphore.maxWaitSeconds ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS) * 1000,
+      },
+      steps: stream.steps.map((s) => stepPlan(s, stream.steps)),
+      retry: {
+        maxAttempts: config.retry?.maxAttempts ?? 8,
+        initialIntervalMs: (config.retry?.initialIntervalSeconds ?? 1) * 1000,
+        maxIntervalMs: (config.retry?.maxIntervalSeconds ?? 60) * 1000,
+      },
+      ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
+    };
   };
 }
 

@@ -11,7 +11,7 @@
  * requests in one second under a limit of 4); vendors that count per second reject that.
  */
 import type Redis from 'ioredis';
-import type { VendorConfig } from '../interpreter/config-schema';
+import type { VendorConfig } from '../core/config-schema';
 
 const RESERVE = `
 local t = redis.call('TIME')

@@ -2,8 +2,8 @@
  * Stores the list of page-set lists a run loaded, so the run's result (and a backfill's
  * children's results) carry one key and a count instead of one key per batch.
  */
-import type { IngestSummary, RunContext } from '../interpreter/contracts';
-import { runPrefix } from '../interpreter/run-plan';
+import type { IngestSummary, RunContext } from '../core/contracts';
+import { runPrefix } from '../core/run-plan';
 import type { ActivityDeps } from './deps';
 
 export interface StoreRawListsInput {

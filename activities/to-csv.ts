@@ -1,16 +1,15 @@
 import { Context } from '@temporalio/activity';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { CsvResult, RunContext } from '../interpreter/contracts';
-import { runPrefix } from '../interpreter/run-plan';
-import { outputKeys } from '../interpreter/output-plan';
-import { InputDataError, preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
+import type { CsvResult, RunContext, PermitRef } from '../core/contracts';
+import { runPrefix } from '../core/run-plan';
+import { outputKeys } from '../core/output-plan';
+import { preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
 import { pagesOf } from './page-sets';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
-import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../interpreter/pii-columns';
-import { MissingPiiKeyError, revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
+import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
+import { revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -52,37 +51,31 @@ export function toCsvActivity(deps: ActivityDeps) {
           ancestors,
         });
       }
-      try {
-        // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
-        const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
-        const piiEncryptionKey = encryptedColumns(stream.table.columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
-        const summary = await preprocess({
-          piiKey,
-          piiEncryptionKey,
-          store: deps.objectStore,
-          pages,
-          table: stream.table,
-          tableWhere,
-          facts: {
-            customer: run.customer,
-            vendor: run.vendor,
-            stream: run.stream,
-            windowFrom: run.window.from,
-            windowTo: run.window.to,
-            runId: run.runId,
-            extractedAt: run.extractedAt,
-          },
-          sandbox: runVariables(run, pinned),
-          keys,
-          partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
-          progress: (records) => heartbeat(records),
-        });
-        return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
-      } catch (e) {
-        if (e instanceof InputDataError) throw finalFailure('DataError', e.message);
-        if (e instanceof MissingPiiKeyError) throw finalFailure('InputError', e.message);
-        throw e;
-      }
+      // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
+      const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
+      const piiEncryptionKey = encryptedColumns(stream.table.columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
+      const summary = await preprocess({
+        piiKey,
+        piiEncryptionKey,
+        store: deps.objectStore,
+        pages,
+        table: stream.table,
+        tableWhere,
+        facts: {
+          customer: run.customer,
+          vendor: run.vendor,
+          stream: run.stream,
+          windowFrom: run.window.from,
+          windowTo: run.window.to,
+          runId: run.runId,
+          extractedAt: run.extractedAt,
+        },
+        sandbox: runVariables(run, pinned),
+        keys,
+        partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
+        progress: (records) => heartbeat(records),
+      });
+      return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
     });
   };
 }

@@ -8,9 +8,9 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { RequestConfig, VendorConfig } from '../interpreter/config-schema';
-import { usingScope, type ExpressionScope } from '../interpreter/expression';
-import { retryAfterMs } from '../interpreter/retry-after';
+import type { RequestConfig, VendorConfig } from '../core/config-schema';
+import { usingScope, type ExpressionScope } from '../runtime/expression/expression';
+import { retryAfterMs } from '../core/retry-after';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';

@@ -2,17 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse as parseTolerant, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
-import { childPath } from '../interpreter/validate-paths';
-import { OVERRIDABLE } from '../interpreter/customer-values';
-import { validateVendorConfig, ConfigError } from '../interpreter/validate';
-import type { VendorConfig } from '../interpreter/config-schema';
-
-export class UnknownVendorError extends Error {
-  constructor(vendor: string, dir: string, known: string[]) {
-    super(`unknown vendor "${vendor}": no ${path.join(dir, vendor, 'config.json')}; known vendors: ${known.join(', ') || '(none)'}`);
-    this.name = 'UnknownVendorError';
-  }
-}
+import { childPath } from '../core/validate-paths';
+import { OVERRIDABLE } from '../runtime/customer-values';
+import { validateVendorConfig, ConfigError } from '../core/validate';
+import type { VendorConfig } from '../core/config-schema';
+import { UnknownVendorError } from '../core/errors';
 
 /** Line and column of a character offset, for JSON syntax errors. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -82,9 +76,8 @@ export class VendorConfigs {
   }
 
   fileOf(vendor: string): string {
-    if (!/^[a-z][a-z0-9-]*$/.test(vendor)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
     const file = path.join(this.dir, vendor, 'config.json');
-    if (!fs.existsSync(file)) throw new UnknownVendorError(vendor, this.dir, this.vendors());
+    if (!/^[a-z][a-z0-9-]*$/.test(vendor) || !fs.existsSync(file)) throw new UnknownVendorError(vendor, file, this.vendors());
     return file;
   }
 

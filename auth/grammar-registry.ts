@@ -4,7 +4,7 @@
  * line here and one in auth/signer-registry.ts. Pure.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, shape } from '../interpreter/schema-parts';
+import { doc, shape } from '../core/schema-parts';
 import type { AuthGrammar, KindSchema } from './kind-grammar';
 import { apiKey } from './apiKey/grammar';
 import { basic } from './basic/grammar';

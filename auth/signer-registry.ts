@@ -2,7 +2,7 @@
  * The auth kinds DIF knows, at run time: kind → signer. The mapped type makes the list
  * exhaustive: a kind in auth/grammar-registry.ts without a signer here does not compile.
  */
-import { ExpressionError } from '../interpreter/expression';
+import { ExpressionError } from '../core/errors';
 import { finalFailure } from '../activities/failures';
 import type { AuthKind, AuthOfKind } from './grammar-registry';
 import type { Signer, SignerContext, SignerFactory } from './signer';

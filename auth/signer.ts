@@ -7,7 +7,7 @@
  */
 import type { ActivityDeps } from '../activities/deps';
 import type { BuiltRequest } from '../activities/http-request';
-import type { VendorConfig } from '../interpreter/config-schema';
+import type { VendorConfig } from '../core/config-schema';
 
 export interface Signer {
   /** Once per activity, before the first request: reveal the credentials, register them. */

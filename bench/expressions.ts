@@ -8,9 +8,9 @@
  * so the ratio is the price of isolation. Sizes: DIF_BENCH_EXPRESSION_EVALS (100,000),
  * DIF_BENCH_EXPRESSION_RECORDS (10,000).
  */
-import * as expression from '../interpreter/expression';
-import { RowMapper, type InputRecord } from '../interpreter/row-mapper';
-import type { TableConfig } from '../interpreter/config-schema';
+import * as expression from '../runtime/expression/expression';
+import { RowMapper, type InputRecord } from '../runtime/row-mapper';
+import type { TableConfig } from '../core/config-schema';
 import { figure, median, progress, type Figure } from './report';
 
 const BENCH = 'expressions';

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { LocalObjectStore } from '../adapters/object-store';
 import { SftpSource } from '../adapters/file-sources/sftp';
 import { FileDigest } from '../activities/file-digest';
-import { headProblem } from '../interpreter/file-content';
+import { headProblem } from '../core/file-content';
 import { projectRoot } from '../adapters/settings';
 import { figure, progress, type Figure } from './report';
 

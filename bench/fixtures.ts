@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import type { TableConfig } from '../interpreter/config-schema';
+import type { TableConfig } from '../core/config-schema';
 
 export const BENCH_TABLE: TableConfig = {
   name: 'bench_campaign_daily',

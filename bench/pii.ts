@@ -8,7 +8,7 @@
  * ratio says what DIF's normalisation and bookkeeping add to the hashing itself.
  *
  * `protect: "encrypt"` likewise: the same records with email, phone and name encrypted
- * (deterministic AES-256-GCM-SIV, interpreter/pii-encryption.ts), against a plain loop of
+ * (deterministic AES-256-GCM-SIV, runtime/pii/encryption.ts), against a plain loop of
  * the same library calls per cell (one HMAC-SHA-256 for the synthetic nonce, one
  * @noble/ciphers gcmsiv encrypt, base64url), under the same derived subkeys.
  * Size: DIF_BENCH_PII_RECORDS (1,000,000); the encrypt figure takes the first
@@ -17,8 +17,8 @@
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { gcmsiv } from '@noble/ciphers/aes';
-import { RowMapper, type InputRecord } from '../interpreter/row-mapper';
-import type { TableConfig } from '../interpreter/config-schema';
+import { RowMapper, type InputRecord } from '../runtime/row-mapper';
+import type { TableConfig } from '../core/config-schema';
 import { figure, median, progress, type Figure } from './report';
 
 const BENCH = 'pii';
@@ -89,7 +89,7 @@ function plainLoop(records: InputRecord[]): number {
   return rows;
 }
 
-// The subkeys DIF derives once per customer key (interpreter/pii-encryption.ts), derived here alike.
+// The subkeys DIF derives once per customer key (runtime/pii/encryption.ts), derived here alike.
 const sealKey = new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), 'dif pii encrypt v1: aes-256-gcm-siv key', 32));
 const nonceKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'dif pii encrypt v1: synthetic nonce key', 32));
 

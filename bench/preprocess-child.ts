@@ -5,7 +5,7 @@
  */
 import { LocalObjectStore } from '../adapters/object-store/local-object-store';
 import { preprocess } from '../adapters/csv-output/preprocess';
-import { outputKeys } from '../interpreter/output-plan';
+import { outputKeys } from '../core/output-plan';
 import { BENCH_TABLE } from './fixtures';
 
 async function main(): Promise<void> {

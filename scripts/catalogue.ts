@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StepConfig, VendorConfigDocument } from '../interpreter/config-schema';
+import type { StepConfig, VendorConfigDocument } from '../core/config-schema';
 import { authCatalogueText } from '../auth/grammar-registry';
 import { projectRoot } from '../adapters/settings';
 

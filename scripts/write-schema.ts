@@ -1,5 +1,5 @@
 /**
- * Writes interpreter/vendor-config.schema.json from the TypeBox grammar (npm run schema).
+ * Writes core/vendor-config.schema.json from the TypeBox grammar (npm run schema).
  *
  * The grammar is written for validation; the published file is written for editors:
  * - every shared shape (a request, a secret reference, a step kind…) appears once under
@@ -12,10 +12,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
-import { DefName, VendorConfig, sharedShapes } from '../interpreter/config-schema';
+import { DefName, VendorConfig, sharedShapes } from '../core/config-schema';
 import { projectRoot } from '../adapters/settings';
 
-export const schemaFile = path.join(projectRoot(), 'interpreter', 'vendor-config.schema.json');
+export const schemaFile = path.join(projectRoot(), 'core', 'vendor-config.schema.json');
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 type Json = Record<string, unknown>;

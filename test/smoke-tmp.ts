@@ -1,4 +1,4 @@
-import { ExpressionScope } from '../interpreter/expression';
+import { ExpressionScope } from '../runtime/expression/expression';
 const t0 = Date.now();
 const s = new ExpressionScope({ inputs: { id: '../../admin/users?all=1#' }, record: { a: 21 } });
 console.log('boot ms', Date.now() - t0);

@@ -13,15 +13,15 @@
 import { NativeConnection, Worker, Runtime as TemporalRuntime, DefaultLogger } from '@temporalio/worker';
 import { loadSettings, difHome, objectStoreSettings, type Settings } from '../adapters/settings';
 import { createObjectStore } from '../adapters/object-store';
-import { cleanRoomTaskQueue } from '../interpreter/clean-room';
-import { checkName } from '../interpreter/run-plan';
+import { cleanRoomTaskQueue } from '../core/clean-room';
+import { checkName } from '../core/run-plan';
 import { CLEAN_ROOM_ACTIVITIES } from '../activities';
 import { activitiesFor, createRuntime } from './wiring';
 import { scopedScrubbingLogger } from '../activities/secret-scope';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { withholdPersonalData } from '../interpreter/pii-scrub';
+import { withholdPersonalData } from '../core/pii-scrub';
 
 export interface CleanRoomWorkerOptions {
   customer: string;

@@ -2,8 +2,8 @@
  * Shapes shared by the backfill workflow and the CLI. Plain data only: they travel
  * through workflow history, so they hold ids, windows and counts, never records.
  */
-import type { DateWindow } from '../interpreter/run-plan';
-import type { IngestOptions } from '../interpreter/contracts';
+import type { DateWindow } from '../core/run-plan';
+import type { IngestOptions } from '../core/contracts';
 
 export interface BackfillItem {
   customer: string;

@@ -20,7 +20,7 @@ import {
   upsertMemo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ingestWorkflowId } from '../interpreter/run-plan';
+import { ingestWorkflowId } from '../core/run-plan';
 import { mapWithConcurrency } from './concurrency';
 import { countProgress, type BackfillInput, type BackfillProgress, type ItemResult } from './backfill-types';
 import type { ingest } from './ingest';

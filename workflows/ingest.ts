@@ -19,7 +19,6 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PermitRef } from '../adapters/locks/semaphores';
 import {
   DEFAULT_PERMIT_MAX_WAIT_SECONDS,
   type CsvResult,
@@ -30,10 +29,11 @@ import {
   type RunContext,
   type RunPlan,
   type StepPlan,
-} from '../interpreter/contracts';
-import { pollDelaySeconds } from '../interpreter/async-job';
+  type PermitRef,
+} from '../core/contracts';
+import { pollDelaySeconds } from '../core/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
-import { NON_RETRYABLE } from './failure-types';
+import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
 import { vendorPermit, type VendorPermit } from './vendor-permit';
 import { mapWithConcurrency } from './concurrency';

@@ -5,9 +5,9 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { executeChild, ParentClosePolicy, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import type { IngestOptions, IngestSummary } from '../interpreter/contracts';
-import { ingestWorkflowId, type DateWindow } from '../interpreter/run-plan';
-import { logicalWindow } from '../interpreter/logical-window';
+import type { IngestOptions, IngestSummary } from '../core/contracts';
+import { ingestWorkflowId, type DateWindow } from '../core/run-plan';
+import { logicalWindow } from '../core/logical-window';
 import type { ingest } from './ingest';
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

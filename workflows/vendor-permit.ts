@@ -38,9 +38,8 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { PermitHold } from '../interpreter/contracts';
-import { NON_RETRYABLE } from './failure-types';
+import type { PermitHold, PermitRef } from '../core/contracts';
+import { NON_RETRYABLE } from '../core/failure-types';
 
 export interface VendorPermitOptions {
   hold: PermitHold;

@@ -5,8 +5,8 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import { NON_RETRYABLE } from './failure-types';
+import type { PermitRef } from '../core/contracts';
+import { NON_RETRYABLE } from '../core/failure-types';
 
 export interface PermitTiming {
   /** Wait between attempts of the waiter at the head of the queue; waiters further back poll less often. */

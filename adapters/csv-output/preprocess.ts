@@ -6,17 +6,18 @@
  * rows are rejected than the table allows. Nothing is loaded from a run that failed here:
  * the manifest is written last, only on success.
  */
-import type { DecodeConfig, TableConfig } from '../../interpreter/config-schema';
-import { ExpressionScope } from '../../interpreter/expression';
-import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../interpreter/output-plan';
-import { RowMapper, type RunFacts } from '../../interpreter/row-mapper';
-import { parsePath } from '../../interpreter/source-path';
+import type { DecodeConfig, TableConfig } from '../../core/config-schema';
+import { ExpressionScope } from '../../runtime/expression/expression';
+import { manifestOf, rejectsVerdict, type OutputKeys, type PreprocessSummary } from '../../core/output-plan';
+import { RowMapper, type RunFacts } from '../../runtime/row-mapper';
+import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';
 import type { ObjectStore } from '../object-store';
 import { tablePlan } from '../warehouse/table-plan';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
+import { InputDataError } from '../../core/errors';
 
 export interface PreprocessPage {
   key: string;
@@ -48,11 +49,6 @@ export interface PreprocessOptions {
   partBytes: number;
   /** Called after every batch: activities heartbeat here. */
   progress?: (records: number) => void;
-}
-
-/** The input is wrong in a way no retry fixes: the message names the file and what is wrong. */
-export class InputDataError extends Error {
-  override name = 'InputDataError';
 }
 
 const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };

@@ -12,9 +12,9 @@ import { parse as parseCsv } from 'csv-parse';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
-import type { DecodeConfig } from '../../interpreter/config-schema';
-import type { InputRecord } from '../../interpreter/row-mapper';
-import type { ExpressionScope } from '../../interpreter/expression';
+import type { DecodeConfig } from '../../core/config-schema';
+import type { InputRecord } from '../../runtime/row-mapper';
+import type { ExpressionScope } from '../../runtime/expression/expression';
 import { xlsxRecords } from './xlsx';
 import { BATCH, DecodeError, type DecodeHooks } from './common';
 

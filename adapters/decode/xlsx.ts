@@ -8,7 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { InputRecord } from '../../interpreter/row-mapper';
+import type { InputRecord } from '../../runtime/row-mapper';
 import { BATCH, DecodeError, type DecodeHooks } from './common';
 
 /** A cell as the preprocessor wants it: text, number, boolean or null. Dates become ISO text. */

@@ -2,11 +2,11 @@
  * One small interface over every place files are delivered (a mailbox, an SFTP or FTP
  * folder, another account's bucket): list what is there, open one file as a stream, and
  * settle what was taken (IMAP flags or moves messages). The clients are thin; choosing
- * files (interpreter/file-selection.ts), the manifest and storing live in the activity.
+ * files (core/file-selection.ts), the manifest and storing live in the activity.
  */
 import type { Readable } from 'node:stream';
-import type { DateWindow } from '../../interpreter/run-plan';
-import type { RemoteFile } from '../../interpreter/file-selection';
+import type { DateWindow } from '../../core/run-plan';
+import type { RemoteFile } from '../../core/file-selection';
 
 export interface FileSourceClient {
   /** The source as messages and the manifest name it, never with credentials: `sftp://host:22/outbound`. */

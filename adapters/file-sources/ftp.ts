@@ -1,7 +1,7 @@
 /** FTP and FTPS folders through basic-ftp. One connection, one transfer at a time. */
 import { PassThrough, type Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
-import type { RemoteFile } from '../../interpreter/file-selection';
+import type { RemoteFile } from '../../core/file-selection';
 import { FileSourceError, isTransientNetworkError, joinPath, type FileSourceClient, type SourceSecrets } from './file-source';
 
 export interface FtpOptions {

@@ -7,8 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
-import type { DateWindow } from '../../interpreter/run-plan';
-import type { RemoteFile } from '../../interpreter/file-selection';
+import type { DateWindow } from '../../core/run-plan';
+import type { RemoteFile } from '../../core/file-selection';
 import { FileSourceError, isTransientNetworkError, type FileSourceClient, type SourceSecrets } from './file-source';
 
 export interface MessageFacts {

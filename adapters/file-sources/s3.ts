@@ -1,7 +1,7 @@
 /** A prefix of another account's bucket, read with that account's keys (AWS or an S3-compatible endpoint). */
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { RemoteFile } from '../../interpreter/file-selection';
+import type { RemoteFile } from '../../core/file-selection';
 import { FileSourceError, type FileSourceClient, type SourceSecrets } from './file-source';
 
 export interface S3SourceOptions {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { PipelinedRead } from './sftp-read';
-import type { RemoteFile } from '../../interpreter/file-selection';
+import type { RemoteFile } from '../../core/file-selection';
 import { FileSourceError, isTransientNetworkError, joinPath, type FileSourceClient, type SourceSecrets } from './file-source';
 
 export interface SftpOptions {

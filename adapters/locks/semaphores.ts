@@ -1,19 +1,6 @@
 import type Redis from 'ioredis';
 import { ACQUIRE_LUA, RELEASE_LUA, RENEW_LUA, SNAPSHOT_LUA } from './fair-semaphore-lua';
-
-/**
- * A permit in a distributed counting semaphore, named entirely by values so it can travel
- * through workflow history: acquire, renew and release happen in different activities,
- * possibly on different workers.
- */
-export interface PermitRef {
-  /** Semaphore name, e.g. `vendor:demo-ads:customer:acme`. */
-  key: string;
-  limit: number;
-  /** Unique per holder (the workflow run), so a retried acquire recognises its own permit. */
-  holder: string;
-  leaseMs: number;
-}
+import type { PermitRef } from '../../core/contracts';
 
 /** How waiters poll: the head of the queue every pollMs, those further back less often. */
 export interface PollPolicy {

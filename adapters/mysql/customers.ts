@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
-import { checkCustomerValues, type CustomerValueOptions } from '../../interpreter/customer-values';
-import { InputError } from '../../interpreter/run-plan';
+import { checkCustomerValues, type CustomerValueOptions } from '../../runtime/customer-values';
+import { InputError } from '../../core/run-plan';
 
 export interface CustomerVendor {
   customerId: string;
@@ -16,7 +16,7 @@ export interface CustomerVendor {
 export class CustomerRepository {
   constructor(
     private readonly pool: mysql.Pool,
-    /** How stored inputs and overrides are checked (interpreter/customer-values.ts). */
+    /** How stored inputs and overrides are checked (runtime/customer-values.ts). */
     private readonly valueOptions: CustomerValueOptions = {},
   ) {}
 

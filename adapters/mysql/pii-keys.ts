@@ -17,11 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CredentialRef, CredentialStore } from './credentials';
 import { registerSecret } from '../../activities/secret-scope';
-
-/** No retry helps: someone has to create the key. */
-export class MissingPiiKeyError extends Error {
-  override name = 'MissingPiiKeyError';
-}
+import { MissingPiiKeyError } from '../../core/errors';
 
 export const piiKeyRef = (customerId: string): CredentialRef => ({ customerId, vendor: '*', name: 'pii_key' });
 export const piiEncryptionKeyRef = (customerId: string): CredentialRef => ({ customerId, vendor: '*', name: 'pii_encryption_key' });

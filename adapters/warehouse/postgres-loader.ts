@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { TableConfig } from '../../interpreter/config-schema';
+import type { TableConfig } from '../../core/config-schema';
 import { createAuditTableSql, createTableSql, ident, loadPlan, sqlType } from './table-plan';
+import { TableShapeError } from '../../core/errors';
 
 export interface LoadResult {
   rowsStaged: number;
@@ -26,11 +27,6 @@ export interface LoadAudit {
   stream: string;
   window: { from: string; to: string };
   rowsRejected: number;
-}
-
-/** The table's columns disagree with the config in a way DIF will not change by itself. */
-export class TableShapeError extends Error {
-  override name = 'TableShapeError';
 }
 
 /** Test seam: runs between staging and merge, to prove a crash there changes nothing. */

@@ -6,7 +6,7 @@
  * rows keeping the latest extraction of each key, record the load in the audit table, all
  * in one transaction. Only the statements that differ are chosen by dialect. Tested as text.
  */
-import type { ColumnTypeName, TableConfig } from '../../interpreter/config-schema';
+import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
 
 export type Dialect = 'postgres' | 'redshift';
 

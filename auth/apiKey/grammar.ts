@@ -1,6 +1,6 @@
 /** Auth kind `apiKey`: a static key in a header or the query string. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, SecretRef, shape } from '../../interpreter/schema-parts';
+import { doc, SecretRef, shape } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const ApiKeyAuth = shape('ApiKeyAuth', 'API key auth', Type.Object(

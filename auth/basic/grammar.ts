@@ -1,6 +1,6 @@
 /** Auth kind `basic`: HTTP Basic from two credentials. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, SecretRef, shape } from '../../interpreter/schema-parts';
+import { doc, SecretRef, shape } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(

@@ -1,6 +1,6 @@
 /** Auth kind `bearer`: `Authorization: Bearer <secret>`. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { SecretRef, shape } from '../../interpreter/schema-parts';
+import { SecretRef, shape } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const BearerAuth = shape('BearerAuth', 'Bearer token auth', Type.Object(

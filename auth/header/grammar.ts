@@ -1,6 +1,6 @@
 /** Auth kind `header`: one header whose value template reads the listed credentials. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, SecretRef, shape, Template } from '../../interpreter/schema-parts';
+import { doc, SecretRef, shape, Template } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const HeaderAuth = shape('HeaderAuth', 'Header auth', Type.Object(

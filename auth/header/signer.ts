@@ -1,6 +1,6 @@
 /** Auth kind `header`: one header rendered from a template over the listed credentials. */
 import type { BuiltRequest } from '../../activities/http-request';
-import { usingScope } from '../../interpreter/expression';
+import { usingScope } from '../../runtime/expression/expression';
 import { CredentialSigner } from '../credentials';
 import type { Signer } from '../signer';
 import type { HeaderAuthConfig } from './grammar';

@@ -1,6 +1,6 @@
 /** Auth kind `login`: a login call whose answer gives a session token. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DAY_SECONDS, doc, Expression, RequestSpec, SecretRef, shape, Template } from '../../interpreter/schema-parts';
+import { DAY_SECONDS, doc, Expression, RequestSpec, SecretRef, shape, Template } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const LoginAuth = shape('LoginAuth', 'Login session auth', Type.Object(

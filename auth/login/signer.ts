@@ -2,7 +2,7 @@
 import { buildRequest, type BuiltRequest } from '../../activities/http-request';
 import { finalFailure } from '../../activities/failures';
 import { registerSecret } from '../../activities/secret-scope';
-import { usingScope } from '../../interpreter/expression';
+import { usingScope } from '../../runtime/expression/expression';
 import type { Signer } from '../signer';
 import { TokenSigner, type CachedToken } from '../token-signer';
 import type { LoginAuthConfig } from './grammar';

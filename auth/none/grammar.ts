@@ -1,6 +1,6 @@
 /** Auth kind `none`: the API needs no authentication. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { shape } from '../../interpreter/schema-parts';
+import { shape } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const NoAuth = shape('NoAuth', 'No auth', Type.Object(

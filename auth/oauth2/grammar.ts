@@ -1,6 +1,6 @@
 /** Auth kind `oauth2`: access tokens from a token endpoint (client credentials or refresh token). Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, SecretRef, shape, TemplateValue, UrlTemplate } from '../../interpreter/schema-parts';
+import { doc, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(

@@ -7,7 +7,7 @@ import type { BuiltRequest } from '../../activities/http-request';
 import { finalFailure, retryableFailure } from '../../activities/failures';
 import { apiBase } from '../../activities/http-request';
 import { registerSecret } from '../../activities/secret-scope';
-import { usingScope } from '../../interpreter/expression';
+import { usingScope } from '../../runtime/expression/expression';
 import type { Signer } from '../signer';
 import { TokenSigner, type CachedToken } from '../token-signer';
 import type { OAuth2AuthConfig } from './grammar';

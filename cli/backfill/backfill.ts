@@ -4,8 +4,8 @@
  * Rendering lives in cli/backfill/command.ts.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { IngestOptions } from '../../interpreter/contracts';
-import { ingestWorkflowId, InputError, splitWindow } from '../../interpreter/run-plan';
+import type { IngestOptions } from '../../core/contracts';
+import { ingestWorkflowId, InputError, splitWindow } from '../../core/run-plan';
 import type { VendorConfigs } from '../../adapters/vendor-configs';
 import type { Settings } from '../../adapters/settings';
 import type { BackfillInput, BackfillItem, BackfillProgress } from '../../workflows/backfill-types';

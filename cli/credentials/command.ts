@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LocalKeyring } from '../../adapters/kms';
 import { CredentialValueError, MAX_SECRET_BYTES } from '../../adapters/mysql/credentials';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 import { readSecret } from '../shared/read-secret';
 import { withRuntime } from '../shared/runtime';
 import { printJson } from '../shared/render';

@@ -3,7 +3,7 @@ import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 import { registerPiiEncryption } from './pii-encryption';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 import { withRuntime } from '../shared/runtime';
 
 function parseJsonOption(value: string): Record<string, unknown> {

@@ -11,9 +11,9 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime } from '../../workers/wiring';
 import { ensurePiiEncryptionKey, revealPiiEncryptionKey } from '../../adapters/mysql/pii-keys';
-import { InputError } from '../../interpreter/run-plan';
-import { PiiCipher, PiiDecryptError } from '../../interpreter/pii-encryption';
-import type { PiiKind } from '../../interpreter/pii';
+import { InputError } from '../../core/run-plan';
+import { PiiCipher } from '../../runtime/pii/encryption';
+import { PiiDecryptError, type PiiKind } from '../../core/pii';
 
 const KINDS = ['email', 'phone', 'name', 'address', 'ip', 'device_id'];
 

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { IngestInput, IngestSummary } from '../../interpreter/contracts';
-import { checkWindow, ingestWorkflowId, InputError, parseDay, splitWindow, type DateWindow } from '../../interpreter/run-plan';
+import type { IngestInput, IngestSummary } from '../../core/contracts';
+import { checkWindow, ingestWorkflowId, InputError, parseDay, splitWindow, type DateWindow } from '../../core/run-plan';
 import type { VendorConfigs } from '../../adapters/vendor-configs';
 import type { Settings } from '../../adapters/settings';
 import { uiUrl } from '../shared/temporal-client';

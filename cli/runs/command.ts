@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 import { connectTemporal, uiUrl } from '../shared/temporal-client';
 import { backfillInputOf, cancelRun, listQuery, listRuns, runStatus } from './runs';
 import { MAX_PARALLEL, parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill/backfill';

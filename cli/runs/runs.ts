@@ -5,7 +5,7 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { InputError, parseDay } from '../../interpreter/run-plan';
+import { InputError, parseDay } from '../../core/run-plan';
 import type { Settings } from '../../adapters/settings';
 import type { BackfillInput, BackfillProgress } from '../../workflows/backfill-types';
 import { CUSTOMER, STREAM, VENDOR } from '../../workflows/search-attributes';

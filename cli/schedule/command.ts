@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { connectTemporal } from '../shared/temporal-client';

@@ -5,8 +5,8 @@
  * outage load the days they were meant for.
  */
 import { ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
-import type { IngestOptions } from '../../interpreter/contracts';
-import { checkName, InputError } from '../../interpreter/run-plan';
+import type { IngestOptions } from '../../core/contracts';
+import { checkName, InputError } from '../../core/run-plan';
 import type { VendorConfigs } from '../../adapters/vendor-configs';
 import type { Settings } from '../../adapters/settings';
 import type { ScheduledIngestInput } from '../../workflows/scheduled-ingest';

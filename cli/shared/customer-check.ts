@@ -3,7 +3,7 @@
  * is set up for the vendor. A typo otherwise starts workflows that each fail in prepareRun.
  */
 import type { CustomerRepository } from '../../adapters/mysql/customers';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 
 export async function requireCustomerVendor(customers: CustomerRepository, customer: string, vendor: string): Promise<void> {
   const found = await customers.findCustomerVendor(customer, vendor);

@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import { ServiceDownError, ServiceNotReadyError } from '../../adapters/health';
-import { ConfigError } from '../../interpreter/validate';
-import { InputError } from '../../interpreter/run-plan';
-import { UnknownVendorError } from '../../adapters/vendor-configs';
+import { ConfigError } from '../../core/validate';
+import { InputError } from '../../core/run-plan';
+import { UnknownVendorError } from '../../core/errors';
 import { CredentialValueError } from '../../adapters/mysql/credentials';
 
 /** Exit codes scripts can rely on (documented in the README). */

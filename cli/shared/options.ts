@@ -1,5 +1,5 @@
 /** Checks of option values that several commands share; a bad value exits 2 with the option named. */
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 
 /** A whole number in [1, max], e.g. `--parallel`; `max` keeps a typo (1000 for 10) from starting a flood. */
 export function positiveInt(value: string, option: string, max: number): number {

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 
 /**
  * Reads a secret from standard input (piped), or from a prompt that echoes nothing (a

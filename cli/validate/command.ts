@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { projectRoot } from '../../adapters/settings';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 import { configFiles, validateFiles } from './validate';
 import { EXIT } from '../shared/exit-codes';
 

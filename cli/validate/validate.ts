@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, checkVendorConfig } from '../../interpreter/validate';
+import { ConfigError, checkVendorConfig } from '../../core/validate';
 import { parseJsonFile } from '../../adapters/vendor-configs';
-import { InputError } from '../../interpreter/run-plan';
+import { InputError } from '../../core/run-plan';
 
 export interface ValidationReport {
   file: string;

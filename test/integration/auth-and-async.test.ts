@@ -3,7 +3,7 @@
  * asynchronous report jobs (Amazon Ads reporting v3 shape): done, failed, never finishing,
  * and cancelled, against VendorZoo on the real Temporal server.
  */
-import { ingestWorkflowId } from '../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../core/run-plan';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
 import { expectedAmazonRows, expectedBasicStats, expectedOAuthReports, expectedSessionData } from '../mock-vendor/vendor-zoo';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';

@@ -8,8 +8,8 @@ import { dif } from '../setup/run-cli';
 import { loadSettings } from '../../adapters/settings';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { revealPiiEncryptionKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
-import { InputError } from '../../interpreter/run-plan';
-import { PiiCipher } from '../../interpreter/pii-encryption';
+import { InputError } from '../../core/run-plan';
+import { PiiCipher } from '../../runtime/pii/encryption';
 import { TEST_MYSQL_URL, uniqueName } from '../setup/test-settings';
 
 let runtime: Runtime;

@@ -19,7 +19,7 @@ import { ensurePiiKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { loadSettings, projectRoot, type Settings } from '../../adapters/settings';
 import { createRuntime, type Runtime } from '../../workers/wiring';
-import { cleanRoomTaskQueue } from '../../interpreter/clean-room';
+import { cleanRoomTaskQueue } from '../../core/clean-room';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';

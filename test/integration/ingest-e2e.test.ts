@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runIngestion } from '../../cli/run/run';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import { ingestWorkflowId } from '../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../core/run-plan';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
 import { demoRecord } from '../mock-vendor/demo-ads-server';
 import { startHarness, type Harness } from '../setup/harness';

@@ -4,8 +4,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { runIngestion } from '../../cli/run/run';
-import type { PageSet } from '../../interpreter/contracts';
-import { pageKey } from '../../interpreter/run-plan';
+import type { PageSet } from '../../core/contracts';
+import { pageKey } from '../../core/run-plan';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { startHarness, type Harness } from '../setup/harness';
 import { KMS_ENDPOINT, S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName } from '../setup/test-settings';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { PostgresLoader } from '../../adapters/warehouse/postgres-loader';
-import type { TableConfig } from '../../interpreter/config-schema';
+import type { TableConfig } from '../../core/config-schema';
 import { projectRoot } from '../../adapters/settings';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 

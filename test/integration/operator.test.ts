@@ -6,8 +6,8 @@
 import { planBackfill, startBackfill, watchBackfill } from '../../cli/backfill/backfill';
 import { backfillInputOf, cancelRun, listRuns, runStatus } from '../../cli/runs/runs';
 import { createSchedule } from '../../cli/schedule/schedule';
-import { ingestWorkflowId } from '../../interpreter/run-plan';
-import { logicalWindow } from '../../interpreter/logical-window';
+import { ingestWorkflowId } from '../../core/run-plan';
+import { logicalWindow } from '../../core/logical-window';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
 import type { BackfillProgress } from '../../workflows/backfill-types';
 import { startHarness, type Harness } from '../setup/harness';

@@ -9,8 +9,8 @@
  */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
-import type { IngestSummary } from '../../interpreter/contracts';
-import { ingestWorkflowId, type DateWindow } from '../../interpreter/run-plan';
+import type { IngestSummary } from '../../core/contracts';
+import { ingestWorkflowId, type DateWindow } from '../../core/run-plan';
 import { dif } from '../setup/run-cli';
 import { startZooHarness, ZOO_VENDORS, type ZooHarness } from '../setup/zoo-harness';
 

@@ -11,8 +11,8 @@ import { awaitRateLimit } from '../../activities/rate-limit';
 import { VendorClient, readText } from '../../activities/vendor-client';
 import type { Signer } from '../../auth/signer';
 import { signerFactories } from '../../auth/signer-registry';
-import type { VendorConfig } from '../../interpreter/config-schema';
-import { ExpressionScope } from '../../interpreter/expression';
+import type { VendorConfig } from '../../core/config-schema';
+import { ExpressionScope } from '../../runtime/expression/expression';
 import { uniqueName } from '../setup/test-settings';
 
 const redis = new Redis('redis://127.0.0.1:6379/0');

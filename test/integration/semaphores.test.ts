@@ -1,6 +1,7 @@
 /** Redis counting semaphores: the limit, idempotent acquire, leases, FIFO fairness, and scope keys. */
 import Redis from 'ioredis';
-import { keysOf, RedisSemaphores, semaphoreKey, type PermitRef } from '../../adapters/locks/semaphores';
+import { keysOf, RedisSemaphores, semaphoreKey } from '../../adapters/locks/semaphores';
+import type { PermitRef } from '../../core/contracts';
 import { uniqueName } from '../setup/test-settings';
 import { extendPermitActivity, underPermit } from '../../activities/permits';
 import type { ActivityDeps } from '../../activities/deps';

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { CsvPart } from '../../adapters/warehouse/postgres-loader';
 import { TableLocks } from '../../adapters/locks/table-locks';
 import { StaleLockError, checkFence } from '../../adapters/warehouse/fencing';
-import type { TableConfig } from '../../interpreter/config-schema';
+import type { TableConfig } from '../../core/config-schema';
 import { underTableLock } from '../../activities/table-lock';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { testSettings, uniqueName } from '../setup/test-settings';

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ingestWorkflowId, type DateWindow } from '../../interpreter/run-plan';
-import type { IngestSummary } from '../../interpreter/contracts';
+import { ingestWorkflowId, type DateWindow } from '../../core/run-plan';
+import type { IngestSummary } from '../../core/contracts';
 import { VendorZoo } from '../mock-vendor/vendor-zoo';
 import { startHarness, type Harness } from '../setup/harness';
 import { startChildWorker, type ChildWorker } from '../setup/child-worker';

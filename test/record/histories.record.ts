@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { projectRoot } from '../../adapters/settings';
-import { ingestWorkflowId } from '../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../core/run-plan';
 import { createCleanRoomWorker } from '../../workers/clean-room';
 import type { BackfillInput } from '../../workflows/backfill-types';
 import type { ScheduledIngestInput } from '../../workflows/scheduled-ingest';

@@ -1,5 +1,5 @@
 /**
- * Attacks on the expression engine (interpreter/expression.ts), as a hostile config,
+ * Attacks on the expression engine (runtime/expression/expression.ts), as a hostile config,
  * override or customer input would make them. For every attack:
  *  - it fails with an ExpressionError naming the config path, or gives a harmless value;
  *  - nothing of the host is reached: a canary in the host's environment and a secret held by
@@ -10,7 +10,8 @@
  * The attacks that must be stopped by force also run in a child process, which must exit 0.
  */
 import path from 'node:path';
-import { ExpressionError, ExpressionScope, withExpressionThread } from '../../interpreter/expression';
+import { ExpressionScope, withExpressionThread } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
 import { runNode } from '../unit/helpers/child-node';
 
 const CANARY = `canary-${Math.random().toString(36).slice(2)}`;
@@ -206,7 +207,7 @@ describe('sandbox attacks: no escape, the host and other runs untouched', () => 
 });
 
 describe('attacks that end in a hard stop, in a child process', () => {
-  const dist = path.join(__dirname, '..', '..', 'dist', 'interpreter', 'expression.js');
+  const dist = path.join(__dirname, '..', '..', 'dist', 'runtime', 'expression', 'expression.js');
 
   test.each(ATTACKS.filter((a) => a.hard).map((a) => [a.name, a.code] as const))('%s: the process lives on and exits 0', (_name, code) => {
     const r = runNode(

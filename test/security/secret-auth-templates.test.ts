@@ -9,7 +9,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { openSigner } from '../../auth/signer-registry';
 import { withSecretScope } from '../../activities/secret-scope';
-import type { AuthConfig, VendorConfig } from '../../interpreter/config-schema';
+import type { AuthConfig, VendorConfig } from '../../core/config-schema';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { testSettings, uniqueName } from '../setup/test-settings';
 import { EchoVendor } from './secret-echo-vendor';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run/run';
 import { VendorConfigs } from '../../adapters/vendor-configs';
-import type { AuthConfig } from '../../interpreter/config-schema';
+import type { AuthConfig } from '../../core/config-schema';
 import { historyText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { dif } from '../setup/run-cli';

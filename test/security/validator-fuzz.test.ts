@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../interpreter/validate';
+import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../core/validate';
 import { configHash, parseJsonFile } from '../../adapters/vendor-configs';
 import { createTableSql, loadPlan, tablePlan } from '../../adapters/warehouse/table-plan';
 import { seededRandom } from '../setup/seeded-random';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run/run';
-import type { DateWindow } from '../../interpreter/run-plan';
+import type { DateWindow } from '../../core/run-plan';
 import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { startHarness, type Harness } from './harness';

@@ -1,7 +1,7 @@
 /** The step-executor harness: DIF's worker against VendorZoo, with the zoo vendor configs of test/fixtures/vendors. */
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run/run';
-import type { DateWindow } from '../../interpreter/run-plan';
+import type { DateWindow } from '../../core/run-plan';
 import type { Settings } from '../../adapters/settings';
 import { VendorZoo, type VendorZooOptions } from '../mock-vendor/vendor-zoo';
 import { startHarness, type Harness } from './harness';

@@ -11,7 +11,7 @@ import { projectRoot } from '../../../adapters/settings';
 import { fileServers, imapFolder, type FileServers } from '../../setup/file-drops';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 import { uniqueName } from '../../setup/test-settings';
-import { ingestWorkflowId } from '../../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../../core/run-plan';
 
 let c: VendorContract;
 let servers: FileServers;

@@ -12,7 +12,7 @@ import { projectRoot } from '../../../adapters/settings';
 import { fileServers, userFolder, type FileServers } from '../../setup/file-drops';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 import { uniqueName } from '../../setup/test-settings';
-import { ingestWorkflowId } from '../../../interpreter/run-plan';
+import { ingestWorkflowId } from '../../../core/run-plan';
 
 let c: VendorContract;
 let servers: FileServers;

@@ -2,7 +2,8 @@
  * Secret redaction and failure constructors. A secret must never reach an error message, a
  * log or workflow history, which the Temporal Web UI shows whole (DESIGN invariant 2).
  */
-import { NON_RETRYABLE, finalFailure, redact, retryableFailure } from '../../../activities/failures';
+import { finalFailure, redact, retryableFailure } from '../../../activities/failures';
+import { NON_RETRYABLE } from '../../../core/failure-types';
 
 describe('redact', () => {
   test('removes every occurrence of a secret', () => {
@@ -57,10 +58,10 @@ describe('failures', () => {
   });
 
   test('retryableFailure is retryable and carries the delay only when given', () => {
-    const plain = retryableFailure('RateLimited', 'slow down');
+    const plain = retryableFailure('VendorThrottled', 'slow down');
     expect(plain.nonRetryable).toBe(false);
     expect(plain.nextRetryDelay).toBeUndefined();
-    const delayed = retryableFailure('RateLimited', 'slow down', 30_000);
+    const delayed = retryableFailure('VendorThrottled', 'slow down', 30_000);
     expect(delayed.nextRetryDelay).toBe(30_000);
   });
 

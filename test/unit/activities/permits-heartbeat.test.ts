@@ -5,7 +5,7 @@
  * from them.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { PermitRef } from '../../../adapters/locks/semaphores';
+import type { PermitRef } from '../../../core/contracts';
 import type { ActivityDeps } from '../../../activities/deps';
 import { heartbeatEveryMs, underPermit } from '../../../activities/permits';
 

@@ -1,10 +1,10 @@
 /**
  * What an operator stores per customer (inputs, overrides) is checked on write and read
- * (interpreter/customer-values.ts, called by adapters/mysql/customers.ts). Each refusal
+ * (runtime/customer-values.ts, called by adapters/mysql/customers.ts). Each refusal
  * names the customer, the vendor and the field.
  */
-import { checkCustomerValues, CustomerValueError } from '../../../interpreter/customer-values';
-import { InputError } from '../../../interpreter/run-plan';
+import { checkCustomerValues, CustomerValueError } from '../../../runtime/customer-values';
+import { InputError } from '../../../core/run-plan';
 
 function refusal(inputs: unknown, overrides: unknown, options = {}): string {
   try {

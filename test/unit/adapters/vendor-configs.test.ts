@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../../interpreter/validate';
-import { UnknownVendorError, VendorConfigs, applyOverrides, configHash, parseJsonFile } from '../../../adapters/vendor-configs';
+import { ConfigError } from '../../../core/validate';
+import { VendorConfigs, applyOverrides, configHash, parseJsonFile } from '../../../adapters/vendor-configs';
+import { UnknownVendorError } from '../../../core/errors';
 
 const VENDORS = path.join(__dirname, '..', '..', '..', 'vendors');
 

@@ -1,9 +1,9 @@
 /** `dif` exit codes (cli/shared/exit-codes.ts, re-exported by cli/dif.ts) are a contract for scripts: 0 ok · 1 run failed · 2 usage/input/config · 3 service down. */
 import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 import { ServiceDownError } from '../../../adapters/health';
-import { ConfigError } from '../../../interpreter/validate';
-import { InputError } from '../../../interpreter/run-plan';
-import { UnknownVendorError } from '../../../adapters/vendor-configs';
+import { ConfigError } from '../../../core/validate';
+import { InputError } from '../../../core/run-plan';
+import { UnknownVendorError } from '../../../core/errors';
 import { ServiceNotReadyError } from '../../../adapters/health';
 import { CredentialValueError } from '../../../adapters/mysql/credentials';
 
@@ -44,7 +44,7 @@ describe('exitCodeFor', () => {
   });
 
   test('UnknownVendorError → 2', () => {
-    expect(exitCodeFor(new UnknownVendorError('nope', '/vendors', ['demo-ads']))).toBe(2);
+    expect(exitCodeFor(new UnknownVendorError('nope', '/vendors/nope/config.json', ['demo-ads']))).toBe(2);
   });
 
   test('a commander usage error → 2', () => {

@@ -1,6 +1,6 @@
 /** The pure decisions behind the operator commands: windows, ids, visibility queries, exit codes. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { logicalWindow } from '../../../interpreter/logical-window';
+import { logicalWindow } from '../../../core/logical-window';
 import { backfillWorkflowId, parseWindowDays } from '../../../cli/backfill/backfill';
 import { listQuery } from '../../../cli/runs/runs';
 import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';

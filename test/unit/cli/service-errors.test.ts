@@ -3,7 +3,7 @@ import { ServiceDownError, ServiceNotReadyError } from '../../../adapters/health
 import { loadSettings } from '../../../adapters/settings';
 import { explainServiceError } from '../../../cli/shared/service-errors';
 import { positiveInt } from '../../../cli/shared/options';
-import { InputError } from '../../../interpreter/run-plan';
+import { InputError } from '../../../core/run-plan';
 
 const settings = loadSettings({
   temporalAddress: '127.0.0.1:7233',

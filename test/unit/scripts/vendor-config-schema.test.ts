@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { schemaDocument, schemaFile, schemaText } from '../../../scripts/write-schema';
-import { ConfigError, validateVendorConfig } from '../../../interpreter/validate';
+import { ConfigError, validateVendorConfig } from '../../../core/validate';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const published = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));

@@ -2,7 +2,7 @@
  * The load plan as SQL text, in both dialects from the same code. Postgres runs it in the
  * integration tests; Redshift is checked here, statement by statement.
  */
-import type { TableConfig } from '../../../interpreter/config-schema';
+import type { TableConfig } from '../../../core/config-schema';
 import { createAuditTableSql, createTableSql, loadPlan } from '../../../adapters/warehouse/table-plan';
 
 const table: TableConfig = {

@@ -1,0 +1,180 @@
+/**
+ * The values that cross workflow history between the ingest workflow and its activities.
+ * Small and secret-free by construction: keys, counts, ids, never bodies or credentials.
+ */
+import type { DateWindow, IngestRequest } from './run-plan';
+
+/** What a vendor permit guards (config `semaphore.hold`): see workflows/vendor-permit.ts. */
+export type PermitHold = 'calls' | 'job';
+
+export interface PermitSpec {
+  key: string;
+  limit: number;
+  leaseMs: number;
+  /** Absent in plans of runs started before `hold` existed: they hold the permit as they always did. */
+  hold?: PermitHold;
+  /** Longest wait in the queue for the permit, each time it is asked for. */
+  maxWaitMs?: number;
+}
+
+/**
+ * A permit in a distributed counting semaphore, named entirely by values so it can travel
+ * through workflow history: acquire, renew and release happen in different activities,
+ * possibly on different workers.
+ */
+export interface PermitRef {
+  /** Semaphore name, e.g. `vendor:demo-ads:customer:acme`. */
+  key: string;
+  limit: number;
+  /** Unique per holder (the workflow run), so a retried acquire recognises its own permit. */
+  holder: string;
+  leaseMs: number;
+}
+
+/** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */
+export const DEFAULT_PERMIT_MAX_WAIT_SECONDS = 6 * 3600;
+
+export interface StepPlan {
+  name: string;
+  kind: 'single' | 'paginated' | 'dependent' | 'async' | 'files';
+  /** dependent: index of the step whose pages give the items. */
+  from?: number;
+  concurrency?: number;
+  batchSize?: number;
+  /** async: polling schedule. */
+  poll?: { intervalSeconds: number; backoff?: number; maxIntervalSeconds?: number; timeoutMinutes: number };
+  cancellable?: boolean;
+}
+
+export interface RetryPlan {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+export interface RunPlan {
+  /** Where the pinned config is kept; activities read the config only from here. */
+  configKey: string;
+  configHash: string;
+  permit: PermitSpec;
+  steps: StepPlan[];
+  retry: RetryPlan;
+  /** Set when the customer's use of this vendor is clean-room: fetch and preprocess run on this queue, in the customer's cloud. */
+  cleanRoom?: { taskQueue: string };
+}
+
+export interface RunContext extends IngestRequest {
+  runId: string;
+  configKey: string;
+  /** ISO timestamp of the run's start, written into every row as `_dif_extracted_at`. */
+  extractedAt: string;
+}
+
+/**
+ * The pages one pagination stored: `count` pages under `prefix` (see pageKey). Lists of
+ * page sets live in the object store, and only their keys travel through history, so a
+ * fan-out of 50,000 calls costs history no more than one of 50.
+ */
+export interface PageSet {
+  prefix: string;
+  count: number;
+  stepIndex: number;
+  /** The item this pagination ran for (dependent steps): `parent` in expressions. */
+  parent?: unknown;
+  /** Items of the steps before, nearest first: `ancestors` in expressions. */
+  ancestors?: unknown[];
+}
+
+export interface FetchResult {
+  /** Object key of a JSON array of PageSet. */
+  listKey: string;
+  pages: number;
+  units: number;
+}
+
+/** A files step's look at its source: what it stored, and whether to look again later. */
+export interface FilesResult extends FetchResult {
+  /** Files downloaded now; the others of the window were taken before and read from the object store. */
+  downloaded: number;
+  /** With expect `wait`: files are still missing; look again after this many seconds (a durable timer). */
+  waitSeconds?: number;
+  /** What is missing, in words (source, pattern, days). */
+  missing?: string;
+}
+
+export interface ItemsResult {
+  itemsKey: string;
+  count: number;
+}
+
+export interface JobPoll {
+  state: 'running' | 'done' | 'failed';
+  status: string;
+  /** The vendor's estimate of the time left, or its Retry-After. */
+  hintSeconds?: number;
+  reason?: string;
+}
+
+/** One stored response page or downloaded file whose records go into the stream's CSV. */
+export interface RawPage {
+  objectKey: string;
+  /** The step that fetched it: its `decode` and `records` say how to read it. */
+  stepIndex: number;
+  /** Fields of the parent item (dependent steps), carried into each record as `parent`. */
+  parent?: Record<string, unknown>;
+}
+
+export interface CsvResult {
+  /** The manifest listing the gzip CSV parts (Redshift's manifest format). */
+  csvKey: string;
+  /** Records decoded from the raw objects. */
+  records: number;
+  /** Rows written (records after explode, less rejects). */
+  rows?: number;
+  rejected?: number;
+  parts?: number;
+}
+
+export interface LoadSummary {
+  rowsStaged: number;
+  rowsInserted: number;
+  rowsReplaced: number;
+  rowsRejected?: number;
+  files?: number;
+}
+
+export interface IngestSummary {
+  workflowId: string;
+  runId: string;
+  vendor: string;
+  customer: string;
+  stream: string;
+  window: DateWindow;
+  configHash: string;
+  recordsFetched: number;
+  pagesFetched: number;
+  rowsLoaded: number;
+  rowsReplaced: number;
+  /**
+   * The page-set lists of the step whose records were loaded: how many, and the key of the
+   * stored JSON array of their keys. One key, not one per batch, so a backfill's children
+   * return small results whatever their fan-out.
+   */
+  rawLists: { count: number; key: string };
+  csvObject: string;
+}
+
+/** Tuning that tests shorten; production uses the defaults. */
+export interface IngestOptions {
+  semaphoreRetryMs?: number;
+  activityTimeoutMs?: number;
+  /** How soon a dead worker's activity is noticed and retried elsewhere. Default 2 min. */
+  heartbeatTimeoutMs?: number;
+  maxAttempts?: number;
+  /** Longest wait for a vendor permit (`dif run --max-wait`); overrides the config's `semaphore.maxWaitSeconds`. */
+  maxWaitSeconds?: number;
+}
+
+export interface IngestInput extends IngestRequest {
+  options?: IngestOptions;
+}
