@@ -1,0 +1,95 @@
+/**
+ * The building blocks of DIF's config grammar: documented fields, shared shapes (held once
+ * under `$defs` in the published schema), code roles for the validator, and the shapes
+ * every part of the grammar uses (a secret reference, a request). The grammar itself is
+ * composed in config-schema.ts; each step kind's piece lives in steps/<kind>/grammar.ts.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * What a string field holds, for the validator (interpreter/validate-expressions.ts) to
+ * parse it: an `expression`, a `template`, a `url-template` (a template that is a whole
+ * URL: the only place `$raw{}` is allowed), or `template-leaves` (a JSON value whose
+ * string leaves are templates). A symbol, so it never reaches the published JSON.
+ */
+export const CodeRole = Symbol.for('dif.codeRole');
+export type CodeRoleName = 'expression' | 'template' | 'url-template' | 'template-leaves';
+/** Names a shape shared by several fields: the published schema holds it once under `$defs`. */
+export const DefName = Symbol.for('dif.defName');
+
+/**
+ * A copy of `schema` with its own description (and example). Never mutates: shared shapes
+ * (a secret reference, a request) are used by many fields, and each field says what it is.
+ */
+export const doc = <T extends TSchema>(schema: T, description: string, example?: unknown): T =>
+  ({ ...schema, description, ...(example === undefined ? {} : { examples: [example] }) }) as T;
+
+/** Shared shapes by their `$defs` name, as first defined (uses may carry their own description). */
+export const sharedShapes = new Map<string, TSchema>();
+
+/** A shared shape: its title, and the name it has under `$defs` in the published schema. */
+export const shape = <T extends TSchema>(name: string, title: string, schema: T): T => {
+  const named = { ...schema, title, [DefName]: name } as T;
+  sharedShapes.set(name, named);
+  return named;
+};
+
+export const role = <T extends TSchema>(schema: T, r: CodeRoleName): T => ({ ...schema, [CodeRole]: r }) as T;
+
+/** A string that may hold `${expression}` templates evaluated per request. */
+export const Template = (description: string, example: string) =>
+  role(doc(Type.String({ minLength: 1 }), `${description} May contain \${expression} templates.`, example), 'template');
+
+/** A template that is a whole URL: values are inserted encoded; `$raw{expression}` inserts one as is (validation warns). */
+export const UrlTemplate = (description: string, example: string) =>
+  role(
+    doc(Type.String({ minLength: 1 }), `${description} May contain \${expression} templates; \$raw{expression} inserts a value without encoding (a whole URL taken from a response), and \`dif validate\` warns of each use.`, example),
+    'url-template',
+  );
+
+/** A JavaScript expression, parsed as exactly one expression at validation. */
+export const Expression = (description: string, example: string) => role(doc(Type.String({ minLength: 1 }), description, example), 'expression');
+
+/** Values of a name → template map (query, form, headers). */
+export const TemplateValue = role(Type.String(), 'template');
+
+export const Identifier = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 });
+
+/** Upper bounds of numeric fields, from what their consumers accept (see each use). */
+export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** A day, in seconds: longer than any request, lease or retry delay DIF has a reason for. */
+export const DAY_SECONDS = 86_400;
+
+export const SecretRef = shape(
+  'SecretRef',
+  'Credential name',
+  doc(
+    Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }),
+    'Name of a credential stored (encrypted) for this customer and vendor. Resolved only inside activities.',
+    'api_key',
+  ),
+);
+
+const RequestShape = Type.Object(
+  {
+    method: Type.Optional(
+      doc(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m))), 'HTTP method. Default GET.', 'GET'),
+    ),
+    path: Type.Optional(Template('Path appended to the vendor baseUrl. Give `path` or `url`.', '/v1/accounts/${inputs.account_id}/stats')),
+    url: Type.Optional(UrlTemplate('Absolute URL, for calls outside the baseUrl (downloads, token endpoints).', '$raw{response.next_url}')),
+    form: Type.Optional(
+      doc(Type.Record(Type.String(), TemplateValue), 'Form body (application/x-www-form-urlencoded); values are templates.', {
+        grant_type: 'client_credentials',
+      }),
+    ),
+    query: Type.Optional(
+      doc(Type.Record(Type.String(), TemplateValue), 'Query parameters; values are templates.', {
+        start_date: '${window.from}',
+      }),
+    ),
+    headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Extra request headers; values are templates.', { 'x-account': '${inputs.account_id}' })),
+    body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
+  },
+  { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
+);
+export const RequestSpec = shape('Request', 'HTTP request', RequestShape);

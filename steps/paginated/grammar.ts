@@ -1,0 +1,11 @@
+/** The grammar of a paginated step: one call repeated page by page. */
+import { Type, type Static } from '@sinclair/typebox';
+import { shape } from '../../interpreter/grammar-kit';
+import { fetchFields, pagedFields } from '../shared/grammar';
+
+export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Object(
+  { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields },
+  { additionalProperties: false, description: 'A call repeated page by page until the pagination or a stop rule ends it.' },
+));
+
+export type PaginatedStepConfig = Static<typeof PaginatedStep>;
