@@ -9,7 +9,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, SecretRef, shape, Template, TemplateValue, UrlTemplate } from './grammar-kit';
-import { stepGrammars } from '../steps/grammars';
+import { stepKinds } from '../steps/registry';
 
 export { CodeRole, DefName, sharedShapes, SecretRef, RequestSpec, type CodeRoleName } from './grammar-kit';
 export { Decode, Pagination, StopRule, type DecodeConfig, type PaginationConfig, type StopRuleConfig } from '../steps/shared/grammar';
@@ -105,8 +105,8 @@ export const Auth = shape('Auth', 'Authentication', doc(
 ));
 
 
-/** The step kinds' grammars (steps/<kind>/grammar.ts), in the order of steps/grammars.ts. */
-export const Step = shape('Step', 'Step', doc(Type.Union([...stepGrammars]), 'One step of a stream, chosen by `kind`.'));
+/** The step kinds' grammars (steps/<kind>/grammar.ts), in the registry's order. */
+export const Step = shape('Step', 'Step', doc(Type.Union(Object.values(stepKinds).map((kind) => kind.grammar)), 'One step of a stream, chosen by `kind`.'));
 
 export const ColumnType = doc(
   Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'].map((t) => Type.Literal(t))),

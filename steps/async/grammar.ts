@@ -50,3 +50,5 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
 ));
 
 export type AsyncStepConfig = Static<typeof AsyncStep>;
+
+export const describeAsync = (step: AsyncStepConfig): string => `async${step.download ? ', download' : ', results via API'}`;

@@ -1,7 +1,7 @@
 /** The grammar of a dependent step: one call (or pagination) per item of an earlier step. */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, Expression, Identifier, shape } from '../../interpreter/grammar-kit';
-import { fetchFields, Pagination, StopRule } from '../shared/grammar';
+import { fetchFields, Pagination, pagingWords, StopRule } from '../shared/grammar';
 
 export const DependentStep = shape('DependentStep', 'Dependent step', Type.Object(
   {
@@ -24,3 +24,5 @@ export const DependentStep = shape('DependentStep', 'Dependent step', Type.Objec
 ));
 
 export type DependentStepConfig = Static<typeof DependentStep>;
+
+export const describeDependent = (step: DependentStepConfig): string => `dependent${pagingWords(step.pagination)}`;

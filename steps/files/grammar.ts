@@ -148,3 +148,5 @@ export const FilesStep = shape('FilesStep', 'Files step', Type.Object(
 
 export type FilesStepConfig = Static<typeof FilesStep>;
 export type FileSourceConfig = Static<typeof FileSource>;
+
+export const describeFiles = (step: FilesStepConfig): string => `files from ${step.source.kind}`;

@@ -1,7 +1,7 @@
 /** The grammar of a paginated step: one call repeated page by page. */
 import { Type, type Static } from '@sinclair/typebox';
 import { shape } from '../../interpreter/grammar-kit';
-import { fetchFields, pagedFields } from '../shared/grammar';
+import { fetchFields, pagedFields, pagingWords } from '../shared/grammar';
 
 export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Object(
   { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields },
@@ -9,3 +9,5 @@ export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Objec
 ));
 
 export type PaginatedStepConfig = Static<typeof PaginatedStep>;
+
+export const describePaginated = (step: PaginatedStepConfig): string => `paginated${pagingWords(step.pagination)}`;

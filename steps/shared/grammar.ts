@@ -102,3 +102,6 @@ export const fetchFields = {
 export type DecodeConfig = Static<typeof Decode>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
+
+/** ` (cursor)`: a step's pagination in the catalogue's words, or nothing. */
+export const pagingWords = (pagination: PaginationConfig | undefined): string => (pagination ? ` (${pagination.kind})` : '');

@@ -18,3 +18,5 @@ export const SingleStep = shape('SingleStep', 'Single step', Type.Object(
 
 
 export type SingleStepConfig = Static<typeof SingleStep>;
+
+export const describeSingle = (_step: SingleStepConfig): string => 'single';
