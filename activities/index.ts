@@ -2,10 +2,7 @@ import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
 import { acquirePermitActivity, extendPermitActivity, releasePermitActivity } from './permits';
 import { storeRawListsActivity } from './raw-lists';
-import { fetchPagesActivity } from './fetch-pages';
-import { fetchFilesActivity } from './fetch-files';
-import { planItemsActivity } from './plan-items';
-import { asyncJobActivities } from './async-job';
+import { stepActivities } from '../steps/activity-registry';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
@@ -26,10 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
     extendPermit: extendPermitActivity(deps),
-    fetchPages: fetchPagesActivity(deps),
-    fetchFiles: fetchFilesActivity(deps),
-    planItems: planItemsActivity(deps),
-    ...asyncJobActivities(deps),
+    ...stepActivities(deps),
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),

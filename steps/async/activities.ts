@@ -5,18 +5,17 @@
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { AsyncStepConfig } from '../interpreter/config-schema';
-import type { FetchResult, JobPoll, PageSet, RunContext } from '../interpreter/contracts';
-import { jobState } from '../interpreter/async-job';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { retryAfterMs } from '../interpreter/retry-after';
-import { pageKey, pageSetPrefix, runPrefix } from '../interpreter/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
-import { pinnedRunOf, runVariables } from './pinned-config';
-import { underPermit } from './permits';
-import { readText, VendorClient } from './vendor-client';
+import type { PermitRef } from '../../adapters/locks/semaphores';
+import type { FetchResult, JobPoll, PageSet, RunContext } from '../../interpreter/contracts';
+import { jobState } from '../../interpreter/async-job';
+import { ExpressionError, ExpressionScope } from '../../interpreter/expression';
+import { retryAfterMs } from '../../interpreter/retry-after';
+import { pageKey, pageSetPrefix, runPrefix } from '../../interpreter/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure } from '../../activities/failures';
+import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { underPermit } from '../../activities/permits';
+import { readText, VendorClient } from '../../activities/vendor-client';
 
 export interface JobInput {
   run: RunContext;
@@ -27,7 +26,7 @@ export interface JobInput {
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
   const pinned = await pinnedRunOf(deps, run.configKey);
   const { config } = pinned;
-  const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
+  const step = stepConfigOf(pinned, run, stepIndex, 'async');
   const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
   const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
   const scope = new ExpressionScope(runVariables(run, pinned));

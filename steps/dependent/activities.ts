@@ -2,16 +2,15 @@
  * Lists the items a dependent step runs for, from the stored pages of the step it depends
  * on, into one object in the store. Only its key and the count go back to the workflow.
  */
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { DependentStepConfig } from '../interpreter/config-schema';
-import type { ItemsResult, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { runPrefix } from '../interpreter/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
-import { pagesOf } from './page-sets';
-import { pinnedRunOf, runVariables } from './pinned-config';
-import { underPermit } from './permits';
+import type { PermitRef } from '../../adapters/locks/semaphores';
+import type { ItemsResult, RunContext } from '../../interpreter/contracts';
+import { ExpressionError, ExpressionScope } from '../../interpreter/expression';
+import { runPrefix } from '../../interpreter/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure } from '../../activities/failures';
+import { pagesOf } from '../../activities/page-sets';
+import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { underPermit } from '../../activities/permits';
 
 export interface PlanItemsInput {
   run: RunContext;
@@ -25,8 +24,7 @@ export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
       const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
+      const step = stepConfigOf(pinned, run, stepIndex, 'dependent');
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
       const scope = new ExpressionScope(runVariables(run, pinned));
       const items: { item: unknown; ancestors: unknown[] }[] = [];
@@ -50,3 +48,6 @@ export function planItemsActivity(deps: ActivityDeps) {
     });
   };
 }
+
+/** A dependent step's own activity; its calls are fetchPages batches (steps/shared/fetch-pages.ts). */
+export const dependentActivities = (deps: ActivityDeps) => ({ planItems: planItemsActivity(deps) });

@@ -12,22 +12,22 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import type { PermitRef } from '../adapters/locks/semaphores';
-import type { FileSourceClient } from '../adapters/file-sources/file-source';
-import { FileSourceError } from '../adapters/file-sources/file-source';
-import type { FileScope, ManifestEntry } from '../adapters/mysql/file-manifest';
-import type { FilesStepConfig } from '../interpreter/config-schema';
-import type { FilesResult, PageSet, RunContext } from '../interpreter/contracts';
-import { ExpressionError, ExpressionScope } from '../interpreter/expression';
-import { headProblem } from '../interpreter/file-content';
-import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../interpreter/file-selection';
-import { pageKey, runPrefix } from '../interpreter/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure, redact, retryableFailure } from './failures';
-import { FileDigest } from './file-digest';
-import { openFileSource, revealSourceSecrets } from './file-source-open';
-import { underPermit, type Checkpoint } from './permits';
-import { pinnedRunOf, runVariables } from './pinned-config';
+import type { PermitRef } from '../../adapters/locks/semaphores';
+import type { FileSourceClient } from '../../adapters/file-sources/file-source';
+import { FileSourceError } from '../../adapters/file-sources/file-source';
+import type { FileScope, ManifestEntry } from '../../adapters/mysql/file-manifest';
+import type { FilesStepConfig } from './grammar';
+import type { FilesResult, PageSet, RunContext } from '../../interpreter/contracts';
+import { ExpressionError, ExpressionScope } from '../../interpreter/expression';
+import { headProblem } from '../../interpreter/file-content';
+import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../../interpreter/file-selection';
+import { pageKey, runPrefix } from '../../interpreter/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure, redact, retryableFailure } from '../../activities/failures';
+import { FileDigest } from '../../activities/file-digest';
+import { openFileSource, revealSourceSecrets } from '../../activities/file-source-open';
+import { underPermit, type Checkpoint } from '../../activities/permits';
+import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
 
 export interface FetchFilesInput {
   run: RunContext;
@@ -46,7 +46,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
     return underPermit(deps, permit, async (_signal, checkpoint) => {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
-      const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
+      const step = stepConfigOf(pinned, run, stepIndex, 'files');
       const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
       const secrets = await revealSourceSecrets(deps, config.vendor, run.customer, step.source);
       // The user name and a CA certificate are not secret, and scrubbing them would garble paths (/home/<user>).
@@ -206,3 +206,5 @@ function classify(e: unknown, where: string, scrub: (text: string) => string): u
   }
   return new Error(scrub(`${where}: ${(e as Error).message}`));
 }
+
+export const filesActivities = (deps: ActivityDeps) => ({ fetchFiles: fetchFilesActivity(deps) });
