@@ -51,8 +51,8 @@ export function stepConfigOf<K extends StepKindName>(pinned: PinnedRun, run: Run
   const wanted: readonly StepKindName[] = typeof kinds === 'string' ? [kinds] : kinds;
   const step = pinned.config.streams[run.stream]?.steps[stepIndex];
   if (!step || !wanted.includes(step.kind)) {
-    const found = step ? `a ${step.kind} step` : 'no step';
-    throw finalFailure('ConfigError', `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}] is ${found}, where the plan has a ${wanted.join(' or ')} step`);
+    const found = step ? `of kind ${step.kind}` : 'missing';
+    throw finalFailure('ConfigError', `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}] is ${found}, where the plan has kind ${wanted.join(' or ')}`);
   }
   return step as StepConfigOf<K>;
 }
