@@ -1,7 +1,8 @@
 /**
  * The step kinds' activities, one line per kind that has its own (single and paginated
  * share fetchPages with dependent). Activity names are part of recorded histories and of
- * CLEAN_ROOM_ACTIVITIES: renaming one breaks replay and clean-room workers.
+ * clean-room workers: renaming one breaks replay. Every one runs in a clean room
+ * (activities/index.ts cleanRoomActivityNames).
  */
 import type { ActivityDeps } from '../activities/deps';
 import { fetchPagesActivities } from './shared/fetch-pages';

@@ -12,6 +12,7 @@ import type { VendorConfig } from '../../../interpreter/config-schema';
 import type { RunContext } from '../../../interpreter/contracts';
 import { stepKindOf, stepKinds } from '../../../steps/registry';
 import { stepConfigOf } from '../../../activities/pinned-config';
+import { cleanRoomActivityNames, type ActivityDeps } from '../../../activities';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STREAM = '$.streams.campaign_daily';
@@ -122,6 +123,16 @@ describe('stepConfigOf', () => {
   test('a step index past the stream is a ConfigError too, not a read of undefined', () => {
     expect(() => stepConfigOf(pinned, run, 5, ['single', 'dependent'])).toThrow(
       'demo-ads: $.streams.campaign_daily.steps[5] is missing, where the plan has kind single or dependent',
+    );
+  });
+});
+
+describe('clean-room activities', () => {
+  test('a clean room registers every step kind\'s activities (all scheduled in the room), CSV writing and export; never prepareRun or loadCsv', () => {
+    // The factories only close over their deps: none is called here.
+    const names = cleanRoomActivityNames({} as ActivityDeps);
+    expect([...names].sort()).toEqual(
+      ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv', 'storeRawLists'].sort(),
     );
   });
 });
