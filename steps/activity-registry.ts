@@ -9,7 +9,6 @@ import { fetchPagesActivities } from './shared/fetch-pages';
 import { dependentActivities } from './dependent/activities';
 import { asyncJobActivities } from './async/activities';
 import { filesActivities } from './files/activities';
-import { staticActivities } from './static/activities';
 
 export function stepActivities(deps: ActivityDeps) {
   return {
@@ -17,6 +16,5 @@ export function stepActivities(deps: ActivityDeps) {
     ...dependentActivities(deps),
     ...asyncJobActivities(deps),
     ...filesActivities(deps),
-    ...staticActivities(deps),
   };
 }

@@ -19,8 +19,6 @@ import { checkAsync } from './async/validate';
 import { describeFiles, FilesStep } from './files/grammar';
 import { planFiles } from './files/plan';
 import { checkFiles } from './files/validate';
-import { describeStatic, StaticStep } from './static/grammar';
-import { planStatic } from './static/plan';
 
 export const stepKinds = {
   single: { grammar: SingleStep, callsApi: true, plan: planSingle, check: checkStepRequests, describe: describeSingle },
@@ -28,7 +26,6 @@ export const stepKinds = {
   dependent: { grammar: DependentStep, callsApi: true, plan: planDependent, check: checkDependent, describe: describeDependent },
   async: { grammar: AsyncStep, callsApi: true, plan: planAsync, check: checkAsync, describe: describeAsync },
   files: { grammar: FilesStep, callsApi: false, plan: planFiles, check: checkFiles, describe: describeFiles },
-  static: { grammar: StaticStep, callsApi: false, plan: planStatic, check: () => undefined, describe: describeStatic },
 } satisfies Record<string, StepKind<TSchema, StepPlanBase>>;
 
 export type StepKindName = keyof typeof stepKinds;

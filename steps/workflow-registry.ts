@@ -8,7 +8,6 @@ import { fetchPagesOnce } from './shared/workflow';
 import { dependentStep } from './dependent/workflow';
 import { asyncStep } from './async/workflow';
 import { filesStep } from './files/workflow';
-import { staticStep } from './static/workflow';
 
 /** Every kind has its driver: a kind missing here is a compile error. */
 const stepDrivers: { [K in StepKindName]: StepDriver<StepPlanOf<K>> } = {
@@ -17,7 +16,6 @@ const stepDrivers: { [K in StepKindName]: StepDriver<StepPlanOf<K>> } = {
   dependent: dependentStep,
   async: asyncStep,
   files: filesStep,
-  static: staticStep,
 };
 
 /** The driver of a kind, typed by it: `driverOf(step.kind)(run, step, i)` type-checks for a step of any kind. */
