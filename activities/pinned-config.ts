@@ -56,3 +56,10 @@ export function stepConfigOf<K extends StepKindName>(pinned: PinnedRun, run: Run
   }
   return step as StepConfigOf<K>;
 }
+
+/** The run's pinned config and its step `stepIndex` (see stepConfigOf), with the step's place for messages. */
+export async function pinnedStepOf<K extends StepKindName>(deps: ActivityDeps, run: RunContext, stepIndex: number, kinds: K | readonly K[]) {
+  const pinned = await pinnedRunOf(deps, run.configKey);
+  const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+  return { pinned, config: pinned.config, step: stepConfigOf(pinned, run, stepIndex, kinds), where };
+}

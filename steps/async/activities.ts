@@ -13,7 +13,7 @@ import { retryAfterMs } from '../../interpreter/retry-after';
 import { pageKey, pageSetPrefix, runPrefix } from '../../interpreter/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure } from '../../activities/failures';
-import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 import { readText, VendorClient } from '../../activities/vendor-client';
 
@@ -24,10 +24,7 @@ export interface JobInput {
 }
 
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
-  const pinned = await pinnedRunOf(deps, run.configKey);
-  const { config } = pinned;
-  const step = stepConfigOf(pinned, run, stepIndex, 'async');
-  const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+  const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, 'async');
   const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
   const scope = new ExpressionScope(runVariables(run, pinned));
   return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };

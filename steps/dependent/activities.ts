@@ -9,7 +9,7 @@ import { runPrefix } from '../../interpreter/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure } from '../../activities/failures';
 import { pagesOf } from '../../activities/page-sets';
-import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 
 export interface PlanItemsInput {
@@ -23,9 +23,8 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const step = stepConfigOf(pinned, run, stepIndex, 'dependent');
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
+      const { pinned, step, where: at } = await pinnedStepOf(deps, run, stepIndex, 'dependent');
+      const where = `${at}.items`;
       const scope = new ExpressionScope(runVariables(run, pinned));
       const items: { item: unknown; ancestors: unknown[] }[] = [];
       for await (const page of pagesOf(deps.objectStore, fromLists)) {

@@ -27,7 +27,7 @@ import { finalFailure, redact, retryableFailure } from '../../activities/failure
 import { FileDigest } from '../../activities/file-digest';
 import { openFileSource, revealSourceSecrets } from '../../activities/file-source-open';
 import { underPermit, type Checkpoint } from '../../activities/permits';
-import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 
 export interface FetchFilesInput {
   run: RunContext;
@@ -44,10 +44,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
   return async function fetchFiles(input: FetchFilesInput): Promise<FilesResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (_signal, checkpoint) => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = stepConfigOf(pinned, run, stepIndex, 'files');
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+      const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, 'files');
       const secrets = await revealSourceSecrets(deps, config.vendor, run.customer, step.source);
       // The user name and a CA certificate are not secret, and scrubbing them would garble paths (/home/<user>).
       const { username: _user, ca: _ca, ...hidden } = secrets;

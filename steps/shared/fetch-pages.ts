@@ -14,7 +14,7 @@ import { firstPage, nextPage, pageParameters, type PageDecision, type PageState 
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../../interpreter/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure, retryableFailure } from '../../activities/failures';
-import { pinnedRunOf, runVariables, stepConfigOf } from '../../activities/pinned-config';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import type { StepConfigOf } from '../registry';
 import { underPermit } from '../../activities/permits';
 import { readText, VendorClient } from '../../activities/vendor-client';
@@ -54,10 +54,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost, saveCheckpoint) => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = stepConfigOf(pinned, run, stepIndex, FETCH_KINDS);
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+      const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, FETCH_KINDS);
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
       const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
       const units = await unitsOf(deps, input);

@@ -4,10 +4,8 @@
  * variant, and activities get their step by kind (stepConfigOf) or a ConfigError naming
  * what the plan and the config disagree on.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../../interpreter/validate';
+import { demoConfig, problemsOf } from '../helpers/config-problems';
 import type { VendorConfig } from '../../../interpreter/config-schema';
 import type { RunContext } from '../../../interpreter/contracts';
 import { stepKindOf, stepKinds } from '../../../steps/registry';
@@ -15,24 +13,13 @@ import { stepConfigOf } from '../../../activities/pinned-config';
 import { cleanRoomActivityNames, type ActivityDeps } from '../../../activities';
 import { stepActivities } from '../../../steps/activity-registry';
 
-const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STREAM = '$.streams.campaign_daily';
 
 /** The demo vendor with the given steps in its one stream. */
 function withSteps(steps: unknown[]): any {
-  const config = JSON.parse(fs.readFileSync(DEMO_FILE, 'utf8'));
+  const config = demoConfig();
   config.streams.campaign_daily.steps = steps;
   return config;
-}
-
-function problemsOf(config: unknown): ConfigProblem[] {
-  try {
-    checkVendorConfig(config, 'test-config.json');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected, but it validated');
 }
 
 const single = (name: string, request: Record<string, unknown> = { path: '/v1/accounts' }) => ({ kind: 'single', name, request });
