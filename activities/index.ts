@@ -2,10 +2,7 @@ import type { ActivityDeps } from './deps';
 import { prepareRunActivity } from './prepare-run';
 import { acquirePermitActivity, extendPermitActivity, releasePermitActivity } from './permits';
 import { storeRawListsActivity } from './raw-lists';
-import { fetchPagesActivity } from './fetch-pages';
-import { fetchFilesActivity } from './fetch-files';
-import { planItemsActivity } from './plan-items';
-import { asyncJobActivities } from './async-job';
+import { stepActivities } from '../steps/activity-registry';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
@@ -26,10 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     acquirePermit: acquirePermitActivity(deps),
     releasePermit: releasePermitActivity(deps),
     extendPermit: extendPermitActivity(deps),
-    fetchPages: fetchPagesActivity(deps),
-    fetchFiles: fetchFilesActivity(deps),
-    planItems: planItemsActivity(deps),
-    ...asyncJobActivities(deps),
+    ...stepActivities(deps),
     toCsv: toCsvActivity(deps),
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),
@@ -63,9 +57,15 @@ function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>
 
 export type Activities = ReturnType<typeof createActivities>;
 
+/** A clean room's activities besides the step kinds'. */
+const CLEAN_ROOM_OWN_ACTIVITIES = ['toCsv', 'exportCsv', 'storeRawLists'] as const;
+
 /**
- * What a clean-room worker registers: the activities that touch the vendor, the raw data
- * and the customer's secrets, and the export of protected CSV. Never prepareRun or
- * loadCsv: those stay with DIF.
+ * What a clean-room worker registers: every step kind's activities (the workflow schedules
+ * them all in the room: they touch the vendor, the raw data and the customer's secrets),
+ * CSV writing and the export of protected CSV. Never prepareRun or loadCsv: those stay
+ * with DIF. Read from the step registry, so a new kind's activities run in the room too.
  */
-export const CLEAN_ROOM_ACTIVITIES = ['fetchPages', 'fetchFiles', 'planItems', 'submitJob', 'pollJob', 'cancelJob', 'downloadResult', 'toCsv', 'exportCsv', 'storeRawLists'] as const;
+export function cleanRoomActivityNames(deps: ActivityDeps): string[] {
+  return [...Object.keys(stepActivities(deps)), ...CLEAN_ROOM_OWN_ACTIVITIES];
+}

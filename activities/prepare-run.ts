@@ -1,6 +1,6 @@
 import { checkName, checkWindow, configKey, type IngestRequest } from '../core/run-plan';
-import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan, type StepPlan } from '../core/contracts';
-import type { StepConfig } from '../core/config-schema';
+import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan } from '../core/contracts';
+import { stepKindOf } from '../steps/registry';
 import { applyOverrides, configHash } from '../adapters/vendor-configs';
 import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
@@ -62,7 +62,8 @@ export function prepareRunActivity(deps: ActivityDeps) {
         hold: config.semaphore.hold ?? 'calls',
         maxWaitMs: (config.semaphore.maxWaitSeconds ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS) * 1000,
       },
-      steps: stream.steps.map((s) => stepPlan(s, stream.steps)),
+      // What the workflow needs to know of each step to schedule it: never its requests or secrets.
+      steps: stream.steps.map((step, index) => stepKindOf(step.kind).plan(step, { index, all: stream.steps })),
       retry: {
         maxAttempts: config.retry?.maxAttempts ?? 8,
         initialIntervalMs: (config.retry?.initialIntervalSeconds ?? 1) * 1000,
@@ -71,24 +72,4 @@ export function prepareRunActivity(deps: ActivityDeps) {
       ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
     };
   };
-}
-
-/** What the workflow needs to know of a step to schedule it: never its requests or secrets. */
-function stepPlan(step: StepConfig, all: StepConfig[]): StepPlan {
-  const index = all.indexOf(step);
-  switch (step.kind) {
-    case 'single':
-    case 'paginated':
-      return { name: step.name, kind: step.kind };
-    case 'dependent': {
-      const from = step.from === undefined ? index - 1 : all.findIndex((s) => s.name === step.from);
-      return { name: step.name, kind: 'dependent', from, concurrency: step.concurrency ?? 4, batchSize: step.batchSize ?? 200 };
-    }
-    case 'files':
-      return { name: step.name, kind: 'files' };
-    case 'async': {
-      const { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes } = step.poll;
-      return { name: step.name, kind: 'async', poll: { intervalSeconds, backoff, maxIntervalSeconds, timeoutMinutes }, cancellable: Boolean(step.cancel) };
-    }
-  }
 }

@@ -44,8 +44,9 @@ export function toCsvActivity(deps: ActivityDeps) {
         const step = stream.steps[stepIndex];
         pages.push({
           key: objectKey,
-          decode: step.decode,
-          records: step.records ?? 'response',
+          // A kind may have neither (records written in the config need no decoding).
+          decode: 'decode' in step ? step.decode : undefined,
+          records: ('records' in step ? step.records : undefined) ?? 'response',
           where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
           parent,
           ancestors,

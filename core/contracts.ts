@@ -3,6 +3,7 @@
  * Small and secret-free by construction: keys, counts, ids, never bodies or credentials.
  */
 import type { DateWindow, IngestRequest } from './run-plan';
+import type { StepPlan } from '../steps/registry';
 
 /** What a vendor permit guards (config `semaphore.hold`): see workflows/vendor-permit.ts. */
 export type PermitHold = 'calls' | 'job';
@@ -34,17 +35,8 @@ export interface PermitRef {
 /** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */
 export const DEFAULT_PERMIT_MAX_WAIT_SECONDS = 6 * 3600;
 
-export interface StepPlan {
-  name: string;
-  kind: 'single' | 'paginated' | 'dependent' | 'async' | 'files';
-  /** dependent: index of the step whose pages give the items. */
-  from?: number;
-  concurrency?: number;
-  batchSize?: number;
-  /** async: polling schedule. */
-  poll?: { intervalSeconds: number; backoff?: number; maxIntervalSeconds?: number; timeoutMinutes: number };
-  cancellable?: boolean;
-}
+/** A step as the workflow sees it: one variant per kind (steps/<kind>/plan.ts), told apart by `kind`. */
+export type { StepPlan } from '../steps/registry';
 
 export interface RetryPlan {
   maxAttempts: number;

@@ -13,8 +13,7 @@ import { limitProblems } from './validate-limits';
 import { inConfigOrder } from './validate-paths';
 import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
-import { nameMatcher } from './file-selection';
-import type { FilesStepConfig } from './config-schema';
+import { stepKindOf } from '../steps/registry';
 
 export interface ConfigProblem {
   path: string;
@@ -118,27 +117,10 @@ function hintFor(message: string, schema: TSchema): string {
   return `${message.toLowerCase()}${example}${description}`;
 }
 
-/**
- * Every request of a step names where it goes. (Expressions and templates are checked by
- * validate-expressions.ts, from the grammar's marks.)
- */
-function checkRequests(value: unknown, at: string, out: ConfigProblem[]): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => checkRequests(v, `${at}[${i}]`, out));
-  if (!value || typeof value !== 'object') return;
-  for (const [key, v] of Object.entries(value)) {
-    const path = `${at}.${key}`;
-    if (key === 'body') continue; // a JSON body is data, not config
-    checkRequests(v, path, out);
-    if (key === 'request' && v && typeof v === 'object' && !Object.hasOwn(v, 'path') && !Object.hasOwn(v, 'url')) {
-      out.push({ path, message: 'needs a "path" (relative to baseUrl) or a "url"' });
-    }
-  }
-}
-
 function semanticErrors(config: VendorConfigDocument, folderName: string | undefined, out: ConfigProblem[]): void {
   if (folderName !== undefined && config.vendor !== folderName)
     out.push({ path: '$.vendor', message: `is "${config.vendor}" but the config is in folder "${folderName}"` });
-  const http = Object.values(config.streams).some((s) => s.steps.some((step) => step.kind !== 'files'));
+  const http = Object.values(config.streams).some((s) => s.steps.some((step) => stepKindOf(step.kind).callsApi));
   if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
   if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
   for (const [streamName, stream] of Object.entries(config.streams)) {
@@ -165,35 +147,10 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
     stream.steps.forEach((step, i) => {
       const stepAt = `${at}.steps[${i}]`;
       if (stepNames.has(step.name)) out.push({ path: `${stepAt}.name`, message: `duplicate step "${step.name}"` });
-      if (step.kind === 'dependent') {
-        if (i === 0) out.push({ path: `${stepAt}.kind`, message: 'a dependent step needs an earlier step to take its items from' });
-        if (step.from !== undefined && !stepNames.has(step.from))
-          out.push({ path: `${stepAt}.from`, message: `"${step.from}" is not an earlier step of this stream` });
-      }
+      stepKindOf(step.kind).check(step, { at: stepAt, index: i, all: stream.steps, earlier: stepNames }, out);
       stepNames.add(step.name);
-      if (step.kind === 'files') checkFilesStep(step, stepAt, out);
-      else checkRequests(step, stepAt, out);
     });
   }
-}
-
-/** A files step: its name pattern compiles, its subject (when not a template) is a regular expression. */
-function checkFilesStep(step: FilesStepConfig, at: string, out: ConfigProblem[]): void {
-  try {
-    nameMatcher(step.match, `${at}.match`);
-  } catch (e) {
-    out.push({ path: `${at}.match`, message: (e as Error).message.replace(`${at}.match: `, 'not a valid regular expression: ') });
-  }
-  if (step.source.kind === 'imap') {
-    if (step.source.subject && !step.source.subject.includes('${')) {
-      try {
-        new RegExp(step.source.subject);
-      } catch (e) {
-        out.push({ path: `${at}.source.subject`, message: `not a valid regular expression: ${(e as Error).message}` });
-      }
-    }
-  }
-  if (step.wait && step.expect !== 'wait') out.push({ path: `${at}.wait`, message: 'applies only with "expect": "wait"' });
 }
 
 /** Returns the config typed, or throws a ConfigError listing every problem with its path. */

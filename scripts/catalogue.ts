@@ -8,14 +8,13 @@ import path from 'node:path';
 import type { StepConfig, VendorConfigDocument } from '../core/config-schema';
 import { authCatalogueText } from '../auth/grammar-registry';
 import { projectRoot } from '../adapters/settings';
+import { stepKindOf } from '../steps/registry';
 
 export const catalogueFile = path.join(projectRoot(), 'docs', 'catalogue.md');
 export const vendorsRoot = path.join(projectRoot(), 'vendors');
 
 function stepText(step: StepConfig): string {
-  const paging = 'pagination' in step && step.pagination ? ` (${step.pagination.kind})` : '';
-  const download = step.kind === 'async' ? (step.download ? ', download' : ', results via API') : step.kind === 'files' ? ` from ${step.source.kind}` : '';
-  return `${step.kind}${paging}${download} \`${step.name}\``;
+  return `${stepKindOf(step.kind).describe(step)} \`${step.name}\``;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -15,7 +15,7 @@ import { loadSettings, difHome, objectStoreSettings, type Settings } from '../ad
 import { createObjectStore } from '../adapters/object-store';
 import { cleanRoomTaskQueue } from '../core/clean-room';
 import { checkName } from '../core/run-plan';
-import { CLEAN_ROOM_ACTIVITIES } from '../activities';
+import { cleanRoomActivityNames } from '../activities';
 import { activitiesFor, createRuntime } from './wiring';
 import { scopedScrubbingLogger } from '../activities/secret-scope';
 import path from 'node:path';
@@ -49,7 +49,7 @@ export async function createCleanRoomWorker(options: CleanRoomWorkerOptions, con
   runtime.deps.configStore = difStore;
   const all = activitiesFor(runtime) as Record<string, unknown>;
   const activities = Object.fromEntries(
-    CLEAN_ROOM_ACTIVITIES.map((name) => [name, withheldFailures(onlyFor(options.customer, all[name] as (...args: unknown[]) => Promise<unknown>))]),
+    cleanRoomActivityNames(runtime.deps).map((name) => [name, withheldFailures(onlyFor(options.customer, all[name] as (...args: unknown[]) => Promise<unknown>))]),
   );
   const worker = await Worker.create({
     connection,

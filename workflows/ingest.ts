@@ -7,9 +7,6 @@
  * batches, not of pages or calls.
  */
 import {
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
   patched,
   proxyActivities,
   sleep,
@@ -28,18 +25,16 @@ import {
   type LoadSummary,
   type RunContext,
   type RunPlan,
-  type StepPlan,
   type PermitRef,
 } from '../core/contracts';
-import { pollDelaySeconds } from '../core/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
-import { vendorPermit, type VendorPermit } from './vendor-permit';
-import { mapWithConcurrency } from './concurrency';
+import { vendorPermit } from './vendor-permit';
+import type { PermitGate } from '../steps/driver';
+import { driverOf } from '../steps/workflow-registry';
 
-/** How the steps treat the vendor permit: vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
-type PermitGate = Pick<VendorPermit, 'take' | 'wait'>;
+/** vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
 const NO_GATE: PermitGate = { take: async () => undefined, wait: (ms) => sleep(ms) };
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
@@ -138,23 +133,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
 
     for (let stepIndex = 0; stepIndex < plan.steps.length; stepIndex++) {
       const step = plan.steps[stepIndex];
-      const label = `${step.kind} step "${step.name}"`;
-      switch (step.kind) {
-        case 'single':
-        case 'paginated':
-          await gate.take();
-          lists[stepIndex] = fetched([await room.fetchPages.executeWithOptions(inRoom(label), [{ run, stepIndex, permit }])]);
-          break;
-        case 'dependent':
-          lists[stepIndex] = fetched(await fanOut(gate, step, stepIndex, lists[step.from ?? stepIndex - 1]));
-          break;
-        case 'async':
-          lists[stepIndex] = fetched([await asyncJob(gate, step, stepIndex)]);
-          break;
-        case 'files':
-          lists[stepIndex] = fetched([await files(gate, step, stepIndex)]);
-          break;
-      }
+      lists[stepIndex] = fetched(await driverOf(step.kind)({ room, inRoom, run, permit, gate, lists }, step, stepIndex));
     }
     return { pageLists: lists[plan.steps.length - 1], pagesFetched };
   }
@@ -190,70 +169,4 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     };
   }
 
-  /** One call per item of an earlier step, in batches: `concurrency` batches at a time. */
-  async function fanOut(gate: PermitGate, step: StepPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
-    await gate.take();
-    const items = await room.planItems.executeWithOptions(inRoom(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
-    const concurrency = step.concurrency ?? 4;
-    // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
-    const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
-    const batches: { start: number; end: number }[] = [];
-    for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
-    return mapWithConcurrency(batches, concurrency, (batch) =>
-      room.fetchPages.executeWithOptions(inRoom(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
-        { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
-      ]),
-    );
-  }
-
-  /** Takes the window's files; with expect `wait`, looks again on a durable timer until the activity gives up. */
-  async function files(gate: PermitGate, step: StepPlan, stepIndex: number): Promise<FetchResult> {
-    for (let look = 1; ; look++) {
-      await gate.take();
-      const result = await room.fetchFiles.executeWithOptions(inRoom(`files step "${step.name}"${look > 1 ? ` (look #${look})` : ''}`), [{ run, stepIndex, permit, look }]);
-      if (result.waitSeconds === undefined) return result;
-      await gate.wait(result.waitSeconds * 1000);
-    }
-  }
-
-  /** Submit, poll on durable timers (no worker held while waiting), download; cancel the vendor's job if the run is cancelled. */
-  async function asyncJob(gate: PermitGate, step: StepPlan, stepIndex: number): Promise<FetchResult> {
-    const poll = step.poll!;
-    await gate.take();
-    const { jobId } = await room.submitJob.executeWithOptions(inRoom(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
-    const started = Date.now();
-    try {
-      for (let attempt = 1; ; attempt++) {
-        await gate.take();
-        const status = await room.pollJob.executeWithOptions(inRoom(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
-        if (status.state === 'done') break;
-        if (status.state === 'failed') {
-          throw ApplicationFailure.create({
-            type: 'VendorJobFailed',
-            nonRetryable: true,
-            message: `vendor job ${jobId} of step "${step.name}" failed with status ${status.status}${status.reason ? `: ${status.reason}` : ''}`,
-          });
-        }
-        if (Date.now() - started > poll.timeoutMinutes * 60_000) {
-          throw ApplicationFailure.create({
-            type: 'VendorJobTimeout',
-            nonRetryable: true,
-            message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
-          });
-        }
-        await gate.wait(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
-      }
-    } catch (e) {
-      // A run that gave up waiting for its permit between polls abandons the job too.
-      const abandoned = isCancellation(e) || (e instanceof ApplicationFailure && (e.type === 'VendorJobTimeout' || e.type === 'PermitWaitTimeout'));
-      if (abandoned && step.cancellable) {
-        await CancellationScope.nonCancellable(() =>
-          room.cancelJob.executeWithOptions(inRoom(`cancel job ${jobId}`), [{ run, stepIndex, jobId }]),
-        );
-      }
-      throw e;
-    }
-    await gate.take();
-    return room.downloadResult.executeWithOptions(inRoom(`download job ${jobId}`), [{ run, stepIndex, permit, jobId }]);
-  }
 }

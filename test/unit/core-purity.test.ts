@@ -1,6 +1,6 @@
 /**
  * The purity rule (README: Architecture): every file under core/, and every grammar.ts,
- * plan.ts and validate.ts under steps/ and auth/ (with their pure registries: registry.ts,
+ * plan.ts and validate.ts under steps/ and auth/ (with their pure registries and kind types: registry.ts, kind.ts,
  * grammar-registry.ts, kind-grammar.ts), imports only other such files and a
  * short list of packages that do no I/O. So workflow code can import any of them, and
  * the grammar, plans and decisions can be tested without a service, a clock or a thread.
@@ -39,14 +39,14 @@ function pureRoots(root: string): string[] {
     }
   };
   walk(path.join(root, 'core'), (name) => /\.(ts|js)$/.test(name) && !name.endsWith('.d.ts'));
-  for (const folder of ['steps', 'auth']) walk(path.join(root, folder), (name) => /^(grammar|plan|validate|registry|kind-grammar|grammar-registry)\.ts$/.test(name));
+  for (const folder of ['steps', 'auth']) walk(path.join(root, folder), (name) => /^(grammar|plan|validate|registry|kind|kind-grammar|grammar-registry)\.ts$/.test(name));
   return files;
 }
 
 function isPure(root: string, file: string): boolean {
   const rel = path.relative(root, file).split(path.sep);
   if (rel[0] === 'core') return true;
-  return (rel[0] === 'steps' || rel[0] === 'auth') && /^(grammar|plan|validate|registry|kind-grammar|grammar-registry)\.ts$/.test(rel[rel.length - 1]);
+  return (rel[0] === 'steps' || rel[0] === 'auth') && /^(grammar|plan|validate|registry|kind|kind-grammar|grammar-registry)\.ts$/.test(rel[rel.length - 1]);
 }
 
 function resolveRelative(from: string, spec: string): string | undefined {

@@ -6,10 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, checkVendorConfig, type ConfigProblem } from '../../../core/validate';
+import { checkVendorConfig } from '../../../core/validate';
 import { STREAM_NAMES_BUDGET, TEMPORAL_MAX_ID } from '../../../core/validate-names';
 import { backfillWorkflowId } from '../../../cli/backfill/backfill';
 import { ingestWorkflowId } from '../../../core/run-plan';
+import { problemsOf } from '../helpers/config-problems';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STREAM = '$.streams.campaign_daily';
@@ -22,16 +23,6 @@ const ESCAPE_T = '${x)}); process.exit(1); ({}';
 
 function demo(): any {
   return JSON.parse(fs.readFileSync(DEMO_FILE, 'utf8'));
-}
-
-function problemsOf(config: unknown): ConfigProblem[] {
-  try {
-    checkVendorConfig(config, 'test-config.json');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected, but it validated');
 }
 
 const oauth2 = (extra: Record<string, unknown> = {}) => ({

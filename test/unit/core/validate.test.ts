@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, pointerToPath, validateVendorConfig, type ConfigProblem } from '../../../core/validate';
+import { ConfigError, pointerToPath, validateVendorConfig } from '../../../core/validate';
+import { problemsOf } from '../helpers/config-problems';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STEP = '$.streams.campaign_daily.steps[0]';
@@ -13,17 +14,6 @@ const TABLE = '$.streams.campaign_daily.table';
 /** A fresh, mutable copy of the demo vendor's config (valid as committed). */
 function demo(): any {
   return JSON.parse(fs.readFileSync(DEMO_FILE, 'utf8'));
-}
-
-/** The problems validation reports for `config`; fails the test if it validates. */
-function problemsOf(config: unknown, folder?: string): ConfigProblem[] {
-  try {
-    validateVendorConfig(config, 'test-config.json', folder);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected, but it validated');
 }
 
 describe('pointerToPath', () => {

@@ -12,22 +12,23 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import type { FileSourceClient } from '../adapters/file-sources/file-source';
-import { FileSourceError } from '../adapters/file-sources/file-source';
-import type { FileScope, ManifestEntry } from '../adapters/mysql/file-manifest';
-import type { FilesStepConfig } from '../core/config-schema';
-import type { FilesResult, PageSet, RunContext, PermitRef } from '../core/contracts';
-import { ExpressionScope } from '../runtime/expression/expression';
-import { ExpressionError } from '../core/errors';
-import { headProblem } from '../core/file-content';
-import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../core/file-selection';
-import { pageKey, runPrefix } from '../core/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure, redact, retryableFailure } from './failures';
-import { FileDigest } from './file-digest';
-import { openFileSource, revealSourceSecrets } from './file-source-open';
-import { underPermit, type Checkpoint } from './permits';
-import { pinnedRunOf, runVariables } from './pinned-config';
+import type { PermitRef } from '../../core/contracts';
+import type { FileSourceClient } from '../../adapters/file-sources/file-source';
+import { FileSourceError } from '../../adapters/file-sources/file-source';
+import type { FileScope, ManifestEntry } from '../../adapters/mysql/file-manifest';
+import type { FilesStepConfig } from './grammar';
+import type { FilesResult, PageSet, RunContext } from '../../core/contracts';
+import { ExpressionScope } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
+import { headProblem } from '../../core/file-content';
+import { missingFiles, newestPerNameAndDay, selectFiles, type SelectedFile } from '../../core/file-selection';
+import { pageKey, runPrefix } from '../../core/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure, redact, retryableFailure } from '../../activities/failures';
+import { FileDigest } from '../../activities/file-digest';
+import { openFileSource, revealSourceSecrets } from '../../activities/file-source-open';
+import { underPermit, type Checkpoint } from '../../activities/permits';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 
 export interface FetchFilesInput {
   run: RunContext;
@@ -44,10 +45,7 @@ export function fetchFilesActivity(deps: ActivityDeps) {
   return async function fetchFiles(input: FetchFilesInput): Promise<FilesResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (_signal, checkpoint) => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = config.streams[run.stream].steps[stepIndex] as FilesStepConfig;
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+      const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, 'files');
       const secrets = await revealSourceSecrets(deps, config.vendor, run.customer, step.source);
       // The user name and a CA certificate are not secret, and scrubbing them would garble paths (/home/<user>).
       const { username: _user, ca: _ca, ...hidden } = secrets;
@@ -206,3 +204,5 @@ function classify(e: unknown, where: string, scrub: (text: string) => string): u
   }
   return new Error(scrub(`${where}: ${(e as Error).message}`));
 }
+
+export const filesActivities = (deps: ActivityDeps) => ({ fetchFiles: fetchFilesActivity(deps) });

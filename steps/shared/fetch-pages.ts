@@ -7,18 +7,19 @@
  * position so a resumed attempt starts where the last one stood.
  */
 import { Context } from '@temporalio/activity';
-import type { StepConfig } from '../core/config-schema';
-import type { FetchResult, PageSet, RunContext, PermitRef } from '../core/contracts';
-import { ExpressionScope } from '../runtime/expression/expression';
-import { ExpressionError } from '../core/errors';
-import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../core/pagination';
-import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../core/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure, retryableFailure } from './failures';
-import { pinnedRunOf, runVariables } from './pinned-config';
-import { underPermit } from './permits';
-import { readText, VendorClient } from './vendor-client';
-import { apiBase } from './http-request';
+import type { PermitRef } from '../../core/contracts';
+import type { FetchResult, PageSet, RunContext } from '../../core/contracts';
+import { ExpressionScope } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
+import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../../core/pagination';
+import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../../core/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure, retryableFailure } from '../../activities/failures';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
+import type { StepConfigOf } from '../registry';
+import { underPermit } from '../../activities/permits';
+import { readText, VendorClient } from '../../activities/vendor-client';
+import { apiBase } from '../../activities/http-request';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -46,16 +47,15 @@ interface Checkpoint {
   state: PageState;
 }
 
-type FetchStepConfig = Exclude<StepConfig, { kind: 'async' | 'files' }>;
+/** The kinds whose pages fetchPages fetches. */
+const FETCH_KINDS = ['single', 'paginated', 'dependent'] as const;
+type FetchStepConfig = StepConfigOf<(typeof FETCH_KINDS)[number]>;
 
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost, saveCheckpoint) => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = config.streams[run.stream].steps[stepIndex] as FetchStepConfig;
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+      const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, FETCH_KINDS);
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
       const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
       const units = await unitsOf(deps, input);
@@ -178,3 +178,6 @@ function vendorError(client: VendorClient, scope: ExpressionScope, label: string
   if (errors.retryWhen && scope.evaluate(errors.retryWhen, `${client.config.vendor}: $.errors.retryWhen`)) throw retryableFailure('VendorThrottled', message);
   throw finalFailure('VendorRequestError', message);
 }
+
+/** The activities of the kinds that fetch pages (single, paginated, dependent). */
+export const fetchPagesActivities = (deps: ActivityDeps) => ({ fetchPages: fetchPagesActivity(deps) });

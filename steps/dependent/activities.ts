@@ -2,16 +2,16 @@
  * Lists the items a dependent step runs for, from the stored pages of the step it depends
  * on, into one object in the store. Only its key and the count go back to the workflow.
  */
-import type { DependentStepConfig } from '../core/config-schema';
-import type { ItemsResult, RunContext, PermitRef } from '../core/contracts';
-import { ExpressionScope } from '../runtime/expression/expression';
-import { ExpressionError } from '../core/errors';
-import { runPrefix } from '../core/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
-import { pagesOf } from './page-sets';
-import { pinnedRunOf, runVariables } from './pinned-config';
-import { underPermit } from './permits';
+import type { PermitRef } from '../../core/contracts';
+import type { ItemsResult, RunContext } from '../../core/contracts';
+import { ExpressionScope } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
+import { runPrefix } from '../../core/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure } from '../../activities/failures';
+import { pagesOf } from '../../activities/page-sets';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
+import { underPermit } from '../../activities/permits';
 
 export interface PlanItemsInput {
   run: RunContext;
@@ -24,10 +24,8 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const pinned = await pinnedRunOf(deps, run.configKey);
-      const { config } = pinned;
-      const step = config.streams[run.stream].steps[stepIndex] as DependentStepConfig;
-      const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}].items`;
+      const { pinned, step, where: at } = await pinnedStepOf(deps, run, stepIndex, 'dependent');
+      const where = `${at}.items`;
       const scope = new ExpressionScope(runVariables(run, pinned));
       const items: { item: unknown; ancestors: unknown[] }[] = [];
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
@@ -50,3 +48,6 @@ export function planItemsActivity(deps: ActivityDeps) {
     });
   };
 }
+
+/** A dependent step's own activity; its calls are fetchPages batches (steps/shared/fetch-pages.ts). */
+export const dependentActivities = (deps: ActivityDeps) => ({ planItems: planItemsActivity(deps) });

@@ -5,18 +5,18 @@
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
-import type { AsyncStepConfig } from '../core/config-schema';
-import type { FetchResult, JobPoll, PageSet, RunContext, PermitRef } from '../core/contracts';
-import { jobState } from '../core/async-job';
-import { ExpressionScope } from '../runtime/expression/expression';
-import { ExpressionError } from '../core/errors';
-import { retryAfterMs } from '../core/retry-after';
-import { pageKey, pageSetPrefix, runPrefix } from '../core/run-plan';
-import type { ActivityDeps } from './deps';
-import { finalFailure } from './failures';
-import { pinnedRunOf, runVariables } from './pinned-config';
-import { underPermit } from './permits';
-import { readText, VendorClient } from './vendor-client';
+import type { PermitRef } from '../../core/contracts';
+import type { FetchResult, JobPoll, PageSet, RunContext } from '../../core/contracts';
+import { jobState } from '../../core/async-job';
+import { ExpressionScope } from '../../runtime/expression/expression';
+import { ExpressionError } from '../../core/errors';
+import { retryAfterMs } from '../../core/retry-after';
+import { pageKey, pageSetPrefix, runPrefix } from '../../core/run-plan';
+import type { ActivityDeps } from '../../activities/deps';
+import { finalFailure } from '../../activities/failures';
+import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
+import { underPermit } from '../../activities/permits';
+import { readText, VendorClient } from '../../activities/vendor-client';
 
 export interface JobInput {
   run: RunContext;
@@ -25,10 +25,7 @@ export interface JobInput {
 }
 
 async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
-  const pinned = await pinnedRunOf(deps, run.configKey);
-  const { config } = pinned;
-  const step = config.streams[run.stream].steps[stepIndex] as AsyncStepConfig;
-  const where = `${run.vendor}: $.streams.${run.stream}.steps[${stepIndex}]`;
+  const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, 'async');
   const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
   const scope = new ExpressionScope(runVariables(run, pinned));
   return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };

@@ -1,0 +1,54 @@
+/** The grammar of an async step: a vendor report job submitted, polled and downloaded. */
+import { Type, type Static } from '@sinclair/typebox';
+import { DAY_SECONDS, doc, Expression, Identifier, RequestSpec, shape } from '../../core/schema-parts';
+import { Decode } from '../shared/grammar';
+
+export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object(
+  {
+    kind: Type.Literal('async'),
+    name: doc(Identifier, 'Step name.', 'report'),
+    submit: Type.Object(
+      {
+        request: RequestSpec,
+        jobId: Expression('Expression over the submit `response` giving the job id.', 'response.reportId'),
+      },
+      { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
+    ),
+    poll: Type.Object(
+      {
+        request: RequestSpec,
+        status: Expression('Expression over the poll `response` giving the job status.', 'response.status'),
+        done: doc(Type.Array(Type.String(), { minItems: 1 }), 'Statuses meaning the result is ready.', ['COMPLETED']),
+        failed: doc(Type.Array(Type.String()), 'Statuses meaning the job failed.', ['FAILED']),
+        failureReason: Type.Optional(Expression('Expression giving the vendor’s reason when the job failed.', 'response.failureReason')),
+        intervalSeconds: doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First wait between polls (a durable timer: no worker is held); at most a day.', 30),
+        backoff: Type.Optional(doc(Type.Number({ minimum: 1, maximum: 10 }), 'Each wait is the previous one times this (1 to 10). Default 1.5.', 1.5)),
+        maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'Longest wait between polls; not below `intervalSeconds`, at most a day. Default 600.', 600)),
+        timeoutMinutes: doc(Type.Number({ minimum: 0.01, maximum: 43_200 }), 'The job fails when not done after this long (at most 30 days).', 120),
+        eta: Type.Optional(Expression('Expression giving the seconds the vendor expects until done; used as the next wait.', 'response.estimatedSecondsRemaining')),
+      },
+      { additionalProperties: false, description: 'Polls the job on a durable timer until it is done or failed.' },
+    ),
+    download: Type.Optional(Type.Object(
+      {
+        url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
+        auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
+      },
+      {
+        additionalProperties: false,
+        description:
+          'Fetches the result file, streamed to the object store. Omit it when the vendor serves results through its API (Meta `GET /{report_run_id}/insights`): the final poll answer is then the step’s response, for a `dependent` step to page through.',
+      },
+    )),
+    cancel: Type.Optional(
+      Type.Object({ request: RequestSpec }, { additionalProperties: false, description: 'Cancels the vendor job when the run is cancelled; `job.id` is the job id.' }),
+    ),
+    decode: Type.Optional(Decode),
+    records: Type.Optional(Expression('Expression over the decoded result giving the records. Default `response`.', 'response')),
+  },
+  { additionalProperties: false, description: 'An asynchronous report: submit, poll, download.' },
+));
+
+export type AsyncStepConfig = Static<typeof AsyncStep>;
+
+export const describeAsync = (step: AsyncStepConfig): string => `async${step.download ? ', download' : ', results via API'}`;

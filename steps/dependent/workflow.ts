@@ -1,0 +1,26 @@
+/** The dependent step's driver: one call per item of an earlier step, in batches. */
+import type { FetchResult } from '../../core/contracts';
+import { mapWithConcurrency } from '../../workflows/concurrency';
+import type { StepRun } from '../driver';
+import type { DependentPlan } from './plan';
+
+export function dependentStep(ctx: StepRun, step: DependentPlan, stepIndex: number): Promise<FetchResult[]> {
+  return fanOut(ctx, step, stepIndex, ctx.lists[step.from ?? stepIndex - 1]);
+}
+
+/** One call per item of an earlier step, in batches: `concurrency` batches at a time. */
+async function fanOut(ctx: StepRun, step: DependentPlan, stepIndex: number, fromLists: string[]): Promise<FetchResult[]> {
+  const { gate, room, inRoom, run, permit } = ctx;
+  await gate.take();
+  const items = await room.planItems.executeWithOptions(inRoom(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
+  const concurrency = step.concurrency ?? 4;
+  // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
+  const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
+  const batches: { start: number; end: number }[] = [];
+  for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
+  return mapWithConcurrency(batches, concurrency, (batch) =>
+    room.fetchPages.executeWithOptions(inRoom(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
+      { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
+    ]),
+  );
+}

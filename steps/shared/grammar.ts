@@ -1,0 +1,107 @@
+/**
+ * Grammar shared by the step kinds: how a body is decoded, and the pagination of the kinds
+ * that page (paginated, dependent), and the fields of every kind that calls the API.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape } from '../../core/schema-parts';
+
+export const Decode = shape('Decode', 'Decoding', Type.Object(
+  {
+    format: doc(
+      Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx'].map((f) => Type.Literal(f))),
+      'Format of the body or file. For `json`, the step\'s `records` selects the array of records: when it is a plain path ' +
+        '(`response`, `response.data`, `response.report.rows`, `response["data"]`) the array is streamed record by record (objects ' +
+        'under 8 MiB are parsed whole, which is faster), so memory stays bounded whatever the size; any other expression (a filter, a map, a concatenation) is evaluated over the whole ' +
+        'document in the sandbox, which holds the document in memory. For `ndjson` every line is a record; for `csv`/`tsv` and ' +
+        '`xlsx` (its first worksheet) every row is a record, keyed by the header row or `columns`; `records` is not used for them.',
+      'json',
+    ),
+    compression: Type.Optional(
+      doc(Type.Union(['none', 'gzip', 'zip', 'auto'].map((c) => Type.Literal(c))), 'Compression; `auto` detects gzip and zip by their magic bytes (for `xlsx`, itself a zip, only gzip). A zip archive gives one file per entry. Default none.', 'gzip'),
+    ),
+    header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
+    columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
+  },
+  { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
+));
+
+const ParamPlacement = doc(Type.Union([Type.Literal('query'), Type.Literal('body')]), 'Where the parameter goes. Default query.', 'query');
+
+export const Pagination = shape('Pagination', 'Pagination', doc(
+  Type.Union([
+    Type.Object(
+      {
+        kind: Type.Literal('cursor'),
+        next: Expression('Expression over `response`, `headers`, `status` giving the next cursor; empty, null or undefined ends.', 'response.paging?.cursors?.after'),
+        param: doc(Type.String({ minLength: 1 }), 'Parameter that carries the cursor.', 'after'),
+        in: Type.Optional(ParamPlacement),
+      },
+      { title: 'Cursor pagination', additionalProperties: false, description: 'A cursor or next-page token read from each response (Meta `paging.cursors.after`, Google Ads `nextPageToken`).' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('nextUrl'),
+        next: Expression('Expression giving the URL of the next page (absolute, or relative to baseUrl); empty ends.', 'response.paging?.next'),
+      },
+      { title: 'Next-URL pagination', additionalProperties: false, description: 'The response names the next page by URL.' },
+    ),
+    Type.Object(
+      { kind: Type.Literal('linkHeader') },
+      { title: 'Link header pagination', additionalProperties: false, description: 'RFC 8288 `Link` header with rel="next" (GitHub, Shopify REST).' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('offset'),
+        offsetParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the offset.', 'offset'),
+        limitParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'limit'),
+        limit: doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Page size (at most 1,000,000).', 100),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'First offset. Default 0.', 0)),
+        in: Type.Optional(ParamPlacement),
+      },
+      { title: 'Offset pagination', additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received.' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('page'),
+        pageParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page number.', 'page'),
+        start: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'First page number. Default 1.', 1)),
+        sizeParam: Type.Optional(doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'per_page')),
+        size: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Page size (at most 1,000,000).', 100)),
+        in: Type.Optional(ParamPlacement),
+      },
+      { title: 'Page-number pagination', additionalProperties: false, description: 'Numbered pages.' },
+    ),
+  ]),
+  'How the next page is requested, chosen by `kind`.',
+));
+
+export const StopRule = shape('StopRule', 'Stop rule', Type.Object(
+  {
+    when: Type.Optional(Expression('Expression that ends the pagination when true.', 'response.meta.current_page >= response.meta.total_pages')),
+    onEmptyPage: Type.Optional(doc(Type.Boolean(), 'End when a page holds no records. Default true.', true)),
+    total: Type.Optional(Expression('Expression giving the total number of records; ends once that many were received.', 'response.total')),
+  },
+  { additionalProperties: false, description: 'When a pagination ends, besides the pagination itself running out.' },
+));
+
+export const pagedFields = {
+  pagination: Pagination,
+  stop: Type.Optional(StopRule),
+  maxPages: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Stop after this many pages (dry runs, samples).', 5)),
+};
+
+export const fetchFields = {
+  name: doc(Identifier, 'Step name; appears in object keys and the Temporal UI.', 'stats'),
+  request: RequestSpec,
+  decode: Type.Optional(Decode),
+  records: Type.Optional(
+    Expression('Expression over `response` giving the array of records. Default `response` (the body is the array).', 'response.data'),
+  ),
+};
+
+export type DecodeConfig = Static<typeof Decode>;
+export type PaginationConfig = Static<typeof Pagination>;
+export type StopRuleConfig = Static<typeof StopRule>;
+
+/** ` (cursor)`: a step's pagination in the catalogue's words, or nothing. */
+export const pagingWords = (pagination: PaginationConfig | undefined): string => (pagination ? ` (${pagination.kind})` : '');
