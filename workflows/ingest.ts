@@ -31,12 +31,13 @@ import {
   type RunPlan,
   type StepPlan,
 } from '../interpreter/contracts';
-import { pollDelaySeconds } from '../interpreter/async-job';
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';
 import { vendorPermit, type VendorPermit } from './vendor-permit';
 import { mapWithConcurrency } from './concurrency';
+import { DEFAULT_FAN_OUT_CHUNK_BATCHES, fanOutInChunks } from './fan-out-chunk';
+import { DEFAULT_JOB_POLLS_PER_RUN, pollInChildRuns, pollOnce, type JobPolling } from './job-polls';
 
 /** How the steps treat the vendor permit: vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
 type PermitGate = Pick<VendorPermit, 'take' | 'wait'>;
@@ -105,11 +106,12 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     });
   }
 
-  const vendorGate = vendorPermit(permit, {
+  const permitOptions = {
     hold: plan.permit.hold ?? 'calls',
     maxWaitMs: options.maxWaitSeconds !== undefined ? options.maxWaitSeconds * 1000 : (plan.permit.maxWaitMs ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS * 1000),
     retryMs: options.semaphoreRetryMs,
-  });
+  };
+  const vendorGate = vendorPermit(permit, permitOptions);
   let fetchedSteps: { pageLists: string[]; pagesFetched: number };
   try {
     fetchedSteps = await fetchSteps(vendorGate);
@@ -119,7 +121,9 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   }
   const { pageLists, pagesFetched } = fetchedSteps;
   const rawLists = await storeRawLists(pageLists);
-  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists }]);
+  // Many lists go to the CSV activity as the one key of their stored list: 50,000 keys would pass Temporal's 2 MB payload limit.
+  const csvLists = pageLists.length > 1 && patched('bounded-history') ? [rawLists.key] : pageLists;
+  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists: csvLists }]);
   if (plan.cleanRoom) {
     csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey }]);
   }
@@ -199,6 +203,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
     const batches: { start: number; end: number }[] = [];
     for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
+    const chunkBatches = options.fanOutChunkBatches ?? DEFAULT_FAN_OUT_CHUNK_BATCHES;
+    if (batches.length > chunkBatches && patched('bounded-history')) {
+      const fanOutPlan = { run, stepIndex, stepName: step.name, permit, itemsKey: items.itemsKey, itemCount: items.count, batchSize: size, concurrency, activityOptions: roomOptions };
+      return fanOutInChunks(fanOutPlan, chunkBatches);
+    }
     return mapWithConcurrency(batches, concurrency, (batch) =>
       room.fetchPages.executeWithOptions(inRoom(`dependent step "${step.name}", items ${batch.start + 1}–${batch.end} of ${items.count}`), [
         { run, stepIndex, permit, items: { itemsKey: items.itemsKey, ...batch } },
@@ -223,25 +232,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     const { jobId } = await room.submitJob.executeWithOptions(inRoom(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
     const started = Date.now();
     try {
-      for (let attempt = 1; ; attempt++) {
-        await gate.take();
-        const status = await room.pollJob.executeWithOptions(inRoom(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
-        if (status.state === 'done') break;
-        if (status.state === 'failed') {
-          throw ApplicationFailure.create({
-            type: 'VendorJobFailed',
-            nonRetryable: true,
-            message: `vendor job ${jobId} of step "${step.name}" failed with status ${status.status}${status.reason ? `: ${status.reason}` : ''}`,
-          });
-        }
-        if (Date.now() - started > poll.timeoutMinutes * 60_000) {
-          throw ApplicationFailure.create({
-            type: 'VendorJobTimeout',
-            nonRetryable: true,
-            message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
-          });
-        }
-        await gate.wait(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
+      const polling: JobPolling = { run, stepIndex, stepName: step.name, poll, permit, jobId, startedMs: started, activityOptions: roomOptions };
+      if (patched('bounded-history')) {
+        await pollInChildRuns(polling, gate === NO_GATE ? undefined : permitOptions, options.jobPollsPerRun ?? DEFAULT_JOB_POLLS_PER_RUN);
+      } else {
+        for (let attempt = 1; !(await pollOnce(polling, gate, attempt)); attempt++);
       }
     } catch (e) {
       // A run that gave up waiting for its permit between polls abandons the job too.
