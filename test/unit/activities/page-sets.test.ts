@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const put = (key: string, value: unknown) => store.put(key, JSON.stringify(value), 'application/json');
+const put = (key: string, value: unknown) => store.put(key, JSON.stringify(value));
 const set = (prefix: string, count: number, parent?: unknown): PageSet => ({ prefix, count, stepIndex: 1, ...(parent !== undefined ? { parent } : {}) });
 
 async function keysOf(listKeys: string[]): Promise<string[]> {
