@@ -32,11 +32,11 @@ const MAX_EVENTS = 10_000;
 /**
  * At CI scale 10,000 proves nothing: the bound each run must keep is what its construction
  * allows, a chunk's batches (at most 6 events each: an activity's 3, a workflow task's 3)
- * or a run's polls (at most 20 each in `calls` mode: the acquire, the poll, the release and
- * the timer, with their workflow tasks), plus the run's fixed steps.
+ * or a run's polls (at most 25 each in `calls` mode: the acquire, the poll, the release and
+ * the timer, 11 events, and up to four workflow tasks of 3), plus the run's fixed steps.
  */
 const FAN_OUT_RUN_LIMIT = Math.min(MAX_EVENTS, 6 * CHUNK_BATCHES + 150);
-const POLL_RUN_LIMIT = Math.min(MAX_EVENTS, 20 * POLLS_PER_RUN + 150);
+const POLL_RUN_LIMIT = Math.min(MAX_EVENTS, 25 * POLLS_PER_RUN + 150);
 const CAMPAIGNS_PER_ACCOUNT = 100;
 
 let h: ZooHarness;
