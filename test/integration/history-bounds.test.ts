@@ -22,10 +22,10 @@ import { expectedAmazonRows } from '../mock-vendor/zoo/amazon';
 import { startZooHarness, ZOO_VENDORS, type ZooHarness } from '../setup/zoo-harness';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ITEMS = env('DIF_HISTORY_ITEMS', 240);
-const CHUNK_BATCHES = env('DIF_HISTORY_CHUNK_BATCHES', 40);
-const POLLS = env('DIF_HISTORY_POLLS', 36);
-const POLLS_PER_RUN = env('DIF_HISTORY_POLLS_PER_RUN', 10);
+const ITEMS = env('DIF_HISTORY_ITEMS', 120);
+const CHUNK_BATCHES = env('DIF_HISTORY_CHUNK_BATCHES', 30);
+const POLLS = env('DIF_HISTORY_POLLS', 24);
+const POLLS_PER_RUN = env('DIF_HISTORY_POLLS_PER_RUN', 8);
 const CONCURRENCY = env('DIF_HISTORY_CONCURRENCY', 4);
 /** Temporal ends a run at 51,200 events; the issue asks for every run under 10,000. */
 const MAX_EVENTS = 10_000;
