@@ -87,6 +87,14 @@ function show(workflowId: string, runId: string): { eventType: string; [attribut
 }
 
 /** Every run the ingest run led to: itself, its children, and the runs they continued as. */
+/** The input of the run's one toCsv activity, as scheduled. */
+function toCsvInput(run: { workflowId: string; runId: string }): { pageLists: string[] } {
+  const scheduled = show(run.workflowId, run.runId)
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .find((a) => a?.activityType.name === 'toCsv');
+  return JSON.parse(Buffer.from(scheduled.input.payloads[0].data, 'base64').toString());
+}
+
 function allRuns(root: { workflowId: string; runId: string }): RunEvents[] {
   const runs: RunEvents[] = [];
   const queue = [root];
@@ -145,8 +153,9 @@ test(`a fan-out over ${ITEMS} items with batchSize 1 runs in chunks of ${CHUNK_B
   expect(h.zoo.linkedin.analyticsCalls.length - calls).toBe(items);
   expect(outcome.recordsFetched).toBe(items);
   expect(await rowCount('zoo_linkedin_campaign_analytics', customer)).toBe(items);
-  // The ingest run passed the CSV activity one key (its stored list of chunk lists), not one per batch.
+  // The ingest run kept one key per chunk, and passed the CSV activity one key (its stored list of them).
   expect(outcome.summary!.rawLists.count).toBe(chunks.length);
+  expect(toCsvInput(outcome).pageLists).toEqual([outcome.summary!.rawLists.key]);
 });
 
 test(`an async job polled ${POLLS} times continues as new every ${POLLS_PER_RUN} polls; every run stays small`, async () => {
