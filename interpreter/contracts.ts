@@ -159,7 +159,7 @@ export interface IngestOptions {
   maxAttempts?: number;
   /** Longest wait for a vendor permit (`dif run --max-wait`); overrides the config's `semaphore.maxWaitSeconds`. */
   maxWaitSeconds?: number;
-  /** A dependent step with more batches than this runs them in child workflows of this many batches each (workflows/fan-out-chunk.ts). Default 1,000; tests lower it. */
+  /** A dependent step with more batches than this runs them in child workflows of this many batches each (workflows/fan-out-chunk.ts). Default 500; tests lower it. */
   fanOutChunkBatches?: number;
   /** An async step's polls continue as new after this many per run (workflows/job-polls.ts). Default 100; tests lower it. */
   jobPollsPerRun?: number;

@@ -12,7 +12,6 @@ import {
   isCancellation,
   patched,
   proxyActivities,
-  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -34,14 +33,13 @@ import {
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from './failure-types';
 import { withPermit } from './with-permit';
-import { vendorPermit, type VendorPermit } from './vendor-permit';
+import { NO_GATE, vendorPermit, type VendorPermit } from './vendor-permit';
 import { mapWithConcurrency } from './concurrency';
 import { DEFAULT_FAN_OUT_CHUNK_BATCHES, fanOutInChunks } from './fan-out-chunk';
 import { DEFAULT_JOB_POLLS_PER_RUN, pollInChildRuns, pollOnce, type JobPolling } from './job-polls';
 
 /** How the steps treat the vendor permit: vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
 type PermitGate = Pick<VendorPermit, 'take' | 'wait'>;
-const NO_GATE: PermitGate = { take: async () => undefined, wait: (ms) => sleep(ms) };
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;

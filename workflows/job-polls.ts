@@ -22,7 +22,6 @@ import {
   continueAsNew,
   executeChild,
   proxyActivities,
-  sleep,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -30,7 +29,7 @@ import type { Activities } from '../activities';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { RunContext, StepPlan } from '../interpreter/contracts';
 import { pollDelaySeconds } from '../interpreter/async-job';
-import { vendorPermit, type VendorPermit, type VendorPermitOptions } from './vendor-permit';
+import { NO_GATE, vendorPermit, type VendorPermit, type VendorPermitOptions } from './vendor-permit';
 
 /** About 2,000 events per run in `calls` mode. */
 export const DEFAULT_JOB_POLLS_PER_RUN = 100;
@@ -108,9 +107,7 @@ export async function pollInChildRuns(p: JobPolling, gate: JobPollsInput['gate']
 
 /** Child workflow: polls until the job is done, continuing as new every `pollsPerRun` polls. */
 export async function jobPolls(input: JobPollsInput): Promise<void> {
-  const gate: PollGate & Partial<Pick<VendorPermit, 'holds'>> = input.gate
-    ? vendorPermit(input.permit, { ...input.gate, held: input.held })
-    : { take: async () => undefined, wait: (ms) => sleep(ms) };
+  const gate: PollGate & Partial<Pick<VendorPermit, 'holds'>> = input.gate ? vendorPermit(input.permit, { ...input.gate, held: input.held }) : NO_GATE;
   for (let attempt = input.attempt, polls = 0; ; attempt++, polls++) {
     // Between a wait and the next poll: the permit is held only in `job` mode, and the carried state says so.
     if (polls === input.pollsPerRun) await continueAsNew<typeof jobPolls>({ ...input, attempt, held: gate.holds?.() ?? false });

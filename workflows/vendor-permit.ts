@@ -66,6 +66,9 @@ export interface VendorPermit {
   holds(): boolean;
 }
 
+/** For runs started before `semaphore.hold`, which hold the permit around everything (withPermit): waits are plain timers. */
+export const NO_GATE: Pick<VendorPermit, 'take' | 'wait'> = { take: async () => undefined, wait: (ms) => sleep(ms) };
+
 export function vendorPermit(permit: PermitRef, options: VendorPermitOptions): VendorPermit {
   const retryMs = options.retryMs ?? 2000;
   const acquiring = proxyActivities<Activities>({
