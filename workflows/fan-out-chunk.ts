@@ -7,6 +7,9 @@
  * the ingest run does, stores the list of its batches' page-set lists in the object store
  * (activities/raw-lists.ts), and returns that one key. The ingest run keeps one key per
  * chunk, and activities/page-sets.ts reads such a key wherever a page-set list is read.
+ * A chunk costs the run that starts it about 10 events, so no run starts more than
+ * `chunkBatches` chunks either: past chunkBatches² batches, chunks start chunks of their own
+ * (a tree; 50,000 batches at 500 a chunk are 100 chunks of one level).
  *
  * The vendor permit: children call the vendor under the ingest run's PermitRef (its holder
  * string), so to the semaphore the batches are the run's calls as before, and a child never
@@ -44,45 +47,67 @@ export interface FanOutChunkInput {
   end: number;
   batchSize: number;
   concurrency: number;
-  chunk: number;
+  /** Most batches one run runs, and most chunks one run starts. */
+  chunkBatches: number;
+  /** Where the chunk sits in the tree ("3", "3.1"): names its stored list. */
+  label: string;
   /** The ingest run's options for vendor activities (task queue included: a clean room's). */
   activityOptions: ActivityOptions;
 }
 
-export type FanOutPlan = Omit<FanOutChunkInput, 'start' | 'end' | 'chunk'>;
+export type FanOutPlan = Omit<FanOutChunkInput, 'start' | 'end' | 'label' | 'chunkBatches'>;
 
-/** Runs the fan-out's batches in child workflows of `chunkBatches` batches each, one chunk after the other; one result per chunk. */
+/** In the ingest run: the fan-out's batches in chunk child workflows; one result per chunk. */
 export async function fanOutInChunks(plan: FanOutPlan, chunkBatches: number): Promise<FetchResult[]> {
   const info = workflowInfo();
-  const itemsPerChunk = chunkBatches * plan.batchSize;
-  const results: FetchResult[] = [];
-  for (let start = 0, chunk = 0; start < plan.itemCount; start += itemsPerChunk, chunk++) {
-    const input: FanOutChunkInput = { ...plan, start, end: Math.min(plan.itemCount, start + itemsPerChunk), chunk };
-    results.push(
-      await executeChild(fanOutChunk, {
-        // The run id keeps a rerun under the same workflow id clear of an earlier run's children.
-        workflowId: `${info.workflowId}/${info.runId}/${plan.stepName}/chunk-${chunk}`,
-        args: [input],
-      }),
-    );
-  }
-  return results;
+  // The run id keeps a rerun under the same workflow id clear of an earlier run's children.
+  // Chunks of one batch would never get smaller than their span: at least two.
+  const span = { ...plan, start: 0, end: plan.itemCount, chunkBatches: Math.max(2, chunkBatches), label: '' };
+  return inChildren(span, `${info.workflowId}/${info.runId}/${plan.stepName}/chunk-`);
 }
 
-/** Child workflow: one chunk's batches, `concurrency` at a time; returns the key of the stored list of their page-set lists. */
+/**
+ * Child workflow: one chunk's batches, `concurrency` at a time, or, when a chunk has more
+ * than `chunkBatches` (a fan-out past chunkBatches² batches), chunks of its own; returns
+ * the key of the stored list of their lists.
+ */
 export async function fanOutChunk(input: FanOutChunkInput): Promise<FetchResult> {
   const { run, stepIndex, stepName, permit, itemsKey, itemCount, activityOptions } = input;
   const room = proxyActivities<Activities>(activityOptions);
-  const batches: { start: number; end: number }[] = [];
-  for (let start = input.start; start < input.end; start += input.batchSize) batches.push({ start, end: Math.min(input.end, start + input.batchSize) });
-  const fetched = await mapWithConcurrency(batches, input.concurrency, (batch) =>
-    room.fetchPages.executeWithOptions({ ...activityOptions, summary: `dependent step "${stepName}", items ${batch.start + 1}–${batch.end} of ${itemCount}` }, [
-      { run, stepIndex, permit, items: { itemsKey, ...batch } },
-    ]),
-  );
-  const name = `${stepName}/chunk-${String(input.chunk).padStart(5, '0')}`;
-  const stored = await room.storeRawLists.executeWithOptions({ ...activityOptions, summary: `list of ${fetched.length} page-set list(s) of chunk ${input.chunk}` }, [
-    { run, pageLists: fetched.map((r) => r.listKey), name },
+  let fetched: FetchResult[];
+  if (batchesOf(input) > input.chunkBatches) {
+    fetched = await inChildren(input, `${workflowInfo().workflowId}.`);
+  } else {
+    const batches: { start: number; end: number }[] = [];
+    for (let start = input.start; start < input.end; start += input.batchSize) batches.push({ start, end: Math.min(input.end, start + input.batchSize) });
+    fetched = await mapWithConcurrency(batches, input.concurrency, (batch) =>
+      room.fetchPages.executeWithOptions({ ...activityOptions, summary: `dependent step "${stepName}", items ${batch.start + 1}–${batch.end} of ${itemCount}` }, [
+        { run, stepIndex, permit, items: { itemsKey, ...batch } },
+      ]),
+    );
+  }
+  const stored = await room.storeRawLists.executeWithOptions({ ...activityOptions, summary: `list of ${fetched.length} list(s) of chunk ${input.label}` }, [
+    { run, pageLists: fetched.map((r) => r.listKey), name: `${stepName}/chunk-${input.label}` },
   ]);
   return { listKey: stored.key, pages: fetched.reduce((n, r) => n + r.pages, 0), units: fetched.reduce((n, r) => n + r.units, 0) };
+}
+
+function batchesOf(span: Pick<FanOutChunkInput, 'start' | 'end' | 'batchSize'>): number {
+  return Math.ceil((span.end - span.start) / span.batchSize);
+}
+
+/**
+ * Splits a span into at most `chunkBatches` chunks of at least `chunkBatches` batches each
+ * and runs them as child workflows, one after the other: a run then starts at most
+ * chunkBatches children (about 10 events each) or runs at most chunkBatches batches.
+ */
+async function inChildren(span: FanOutChunkInput, idPrefix: string): Promise<FetchResult[]> {
+  const perChunk = Math.max(span.chunkBatches, Math.ceil(batchesOf(span) / span.chunkBatches)) * span.batchSize;
+  const results: FetchResult[] = [];
+  for (let start = span.start, i = 0; start < span.end; start += perChunk, i++) {
+    const label = span.label ? `${span.label}.${i}` : String(i);
+    const input: FanOutChunkInput = { ...span, start, end: Math.min(span.end, start + perChunk), label };
+    results.push(await executeChild(fanOutChunk, { workflowId: `${idPrefix}${i}`, args: [input] }));
+  }
+  return results;
 }

@@ -8,7 +8,7 @@
  *
  * CI scale by default (a few hundred items, a few dozen polls, with bounds lowered so that
  * several chunks and several continue-as-new happen); the issue's scale by environment:
- *   DIF_HISTORY_ITEMS=50000 DIF_HISTORY_POLLS=500 DIF_HISTORY_CHUNK_BATCHES=1000 DIF_HISTORY_POLLS_PER_RUN=100 \
+ *   DIF_HISTORY_ITEMS=50000 DIF_HISTORY_POLLS=500 DIF_HISTORY_CHUNK_BATCHES=500 DIF_HISTORY_POLLS_PER_RUN=100 \
  *     npx jest test/integration/history-bounds.test.ts --testTimeout 14400000
  */
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ import { startZooHarness, ZOO_VENDORS, type ZooHarness } from '../setup/zoo-harn
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ITEMS = env('DIF_HISTORY_ITEMS', 120);
-const CHUNK_BATCHES = env('DIF_HISTORY_CHUNK_BATCHES', 30);
+const CHUNK_BATCHES = env('DIF_HISTORY_CHUNK_BATCHES', 8);
 const POLLS = env('DIF_HISTORY_POLLS', 24);
 const POLLS_PER_RUN = env('DIF_HISTORY_POLLS_PER_RUN', 8);
 const CONCURRENCY = env('DIF_HISTORY_CONCURRENCY', 4);
@@ -31,11 +31,11 @@ const CONCURRENCY = env('DIF_HISTORY_CONCURRENCY', 4);
 const MAX_EVENTS = 10_000;
 /**
  * At CI scale 10,000 proves nothing: the bound each run must keep is what its construction
- * allows, a chunk's batches (at most 6 events each: an activity's 3, a workflow task's 3)
- * or a run's polls (at most 25 each in `calls` mode: the acquire, the poll, the release and
+ * allows, a chunk's batches (at most 6 events each: an activity's 3, a workflow task's 3),
+ * a run's chunks (about 10 each: the child's start and end, with their workflow tasks) or a run's polls (at most 25 each in `calls` mode: the acquire, the poll, the release and
  * the timer, 11 events, and up to four workflow tasks of 3), plus the run's fixed steps.
  */
-const FAN_OUT_RUN_LIMIT = Math.min(MAX_EVENTS, 6 * CHUNK_BATCHES + 150);
+const FAN_OUT_RUN_LIMIT = Math.min(MAX_EVENTS, 10 * CHUNK_BATCHES + 150);
 const POLL_RUN_LIMIT = Math.min(MAX_EVENTS, 25 * POLLS_PER_RUN + 150);
 const CAMPAIGNS_PER_ACCOUNT = 100;
 
@@ -147,14 +147,15 @@ test(`a fan-out over ${ITEMS} items with batchSize 1 runs in chunks of ${CHUNK_B
   const runs = allRuns(outcome);
   const max = report(`fan-out of ${items} items`, runs);
   expect(max).toBeLessThan(FAN_OUT_RUN_LIMIT);
+  // At CI scale, more than CHUNK_BATCHES² batches: chunks of chunks.
   const chunks = runs.filter((r) => r.type === 'fanOutChunk');
-  expect(chunks.length).toBe(Math.ceil(items / CHUNK_BATCHES));
+  expect(chunks.length).toBeGreaterThan(Math.ceil(items / CHUNK_BATCHES));
   // One call per item, each page read once into CSV, each record loaded once.
   expect(h.zoo.linkedin.analyticsCalls.length - calls).toBe(items);
   expect(outcome.recordsFetched).toBe(items);
   expect(await rowCount('zoo_linkedin_campaign_analytics', customer)).toBe(items);
-  // The ingest run kept one key per chunk, and passed the CSV activity one key (its stored list of them).
-  expect(outcome.summary!.rawLists.count).toBe(chunks.length);
+  // The ingest run kept one key per chunk it started, and passed the CSV activity one key (its stored list of them).
+  expect(outcome.summary!.rawLists.count).toBeLessThanOrEqual(CHUNK_BATCHES);
   expect(toCsvInput(outcome).pageLists).toEqual([outcome.summary!.rawLists.key]);
 });
 

@@ -121,7 +121,7 @@ describe('bounded history (children of the ingest run)', () => {
 
   test('ingest, dependent steps fanned out in chunk child workflows', async () => {
     const customer = await h.customerFor('zoo-linkedin', {}, { access_token: 'linkedin-token' });
-    const outcome = await h.ingest('zoo-linkedin', customer, { from: '2024-01-30', to: '2024-02-01' }, { options: { fanOutChunkBatches: 1 } });
+    const outcome = await h.ingest('zoo-linkedin', customer, { from: '2024-01-30', to: '2024-02-01' }, { options: { fanOutChunkBatches: 2 } });
     expect(outcome.status).toBe('COMPLETED');
     saveHistory(h.settings, 'ingest-dependent-chunked', outcome);
     saveHistory(h.settings, 'fan-out-chunk', (await children(outcome))[0]);
