@@ -20,11 +20,12 @@
  * the run cancelled, which cancels the running child) the ingest run's `finally` gives the
  * permit back, as for any other step.
  */
-import { executeChild, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { executeChild, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { FetchResult, RunContext } from '../interpreter/contracts';
 import { mapWithConcurrency } from './concurrency';
+import { childWorkflowId } from './child-workflow-id';
 
 /**
  * A chunk of 1,000 batches measured 3,713 events (4 at a time, 50,000 items); 500 keep a
@@ -59,11 +60,8 @@ export type FanOutPlan = Omit<FanOutChunkInput, 'start' | 'end' | 'label' | 'chu
 
 /** In the ingest run: the fan-out's batches in chunk child workflows; one result per chunk. */
 export async function fanOutInChunks(plan: FanOutPlan, chunkBatches: number): Promise<FetchResult[]> {
-  const info = workflowInfo();
-  // The run id keeps a rerun under the same workflow id clear of an earlier run's children.
   // Chunks of one batch would never get smaller than their span: at least two.
-  const span = { ...plan, start: 0, end: plan.itemCount, chunkBatches: Math.max(2, chunkBatches), label: '' };
-  return inChildren(span, `${info.workflowId}/${info.runId}/${plan.stepName}/chunk-`);
+  return inChildren({ ...plan, start: 0, end: plan.itemCount, chunkBatches: Math.max(2, chunkBatches), label: '' });
 }
 
 /**
@@ -76,7 +74,7 @@ export async function fanOutChunk(input: FanOutChunkInput): Promise<FetchResult>
   const room = proxyActivities<Activities>(activityOptions);
   let fetched: FetchResult[];
   if (batchesOf(input) > input.chunkBatches) {
-    fetched = await inChildren(input, `${workflowInfo().workflowId}.`);
+    fetched = await inChildren(input);
   } else {
     const batches: { start: number; end: number }[] = [];
     for (let start = input.start; start < input.end; start += input.batchSize) batches.push({ start, end: Math.min(input.end, start + input.batchSize) });
@@ -101,13 +99,13 @@ function batchesOf(span: Pick<FanOutChunkInput, 'start' | 'end' | 'batchSize'>):
  * and runs them as child workflows, one after the other: a run then starts at most
  * chunkBatches children (about 10 events each) or runs at most chunkBatches batches.
  */
-async function inChildren(span: FanOutChunkInput, idPrefix: string): Promise<FetchResult[]> {
+async function inChildren(span: FanOutChunkInput): Promise<FetchResult[]> {
   const perChunk = Math.max(span.chunkBatches, Math.ceil(batchesOf(span) / span.chunkBatches)) * span.batchSize;
   const results: FetchResult[] = [];
   for (let start = span.start, i = 0; start < span.end; start += perChunk, i++) {
     const label = span.label ? `${span.label}.${i}` : String(i);
     const input: FanOutChunkInput = { ...span, start, end: Math.min(span.end, start + perChunk), label };
-    results.push(await executeChild(fanOutChunk, { workflowId: `${idPrefix}${i}`, args: [input] }));
+    results.push(await executeChild(fanOutChunk, { workflowId: childWorkflowId(span.run, `${span.stepName}/chunk-${label}`), args: [input] }));
   }
   return results;
 }

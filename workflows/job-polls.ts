@@ -22,13 +22,13 @@ import {
   continueAsNew,
   executeChild,
   proxyActivities,
-  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PermitRef } from '../adapters/locks/semaphores';
 import type { RunContext, StepPlan } from '../interpreter/contracts';
 import { pollDelaySeconds } from '../interpreter/async-job';
+import { childWorkflowId } from './child-workflow-id';
 import { NO_GATE, vendorPermit, type VendorPermit, type VendorPermitOptions } from './vendor-permit';
 
 /** About 2,000 events per run in `calls` mode. */
@@ -91,11 +91,9 @@ export async function pollOnce(p: JobPolling, gate: PollGate, attempt: number): 
 
 /** In the ingest run, which holds the permit (it took it for the submit): polls the job in child runs until it is done. */
 export async function pollInChildRuns(p: JobPolling, gate: JobPollsInput['gate'], pollsPerRun: number): Promise<void> {
-  const info = workflowInfo();
   try {
     await executeChild(jobPolls, {
-      // The run id keeps a rerun under the same workflow id clear of an earlier run's child.
-      workflowId: `${info.workflowId}/${info.runId}/${p.stepName}/polls`,
+      workflowId: childWorkflowId(p.run, `${p.stepName}/polls`),
       args: [{ ...p, attempt: 1, held: true, gate, pollsPerRun }],
     });
   } catch (e) {

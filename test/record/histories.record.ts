@@ -128,9 +128,10 @@ describe('bounded history (children of the ingest run)', () => {
   });
 
   test('ingest, async job polled in a child that continues as new', async () => {
-    h.zoo.configure({ amazon: { pollsBeforeComplete: 4, neverFinish: false, failNextJobs: 0 } });
+    // Three polls, one per run: within the zoo's 3-second job timeout.
+    h.zoo.configure({ amazon: { pollsBeforeComplete: 2, neverFinish: false, failNextJobs: 0 } });
     const customer = await h.customerFor('zoo-amazon', amazonInputs, amazonSecrets);
-    const outcome = await h.ingest('zoo-amazon', customer, { from: '2024-03-01', to: '2024-03-02' }, { options: { jobPollsPerRun: 2 } });
+    const outcome = await h.ingest('zoo-amazon', customer, { from: '2024-03-01', to: '2024-03-02' }, { options: { jobPollsPerRun: 1 } });
     expect(outcome.status).toBe('COMPLETED');
     saveHistory(h.settings, 'ingest-async-polls-child', outcome);
     // The first run, which ends continuing as new.
