@@ -4,7 +4,9 @@
  * read and write happens in activities, and history carries only the keys, counts and ids
  * they return. Long paginations stay inside one checkpointed activity and fan-outs run in
  * batches whose page lists live in the object store, so history grows with the number of
- * batches, not of pages or calls.
+ * batches, not of pages or calls; past a bound, batches run in chunk child workflows
+ * (fan-out-chunk.ts) and an async job's polls in a child that continues as new
+ * (job-polls.ts), so no run's history grows with a config's numbers.
  */
 import {
   ApplicationFailure,

@@ -6,8 +6,9 @@
  * `temporal workflow show`, following child starts and continue-as-new links from the
  * ingest run, against the real Temporal dev server and VendorZoo.
  *
- * CI scale by default (a few hundred items, a few dozen polls, with bounds lowered so that
- * several chunks and several continue-as-new happen); the issue's scale by environment:
+ * CI scale by default (120 items in chunks of 8 batches, so chunks of chunks; 24 polls, 8 a
+ * run), under a minute; the issue's scale by environment (the polls take about 13 minutes
+ * on a busy 2-core machine; 50,000 fetch activities, at about 180 a minute there, hours):
  *   DIF_HISTORY_ITEMS=50000 DIF_HISTORY_POLLS=500 DIF_HISTORY_CHUNK_BATCHES=500 DIF_HISTORY_POLLS_PER_RUN=100 \
  *     npx jest test/integration/history-bounds.test.ts --testTimeout 14400000
  */
