@@ -78,7 +78,7 @@ export interface PageSet {
 }
 
 export interface FetchResult {
-  /** Object key of a JSON array of PageSet. */
+  /** Object key of a JSON array of PageSet, or of a JSON array of such keys (a fan-out chunk's; activities/page-sets.ts reads both). */
   listKey: string;
   pages: number;
   units: number;
@@ -165,6 +165,10 @@ export interface IngestOptions {
   maxAttempts?: number;
   /** Longest wait for a vendor permit (`dif run --max-wait`); overrides the config's `semaphore.maxWaitSeconds`. */
   maxWaitSeconds?: number;
+  /** A dependent step with more batches than this runs them in child workflows of this many batches each (workflows/fan-out-chunk.ts). Default 500; tests lower it. */
+  fanOutChunkBatches?: number;
+  /** An async step's polls continue as new after this many per run (workflows/job-polls.ts). Default 100; tests lower it. */
+  jobPollsPerRun?: number;
 }
 
 export interface IngestInput extends IngestRequest {

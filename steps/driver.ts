@@ -6,8 +6,8 @@
 import type { ActivityInterfaceFor, ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PermitRef } from '../core/contracts';
-import type { FetchResult, RunContext } from '../core/contracts';
-import type { VendorPermit } from '../workflows/vendor-permit';
+import type { FetchResult, IngestOptions, RunContext } from '../core/contracts';
+import type { VendorPermit, VendorPermitOptions } from '../workflows/vendor-permit';
 import type { StepPlan } from './registry';
 
 /** How the steps treat the vendor permit: take it before each vendor call, and decide what a durable wait does to it. */
@@ -24,6 +24,12 @@ export interface StepRun {
   gate: PermitGate;
   /** Keys of the page-set lists of the steps before, by step index. */
   lists: readonly string[][];
+  /** The room's activity options, for child workflows that schedule vendor activities (fan-out chunks, job polls). */
+  activityOptions: ActivityOptions;
+  /** How the permit is held, for child runs that carry it on; undefined in runs that hold it around everything (started before `hold`). */
+  permitOptions?: Omit<VendorPermitOptions, 'held'>;
+  /** The run's tuning: history bounds among them (fanOutChunkBatches, jobPollsPerRun). */
+  options: IngestOptions;
 }
 
 /** Runs one step of kind P; its results' page-set lists are the step's output. */

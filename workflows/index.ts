@@ -2,3 +2,5 @@
 export { ingest } from './ingest';
 export { backfill } from './backfill';
 export { scheduledIngest } from './scheduled-ingest';
+export { fanOutChunk } from './fan-out-chunk';
+export { jobPolls } from './job-polls';

@@ -4,12 +4,13 @@
  * read and write happens in activities, and history carries only the keys, counts and ids
  * they return. Long paginations stay inside one checkpointed activity and fan-outs run in
  * batches whose page lists live in the object store, so history grows with the number of
- * batches, not of pages or calls.
+ * batches, not of pages or calls; past a bound, batches run in chunk child workflows
+ * (fan-out-chunk.ts) and an async job's polls in a child that continues as new
+ * (job-polls.ts), so no run's history grows with a config's numbers.
  */
 import {
   patched,
   proxyActivities,
-  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -30,12 +31,9 @@ import {
 import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
-import { vendorPermit } from './vendor-permit';
-import type { PermitGate } from '../steps/driver';
+import { NO_GATE, vendorPermit } from './vendor-permit';
 import { driverOf } from '../steps/workflow-registry';
-
-/** vendorPermit() for new runs; for runs started before `hold`, nothing (withPermit holds it around everything). */
-const NO_GATE: PermitGate = { take: async () => undefined, wait: (ms) => sleep(ms) };
+import type { PermitGate, StepRun } from '../steps/driver';
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
@@ -100,21 +98,24 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     });
   }
 
-  const vendorGate = vendorPermit(permit, {
+  const permitOptions = {
     hold: plan.permit.hold ?? 'calls',
     maxWaitMs: options.maxWaitSeconds !== undefined ? options.maxWaitSeconds * 1000 : (plan.permit.maxWaitMs ?? DEFAULT_PERMIT_MAX_WAIT_SECONDS * 1000),
     retryMs: options.semaphoreRetryMs,
-  });
+  };
+  const vendorGate = vendorPermit(permit, permitOptions);
   let fetchedSteps: { pageLists: string[]; pagesFetched: number };
   try {
-    fetchedSteps = await fetchSteps(vendorGate);
+    fetchedSteps = await fetchSteps(vendorGate, permitOptions);
     await vendorGate.release(); // the last vendor call is done: CSV and load hold no vendor permit
   } finally {
     await vendorGate.release(); // failure or cancellation: nothing if given back already
   }
   const { pageLists, pagesFetched } = fetchedSteps;
   const rawLists = await storeRawLists(pageLists);
-  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists }]);
+  // Many lists go to the CSV activity as the one key of their stored list: 50,000 keys would pass Temporal's 2 MB payload limit.
+  const csvLists = pageLists.length > 1 && patched('bounded-history') ? [rawLists.key] : pageLists;
+  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists: csvLists }]);
   if (plan.cleanRoom) {
     csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey }]);
   }
@@ -123,7 +124,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   return summary(csv, loaded, pagesFetched, rawLists);
 
   /** Runs the stream's steps; the gate takes the vendor permit before each vendor call and decides what happens to it over a wait. */
-  async function fetchSteps(gate: PermitGate): Promise<{ pageLists: string[]; pagesFetched: number }> {
+  async function fetchSteps(gate: PermitGate, permitOptions?: StepRun['permitOptions']): Promise<{ pageLists: string[]; pagesFetched: number }> {
     const lists: string[][] = [];
     let pagesFetched = 0;
     const fetched = (results: FetchResult[]) => {
@@ -133,7 +134,8 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
 
     for (let stepIndex = 0; stepIndex < plan.steps.length; stepIndex++) {
       const step = plan.steps[stepIndex];
-      lists[stepIndex] = fetched(await driverOf(step.kind)({ room, inRoom, run, permit, gate, lists }, step, stepIndex));
+      const ctx: StepRun = { room, inRoom, run, permit, gate, lists, activityOptions: roomOptions, permitOptions, options };
+      lists[stepIndex] = fetched(await driverOf(step.kind)(ctx, step, stepIndex));
     }
     return { pageLists: lists[plan.steps.length - 1], pagesFetched };
   }

@@ -47,6 +47,8 @@ export interface VendorPermitOptions {
   maxWaitMs: number;
   /** Wait between attempts of the waiter at the head of the queue; waiters further back poll less often. */
   retryMs?: number;
+  /** A gate taking over a permit its run holds already (the async poll loop's child workflow, workflows/job-polls.ts). */
+  held?: boolean;
 }
 
 export interface VendorPermit {
@@ -59,7 +61,12 @@ export interface VendorPermit {
   wait(ms: number): Promise<void>;
   /** After the last vendor call and on every way out (failure, cancellation): gives the permit back, or the place in the queue. */
   release(): Promise<void>;
+  /** Whether the permit is held now: what a continued poll loop carries to its next run. */
+  holds(): boolean;
 }
+
+/** For runs started before `semaphore.hold`, which hold the permit around everything (withPermit): waits are plain timers. */
+export const NO_GATE: Pick<VendorPermit, 'take' | 'wait'> = { take: async () => undefined, wait: (ms) => sleep(ms) };
 
 export function vendorPermit(permit: PermitRef, options: VendorPermitOptions): VendorPermit {
   const retryMs = options.retryMs ?? 2000;
@@ -79,7 +86,7 @@ export function vendorPermit(permit: PermitRef, options: VendorPermitOptions): V
     retry: { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 30_000, maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
   });
   // 'asked': in the queue or holding; a release must then go to Redis.
-  let state: 'none' | 'asked' | 'held' = 'none';
+  let state: 'none' | 'asked' | 'held' = options.held ? 'held' : 'none';
 
   async function release() {
     if (state === 'none') return;
@@ -97,6 +104,7 @@ export function vendorPermit(permit: PermitRef, options: VendorPermitOptions): V
 
   return {
     release,
+    holds: () => state === 'held',
     async take() {
       if (state === 'held') return;
       state = 'asked';

@@ -1,7 +1,7 @@
 /** The async step's driver: a vendor report job submitted, polled on durable timers, downloaded. */
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { FetchResult } from '../../core/contracts';
-import { pollDelaySeconds } from '../../core/async-job';
+import { DEFAULT_JOB_POLLS_PER_RUN, pollInChildRuns, pollOnce, type JobPolling } from '../../workflows/job-polls';
 import type { StepRun } from '../driver';
 import type { AsyncPlan } from './plan';
 
@@ -17,25 +17,12 @@ async function asyncJob(ctx: StepRun, step: AsyncPlan, stepIndex: number): Promi
   const { jobId } = await room.submitJob.executeWithOptions(inRoom(`submit job "${step.name}"`), [{ run, stepIndex, permit }]);
   const started = Date.now();
   try {
-    for (let attempt = 1; ; attempt++) {
-      await gate.take();
-      const status = await room.pollJob.executeWithOptions(inRoom(`poll job ${jobId} (#${attempt})`), [{ run, stepIndex, permit, jobId }]);
-      if (status.state === 'done') break;
-      if (status.state === 'failed') {
-        throw ApplicationFailure.create({
-          type: 'VendorJobFailed',
-          nonRetryable: true,
-          message: `vendor job ${jobId} of step "${step.name}" failed with status ${status.status}${status.reason ? `: ${status.reason}` : ''}`,
-        });
-      }
-      if (Date.now() - started > poll.timeoutMinutes * 60_000) {
-        throw ApplicationFailure.create({
-          type: 'VendorJobTimeout',
-          nonRetryable: true,
-          message: `vendor job ${jobId} of step "${step.name}" not done after ${poll.timeoutMinutes} min (last status ${status.status})`,
-        });
-      }
-      await gate.wait(pollDelaySeconds(poll, attempt, status.hintSeconds) * 1000);
+    const polling: JobPolling = { run, stepIndex, stepName: step.name, poll, permit, jobId, startedMs: started, activityOptions: ctx.activityOptions };
+    if (patched('bounded-history')) {
+      // The polls run in a child that continues as new every jobPollsPerRun polls (workflows/job-polls.ts).
+      await pollInChildRuns(polling, ctx.permitOptions, ctx.options.jobPollsPerRun ?? DEFAULT_JOB_POLLS_PER_RUN);
+    } else {
+      for (let attempt = 1; !(await pollOnce(polling, gate, attempt)); attempt++);
     }
   } catch (e) {
     // A run that gave up waiting for its permit between polls abandons the job too.

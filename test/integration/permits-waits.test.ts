@@ -81,9 +81,9 @@ function start(vendor: string, customer: string, stream: string, window: DateWin
 async function holdersDuringWait(handle: WorkflowHandle, key: string): Promise<string[]> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { events } = await handle.fetchHistory();
-    if (events!.some((e) => e.timerStartedEventAttributes)) break;
-    if (events!.some((e) => e.workflowExecutionFailedEventAttributes)) throw new Error(`the run failed before its wait: ${JSON.stringify(await handle.result().catch((e) => e.cause?.message ?? e.message))}`);
+    const events = await eventsWithChildren(handle.workflowId);
+    if (events.some((e) => e.timerStartedEventAttributes)) break;
+    if (events.some((e) => e.workflowExecutionFailedEventAttributes)) throw new Error(`the run failed before its wait: ${JSON.stringify(await handle.result().catch((e) => e.cause?.message ?? e.message))}`);
     if (Date.now() > deadline) throw new Error('the run never started its wait');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -91,10 +91,28 @@ async function holdersDuringWait(handle: WorkflowHandle, key: string): Promise<s
   return h.runtime.deps.semaphores.holders(key);
 }
 
-/** The activities the run scheduled, in order: where the permit was taken, kept and given back. */
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/**
+ * A run's events with those of its children (an async step's polls run in one,
+ * workflows/job-polls.ts) in the place the child started, continued runs included.
+ */
+async function eventsWithChildren(workflowId: string, runId?: string): Promise<HistoryEvent[]> {
+  const out: HistoryEvent[] = [];
+  for (const e of (await h.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? []) {
+    const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+    const next = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    out.push(e);
+    if (child) out.push(...(await eventsWithChildren(child.workflowId!, child.runId!)));
+    if (next) out.push(...(await eventsWithChildren(workflowId, next)));
+  }
+  return out;
+}
+
+/** The activities the run (and its children) scheduled, in order: where the permit was taken, kept and given back. */
 async function activities(handle: WorkflowHandle): Promise<string[]> {
-  const { events } = await handle.fetchHistory();
-  return events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
+  const events = await eventsWithChildren(handle.workflowId);
+  return events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
 }
 
 const spend = (date: string, rows: [string, string][]) =>

@@ -109,6 +109,36 @@ describe('async', () => {
   });
 });
 
+describe('bounded history (children of the ingest run)', () => {
+  /** The first run of each child the ingest run started, in order of starting. */
+  async function children(run: { workflowId: string; runId: string }): Promise<{ workflowId: string; runId: string }[]> {
+    const history = await h.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    return (history.events ?? []).flatMap((e) => {
+      const started = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+      return started ? [{ workflowId: started.workflowId!, runId: started.runId! }] : [];
+    });
+  }
+
+  test('ingest, dependent steps fanned out in chunk child workflows', async () => {
+    const customer = await h.customerFor('zoo-linkedin', {}, { access_token: 'linkedin-token' });
+    const outcome = await h.ingest('zoo-linkedin', customer, { from: '2024-01-30', to: '2024-02-01' }, { options: { fanOutChunkBatches: 2 } });
+    expect(outcome.status).toBe('COMPLETED');
+    saveHistory(h.settings, 'ingest-dependent-chunked', outcome);
+    saveHistory(h.settings, 'fan-out-chunk', (await children(outcome))[0]);
+  });
+
+  test('ingest, async job polled in a child that continues as new', async () => {
+    // Three polls, one per run: within the zoo's 3-second job timeout.
+    h.zoo.configure({ amazon: { pollsBeforeComplete: 2, neverFinish: false, failNextJobs: 0 } });
+    const customer = await h.customerFor('zoo-amazon', amazonInputs, amazonSecrets);
+    const outcome = await h.ingest('zoo-amazon', customer, { from: '2024-03-01', to: '2024-03-02' }, { options: { jobPollsPerRun: 1 } });
+    expect(outcome.status).toBe('COMPLETED');
+    saveHistory(h.settings, 'ingest-async-polls-child', outcome);
+    // The first run, which ends continuing as new.
+    saveHistory(h.settings, 'job-polls', (await children(outcome))[0]);
+  });
+});
+
 test('ingest, files step waiting for a late file', async () => {
   const bucket = uniqueName('record-drop').toLowerCase();
   const drop = await s3Drop(bucket);

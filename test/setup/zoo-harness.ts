@@ -1,6 +1,7 @@
 /** The step-executor harness: DIF's worker against VendorZoo, with the zoo vendor configs of test/fixtures/vendors. */
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run/run';
+import type { IngestOptions } from '../../core/contracts';
 import type { DateWindow } from '../../core/run-plan';
 import type { Settings } from '../../adapters/settings';
 import { VendorZoo, type VendorZooOptions } from '../mock-vendor/vendor-zoo';
@@ -14,7 +15,7 @@ export interface ZooHarness extends Harness {
   zooUrl: string;
   /** A new customer for `vendor`, with inputs, secrets and overrides (baseUrl points at the zoo). */
   customerFor(vendor: string, inputs?: Record<string, unknown>, secrets?: Record<string, string>, overrides?: Record<string, unknown>): Promise<string>;
-  ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number; stream?: string }): Promise<RunOutcome>;
+  ingest(vendor: string, customer: string, window?: DateWindow, options?: { maxAttempts?: number; stream?: string; options?: IngestOptions }): Promise<RunOutcome>;
 }
 
 export async function startZooHarness(name: string, options: VendorZooOptions = {}, settings: Partial<Settings> = {}): Promise<ZooHarness> {
@@ -34,13 +35,13 @@ export async function startZooHarness(name: string, options: VendorZooOptions = 
       }
       return customer;
     },
-    async ingest(vendor: string, customer: string, window: DateWindow = { from: '2024-01-01', to: '2024-01-03' }, opts: { maxAttempts?: number; stream?: string } = {}) {
+    async ingest(vendor: string, customer: string, window: DateWindow = { from: '2024-01-01', to: '2024-01-03' }, opts: { maxAttempts?: number; stream?: string; options?: IngestOptions } = {}) {
       const [outcome] = await runIngestion(h.client, h.settings, h.runtime.deps.vendorConfigs, {
         vendor,
         customer,
         window,
         streams: opts.stream ? [opts.stream] : undefined,
-        options: { semaphoreRetryMs: 100, maxAttempts: opts.maxAttempts ?? 4 },
+        options: { semaphoreRetryMs: 100, maxAttempts: opts.maxAttempts ?? 4, ...opts.options },
       });
       if (outcome.status === 'FAILED' && process.env.DIF_TEST_DEBUG) console.error(outcome.error);
       return outcome;
