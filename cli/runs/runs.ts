@@ -71,6 +71,13 @@ export interface ListFilter {
   limit?: number;
 }
 
+/**
+ * Workflows that are parts of a run (workflows/fan-out-chunk.ts, workflows/job-polls.ts):
+ * their parent is the run an operator looks for, so a list leaves them out unless `--type`
+ * asks for one of them.
+ */
+export const PART_WORKFLOW_TYPES = ['fanOutChunk', 'jobPolls'] as const;
+
 /** The visibility query for a filter; values are checked, never spliced in raw. */
 export function listQuery(f: ListFilter): string {
   const safe = (v: string, what: string) => {
@@ -81,6 +88,7 @@ export function listQuery(f: ListFilter): string {
   if (f.vendor) parts.push(`DifVendor = "${safe(f.vendor, '--vendor')}"`);
   if (f.customer) parts.push(`DifCustomer = "${safe(f.customer, '--customer')}"`);
   if (f.type) parts.push(`WorkflowType = "${safe(f.type, '--type')}"`);
+  else parts.push(...PART_WORKFLOW_TYPES.map((type) => `WorkflowType != "${type}"`));
   if (f.status) {
     const s = STATUSES[f.status.toLowerCase()];
     if (!s) throw new InputError(`--status must be one of ${Object.keys(STATUSES).join(', ')}, got "${f.status}"`);

@@ -2,7 +2,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { logicalWindow } from '../../../core/logical-window';
 import { backfillWorkflowId, parseWindowDays } from '../../../cli/backfill/backfill';
-import { listQuery } from '../../../cli/runs/runs';
+import { listQuery, PART_WORKFLOW_TYPES } from '../../../cli/runs/runs';
+import * as workflows from '../../../workflows';
 import { EXIT, exitCodeFor } from '../../../cli/shared/exit-codes';
 
 test('a scheduled run loads yesterday minus the lookback .. yesterday, whatever the hour', () => {
@@ -27,12 +28,17 @@ test('a backfill id is the same for the same request, and differs when the reque
 
 test('list filters become a visibility query; a quote cannot get in', () => {
   expect(listQuery({ vendor: 'demo-ads', customer: 'acme', status: 'failed', since: '2026-11-01' })).toBe(
-    'DifVendor = "demo-ads" AND DifCustomer = "acme" AND ExecutionStatus = "Failed" AND StartTime >= "2026-11-01T00:00:00.000Z"',
+    'DifVendor = "demo-ads" AND DifCustomer = "acme" AND WorkflowType != "fanOutChunk" AND WorkflowType != "jobPolls" AND ExecutionStatus = "Failed" AND StartTime >= "2026-11-01T00:00:00.000Z"',
   );
-  expect(listQuery({})).toBe('');
+  expect(listQuery({})).toBe('WorkflowType != "fanOutChunk" AND WorkflowType != "jobPolls"');
+  expect(listQuery({ type: 'jobPolls' })).toBe('WorkflowType = "jobPolls"');
   expect(() => listQuery({ customer: 'x" OR 1=1' })).toThrow(/may only hold/);
   expect(() => listQuery({ status: 'broken' })).toThrow(/--status must be one of/);
   expect(() => listQuery({ since: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
+});
+
+test('the parts of a run that lists leave out are workflow types the worker registers', () => {
+  for (const type of PART_WORKFLOW_TYPES) expect(typeof (workflows as Record<string, unknown>)[type]).toBe('function');
 });
 
 test('an id that names no run exits 2, not 1', () => {
