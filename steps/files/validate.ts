@@ -20,4 +20,21 @@ export function checkFiles(step: FilesStepConfig, { at }: StepCheckPlace, out: C
     }
   }
   if (step.wait && step.expect !== 'wait') out.push({ path: `${at}.wait`, message: 'applies only with "expect": "wait"' });
+  if (step.wait) {
+    const looks = Math.ceil(step.wait.timeoutMinutes / step.wait.intervalMinutes);
+    if (looks > MAX_FILE_LOOKS) {
+      out.push({
+        path: `${at}.wait`,
+        message: `looks ${looks} times (every ${step.wait.intervalMinutes} min for ${step.wait.timeoutMinutes} min); at most ${MAX_FILE_LOOKS}: look less often`,
+      });
+    }
+  }
 }
+
+/**
+ * Looks for late files happen in the ingest run, each about 25 history events (permit,
+ * look, permit back, timer, workflow tasks): 300 keep a run near 7,500 events, under
+ * Temporal's 51,200 limit and DIF's own 10,000 budget per run, whatever the config says.
+ * Real schedules need far fewer (every 15 minutes for 6 hours is 24).
+ */
+export const MAX_FILE_LOOKS = 300;

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { demoConfig, problemsOf } from '../helpers/config-problems';
+import { validateVendorConfig } from '../../../core/validate';
 import type { VendorConfig } from '../../../core/config-schema';
 import type { RunContext } from '../../../core/contracts';
 import { stepKindOf, stepKinds } from '../../../steps/registry';
@@ -56,6 +57,17 @@ describe('checks of each kind, through validation', () => {
     expect(problemsOf(withSteps([asyncStep({ intervalSeconds: 60, maxIntervalSeconds: 10 })]))).toEqual([
       { path: `${STREAM}.steps[0].poll.maxIntervalSeconds`, message: 'the longest wait between polls (10 s) is below the first (60 s)' },
     ]);
+  });
+
+  test('a files step that would look for late files more than 300 times is refused: the run\'s history stays bounded', () => {
+    const files = (wait: Record<string, number>) => ({
+      kind: 'files', name: 'drops', source: { kind: 'sftp', host: 'sftp.example.com', username: 'u', password: 'p', folder: '/out' },
+      match: '^orders_.*\\.csv$', expect: 'wait', wait, decode: { format: 'csv' },
+    });
+    expect(problemsOf(withSteps([files({ intervalMinutes: 1, timeoutMinutes: 10_080 })]))).toEqual([
+      { path: `${STREAM}.steps[0].wait`, message: 'looks 10080 times (every 1 min for 10080 min); at most 300: look less often' },
+    ]);
+    expect(() => validateVendorConfig(withSteps([files({ intervalMinutes: 15, timeoutMinutes: 360 })]), 'test-config.json')).not.toThrow();
   });
 
   test('a vendor of files steps only needs no baseUrl or auth: files steps do not call the API', () => {
