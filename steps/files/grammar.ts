@@ -133,7 +133,7 @@ export const FilesStep = shape('FilesStep', 'Files step', Type.Object(
           intervalMinutes: doc(Type.Number({ minimum: 0.01, maximum: 1_440 }), 'Time between looks (at most a day).', 30),
           timeoutMinutes: doc(Type.Number({ minimum: 0.01, maximum: 43_200 }), 'The run fails when files are still missing after this long (at most 30 days).', 360),
         },
-        { additionalProperties: false, description: 'With expect `wait`: how often and how long to look for late files. Default every 15 minutes for 6 hours.' },
+        { additionalProperties: false, description: 'With expect `wait`: how often and how long to look for late files, at most 300 looks (timeoutMinutes / intervalMinutes). Default every 15 minutes for 6 hours.' },
       ),
     ),
     decode: Type.Optional(Decode),
