@@ -13,6 +13,8 @@ import { HeaderSigner } from './header/signer';
 import { LoginSigner } from './login/signer';
 import { NoSigner } from './none/signer';
 import { OAuth2Signer } from './oauth2/signer';
+import { HmacSigner } from './hmac/signer';
+import { AwsSigV4Signer } from './awsSigV4/signer';
 
 export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
   none: () => new NoSigner(),
@@ -22,6 +24,8 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   header: (auth, context) => new HeaderSigner(auth, context),
   oauth2: (auth, context) => new OAuth2Signer(auth, context),
   login: (auth, context) => new LoginSigner(auth, context),
+  hmac: (auth, context) => new HmacSigner(auth, context),
+  awsSigV4: (auth, context) => new AwsSigV4Signer(auth, context),
 };
 
 /** The prepared signer for a vendor's auth block, for one activity. */
