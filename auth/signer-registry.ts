@@ -13,6 +13,8 @@ import { HeaderSigner } from './header/signer';
 import { LoginSigner } from './login/signer';
 import { NoSigner } from './none/signer';
 import { OAuth2Signer } from './oauth2/signer';
+import { GoogleServiceAccountSigner } from './googleServiceAccount/signer';
+import { JwtClientSecretSigner } from './jwtClientSecret/signer';
 
 export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
   none: () => new NoSigner(),
@@ -21,6 +23,8 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   basic: (auth, context) => new BasicSigner(auth, context),
   header: (auth, context) => new HeaderSigner(auth, context),
   oauth2: (auth, context) => new OAuth2Signer(auth, context),
+  googleServiceAccount: (auth, context) => new GoogleServiceAccountSigner(auth, context),
+  jwtClientSecret: (auth, context) => new JwtClientSecretSigner(auth, context),
   login: (auth, context) => new LoginSigner(auth, context),
 };
 
