@@ -38,7 +38,8 @@ export class GoogleServiceAccountSigner extends TokenSigner<GoogleServiceAccount
     const iat = jwtNow();
     const assertion = await signJwt(
       { alg: 'RS256', typ: 'JWT', ...(key.private_key_id ? { kid: key.private_key_id } : {}) },
-      { iss: key.client_email, ...(auth.subject ? { sub: credentials.get(auth.subject) } : {}), scope: auth.scopes.join(' '), aud: url.href, iat, exp: iat + ASSERTION_SECONDS },
+      // The claims in the order of Google's example (sub, for delegation, after iss).
+      { iss: key.client_email, ...(auth.subject ? { sub: credentials.get(auth.subject) } : {}), scope: auth.scopes.join(' '), aud: url.href, exp: iat + ASSERTION_SECONDS, iat },
       signingKey(key.private_key, 'RS256', `${auth.key} (private_key)`),
     );
     const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
