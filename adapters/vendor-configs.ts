@@ -87,6 +87,9 @@ export class VendorConfigs {
   }
 }
 
+/** The auth kinds with a token endpoint. */
+const TOKEN_URL_KINDS: string[] = ['oauth2', 'googleServiceAccount', 'jwtClientSecret'];
+
 /**
  * Applies a customer's overrides (from MySQL) to a vendor config. Only the fields an
  * operator may sensibly change per customer are accepted, so an override can never alter
@@ -101,8 +104,9 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
   }
   // The OAuth2 token endpoint may differ per customer (Amazon's regional token hosts, a
   // proxy, a contract test's mock); the grant and the credentials it sends may not.
-  if (overrides.tokenUrl !== undefined && config.auth.kind !== 'oauth2') {
-    throw new ConfigError(source, [{ path: '$.tokenUrl', message: `applies only to oauth2 auth, not ${config.auth.kind}` }]);
+  const hasTokenUrl = TOKEN_URL_KINDS.includes(config.auth.kind);
+  if (overrides.tokenUrl !== undefined && !hasTokenUrl) {
+    throw new ConfigError(source, [{ path: '$.tokenUrl', message: `applies only to ${TOKEN_URL_KINDS.join(', ')} auth, not ${config.auth.kind}` }]);
   }
   const merged = {
     ...config,
@@ -111,7 +115,7 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
     ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
     ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
-    ...(overrides.tokenUrl !== undefined && config.auth.kind === 'oauth2' ? { auth: { ...config.auth, tokenUrl: overrides.tokenUrl as string } } : {}),
+    ...(overrides.tokenUrl !== undefined && hasTokenUrl ? { auth: { ...config.auth, tokenUrl: overrides.tokenUrl as string } } : {}),
   };
   if (overrides.columns !== undefined) merged.streams = overrideColumns(config, overrides.columns, source);
   return validateVendorConfig(merged, source);

@@ -15,9 +15,11 @@ import { none } from './none/grammar';
 import { oauth2 } from './oauth2/grammar';
 import { hmac } from './hmac/grammar';
 import { awsSigV4 } from './awsSigV4/grammar';
+import { googleServiceAccount } from './googleServiceAccount/grammar';
+import { jwtClientSecret } from './jwtClientSecret/grammar';
 
 /** In the published schema's order. */
-const grammars = [apiKey, bearer, basic, header, oauth2, login, none, hmac, awsSigV4] as const;
+const grammars = [apiKey, bearer, basic, header, oauth2, googleServiceAccount, jwtClientSecret, login, none, hmac, awsSigV4] as const;
 
 type Schemas<T extends readonly AuthGrammar<KindSchema>[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 

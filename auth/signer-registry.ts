@@ -15,6 +15,8 @@ import { NoSigner } from './none/signer';
 import { OAuth2Signer } from './oauth2/signer';
 import { HmacSigner } from './hmac/signer';
 import { AwsSigV4Signer } from './awsSigV4/signer';
+import { GoogleServiceAccountSigner } from './googleServiceAccount/signer';
+import { JwtClientSecretSigner } from './jwtClientSecret/signer';
 
 export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
   none: () => new NoSigner(),
@@ -23,6 +25,8 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   basic: (auth, context) => new BasicSigner(auth, context),
   header: (auth, context) => new HeaderSigner(auth, context),
   oauth2: (auth, context) => new OAuth2Signer(auth, context),
+  googleServiceAccount: (auth, context) => new GoogleServiceAccountSigner(auth, context),
+  jwtClientSecret: (auth, context) => new JwtClientSecretSigner(auth, context),
   login: (auth, context) => new LoginSigner(auth, context),
   hmac: (auth, context) => new HmacSigner(auth, context),
   awsSigV4: (auth, context) => new AwsSigV4Signer(auth, context),

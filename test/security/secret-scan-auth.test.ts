@@ -9,6 +9,7 @@
  * the object store. The same search is shown to find each secret where it legitimately is
  * (the vendor's received requests, the credential decrypted from MySQL).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +45,19 @@ interface Scenario {
   via: 'cli' | 'ingest';
   /** The message must show that something was quoted and scrubbed. */
   redacted?: boolean;
+  /** The credentials only sign (a private key): none of them is ever sent as such. */
+  signsOnly?: boolean;
 }
+
+const pkcs8 = (type: 'rsa' | 'ec') =>
+  (type === 'rsa'
+    ? generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+    : generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+  ).privateKey;
+const serviceAccountKey = (privateKey: string) => JSON.stringify({ type: 'service_account', private_key_id: 'scan-kid', private_key: privateKey, client_email: 'scan@example-project.iam.gserviceaccount.com', token_uri: 'https://oauth2.googleapis.com/token' });
+const googleSa = (tokenPath: string): AuthConfig => ({ kind: 'googleServiceAccount', key: 'sa_key', scopes: ['https://www.googleapis.com/auth/webmasters.readonly'], tokenUrl: `\${baseUrl}${tokenPath}` });
+const appleAuth = (tokenPath: string): AuthConfig => ({ kind: 'jwtClientSecret', tokenUrl: `\${baseUrl}${tokenPath}`, audience: 'https://appleid.apple.com', clientId: 'client_id', teamId: 'team_id', keyId: 'key_id', privateKey: 'private_key', scope: 'searchadsorg' });
+const appleSecrets = (label: string) => ({ client_id: plant(`${label}Cid`), team_id: plant(`${label}Team`), key_id: plant(`${label}Kid`), private_key: pkcs8('ec') });
 
 const scenarios: Scenario[] = [
   {
@@ -255,6 +268,49 @@ const scenarios: Scenario[] = [
     via: 'cli',
   },
   {
+    name: 'google-sa-token-refused',
+    auth: googleSa('/token/echo401'),
+    path: '/e401/data',
+    secrets: { sa_key: serviceAccountKey(pkcs8('rsa')) },
+    error: /refused the credentials \(401\): .*\[redacted\]/,
+    via: 'cli',
+    signsOnly: true,
+  },
+  {
+    name: 'google-sa-api-401',
+    auth: googleSa('/token/ok'),
+    path: '/e401/data',
+    secrets: { sa_key: serviceAccountKey(pkcs8('rsa')) },
+    error: /answered 401: .*\[redacted\]/,
+    via: 'cli',
+    signsOnly: true,
+  },
+  {
+    name: 'google-sa-key-not-pem',
+    auth: googleSa('/token/ok'),
+    path: '/e401/data',
+    secrets: { sa_key: serviceAccountKey(plant('SaNotPem')) },
+    error: /credential sa_key \(private_key\) is not a PEM private key/,
+    via: 'cli',
+    signsOnly: true,
+  },
+  {
+    name: 'apple-token-refused',
+    auth: appleAuth('/token/echo401'),
+    path: '/e401/data',
+    secrets: appleSecrets('AsaRefused'),
+    error: /refused the credentials \(401\): .*\[redacted\]/,
+    via: 'cli',
+  },
+  {
+    name: 'apple-api-500',
+    auth: appleAuth('/token/ok'),
+    path: '/e500/data',
+    secrets: appleSecrets('Asa500'),
+    error: /answered 500: .*\[redacted\]/,
+    via: 'ingest',
+  },
+  {
     name: 'ftp-login-echo',
     files: true,
     path: '',
@@ -285,6 +341,22 @@ function spellings(secret: string): string[] {
     Buffer.from(secret).toString('base64url'),
     JSON.stringify(secret).slice(1, -1),
   ];
+}
+
+/**
+ * A PEM private key also shows as its base64 body on one line and line by line; a
+ * service-account key file holds one in its `private_key`.
+ */
+function keySpellings(secret: string): string[] {
+  let pem = secret;
+  try {
+    pem = (JSON.parse(secret) as { private_key?: string }).private_key ?? secret;
+  } catch {
+    // not a key file
+  }
+  if (!pem.includes('PRIVATE KEY-----')) return pem === secret ? [] : spellings(pem);
+  const lines = pem.split('\n').filter((line) => line && !line.startsWith('-----'));
+  return [...spellings(pem), lines.join(''), ...lines];
 }
 
 function pairSpellings(user: string, password: string): string[] {
@@ -415,7 +487,7 @@ function configOf(s: Scenario) {
 function plantedForms(r: Ran, issued: string[]): { label: string; forms: string[] }[] {
   const out = Object.entries(r.scenario.secrets)
     .filter(([name]) => !r.scenario.notSecret?.includes(name))
-    .map(([name, value]) => ({ label: `${r.scenario.name}.${name}`, forms: spellings(value) }));
+    .map(([name, value]) => ({ label: `${r.scenario.name}.${name}`, forms: [...spellings(value), ...keySpellings(value)] }));
   if (r.scenario.pair) {
     const [u, p] = r.scenario.pair;
     out.push({ label: `${r.scenario.name} Basic pair`, forms: pairSpellings(r.scenario.secrets[u], r.scenario.secrets[p]) });
@@ -442,7 +514,10 @@ test('template errors are final config errors, not retried', () => {
 });
 
 test('no secret, token or Basic pair in any spelling in history, worker logs, dif run output or the object store', async () => {
-  const issued = vendor.issued;
+  // The signed JWTs sent (assertions, client secrets) are credentials too, until they expire.
+  const signed = vendor.received.flatMap((r) => ['assertion', 'client_secret'].map((k) => new URLSearchParams(r.body).get(k) ?? '')).filter((v) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v));
+  expect(signed.length).toBeGreaterThanOrEqual(4);
+  const issued = [...vendor.issued, ...signed];
   expect(issued.length).toBeGreaterThanOrEqual(4); // tokens really were handed out (oauth2 and login runs)
   const logs = worker.logs() + worker.output();
   expect(logs).toMatch(/Activity failed/); // the failures were logged, with their errors
@@ -473,7 +548,7 @@ test('the same search finds each secret where it legitimately is', async () => {
       expect(found(revealed, spellings(expected))).toContain(expected);
     }
     // Sent to the vendor (templates that threw never sent anything).
-    if (!r.scenario.redacted && !r.scenario.files) {
+    if (!r.scenario.redacted && !r.scenario.files && !r.scenario.signsOnly) {
       const pair = r.scenario.pair ? pairSpellings(r.scenario.secrets[r.scenario.pair[0]], r.scenario.secrets[r.scenario.pair[1]]) : [];
       const sent = Object.values(r.scenario.secrets).filter((v) => found(received, [...spellings(v), ...pair]).length > 0);
       expect({ name: r.scenario.name, sent: sent.length > 0 }).toEqual({ name: r.scenario.name, sent: true });

@@ -168,7 +168,7 @@ describe('applyOverrides', () => {
     expect(merged.auth).toEqual({ ...oauth.auth, tokenUrl: 'http://127.0.0.1:9/token' });
     expect(oauth.auth.tokenUrl).toBe('https://oauth2.googleapis.com/token');
     expect(configError(() => applyOverrides(base(), { tokenUrl: 'http://127.0.0.1:9/token' }, 'src')).problems).toEqual([
-      { path: '$.tokenUrl', message: 'applies only to oauth2 auth, not apiKey' },
+      { path: '$.tokenUrl', message: 'applies only to oauth2, googleServiceAccount, jwtClientSecret auth, not apiKey' },
     ]);
   });
 
