@@ -13,9 +13,10 @@ import { header } from './header/grammar';
 import { login } from './login/grammar';
 import { none } from './none/grammar';
 import { oauth2 } from './oauth2/grammar';
+import { oauth1 } from './oauth1/grammar';
 
 /** In the published schema's order. */
-const grammars = [apiKey, bearer, basic, header, oauth2, login, none] as const;
+const grammars = [apiKey, bearer, basic, header, oauth2, login, none, oauth1] as const;
 
 type Schemas<T extends readonly AuthGrammar<KindSchema>[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 

@@ -13,6 +13,7 @@ import { HeaderSigner } from './header/signer';
 import { LoginSigner } from './login/signer';
 import { NoSigner } from './none/signer';
 import { OAuth2Signer } from './oauth2/signer';
+import { OAuth1Signer } from './oauth1/signer';
 
 export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
   none: () => new NoSigner(),
@@ -22,6 +23,7 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   header: (auth, context) => new HeaderSigner(auth, context),
   oauth2: (auth, context) => new OAuth2Signer(auth, context),
   login: (auth, context) => new LoginSigner(auth, context),
+  oauth1: (auth, context) => new OAuth1Signer(auth, context),
 };
 
 /** The prepared signer for a vendor's auth block, for one activity. */
