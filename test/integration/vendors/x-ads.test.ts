@@ -7,6 +7,9 @@
  * fixture server answers 401 to any request whose signature it cannot verify, as X does:
  * a wrong consumer secret fails the run with X's message.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../../adapters/settings';
 import { setOAuth1Clock } from '../../../auth/oauth1/signer';
 import type { FixtureRequest } from '../../mock-vendor/fixture-server';
 import { authorizationParams, signature } from '../../setup/oauth1-reference';
@@ -24,6 +27,15 @@ const NONCE = 'difFixtureNonce0123456789abcdef0';
 const DOWNLOAD = '/advertiser-api-async-analytics/OtkuXkjd2Ub0bq2bVQ3MBGHk1lrkxgRbl0R_7ozqxRmqCM9V3pSUzZqMEZL1w6cDyYlFSnY2vSt2wj_w0VK_Og.json.gz';
 
 let c: VendorContract;
+
+/** A customer whose token sees 45 campaigns on one page: more than two chunks of 20. */
+const MANY = '18ce54d4-FixtureManyCampaigns';
+function manyCampaigns(): string {
+  const page = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'x-ads', 'fixtures', 'campaigns-page-1.json'), 'utf8'));
+  page.data = Array.from({ length: 45 }, (_, i) => ({ ...page.data[0], id: `c${String(i + 1).padStart(2, '0')}` }));
+  page.next_cursor = null;
+  return JSON.stringify(page);
+}
 
 /** The signature X would compute for what it received, with the right secrets. */
 function recomputed(r: FixtureRequest): string {
@@ -43,11 +55,14 @@ beforeAll(async () => {
     { method: 'GET', path: /^\/12\//, when: badlySigned, status: 401, file: 'error-401.json' },
     { method: 'POST', path: /^\/12\//, when: badlySigned, status: 401, file: 'error-401.json' },
     { method: 'GET', path: '/12/accounts', file: 'accounts.json' },
+    { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => authorizationParams(r.headers.authorization).oauth_token === MANY, body: manyCampaigns() },
     { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => !r.query.cursor, file: 'campaigns-page-1.json' },
     { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => r.query.cursor === 'c-3yvu1pzhd3i7', file: 'campaigns-page-2.json' },
     { method: 'POST', path: '/12/stats/jobs/accounts/18ce54d4x5t', file: 'stats-job-queued.json' },
     { method: 'GET', path: '/12/stats/jobs/accounts/18ce54d4x5t', file: 'stats-job-processing.json', times: 1 },
     { method: 'GET', path: '/12/stats/jobs/accounts/18ce54d4x5t', file: 'stats-job-success.json' },
+    { method: 'GET', path: '/12/stats/accounts/18ce54d4x5t', when: (r) => r.query.entity_ids.startsWith('c01,'), file: 'stats-sync.json' },
+    { method: 'GET', path: '/12/stats/accounts/18ce54d4x5t', body: '{"data_type":"stats","time_series_length":2,"data":[],"request":{"params":{"start_time":"2024-03-01T08:00:00Z"}}}' },
     { method: 'GET', path: DOWNLOAD, file: 'stats-data.json', gzip: true, headers: { 'content-type': 'application/octet-stream' } },
   );
 });
@@ -123,6 +138,29 @@ test('campaign_stats_daily: POST job (query signed), poll job_ids until SUCCESS,
   const download = c.server.sent(DOWNLOAD);
   expect(download).toHaveLength(1);
   expect(download[0].headers.authorization).toBeUndefined();
+});
+
+test('campaign_stats_daily_sync: every campaign, stats requested in chunks of at most 20 ids, signed as recomputed', async () => {
+  const customer = await c.customer(inputs, { ...secrets, access_token: MANY });
+  const before = c.server.sent('/12/stats/accounts/18ce54d4x5t').length;
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, 4, 'campaign_stats_daily_sync');
+  expect(outcome.status).toBe('COMPLETED');
+  const stats = c.server.sent('/12/stats/accounts/18ce54d4x5t').slice(before);
+  const ids = (n: number, from: number) => Array.from({ length: n }, (_, i) => `c${String(from + i).padStart(2, '0')}`).join(',');
+  expect(stats.map((r) => r.query.entity_ids).sort()).toEqual([ids(20, 1), ids(20, 21), ids(5, 41)].sort());
+  expect(stats[0].query).toMatchObject({ entity: 'CAMPAIGN', granularity: 'DAY', start_time: '2024-03-01', end_time: '2024-03-03' });
+  for (const r of stats) {
+    expect(authorizationParams(r.headers.authorization).oauth_token).toBe(MANY);
+    expect(authorizationParams(r.headers.authorization).oauth_signature).toBe(recomputed(r));
+  }
+  // The fixture's two campaigns answer for the first chunk; the other chunks' answers are empty.
+  const rows = await c.rows('x_ads_campaign_stats_daily_sync', customer, 'campaign_id, date');
+  expect(rows.map((r) => [r.campaign_id, day(r.date), r.impressions === null ? null : Number(r.impressions)])).toEqual([
+    ['8wku2', '2024-03-01', 1233],
+    ['8wku2', '2024-03-02', 1180],
+    ['8yn7m', '2024-03-01', 310],
+    ['8yn7m', '2024-03-02', null],
+  ]);
 });
 
 test('a wrong consumer secret: X answers 401 and the run fails at once with X’s message, no secret in it', async () => {
