@@ -1,7 +1,8 @@
 /**
  * Contract test of vendors/x-ads, the proof of the `oauth1` auth kind: accounts → campaigns
  * paged by next_cursor, and an async stats job (POST with its parameters in the query →
- * poll job_ids until SUCCESS → gzip JSON downloaded without auth). On a fixed clock and
+ * poll job_ids until SUCCESS → gzip JSON downloaded without auth), and synchronous stats
+ * for every campaign in chunks of at most 20 entity ids. On a fixed clock and
  * nonce, every request's OAuth 1.0a signature equals one recomputed here from RFC 5849
  * (test/setup/oauth1-reference.ts, not the oauth-1.0a package DIF signs with), and the
  * fixture server answers 401 to any request whose signature it cannot verify, as X does:
