@@ -52,13 +52,3 @@ export function authorizationParams(header: string | undefined): Record<string, 
   return params;
 }
 
-/**
- * What a server verifying the request does: the signature it recomputes from what it
- * received, or undefined when the header is not OAuth. `params` are the query's and a form
- * body's parameters as received.
- */
-export function expectedSignature(method: string, baseUri: string, params: [string, string][], authorization: string | undefined, keys: Oauth1Keys): { sent?: string; expected?: string } {
-  const oauth = authorizationParams(authorization);
-  if (!oauth.oauth_signature) return {};
-  return { sent: oauth.oauth_signature, expected: signature({ method, baseUri, params }, oauth, keys) };
-}
