@@ -17,9 +17,10 @@ import { hmac } from './hmac/grammar';
 import { awsSigV4 } from './awsSigV4/grammar';
 import { googleServiceAccount } from './googleServiceAccount/grammar';
 import { jwtClientSecret } from './jwtClientSecret/grammar';
+import { oauth1 } from './oauth1/grammar';
 
 /** In the published schema's order. */
-const grammars = [apiKey, bearer, basic, header, oauth2, googleServiceAccount, jwtClientSecret, login, none, hmac, awsSigV4] as const;
+const grammars = [apiKey, bearer, basic, header, oauth2, googleServiceAccount, jwtClientSecret, login, none, hmac, awsSigV4, oauth1] as const;
 
 type Schemas<T extends readonly AuthGrammar<KindSchema>[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 

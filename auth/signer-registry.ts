@@ -17,6 +17,7 @@ import { HmacSigner } from './hmac/signer';
 import { AwsSigV4Signer } from './awsSigV4/signer';
 import { GoogleServiceAccountSigner } from './googleServiceAccount/signer';
 import { JwtClientSecretSigner } from './jwtClientSecret/signer';
+import { OAuth1Signer } from './oauth1/signer';
 
 export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } = {
   none: () => new NoSigner(),
@@ -30,6 +31,7 @@ export const signerFactories: { [K in AuthKind]: SignerFactory<AuthOfKind<K>> } 
   login: (auth, context) => new LoginSigner(auth, context),
   hmac: (auth, context) => new HmacSigner(auth, context),
   awsSigV4: (auth, context) => new AwsSigV4Signer(auth, context),
+  oauth1: (auth, context) => new OAuth1Signer(auth, context),
 };
 
 /** The prepared signer for a vendor's auth block, for one activity. */

@@ -119,6 +119,14 @@ const scenarios: Scenario[] = [
     via: 'cli',
   },
   {
+    name: 'oauth1-401',
+    auth: { kind: 'oauth1', consumerKey: 'consumer_key', consumerSecret: 'consumer_secret', token: 'access_token', tokenSecret: 'access_token_secret' },
+    path: '/e401/data',
+    secrets: { consumer_key: plant('O1Key'), consumer_secret: plant('O1Secret'), access_token: plant('O1Token'), access_token_secret: plant('O1TokSec') },
+    error: /answered 401: .*\[redacted\]/,
+    via: 'cli',
+  },
+  {
     name: 'oauth2-cc-token-refused',
     auth: { kind: 'oauth2', grant: 'client_credentials', tokenUrl: '${baseUrl}/token/echo401', clientId: 'client_id', clientSecret: 'client_secret' },
     path: '/e401/data',

@@ -89,7 +89,7 @@ describe('validateVendorConfig: schema problems name their JSON path', () => {
     const config = demo();
     config.auth = { kind: 'kerberos', secret: 'x' };
     expect(problemsOf(config)).toEqual([
-      { path: '$.auth.kind', message: 'unknown kind "kerberos"; expected one of: apiKey, bearer, basic, header, oauth2, googleServiceAccount, jwtClientSecret, login, none, hmac, awsSigV4' },
+      { path: '$.auth.kind', message: 'unknown kind "kerberos"; expected one of: apiKey, bearer, basic, header, oauth2, googleServiceAccount, jwtClientSecret, login, none, hmac, awsSigV4, oauth1' },
     ]);
   });
 
