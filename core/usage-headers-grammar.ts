@@ -6,7 +6,7 @@ import { USAGE_FORMATS, type UsagePolicy } from './usage-headers';
 export const UsageHeaders = Type.Object(
   {
     formats: doc(
-      Type.Array(Type.Union(USAGE_FORMATS.map((f) => Type.Literal(f))), { minItems: 1, uniqueItems: true }),
+      Type.Array(doc(Type.Union(USAGE_FORMATS.map((f) => Type.Literal(f))), `One of ${USAGE_FORMATS.map((f) => `"${f}"`).join(', ')}.`, 'hubspot'), { minItems: 1, uniqueItems: true }),
       'Header formats to read: `meta` (X-App-Usage, X-Business-Use-Case-Usage, X-Ad-Account-Usage, X-FB-Ads-Insights-Throttle), `hubspot` (X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds, -Daily/-Daily-Remaining), `ietf` (RateLimit-Limit/-Remaining/-Reset of draft-ietf-httpapi-ratelimit-headers, or its structured RateLimit and RateLimit-Policy).',
       ['hubspot'],
     ),

@@ -82,9 +82,9 @@ export function readMeta(headers: HeaderMap): UsageReading[] {
         const resetMs = minutes !== undefined && minutes > 0 ? minutes * 60_000 : undefined;
         // Business ids are the customer's: not named in the reason.
         const source = `x-business-use-case-usage ${typeof entry.type === 'string' ? entry.type : 'entry'}`;
-        const found = percents(source, entry, ['call_count', 'total_cputime', 'total_time']).map((r) => ({ ...r, resetMs }));
-        // Meta may report a wait with percentages below 100: the wait itself says "blocked".
-        readings.push(...(resetMs && found.every((r) => r.usedPercent < 100) ? [{ source: `${source} regain access`, usedPercent: 100, resetMs }] : found));
+        readings.push(...percents(source, entry, ['call_count', 'total_cputime', 'total_time']));
+        // A wait is Meta saying "blocked", whatever the percentages.
+        if (resetMs) readings.push({ source: `${source} regain access`, usedPercent: 100, resetMs });
       }
     }
   }
@@ -156,7 +156,7 @@ function percents(source: string, record: Record<string, unknown>, names: string
 
 function usedOf(remaining: number | undefined, max: number | undefined): number | undefined {
   if (remaining === undefined || max === undefined || max <= 0) return undefined;
-  return Math.max(0, Math.min(100, (1 - remaining / max) * 100));
+  return Math.max(0, Math.min(100, ((max - remaining) / max) * 100));
 }
 
 function untilUtcMidnight(nowMs: number): number {
