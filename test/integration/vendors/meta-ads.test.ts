@@ -9,8 +9,6 @@ import { startVendorContract, type VendorContract } from '../../setup/vendor-con
 
 let c: VendorContract;
 const TOKEN = 'meta-access-SECRET';
-/** The customer whose first insights page reports 95% usage. */
-const BUSY_TOKEN = 'meta-busy-SECRET';
 /** The config's hold (60 s) scaled down in time only. */
 const HOLD_MS = 1500;
 /**
@@ -25,10 +23,12 @@ const USAGE_95 = {
 };
 beforeAll(async () => {
   c = await startVendorContract('meta-ads', (config) => (config.rateLimit.usageHeaders.holdSeconds = HOLD_MS / 1000));
-  const busy = (r: { query: Record<string, string> }) => r.query.access_token === BUSY_TOKEN;
   c.server.route(
-    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => busy(r) && !r.query.after, file: 'insights-page-1.json', headers: USAGE_95 },
-    { method: 'GET', path: '/v25.0/6200000000001/insights', when: (r) => busy(r) && r.query.after === 'MQZDZD', file: 'insights-page-2.json' },
+    // Ad account 1002's report run: its first insights page reports 95% usage.
+    { method: 'POST', path: '/v25.0/act_1002/insights', body: '{"report_run_id":"6200000000002"}' },
+    { method: 'GET', path: '/v25.0/6200000000002', body: '{"id":"6200000000002","async_status":"Job Completed","async_percent_completion":100}' },
+    { method: 'GET', path: '/v25.0/6200000000002/insights', when: (r) => !r.query.after, file: 'insights-page-1.json', headers: USAGE_95 },
+    { method: 'GET', path: '/v25.0/6200000000002/insights', when: (r) => r.query.after === 'MQZDZD', file: 'insights-page-2.json' },
     { method: 'POST', path: '/v25.0/act_1001/insights', file: 'submit.json' },
     { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-running.json', times: 1 },
     { method: 'GET', path: '/v25.0/6200000000001', file: 'poll-completed.json' },
@@ -88,12 +88,12 @@ test('an expired token (400 OAuthException 190) fails at once, naming the error,
 });
 
 test('usage headers at 95%: the next request waits for the hold, and Meta never throttles', async () => {
-  const customer = await c.customer({ ad_account_id: '1001' }, { access_token: BUSY_TOKEN });
+  const customer = await c.customer({ ad_account_id: '1002' }, { access_token: TOKEN });
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
   expect(outcome.status).toBe('COMPLETED');
   expect(await c.rows('meta_ads_campaign_insights_daily', customer, 'campaign_id, date_start')).toHaveLength(3);
 
-  const pages = c.server.sent('/v25.0/6200000000001/insights').filter((r) => r.query.access_token === BUSY_TOKEN);
+  const pages = c.server.sent('/v25.0/6200000000002/insights');
   expect(pages.map((p) => p.query.after)).toEqual([undefined, 'MQZDZD']); // no 400 code 80000, no retry
   const gap = pages[1].at - pages[0].at;
   console.log(`meta-ads: ${gap} ms between the page reporting 95% and the next (hold ${HOLD_MS} ms)`);
