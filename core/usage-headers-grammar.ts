@@ -17,7 +17,7 @@ export const UsageHeaders = Type.Object(
       doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'The hold when the header gives no reset time (Meta’s X-App-Usage: a rolling hour). Default 60.', 60),
     ),
     maxHoldSeconds: Type.Optional(
-      doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'Longest hold, whatever the vendor says (HubSpot’s daily limit resets at the account’s midnight). Default 900.', 900),
+      doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'Longest hold, whatever the vendor says (HubSpot’s daily limit resets at the account’s midnight). Default 300: a request waits inside its activity, and a hold past the activity timeout (10 minutes) would only time it out; a vendor still blocked after it answers 429 (or Meta’s throttling 400) and is retried.', 300),
     ),
   },
   {
@@ -33,5 +33,5 @@ export const usagePolicy = (config: UsageHeadersConfig): UsagePolicy => ({
   formats: config.formats,
   thresholdPercent: config.thresholdPercent ?? 90,
   defaultHoldMs: (config.holdSeconds ?? 60) * 1000,
-  maxHoldMs: (config.maxHoldSeconds ?? 900) * 1000,
+  maxHoldMs: (config.maxHoldSeconds ?? 300) * 1000,
 });
