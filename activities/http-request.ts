@@ -40,8 +40,13 @@ export function buildRequest(
   for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.set(name, value);
 
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'dif/0.1' };
-  for (const [name, value] of Object.entries({ ...config.headers, ...request.headers })) {
-    headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`, 'header');
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    headers[name.toLowerCase()] = scope.render(value, `${config.vendor}: $.headers.${name}`, 'header');
+  }
+  // The request's own headers after the vendor's: a step's Accept replaces the vendor's, null drops it.
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value === null) delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`, 'header');
   }
   let body: string | undefined;
   if (request.form !== undefined) {

@@ -14,7 +14,9 @@ import { retryAfterMs } from '../core/retry-after';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
-import { awaitRateLimit } from './rate-limit';
+import { awaitRateLimit, holdRateLimit } from './rate-limit';
+import { usageHold } from '../core/usage-headers';
+import { usagePolicy } from '../core/usage-headers-grammar';
 import { isScrubbableText, RedactStream } from './redact-stream';
 import { scrubNow } from './secret-scope';
 import { Scrubber } from './secret-scrub';
@@ -71,9 +73,10 @@ export class VendorClient {
     for (let attempt = 1; ; attempt++) {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
       await awaitRateLimit(this.deps.redis, this.config, this.customer);
-      if (authenticate) await this.signer.sign(request);
+      if (authenticate && spec.auth !== 'none') await this.signer.sign(request);
       const response = await this.fetch(request);
-      if (response.status === 401 && authenticate && attempt === 1 && this.signer.renew()) {
+      await this.heedUsage(response.headers);
+      if (response.status === 401 && authenticate && spec.auth !== 'none' && attempt === 1 && this.signer.renew()) {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
@@ -83,6 +86,18 @@ export class VendorClient {
       response.headers.forEach((value, name) => (headers[name] = value));
       return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
     }
+  }
+
+  /**
+   * The vendor's usage headers, near its limit, hold every worker's next request until the
+   * reset it gives (429s included: their headers say how long). A Redis failure here is
+   * the limiter's, not the request's: the answer is still used.
+   */
+  private async heedUsage(headers: Headers): Promise<void> {
+    const usage = this.config.rateLimit?.usageHeaders;
+    if (!usage) return;
+    const hold = usageHold(usagePolicy(usage), Object.fromEntries(headers), Date.now());
+    if (hold) await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
   }
 
   /** The signer's secrets, tokens and Basic pairs, for stored response bodies (short secrets left alone: they are data there). */

@@ -9,6 +9,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
+import { UsageHeaders } from './usage-headers-grammar';
 import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
@@ -230,6 +231,7 @@ export const VendorConfig = Type.Object(
             doc(Type.Union([Type.Literal('account'), Type.Literal('customer')]), 'Shared by all customers (account) or per customer. Default: as the semaphore.', 'account'),
           ),
           source: Type.Optional(doc(Type.String(), 'Where the vendor documents this limit.', 'https://developers.example.com/rate-limits')),
+          usageHeaders: Type.Optional(UsageHeaders),
         },
         { additionalProperties: false, description: 'The vendor’s request rate limit, enforced before every request.' },
       ),

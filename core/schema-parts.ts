@@ -71,6 +71,16 @@ export const SecretRef = shape(
   ),
 );
 
+/**
+ * A request's own headers. They replace the vendor-level `headers` of the same name
+ * (names compare case-insensitively); null drops a vendor header for this request.
+ */
+export const RequestHeaders = doc(
+  Type.Record(Type.String(), Type.Union([TemplateValue, Type.Null()])),
+  'Headers of this request; values are templates. They replace vendor-level `headers` of the same name (case-insensitive); null sends the vendor header not at all.',
+  { accept: 'text/csv', 'x-account': '${inputs.account_id}', 'linkedin-version': null },
+);
+
 const RequestShape = Type.Object(
   {
     method: Type.Optional(
@@ -88,7 +98,14 @@ const RequestShape = Type.Object(
         start_date: '${window.from}',
       }),
     ),
-    headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Extra request headers; values are templates.', { 'x-account': '${inputs.account_id}' })),
+    headers: Type.Optional(RequestHeaders),
+    auth: Type.Optional(
+      doc(
+        Type.Literal('none'),
+        'Send no vendor credentials with this request: a pre-signed URL (S3, a download link found in a body) carries its own, and would be refused or leak the vendor token. Default: the vendor’s `auth`.',
+        'none',
+      ),
+    ),
     body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },

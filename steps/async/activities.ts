@@ -95,7 +95,7 @@ export function asyncJobActivities(deps: ActivityDeps) {
         if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
         // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
         const target = new URL(url, client.config.baseUrl).toString();
-        const response = await client.send({ url: target }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+        const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
         await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
       }
       const listKey = `${setPrefix}/pagesets.json`;

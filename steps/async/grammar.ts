@@ -1,6 +1,6 @@
 /** The grammar of an async step: a vendor report job submitted, polled and downloaded. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DAY_SECONDS, doc, Expression, Identifier, RequestSpec, shape } from '../../core/schema-parts';
+import { DAY_SECONDS, doc, Expression, Identifier, RequestHeaders, RequestSpec, shape } from '../../core/schema-parts';
 import { Decode } from '../shared/grammar';
 
 export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object(
@@ -33,6 +33,7 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
       {
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
+        headers: Type.Optional(RequestHeaders),
       },
       {
         additionalProperties: false,

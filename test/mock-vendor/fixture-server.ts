@@ -22,6 +22,8 @@ export interface FixtureRequest {
   body: string;
   /** The body parsed as JSON or as a form, when it is one. */
   json?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** When it arrived (ms since the epoch), for tests of waits between requests. */
+  at: number;
 }
 
 export interface FixtureRoute {
@@ -84,6 +86,7 @@ export class FixtureServer {
       headers: req.headers,
       body,
       json: parseBody(body, req.headers['content-type']),
+      at: Date.now(),
     };
     this.requests.push(request);
     const route = this.routes.find(

@@ -47,6 +47,8 @@ test('sp_campaigns_daily: create (429 retried), poll to COMPLETED, gzip JSON dow
   const download = c.server.sent('/offline-report-storage-us-east-1-prod/2f8f3b1e.json.gz');
   expect(download).toHaveLength(1);
   expect(download[0].headers.authorization).toBeUndefined(); // pre-signed: no vendor auth
+  // Nor the profile id: the vendor-level Amazon-Advertising-API-Scope is dropped for the S3 host.
+  expect(download[0].headers).not.toHaveProperty('amazon-advertising-api-scope');
   const stored = c.storedText();
   for (const value of Object.values(secrets)) expect(stored).not.toContain(value);
   expect(stored).not.toContain('Atza|fixture-amazon-access-token');

@@ -94,6 +94,8 @@ describe('Bulk API 2.0 query job', () => {
     const results = c.server.sent(`${job}/results`);
     expect(results.at(-2)!.query).toEqual({ maxRecords: '50000' });
     expect(results.at(-1)!.query).toEqual({ maxRecords: '50000', locator: 'MTAwMDA' });
+    // Bulk API 2.0 results are CSV: the step's Accept replaces DIF's default application/json.
+    expect(results.slice(-2).map((r) => r.headers.accept)).toEqual(['text/csv', 'text/csv']);
     for (const value of Object.values(secrets)) expect(c.storedText()).not.toContain(value);
   });
 });
