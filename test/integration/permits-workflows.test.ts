@@ -58,7 +58,8 @@ test('50 concurrent workflows sharing a limit of 3 never exceed 3 at any instant
   const account = uniqueName('acct50');
   const customers = Array.from({ length: 50 }, (_, i) => `${account}-c${i}`);
   await Promise.all(customers.map((c) => h.seedCustomer(c, 'act_1001', shared(account, 3))));
-  h.vendor.configure({ delayMs: 250 });
+  // Each answer takes 600 ms, as long as a waiter's poll period: a released permit is taken again while the other two holders are still mid-request, so all three overlap even when the machine is slow (at 250 ms a CI run once saw a peak of 2).
+  h.vendor.configure({ delayMs: 600 });
   h.vendor.peakConcurrency = 0;
   try {
     // Waiters poll every 0.6 s at the head of the queue (further back, less often): on two
