@@ -70,13 +70,15 @@ export class VendorClient {
     } catch (e) {
       throw finalFailure('ConfigError', (e as Error).message);
     }
+    // `auth: "none"`: a pre-signed URL or a link found in a body gets no vendor credentials.
+    const signed = authenticate && spec.auth !== 'none';
     for (let attempt = 1; ; attempt++) {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
       await awaitRateLimit(this.deps.redis, this.config, this.customer);
-      if (authenticate && spec.auth !== 'none') await this.signer.sign(request);
+      if (signed) await this.signer.sign(request);
       const response = await this.fetch(request);
       await this.heedUsage(response.headers);
-      if (response.status === 401 && authenticate && spec.auth !== 'none' && attempt === 1 && this.signer.renew()) {
+      if (response.status === 401 && signed && attempt === 1 && this.signer.renew()) {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }

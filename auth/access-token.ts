@@ -1,4 +1,4 @@
-/** Reading an OAuth 2 token endpoint's answer (RFC 6749 §5.1), for the signers that trade a JWT for a token. */
+/** Reading an OAuth 2 token endpoint's answer (RFC 6749 §5.1), for every signer that gets an access token. */
 import { retryableFailure } from '../activities/failures';
 import { registerSecret } from '../activities/secret-scope';
 import type { CachedToken } from './token-signer';

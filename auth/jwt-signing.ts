@@ -1,6 +1,6 @@
 /**
- * What the JWT signers share: the clock their claims are stamped with (replaceable by tests,
- * so a signature can be recomputed byte for byte), and the private key, read from a
+ * What the JWT signers share: the time their claims are stamped with (signing-clock.ts,
+ * which tests fix to recompute a signature byte for byte), and the private key, read from a
  * credential. A PEM is registered with the activity's secret scope in every spelling an
  * error could quote: whole, line by line (secret-forms.ts) and as its base64 body on one
  * line. Parse failures never quote the key.
@@ -9,16 +9,10 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { finalFailure } from '../activities/failures';
 import { registerSecret } from '../activities/secret-scope';
-
-let clock: () => number = Date.now;
-
-/** Tests fix the time claims are stamped with; `undefined` restores the real clock. */
-export function setJwtClock(now: (() => number) | undefined): void {
-  clock = now ?? Date.now;
-}
+import { signingClock } from './signing-clock';
 
 /** Seconds since the epoch, for `iat` and `exp`. */
-export const jwtNow = (): number => Math.floor(clock() / 1000);
+export const jwtNow = (): number => Math.floor(signingClock.now().getTime() / 1000);
 
 const CURVES: Record<string, string> = { ES256: 'prime256v1' };
 

@@ -5,7 +5,9 @@
  * registered with the activity's secret scope as it arrives or is taken from the cache.
  */
 import { retryableFailure, finalFailure } from '../activities/failures';
+import { apiBase } from '../activities/http-request';
 import { registerSecret, scrubNow } from '../activities/secret-scope';
+import { usingScope } from '../runtime/expression/expression';
 import { CredentialSigner } from './credentials';
 import type { AuthConfig } from './grammar-registry';
 import type { HeldSecrets } from './signer';
@@ -51,6 +53,12 @@ export abstract class TokenSigner<A extends AuthConfig> extends CredentialSigner
     const held = super.held();
     const cached = tokens.get(this.cacheKey);
     return cached ? { ...held, values: [...held.values, cached.value] } : held;
+  }
+
+  /** The token endpoint of `$.auth.tokenUrl` (or its default), a URL template that may start with `${baseUrl}`. */
+  protected tokenEndpoint(template: string): URL {
+    const { config } = this.context;
+    return new URL(usingScope({ baseUrl: apiBase(config).replace(/\/$/, '') }, (scope) => scope.render(template, `${config.vendor}: $.auth.tokenUrl`, 'url')));
   }
 
   /** Calls a token or login endpoint; its answer, parsed. Failures are scrubbed of the credentials in play. */

@@ -15,7 +15,7 @@ import { encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { protectCell, type PiiKeys } from './pii/protect';
 import { PiiCipher } from './pii/encryption';
 import { parsePath, readPath } from '../core/source-path';
-import { compileForHost, NOT_HERE, type HostExpression, type HostVariables } from './expression/expression-host';
+import { asJsonNumber, compileForHost, NOT_HERE, type HostExpression, type HostVariables } from './expression/expression-host';
 
 /** What a run knows about itself, for metadata columns. */
 export interface RunFacts {
@@ -64,7 +64,7 @@ type EvaluatedUnit = { cells: unknown[] } | { error: string };
 /** A host value as the sandbox's mapPairs returns a cell (through JSON): objects as JSON text, NaN and undefined as null, -0 as 0. */
 function asCell(value: unknown): unknown {
   if (value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null;
+  if (typeof value === 'number') return asJsonNumber(value);
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }
@@ -77,9 +77,8 @@ export class RowMapper {
   private readonly trailer: Cell[];
   private scope?: ExpressionScope;
   private chains?: Map<string, string[][] | 'whole'>;
-  /** The columns' expressions compiled for the host (expression-host.ts), when every one of them can be. */
-  private hostExpressions?: HostExpression[] | false;
-  private hostVariables?: HostVariables;
+  /** The columns' expressions compiled for the host (expression-host.ts) with the run's variables, or null when one of them cannot be. */
+  private host?: { expressions: HostExpression[]; variables: HostVariables } | null;
   private readonly piiKeys: PiiKeys;
 
   constructor(
@@ -178,16 +177,17 @@ export class RowMapper {
   private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
     const host = this.hostCompiled();
     if (!host) return this.evaluateInSandbox(units, parent, ancestors);
-    const variables: HostVariables = { ...this.hostVariables!, parent: parent ?? null, ancestors };
+    const { expressions } = host;
+    const variables: HostVariables = { ...host.variables, parent: parent ?? null, ancestors };
     const out: EvaluatedUnit[] = new Array(units.length);
     const left: number[] = [];
     for (let u = 0; u < units.length; u++) {
       variables.record = units[u].record;
       variables.item = units[u].item ?? null;
-      const cells = new Array<unknown>(host.length);
+      const cells = new Array<unknown>(expressions.length);
       let answered = true;
-      for (let c = 0; c < host.length && answered; c++) {
-        const value = host[c](variables);
+      for (let c = 0; c < expressions.length && answered; c++) {
+        const value = expressions[c](variables);
         if (value === NOT_HERE) answered = false;
         else cells[c] = asCell(value);
       }
@@ -201,15 +201,15 @@ export class RowMapper {
     return out;
   }
 
-  private hostCompiled(): HostExpression[] | undefined {
-    if (this.hostExpressions === undefined) {
+  private hostCompiled(): { expressions: HostExpression[]; variables: HostVariables } | null {
+    if (this.host === undefined) {
       // The sandbox sees the run's variables as JSON; so does the host (plain data, no prototypes of ours).
-      this.hostVariables = JSON.parse(JSON.stringify(this.sandboxVariables)) as HostVariables;
-      const names = [...Object.keys(this.hostVariables), 'record', 'item', 'parent', 'ancestors'];
+      const variables = JSON.parse(JSON.stringify(this.sandboxVariables)) as HostVariables;
+      const names = [...Object.keys(variables), 'record', 'item', 'parent', 'ancestors'];
       const compiled = this.expressions.map((e) => compileForHost(e, names));
-      this.hostExpressions = compiled.every((c) => c !== undefined) ? (compiled as HostExpression[]) : false;
+      this.host = compiled.every((c) => c !== undefined) ? { expressions: compiled as HostExpression[], variables } : null;
     }
-    return this.hostExpressions || undefined;
+    return this.host;
   }
 
   private evaluateInSandbox(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {

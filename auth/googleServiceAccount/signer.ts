@@ -7,8 +7,6 @@
  */
 import type { BuiltRequest } from '../../activities/http-request';
 import { finalFailure } from '../../activities/failures';
-import { apiBase } from '../../activities/http-request';
-import { usingScope } from '../../runtime/expression/expression';
 import { accessTokenOf, FORM_HEADERS } from '../access-token';
 import { jwtNow, signingKey, signJwt } from '../jwt-signing';
 import type { Signer } from '../signer';
@@ -31,10 +29,10 @@ export class GoogleServiceAccountSigner extends TokenSigner<GoogleServiceAccount
   }
 
   protected async obtain(): Promise<CachedToken> {
-    const { auth, credentials, context } = this;
+    const { auth, credentials } = this;
     const key = this.keyFile();
     const tokenUrl = auth.tokenUrl ?? key.token_uri ?? 'https://oauth2.googleapis.com/token';
-    const url = new URL(usingScope({ baseUrl: apiBase(context.config).replace(/\/$/, '') }, (scope) => scope.render(tokenUrl, `${context.config.vendor}: $.auth.tokenUrl`, 'url')));
+    const url = this.tokenEndpoint(tokenUrl);
     const iat = jwtNow();
     const assertion = await signJwt(
       { alg: 'RS256', typ: 'JWT', ...(key.private_key_id ? { kid: key.private_key_id } : {}) },

@@ -3,7 +3,7 @@
  * here with node:crypto (the key never enters a template's result), then renders the headers
  * with the signature beside the same variables.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { BuiltRequest } from '../../activities/http-request';
 import { usingScope } from '../../runtime/expression/expression';
 import { CredentialSigner } from '../credentials';
@@ -19,7 +19,7 @@ export class HmacSigner extends CredentialSigner<HmacAuthConfig> implements Sign
       secrets: this.credentials.byName(),
       request: { method: request.method, path: request.url.pathname, query: request.url.search.replace(/^\?/, ''), body: request.body ?? '' },
       timestamp: { ms: String(now), s: String(Math.floor(now / 1000)), iso: new Date(now).toISOString() },
-      nonce: randomBytes(16).toString('hex'),
+      nonce: signingClock.nonce(),
     };
     usingScope(variables, (scope) => {
       const text = scope.render(this.auth.stringToSign, `${where}.stringToSign`, 'text');

@@ -8,8 +8,6 @@
  * as RFC 6749 §2.3.1 allows, so the signed secret never sits in a URL.
  */
 import type { BuiltRequest } from '../../activities/http-request';
-import { apiBase } from '../../activities/http-request';
-import { usingScope } from '../../runtime/expression/expression';
 import { accessTokenOf, FORM_HEADERS } from '../access-token';
 import { jwtNow, signingKey, signJwt } from '../jwt-signing';
 import type { Signer } from '../signer';
@@ -24,9 +22,8 @@ export class JwtClientSecretSigner extends TokenSigner<JwtClientSecretAuthConfig
   }
 
   protected async obtain(): Promise<CachedToken> {
-    const { auth, credentials, context } = this;
-    const { config } = context;
-    const url = new URL(usingScope({ baseUrl: apiBase(config).replace(/\/$/, '') }, (scope) => scope.render(auth.tokenUrl, `${config.vendor}: $.auth.tokenUrl`, 'url')));
+    const { auth, credentials } = this;
+    const url = this.tokenEndpoint(auth.tokenUrl);
     const clientId = credentials.get(auth.clientId);
     const iat = jwtNow();
     const clientSecret = await signJwt(

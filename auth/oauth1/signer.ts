@@ -8,32 +8,13 @@
  * and is left out. They are handed to the package already parsed, with the URL stripped
  * of its query: its own query parser would read `+` literally.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { BuiltRequest } from '../../activities/http-request';
 import { CredentialSigner } from '../credentials';
 import type { Signer } from '../signer';
+import { signingClock } from '../signing-clock';
 import type { OAuth1AuthConfig } from './grammar';
-
-/** Where timestamps and nonces come from: replaceable so tests can fix both and recompute a signature. */
-export interface OAuth1Clock {
-  /** Seconds since the epoch. */
-  timestamp(): number;
-  nonce(): string;
-}
-
-const systemClock: OAuth1Clock = {
-  timestamp: () => Math.floor(Date.now() / 1000),
-  // 32 random bytes as hex: unguessable, and only unreserved characters (no encoding questions).
-  nonce: () => randomBytes(16).toString('hex'),
-};
-
-let clock: OAuth1Clock = systemClock;
-
-/** For tests: fixes the clock and nonce of every signer in this process; no argument restores the system's. */
-export function setOAuth1Clock(fixed?: OAuth1Clock): void {
-  clock = fixed ?? systemClock;
-}
 
 export class OAuth1Signer extends CredentialSigner<OAuth1AuthConfig> implements Signer {
   async sign(request: BuiltRequest): Promise<void> {
@@ -42,8 +23,8 @@ export class OAuth1Signer extends CredentialSigner<OAuth1AuthConfig> implements 
       signature_method: 'HMAC-SHA1',
       hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
     });
-    oauth.getTimeStamp = () => clock.timestamp();
-    oauth.getNonce = () => clock.nonce();
+    oauth.getTimeStamp = () => Math.floor(signingClock.now().getTime() / 1000);
+    oauth.getNonce = () => signingClock.nonce();
     const signed = oauth.authorize(
       { method: request.method, url: `${request.url.origin}${request.url.pathname}`, data: signedParameters(request) },
       { key: this.credentials.get(this.auth.token), secret: this.credentials.get(this.auth.tokenSecret) },

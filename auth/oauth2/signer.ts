@@ -4,10 +4,9 @@
  * encrypted, before it is used again.
  */
 import type { BuiltRequest } from '../../activities/http-request';
-import { finalFailure, retryableFailure } from '../../activities/failures';
-import { apiBase } from '../../activities/http-request';
-import { registerSecret } from '../../activities/secret-scope';
+import { finalFailure } from '../../activities/failures';
 import { usingScope } from '../../runtime/expression/expression';
+import { accessTokenOf, FORM_HEADERS } from '../access-token';
 import type { Signer } from '../signer';
 import { TokenSigner, type CachedToken } from '../token-signer';
 import type { OAuth2AuthConfig } from './grammar';
@@ -26,9 +25,9 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
   protected async obtain(): Promise<CachedToken> {
     const { auth, credentials, context } = this;
     const { config } = context;
-    const url = new URL(usingScope({ baseUrl: apiBase(config).replace(/\/$/, '') }, (scope) => scope.render(auth.tokenUrl, `${config.vendor}: $.auth.tokenUrl`, 'url')));
+    const url = this.tokenEndpoint(auth.tokenUrl);
     const form = new URLSearchParams({ grant_type: auth.grant });
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const headers: Record<string, string> = { ...FORM_HEADERS };
     const clientId = credentials.get(auth.clientId);
     const clientSecret = credentials.get(auth.clientSecret);
     if (auth.clientAuth === 'basic') {
@@ -43,14 +42,11 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
     }
     if (auth.scope) form.set('scope', auth.scope);
     const body = await this.tokenCall(url, { method: 'POST', headers, body: form.toString() });
-    for (const field of ['access_token', 'refresh_token', 'id_token']) if (typeof body[field] === 'string') registerSecret(body[field]);
-    const accessToken = body.access_token;
-    if (typeof accessToken !== 'string' || !accessToken) throw retryableFailure('VendorError', `token endpoint ${url.pathname} returned no access_token`);
+    const token = accessTokenOf(body, url);
     if (auth.refreshToken && typeof body.refresh_token === 'string' && body.refresh_token !== credentials.get(auth.refreshToken)) {
       await context.deps.credentials.set({ customerId: context.customer, vendor: config.vendor, name: auth.refreshToken }, body.refresh_token);
       credentials.replace(auth.refreshToken, body.refresh_token);
     }
-    const expiresIn = Number(body.expires_in);
-    return { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) ? expiresIn * 1000 : 3600_000) };
+    return token;
   }
 }

@@ -33,6 +33,11 @@ export type HostVariables = Record<string, unknown>;
 /** A compiled expression: its value, or NOT_HERE when only the sandbox can answer exactly. */
 export type HostExpression = (variables: HostVariables) => unknown;
 
+/** A number as the engine's JSON answers carry it: NaN and infinities as null, -0 as 0. */
+export function asJsonNumber(value: number): number | null {
+  return Number.isFinite(value) ? value + 0 : null;
+}
+
 /** "Ask the sandbox": the value or operation is one the host does not answer exactly. */
 export const NOT_HERE: unique symbol = Symbol('not answerable by the host');
 

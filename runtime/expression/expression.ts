@@ -27,8 +27,9 @@
  * Expressions are checked by a JavaScript parser (expression-syntax.ts) before they run:
  * exactly one expression, no comments, no import. Only then is the text placed inside
  * parentheses in code of ours; the parser has proven it cannot close them.
- * Plain paths over variables the host holds (`response.paging.next`, `inputs.id`) are read
- * by the host from the parsed JSON, own properties only, without a round trip.
+ * Expressions of a small subset (paths such as `response.paging.next`, arithmetic,
+ * comparisons: expression-host.ts) over variables the host holds are answered by the host
+ * from the parsed JSON, without a round trip, wherever its answer is the engine's.
  *
  * Runs only inside activities and the CLI (worker threads are not available to workflow code).
  */
@@ -37,10 +38,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, type TemplatePart } from '../../core/expression-syntax';
-import { parsePath } from '../../core/source-path';
 import { ExpressionError } from '../../core/errors';
 import { encodeTemplateValue, type TemplatePosition } from '../../core/template-encoding';
-import { compileForHost, NOT_HERE, type HostVariables } from './expression-host';
+import { asJsonNumber, compileForHost, NOT_HERE, type HostVariables } from './expression-host';
 
 export type { TemplatePosition } from '../../core/template-encoding';
 
@@ -236,9 +236,8 @@ export class ExpressionScope {
   evaluate(expression: string, where: string): unknown {
     this.assertUsable(where, expression);
     checkSyntax(expression, where);
-    const host = this.readHostPath(expression) ?? this.evaluateInHost(expression);
-    // As the engine's JSON answer would carry a number: NaN and infinities as null, -0 as 0.
-    if (host) return typeof host.value === 'number' ? (Number.isFinite(host.value) ? host.value + 0 : null) : host.value;
+    const host = this.evaluateInHost(expression);
+    if (host) return typeof host.value === 'number' ? asJsonNumber(host.value) : host.value;
     const out = this.evaluateInEngine(expression, where, 'out');
     const result = JSON.parse(out) as { v?: unknown; u?: 1 };
     return result.u ? undefined : result.v;
@@ -308,7 +307,7 @@ export class ExpressionScope {
 
   private evaluateToText(expression: string, where: string): string {
     checkSyntax(expression, where);
-    const host = this.readHostPath(expression) ?? this.evaluateInHost(expression);
+    const host = this.evaluateInHost(expression);
     if (host) {
       const v = host.value;
       return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -321,29 +320,12 @@ export class ExpressionScope {
     return this.send({ op: 'evaluate', code: wrap(expression), convert, where }, where, expression, this.timeoutMs) as string;
   }
 
-  /**
-   * Reads a plain path over a variable the host holds, when every step is an own property of
-   * parsed JSON (so the answer is the one JavaScript would give). Anything else (an
-   * inherited name such as `constructor`, a string's length) goes to the engine.
-   */
-  private readHostPath(expression: string): { value: unknown } | undefined {
-    const p = parsePath(expression, [...this.hostValues.keys()]);
-    if (!p) return undefined;
-    const parsed = this.hostValues.get(p.root)!.parsed;
-    if (!parsed) return undefined; // a large text the engine holds
-    let v = parsed.value;
-    for (const key of p.keys) {
-      if (v === null || typeof v !== 'object') return undefined;
-      if (Object.prototype.hasOwnProperty.call(v, key)) v = (v as Record<string, unknown>)[key];
-      else if (key in v) return undefined;
-      else return { value: undefined };
-    }
-    return { value: v };
-  }
+
 
   /**
    * Evaluates an expression of the host's subset (expression-host.ts) when every variable it
-   * names is held by the host; undefined when the engine must answer.
+   * names is held by the host; undefined when the engine must answer. Plain paths
+   * (`response.paging.next`, `inputs.id`) are the commonest case.
    */
   private evaluateInHost(expression: string): { value: unknown } | undefined {
     const names = namesUsedBy(expression);
@@ -362,7 +344,7 @@ export class ExpressionScope {
   /**
    * Hands the engine the variables `expressions` may read that it has not seen since they
    * were last set. From then on the engine's copy is the variable (an expression may change
-   * it), so host paths no longer read it.
+   * it), so the host no longer answers from it.
    */
   private sendVariables(where: string, expressions: string[]): void {
     const needed = expressions.map(namesUsedBy);

@@ -19,9 +19,9 @@ async function fanOut(ctx: StepRun, step: DependentPlan, stepIndex: number, from
   const { gate, room, inRoom, run, permit, options } = ctx;
   await gate.take();
   const items = await room.planItems.executeWithOptions(inRoom(`items for "${step.name}"`), [{ run, stepIndex, fromLists, permit }]);
-  const concurrency = step.concurrency ?? 4;
+  const { concurrency } = step;
   // Spread small fan-outs over `concurrency` batches; cap large ones at `batchSize` items.
-  const size = Math.max(1, Math.min(step.batchSize ?? 200, Math.ceil(items.count / concurrency)));
+  const size = Math.max(1, Math.min(step.batchSize, Math.ceil(items.count / concurrency)));
   const batches: { start: number; end: number }[] = [];
   for (let start = 0; start < items.count; start += size) batches.push({ start, end: Math.min(items.count, start + size) });
   const chunkBatches = options.fanOutChunkBatches ?? DEFAULT_FAN_OUT_CHUNK_BATCHES;

@@ -5,7 +5,7 @@
  * answers 403 SignatureDoesNotMatch when it does not verify; the signing clock is fixed, so
  * X-Amz-Date and the signature are known.
  */
-import { signingClock } from '../../../auth/signing-clock';
+import { setSigningClock } from '../../../auth/signing-clock';
 import { awsSignature, awsSignatureVerifies } from '../../mock-vendor/signatures';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 
@@ -14,11 +14,10 @@ const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY-SECRET';
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/marketing-stream-sp-traffic';
 const FIXED = new Date('2024-03-01T12:00:00.000Z');
-const realNow = signingClock.now;
 const expected = { accessKeyId: KEY_ID, secretAccessKey: SECRET, region: 'us-east-1', service: 'sqs' };
 
 beforeAll(async () => {
-  signingClock.now = () => FIXED;
+  setSigningClock({ now: () => FIXED });
   c = await startVendorContract('amazon-marketing-stream');
   c.server.route(
     { method: 'POST', path: '/', when: (r) => !awsSignatureVerifies(r, expected), status: 403, file: 'error-403-signature.json' },
@@ -26,7 +25,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  signingClock.now = realNow;
+  setSigningClock();
   await c?.shutdown();
 });
 

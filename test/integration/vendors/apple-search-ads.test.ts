@@ -7,7 +7,7 @@
  * its daily rows are loaded.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { setJwtClock } from '../../../auth/jwt-signing';
+import { setSigningClock } from '../../../auth/signing-clock';
 import { jwtParts, jwtVerifies } from '../../setup/jwt-check';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 
@@ -26,7 +26,7 @@ const credentials = (privateKey: string) => ({
 
 let c: VendorContract;
 beforeAll(async () => {
-  setJwtClock(() => NOW);
+  setSigningClock({ now: () => new Date(NOW) });
   c = await startVendorContract('apple-search-ads');
   c.server.route(
     { method: 'POST', path: tokenPath, when: (r) => jwtVerifies(r.json?.client_secret, good.publicKey, 'ES256'), file: 'token.json' },
@@ -35,7 +35,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  setJwtClock(undefined);
+  setSigningClock();
   await c?.shutdown();
 });
 

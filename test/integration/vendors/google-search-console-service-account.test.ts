@@ -6,7 +6,7 @@
  * 401 from the API drops the token and a new one is obtained.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { setJwtClock } from '../../../auth/jwt-signing';
+import { setSigningClock } from '../../../auth/signing-clock';
 import { jwtVerifies, rs256Jwt } from '../../setup/jwt-check';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 
@@ -31,7 +31,7 @@ const query = site('https://www.example.com/');
 
 let c: VendorContract;
 beforeAll(async () => {
-  setJwtClock(() => NOW);
+  setSigningClock({ now: () => new Date(NOW) });
   c = await startVendorContract('google-search-console-service-account');
   c.server.route(
     { method: 'POST', path: '/token', when: (r) => jwtVerifies(r.json?.assertion, good.publicKey, 'RS256'), file: 'token.json' },
@@ -41,7 +41,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  setJwtClock(undefined);
+  setSigningClock();
   await c?.shutdown();
 });
 

@@ -4,7 +4,7 @@
  * (test/mock-vendor/signatures.ts, node:crypto) and answers 403 with Naver's error body
  * when it does not verify; the signing clock is fixed, so the exact signature is known.
  */
-import { signingClock } from '../../../auth/signing-clock';
+import { setSigningClock } from '../../../auth/signing-clock';
 import { naverSignature } from '../../mock-vendor/signatures';
 import type { FixtureRequest } from '../../mock-vendor/fixture-server';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
@@ -13,13 +13,12 @@ let c: VendorContract;
 const SECRET_KEY = 'naver-secret-key-SECRET';
 const API_KEY = '0100000000naver-license-SECRET';
 const FIXED = new Date('2024-03-01T12:00:00.000Z');
-const realNow = signingClock.now;
 
 const verifies = (r: FixtureRequest) =>
   r.headers['x-api-key'] === API_KEY && r.headers['x-signature'] === naverSignature(SECRET_KEY, String(r.headers['x-timestamp']), r.method, r.path);
 
 beforeAll(async () => {
-  signingClock.now = () => FIXED;
+  setSigningClock({ now: () => FIXED });
   c = await startVendorContract('naver-search-ad');
   c.server.route(
     { method: 'GET', path: '/ncc/campaigns', when: (r) => !verifies(r), status: 403, file: 'error-403-signature.json' },
@@ -27,7 +26,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  signingClock.now = realNow;
+  setSigningClock();
   await c?.shutdown();
 });
 

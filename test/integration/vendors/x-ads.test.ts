@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../../adapters/settings';
-import { setOAuth1Clock } from '../../../auth/oauth1/signer';
+import { setSigningClock } from '../../../auth/signing-clock';
 import type { FixtureRequest } from '../../mock-vendor/fixture-server';
 import { authorizationParams, signature } from '../../setup/oauth1-reference';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
@@ -49,7 +49,7 @@ function recomputed(r: FixtureRequest): string {
 const badlySigned = (r: FixtureRequest) => authorizationParams(r.headers.authorization).oauth_signature !== recomputed(r);
 
 beforeAll(async () => {
-  setOAuth1Clock({ timestamp: () => TIMESTAMP, nonce: () => NONCE });
+  setSigningClock({ now: () => new Date(TIMESTAMP * 1000), nonce: () => NONCE });
   // The real config with its first poll wait scaled down in time only.
   c = await startVendorContract('x-ads', (config) => (config.streams.campaign_stats_daily.steps[0].poll.intervalSeconds = 0.2));
   c.server.route(
@@ -68,7 +68,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  setOAuth1Clock();
+  setSigningClock();
   await c?.shutdown();
 });
 

@@ -5,7 +5,8 @@
  * JSON body left out of the base string, and `+` in a query read as a space.
  */
 import type { BuiltRequest } from '../../../activities/http-request';
-import { OAuth1Signer, setOAuth1Clock } from '../../../auth/oauth1/signer';
+import { OAuth1Signer } from '../../../auth/oauth1/signer';
+import { setSigningClock } from '../../../auth/signing-clock';
 import type { OAuth1AuthConfig } from '../../../auth/oauth1/grammar';
 import type { SignerContext } from '../../../auth/signer';
 import { authorizationParams, signature } from '../../setup/oauth1-reference';
@@ -44,8 +45,8 @@ async function signed(r: BuiltRequest, secrets?: Record<string, string>): Promis
   return authorizationParams(r.headers.authorization);
 }
 
-beforeAll(() => setOAuth1Clock({ timestamp: () => 1318622958, nonce: () => 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg' }));
-afterAll(() => setOAuth1Clock());
+beforeAll(() => setSigningClock({ now: () => new Date(1318622958 * 1000), nonce: () => 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg' }));
+afterAll(() => setSigningClock());
 
 test("X's worked example: query and form body signed, the documented signature", async () => {
   const r = request('POST', 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true', 'status=Hello+Ladies+%2B+Gentlemen%2C+a+signed+OAuth+request%21', 'application/x-www-form-urlencoded');

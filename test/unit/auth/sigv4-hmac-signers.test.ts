@@ -6,16 +6,15 @@
 import { createHmac } from 'node:crypto';
 import type { BuiltRequest } from '../../../activities/http-request';
 import { signerFactories } from '../../../auth/signer-registry';
-import { signingClock } from '../../../auth/signing-clock';
+import { setSigningClock } from '../../../auth/signing-clock';
 import type { SignerContext } from '../../../auth/signer';
 import type { AuthConfig, VendorConfig } from '../../../core/config-schema';
 import { awsSignature, awsSignatureVerifies, naverSignature } from '../../mock-vendor/signatures';
 import { demoConfig, problemsOf } from '../helpers/config-problems';
 
 const FIXED = new Date('2024-03-01T12:00:00.000Z');
-const realNow = signingClock.now;
-beforeEach(() => (signingClock.now = () => FIXED));
-afterEach(() => (signingClock.now = realNow));
+beforeEach(() => setSigningClock({ now: () => FIXED }));
+afterEach(() => setSigningClock());
 
 async function signed(auth: AuthConfig, secrets: Record<string, string>, request: Partial<BuiltRequest> & { url: URL }): Promise<BuiltRequest> {
   const context = {
@@ -94,7 +93,7 @@ describe('awsSigV4', () => {
 
   test("AWS's published example (SigV4 test suite, get-vanilla) comes out of both the signer and the test's recomputation", async () => {
     const vanilla = { kind: 'awsSigV4', region: 'us-east-1', service: 'service', accessKeyId: 'key_id', secretAccessKey: 'secret' } as const;
-    signingClock.now = () => new Date('2015-08-30T12:36:00Z');
+    setSigningClock({ now: () => new Date('2015-08-30T12:36:00Z') });
     const request = await signed(vanilla, secrets, { url: new URL('https://example.amazonaws.com/'), headers: {} });
     const published = '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31';
     expect(request.headers.authorization).toBe(`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=${published}`);
