@@ -1,11 +1,16 @@
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
-import type { ExpressionScope } from '../runtime/expression/expression';
+import type { AuthPlace, ExpressionScope } from '../runtime/expression/expression';
 
 export interface BuiltRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * A body with `$auth{…}` places still open (an XML body carrying a token): the client
+   * has them filled by the signer after the rate-limit wait, and only then sets `body`.
+   */
+  bodyPieces?: (string | AuthPlace)[];
   /** Method and path only: safe to show in errors and the Web UI (no query, which may hold a key). */
   label: string;
 }
@@ -49,7 +54,13 @@ export function buildRequest(
     else headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`, 'header');
   }
   let body: string | undefined;
-  if (request.form !== undefined) {
+  let bodyPieces: (string | AuthPlace)[] | undefined;
+  if (request.xml !== undefined) {
+    const pieces = scope.renderWithAuthPlaces(request.xml, `${where}.xml`, 'xml');
+    if (pieces.every((p) => typeof p === 'string')) body = pieces.join('');
+    else bodyPieces = pieces;
+    headers['content-type'] ??= 'text/xml; charset=utf-8';
+  } else if (request.form !== undefined) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) form.set(name, scope.render(value, `${where}.form.${name}`));
     body = form.toString();
@@ -61,7 +72,7 @@ export function buildRequest(
     // (Amazon Ads v3: application/vnd.createasyncreportrequest.v3+json).
     headers['content-type'] ??= 'application/json';
   }
-  return { method, url, headers, body, label: `${method} ${url.pathname}` };
+  return { method, url, headers, body, ...(bodyPieces ? { bodyPieces } : {}), label: `${method} ${url.pathname}` };
 }
 
 function renderDeep(value: unknown, scope: ExpressionScope, where: string): unknown {

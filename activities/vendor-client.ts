@@ -14,6 +14,9 @@ import { retryAfterMs } from '../core/retry-after';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
+import { fillAuthPlaces } from './auth-places';
+import { bodyAsJson } from '../adapters/decode/xml';
+import { DecodeError } from '../adapters/decode/common';
 import { awaitRateLimit, holdRateLimit } from './rate-limit';
 import { usageHold } from '../core/usage-headers';
 import { usagePolicy } from '../core/usage-headers-grammar';
@@ -76,6 +79,11 @@ export class VendorClient {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
       await awaitRateLimit(this.deps.redis, this.config, this.customer);
       if (signed) await this.signer.sign(request);
+      if (request.bodyPieces) {
+        // Checked by validation too; a per-request `auth: none` must never be handed a credential.
+        if (!signed) throw finalFailure('ConfigError', `${where}: the body places credentials ($auth{…}) but the request sends no vendor auth`);
+        await fillAuthPlaces(request, this.signer, this.config.auth.kind);
+      }
       const response = await this.fetch(request);
       await this.heedUsage(response.headers);
       if (response.status === 401 && signed && attempt === 1 && this.signer.renew()) {
@@ -156,6 +164,21 @@ export class VendorClient {
 
 function timeoutOf(config: VendorConfig): number {
   return (config.timeoutSeconds ?? 60) * 1000;
+}
+
+/**
+ * A whole (small) answer as JSON text for expressions: an XML answer (SOAP, by its
+ * Content-Type) decoded to JSON (adapters/decode/xml.ts), any other as it came. XML that is
+ * not well formed fails finally: a retry would read the same answer.
+ */
+export async function readJsonText(response: VendorResponse): Promise<string> {
+  const text = await readText(response.body);
+  try {
+    return bodyAsJson(text, response.headers['content-type']);
+  } catch (e) {
+    if (e instanceof DecodeError) throw finalFailure('DataError', `${response.label}: the answer ${e.message}`);
+    throw e;
+  }
 }
 
 /** Reads a whole (small) response body as text: poll and submit answers, not data pages. */

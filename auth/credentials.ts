@@ -65,6 +65,11 @@ export abstract class CredentialSigner<A extends AuthConfig> {
     return false;
   }
 
+  /** `secrets.<name>`: a credential of this block (validation allows only those it lists). */
+  async placeValue(name: string): Promise<string | undefined> {
+    return name.startsWith('secrets.') ? this.credentials.byName()[name.slice('secrets.'.length)] : undefined;
+  }
+
   held(): HeldSecrets {
     return this.credentials.held();
   }

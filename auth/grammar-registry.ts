@@ -51,6 +51,11 @@ export function authSecretPairs(auth: AuthConfig): [string, string][] {
   return grammarOf(auth).secretPairs?.(auth) ?? [];
 }
 
+/** Whether the kind's signer holds a token a request body may place (`$auth{token}`). */
+export function authIssuesToken(auth: AuthConfig): boolean {
+  return grammarOf(auth).issuesToken === true;
+}
+
 export function authCatalogueText(auth: AuthConfig): string {
   return grammarOf(auth).catalogueText(auth);
 }

@@ -20,6 +20,11 @@ export interface AuthGrammar<S extends KindSchema = KindSchema> {
    * whole, since its base64 spelling contains neither half.
    */
   secretPairs?(auth: Static<S>): [string, string][];
+  /**
+   * True when the kind's signer obtains an access token (OAuth 2, a login session): a
+   * request's `xml` body may then place it with `$auth{token}`.
+   */
+  issuesToken?: boolean;
   /** How docs/catalogue.md describes a block of this kind. */
   catalogueText(auth: Static<S>): string;
 }

@@ -57,6 +57,7 @@ function templateErrorsFinal(signer: Signer): Signer {
         throw e;
       }
     },
+    placeValue: async (name) => signer.placeValue?.(name),
     renew: () => signer.renew(),
     held: () => signer.held(),
   };

@@ -14,6 +14,12 @@ export interface Signer {
   prepare(): Promise<void>;
   /** Sets the credentials of one request, as late as possible before it is sent. */
   sign(request: BuiltRequest): Promise<void>;
+  /**
+   * The value an `$auth{…}` place of a request body stands for (`token`, or
+   * `secrets.<name>`), or undefined when this signer has none. Asked after `sign`, so a
+   * token is the one this request is signed with. A signer without it has nothing to place.
+   */
+  placeValue?(name: string): Promise<string | undefined>;
   /** After a 401: drops what went stale. True when signing again may succeed. */
   renew(): boolean;
   /** What this signer holds, for scrubbing messages and stored bodies. */

@@ -44,6 +44,11 @@ export abstract class TokenSigner<A extends AuthConfig> extends CredentialSigner
     return fresh.value;
   }
 
+  /** `token`: the access token (cached, or obtained now); credentials as CredentialSigner. */
+  override async placeValue(name: string): Promise<string | undefined> {
+    return name === 'token' ? this.token() : super.placeValue(name);
+  }
+
   override renew(): boolean {
     tokens.delete(this.cacheKey);
     return true;

@@ -11,8 +11,19 @@ import { parseExpressionAt, tokenizer, type Node } from 'acorn';
 
 const ECMA_VERSION = 2022;
 
-/** A template's pieces: literal text, and expressions with how their values are inserted. */
-export type TemplatePart = { text: string } | { expression: string; raw: boolean; column: number };
+/**
+ * A template's pieces: literal text, expressions with how their values are inserted, and
+ * `$auth{…}` places the request's signer fills as it signs (see AUTH_PLACE).
+ */
+export type TemplatePart = { text: string } | { expression: string; raw: boolean; column: number } | { auth: string; column: number };
+
+/**
+ * What an `$auth{…}` place may name: `token`, the signer's current access token, or
+ * `secrets.<name>`, a credential the auth block lists. Not an expression: the value never
+ * enters the expression engine, and is written into the request only after the rate-limit
+ * wait, by the signer (activities/auth-places.ts).
+ */
+export const AUTH_PLACE = /^(token|secrets\.[a-z][a-z0-9_]*)$/;
 
 export class ExpressionSyntaxError extends Error {
   constructor(
@@ -69,6 +80,17 @@ export function parseTemplate(template: string, where: string): readonly Templat
     }
     if (next.at > i) parts.push({ text: template.slice(i, next.at) });
     const start = next.at + next.opener.length;
+    if (next.opener === '$auth{') {
+      const close = template.indexOf('}', start);
+      if (close < 0) throw new ExpressionSyntaxError(where, template, next.at + 1, 'unclosed "$auth{"');
+      const name = template.slice(start, close).trim();
+      if (!AUTH_PLACE.test(name)) {
+        throw new ExpressionSyntaxError(where, template, next.at + 1, `"$auth{${name}}" names neither "token" nor "secrets.<credential>"`);
+      }
+      parts.push({ auth: name, column: next.at + 1 });
+      i = close + 1;
+      continue;
+    }
     if (template.slice(start).trim().startsWith('}')) throw new ExpressionSyntaxError(where, template, next.at + 1, `empty "${next.opener}}"`);
     const unclosed = () => new ExpressionSyntaxError(where, template, next.at + 1, `unclosed "${next.opener}"`);
     let node: Node;
@@ -100,15 +122,18 @@ export function checkTemplate(template: string, where: string): readonly Templat
 }
 
 export function isTemplate(value: string): boolean {
-  return value.includes('${') || value.includes('$raw{');
+  return OPENERS.some((opener) => value.includes(opener));
 }
 
-function nextOpening(template: string, from: number): { at: number; opener: '${' | '$raw{' } | undefined {
-  const plain = template.indexOf('${', from);
-  const raw = template.indexOf('$raw{', from);
-  if (plain < 0 && raw < 0) return undefined;
-  if (raw >= 0 && (plain < 0 || raw < plain)) return { at: raw, opener: '$raw{' };
-  return { at: plain, opener: '${' };
+const OPENERS = ['${', '$raw{', '$auth{'] as const;
+
+function nextOpening(template: string, from: number): { at: number; opener: (typeof OPENERS)[number] } | undefined {
+  let next: { at: number; opener: (typeof OPENERS)[number] } | undefined;
+  for (const opener of OPENERS) {
+    const at = template.indexOf(opener, from);
+    if (at >= 0 && (!next || at < next.at)) next = { at, opener };
+  }
+  return next;
 }
 
 function parseOne(source: string, start: number, where: string, shown: string): Node {

@@ -10,11 +10,12 @@ import { Type, type TSchema } from '@sinclair/typebox';
 /**
  * What a string field holds, for the validator (core/validate-expressions.ts) to
  * parse it: an `expression`, a `template`, a `url-template` (a template that is a whole
- * URL: the only place `$raw{}` is allowed), or `template-leaves` (a JSON value whose
- * string leaves are templates). A symbol, so it never reaches the published JSON.
+ * URL: the only place `$raw{}` is allowed), `template-leaves` (a JSON value whose
+ * string leaves are templates), or an `xml-template` (an XML body: values XML-escaped, and
+ * the only place `$auth{}` is allowed). A symbol, so it never reaches the published JSON.
  */
 export const CodeRole = Symbol.for('dif.codeRole');
-export type CodeRoleName = 'expression' | 'template' | 'url-template' | 'template-leaves';
+export type CodeRoleName = 'expression' | 'template' | 'url-template' | 'template-leaves' | 'xml-template';
 /** Names a shape shared by several fields: the published schema holds it once under `$defs`. */
 export const DefName = Symbol.for('dif.defName');
 
@@ -107,6 +108,18 @@ const RequestShape = Type.Object(
       ),
     ),
     body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
+    xml: Type.Optional(
+      role(
+        doc(
+          Type.String({ minLength: 1, maxLength: 1_000_000 }),
+          'XML body (a SOAP envelope) written as a text template: every `${expression}` value is XML-escaped (`&`, `<`, `>`, `"`, `\'` become entities), so no value can open or close an element. ' +
+            '`$auth{token}` (the access token) and `$auth{secrets.<name>}` (a credential the auth block lists) are places the signer fills after the rate-limit wait, for vendors that want credentials inside the body (Microsoft Advertising\'s SOAP `AuthenticationToken` and `DeveloperToken` header elements); they never pass through the expression engine. ' +
+            'Content-Type defaults to `text/xml; charset=utf-8` (SOAP 1.1); set `headers` for SOAP 1.2 (`application/soap+xml`) and for `SOAPAction`. Give `xml`, `body` or `form`, not two.',
+          '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><AuthenticationToken>$auth{token}</AuthenticationToken></s:Header><s:Body><GetThing><Id>${inputs.account_id}</Id></GetThing></s:Body></s:Envelope>',
+        ),
+        'xml-template',
+      ),
+    ),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );

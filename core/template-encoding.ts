@@ -14,9 +14,13 @@
  *  - `header`: a header value; CR, LF and NUL are refused.
  *  - `text`: inserted as is, because what receives it encodes it (query values go through
  *    URLSearchParams, form fields likewise, JSON bodies through JSON.stringify).
+ *  - `xml`: XML character data or an attribute value (request.xml, a SOAP envelope): `&`,
+ *    `<`, `>`, `"` and `'` become entities, so a value can never open or close an element;
+ *    characters XML 1.0 cannot carry at all (NUL and the other C0 controls but tab, LF, CR)
+ *    are refused.
  * Pure; no I/O.
  */
-export type TemplatePosition = 'path' | 'url' | 'header' | 'text';
+export type TemplatePosition = 'path' | 'url' | 'header' | 'text' | 'xml';
 
 /** Where a value sits inside a `url` template, from the text before it. */
 export interface UrlContext {
@@ -37,7 +41,18 @@ export function encodeTemplateValue(value: string, position: TemplatePosition, u
       return url?.inQuery ? encodeURIComponent(value) : pathSegment(value);
     case 'path':
       return url?.inQuery ? encodeURIComponent(value) : pathSegment(value);
+    case 'xml':
+      return escapeXml(value);
   }
+}
+
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** `value` as XML text or attribute value; throws when it holds a character XML 1.0 forbids. */
+export function escapeXml(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(value)) throw new Error('the value holds a control character, which XML 1.0 cannot carry');
+  return value.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
 }
 
 function pathSegment(value: string): string {

@@ -17,6 +17,10 @@
  * from a response, which encoding would break); every use there is returned as a warning
  * that `dif validate` prints. Anywhere else it is an error: in a path, a query value or a
  * header, an unencoded customer input can reach another endpoint (issue 12, item 5).
+ *
+ * `$auth{…}` (a place the signer fills with its token or a credential) is allowed only in
+ * `xml-template` fields (a request's `xml` body), and must name what the auth block has: a
+ * token its kind obtains, or a credential it lists.
  */
 import { parseExpressionAt, type Node } from 'acorn';
 import { Kind, type TSchema } from '@sinclair/typebox';
@@ -24,7 +28,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CodeRole, VendorConfig, type CodeRoleName, type VendorConfigDocument } from './config-schema';
 import { checkExpression, checkTemplate, ExpressionSyntaxError } from './expression-syntax';
 import { childPath, type ConfigProblem } from './validate-paths';
-import { authSecretNames } from '../auth/grammar-registry';
+import { authIssuesToken, authSecretNames } from '../auth/grammar-registry';
 
 /** Deepest a JSON request body may nest: deeper bodies are a mistake, and would strain every recursive reader after us. */
 export const MAX_BODY_DEPTH = 32;
@@ -34,6 +38,9 @@ const WINDOW_FIELDS = ['from', 'to', 'start', 'end'];
 interface Context {
   inputs: Set<string>;
   secrets: Set<string>;
+  /** The auth block's kind, when its signer holds a token `$auth{token}` can place. */
+  tokenKind?: string;
+  authKind?: string;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
 }
@@ -43,6 +50,8 @@ export function expressionProblems(config: VendorConfigDocument, errors: ConfigP
   const ctx: Context = {
     inputs: new Set(config.inputs.map((i) => i.name)),
     secrets: new Set(authSecretNames(config.auth)),
+    tokenKind: config.auth && authIssuesToken(config.auth) ? config.auth.kind : undefined,
+    authKind: config.auth?.kind,
     errors,
     warnings,
   };
@@ -106,16 +115,30 @@ function checkField(role: CodeRoleName, text: string, path: string, ctx: Context
       return;
     }
     for (const part of checkTemplate(text, path)) {
+      if ('auth' in part) authPlace(role, part, path, ctx);
       if (!('expression' in part)) continue;
       references(part.expression, path, ctx);
       if (!part.raw) continue;
       const use = `$raw{${part.expression}} (column ${part.column}) inserts its value without URL encoding`;
-      if (role === 'url-template') ctx.warnings.push({ path, message: `${use}; make sure it is a whole URL the vendor sent` });
+      if (role === 'xml-template') ctx.errors.push({ path, message: `${use}; an XML body escapes every value: use \${…}` });
+      else if (role === 'url-template') ctx.warnings.push({ path, message: `${use}; make sure it is a whole URL the vendor sent` });
       else ctx.errors.push({ path, message: `${use}; $raw{} is allowed only in fields that take a whole URL (a request's "url", "tokenUrl"): use \${…} here` });
     }
   } catch (e) {
     if (!(e instanceof ExpressionSyntaxError)) throw e;
     ctx.errors.push({ path, message: e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message });
+  }
+}
+
+/** An `$auth{…}` place: only in an XML body, naming a token the auth kind has or a credential it lists. */
+function authPlace(role: CodeRoleName, part: { auth: string; column: number }, path: string, ctx: Context): void {
+  const use = `$auth{${part.auth}} (column ${part.column})`;
+  if (role !== 'xml-template') {
+    ctx.errors.push({ path, message: `${use}: the signer fills places only in a request's "xml" body` });
+  } else if (part.auth === 'token' && !ctx.tokenKind) {
+    ctx.errors.push({ path, message: `${use}: auth kind ${JSON.stringify(ctx.authKind ?? 'none')} obtains no token (oauth2, googleServiceAccount, jwtClientSecret and login do)` });
+  } else if (part.auth.startsWith('secrets.') && !ctx.secrets.has(part.auth.slice('secrets.'.length))) {
+    ctx.errors.push({ path, message: `${use}: ${part.auth.slice('secrets.'.length)} is not a credential this auth lists; listed: ${[...ctx.secrets].join(', ') || '(none)'}` });
   }
 }
 

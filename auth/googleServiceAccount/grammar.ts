@@ -22,5 +22,6 @@ export type GoogleServiceAccountAuthConfig = Static<typeof GoogleServiceAccountA
 export const googleServiceAccount = authGrammar({
   schema: GoogleServiceAccountAuth,
   secretNames: (auth) => [auth.key, ...(auth.subject ? [auth.subject] : [])],
+  issuesToken: true,
   catalogueText: (auth) => `Google service account (JWT bearer, RS256)${auth.subject ? ', domain-wide delegation' : ''}`,
 });

@@ -26,5 +26,6 @@ export type JwtClientSecretAuthConfig = Static<typeof JwtClientSecretAuth>;
 export const jwtClientSecret = authGrammar({
   schema: JwtClientSecretAuth,
   secretNames: (auth) => [auth.clientId, auth.teamId, auth.keyId, auth.privateKey],
+  issuesToken: true,
   catalogueText: () => 'OAuth2 client credentials, client secret a JWT (ES256)',
 });

@@ -21,5 +21,6 @@ export type LoginAuthConfig = Static<typeof LoginAuth>;
 export const login = authGrammar({
   schema: LoginAuth,
   secretNames: (auth) => auth.secrets,
+  issuesToken: true,
   catalogueText: (auth) => `login session in \`${auth.header}\``,
 });

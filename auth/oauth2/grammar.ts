@@ -37,5 +37,6 @@ export const oauth2 = authGrammar({
   schema: OAuth2Auth,
   secretNames: (auth) => [...new Set([auth.clientId, auth.clientSecret, ...(auth.refreshToken ? [auth.refreshToken] : []), ...(auth.secrets ?? [])])],
   secretPairs: (auth) => [[auth.clientId, auth.clientSecret]],
+  issuesToken: true,
   catalogueText: (auth) => `OAuth2 ${auth.grant.replace('_', ' ')}${auth.headers ? ` + headers ${Object.keys(auth.headers).map((h) => `\`${h}\``).join(', ')}` : ''}`,
 });

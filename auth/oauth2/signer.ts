@@ -5,6 +5,7 @@
  */
 import type { BuiltRequest } from '../../activities/http-request';
 import { finalFailure } from '../../activities/failures';
+import { bodyCarriesToken } from '../../activities/auth-places';
 import { usingScope } from '../../runtime/expression/expression';
 import { accessTokenOf, FORM_HEADERS } from '../access-token';
 import type { Signer } from '../signer';
@@ -13,7 +14,8 @@ import type { OAuth2AuthConfig } from './grammar';
 
 export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signer {
   async sign(request: BuiltRequest): Promise<void> {
-    request.headers.authorization = `Bearer ${await this.token()}`;
+    // A body that places the token itself (a SOAP AuthenticationToken) carries it once: no header repeats it.
+    if (!bodyCarriesToken(request)) request.headers.authorization = `Bearer ${await this.token()}`;
     // Credentials some vendors want beside the token (Google Ads developer-token).
     usingScope({ secrets: this.credentials.byName() }, (scope) => {
       for (const [name, value] of Object.entries(this.auth.headers ?? {})) {

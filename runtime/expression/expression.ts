@@ -44,6 +44,14 @@ import { asJsonNumber, compileForHost, NOT_HERE, type HostVariables } from './ex
 
 export type { TemplatePosition } from '../../core/template-encoding';
 
+/** An `$auth{…}` place left in a rendered template, with how its value is to be encoded. */
+export interface AuthPlace {
+  auth: string;
+  position: TemplatePosition;
+}
+/** A rendered template: text, and the places the signer fills. */
+export type RenderedPiece = string | AuthPlace;
+
 export interface EvalOptions {
   /** CPU time one evaluation may take (a batch of records gets ten times this). */
   timeoutMs?: number;
@@ -281,28 +289,50 @@ export class ExpressionScope {
 
   /**
    * Renders a `${...}` template to a string, each value encoded for `position` (see
-   * template-encoding.ts); `$raw{...}` parts are inserted as they are.
+   * template-encoding.ts); `$raw{...}` parts are inserted as they are. `$auth{...}` places
+   * are refused: only `renderWithAuthPlaces` (request bodies) leaves them for the signer.
    */
   render(template: string, where: string, position: TemplatePosition = 'text'): string {
+    const parts = this.renderWithAuthPlaces(template, where, position);
+    const place = parts.find((p) => typeof p !== 'string');
+    if (place) throw new ExpressionError(where, template, `$auth{${(place as AuthPlace).auth}} is allowed only in a request's "xml" body`);
+    return parts.join('');
+  }
+
+  /**
+   * Renders a template as `render` does, but keeps each `$auth{...}` place as an
+   * `{ auth }` piece: the signer writes the token or credential there after the rate-limit
+   * wait, so it never passes through the engine, the rendered config, or a retry's copy.
+   */
+  renderWithAuthPlaces(template: string, where: string, position: TemplatePosition = 'text'): RenderedPiece[] {
     this.assertUsable(where, template);
-    let out = '';
+    const out: RenderedPiece[] = [];
+    let text = ''; // since the last place
+    let seenQuery = false; // a "?" anywhere before: values after it are query components
     templateParts(template, where).forEach((part, index) => {
       if ('text' in part) {
-        out += part.text;
+        text += part.text;
+        return;
+      }
+      if ('auth' in part) {
+        seenQuery ||= text.includes('?');
+        out.push(text, { auth: part.auth, position });
+        text = '';
         return;
       }
       const value = this.evaluateToText(part.expression, where);
       if (part.raw) {
-        out += value;
+        text += value;
         return;
       }
       try {
-        out += encodeTemplateValue(value, position, { atStart: index === 0, inQuery: out.includes('?') });
+        text += encodeTemplateValue(value, position, { atStart: index === 0, inQuery: seenQuery || text.includes('?') });
       } catch (e) {
         throw new ExpressionError(where, part.expression, (e as Error).message);
       }
     });
-    return out;
+    out.push(text);
+    return out.filter((p) => p !== '');
   }
 
   private evaluateToText(expression: string, where: string): string {

@@ -16,7 +16,7 @@ import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure } from '../../activities/failures';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
-import { readText, VendorClient } from '../../activities/vendor-client';
+import { readJsonText, readText, VendorClient } from '../../activities/vendor-client';
 
 export interface JobInput {
   run: RunContext;
@@ -49,8 +49,7 @@ export function asyncJobActivities(deps: ActivityDeps) {
         return { jobId: (JSON.parse(await deps.objectStore.getText(jobKey)) as { id: string }).id, reused: true };
       }
       const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
-      const text = await readText(response.body);
-      scope.setJson('response', text);
+      scope.setJson('response', await readJsonText(response));
       const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
       if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
       await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
@@ -63,7 +62,8 @@ export function asyncJobActivities(deps: ActivityDeps) {
       const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
-      const text = await readText(response.body);
+      // Kept as JSON (an XML answer decoded), for the download's expressions.
+      const text = client.scrub(await readJsonText(response));
       await deps.objectStore.put(`${prefix}/poll-last.json`, text, 'application/json');
       scope.setJson('response', text);
       const status = String(evaluate(scope, step.poll.status, `${where}.poll.status`, client));
