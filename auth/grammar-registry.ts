@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, shape } from '../core/schema-parts';
+import type { ConfigProblem } from '../core/validate';
 import type { AuthGrammar, KindSchema } from './kind-grammar';
 import { apiKey } from './apiKey/grammar';
 import { basic } from './basic/grammar';
@@ -54,6 +55,11 @@ export function authSecretPairs(auth: AuthConfig): [string, string][] {
 /** Whether the kind's signer holds a token a request body may place (`$auth{token}`). */
 export function authIssuesToken(auth: AuthConfig): boolean {
   return grammarOf(auth).issuesToken === true;
+}
+
+/** The kind's own checks of an auth block, beyond the schema. */
+export function authProblems(auth: AuthConfig | undefined, out: ConfigProblem[]): void {
+  if (auth) grammarOf(auth).check?.(auth, out);
 }
 
 export function authCatalogueText(auth: AuthConfig): string {

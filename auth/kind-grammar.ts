@@ -4,6 +4,7 @@
  * exports one of these; auth/grammar-registry.ts lists them. Pure.
  */
 import type { Static, TObject, TLiteral } from '@sinclair/typebox';
+import type { ConfigProblem } from '../core/validate';
 
 /** A kind's schema: an object whose `kind` is a string literal. */
 export type KindSchema = TObject & { properties: { kind: TLiteral<string> } };
@@ -25,6 +26,8 @@ export interface AuthGrammar<S extends KindSchema = KindSchema> {
    * request's `xml` body may then place it with `$auth{token}`.
    */
   issuesToken?: boolean;
+  /** Checks a schema cannot express (fields one grant needs and another refuses), each named by its `$.auth…` path. */
+  check?(auth: Static<S>, out: ConfigProblem[]): void;
   /** How docs/catalogue.md describes a block of this kind. */
   catalogueText(auth: Static<S>): string;
 }
