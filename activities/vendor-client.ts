@@ -1,20 +1,21 @@
 /**
  * One vendor request as DIF makes it: rendered from the config, rate-limited across
- * workers, then signed (after the wait, so a time-limited signature is fresh when sent),
- * and classified when it fails. 429 and 503 honour Retry-After;
- * other 5xx, 408 and network errors are retried with backoff; other 4xx fail at once with
- * the vendor's message. A 401 renews OAuth2 or session tokens once before giving up.
+ * workers, then signed (after the wait, so a time-limited signature is fresh when sent;
+ * `$auth{…}` places of an XML body are filled then too), and classified when it fails
+ * (vendor-failure.ts: 429/503 honour Retry-After, other 5xx, 408 and network errors are
+ * retried, other 4xx and SOAP faults fail at once with the vendor's message). A 401 renews
+ * OAuth2 or session tokens once before giving up.
  * Every message is scrubbed of the secrets and tokens in play.
  */
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
-import { usingScope, type ExpressionScope } from '../runtime/expression/expression';
-import { retryAfterMs } from '../core/retry-after';
+import type { ExpressionScope } from '../runtime/expression/expression';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { fillAuthPlaces } from './auth-places';
+import { vendorFailure } from './vendor-failure';
 import { bodyAsJson } from '../adapters/decode/xml';
 import { DecodeError } from '../adapters/decode/common';
 import { awaitRateLimit, holdRateLimit } from './rate-limit';
@@ -90,7 +91,7 @@ export class VendorClient {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
-      if (!response.ok) throw await this.failure(request, response);
+      if (!response.ok) throw await vendorFailure(this.config, request.label, response, (text) => this.scrub(text));
       if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
@@ -129,35 +130,6 @@ export class VendorClient {
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
-    }
-  }
-
-  private async failure(request: BuiltRequest, response: Response) {
-    const body = await response.text().catch(() => '');
-    // Scrubbed before it is cut: a secret cut in half would no longer be recognised.
-    const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, 500)}`;
-    if (response.status === 429 || response.status === 503) {
-      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()));
-    }
-    if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
-    if (this.throttledIn(body, response.status, request.label)) return retryableFailure('VendorThrottled', message);
-    return finalFailure('VendorRequestError', message);
-  }
-
-  /** Config `errors.retryWhen` over a 4xx JSON body: vendors that throttle with a 400 (Meta codes 17, 613, 80000…). */
-  private throttledIn(body: string, status: number, label: string): boolean {
-    const retryWhen = this.config.errors?.retryWhen;
-    if (!retryWhen) return false;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return false; // not JSON: nothing to judge by
-    }
-    try {
-      return usingScope({ response: parsed, status }, (scope) => Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`)));
-    } catch {
-      return false; // an expression that cannot read this body does not make the error transient
     }
   }
 }
