@@ -2,7 +2,7 @@
  * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
  * records array out of the token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
  * by line, CSV/TSV with csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in
- * memory. A line that cannot be read (bad NDJSON, a CSV row with the wrong number of
+ * memory; XML alone is parsed whole (xml.ts), as fast-xml-parser does not stream. A line that cannot be read (bad NDJSON, a CSV row with the wrong number of
  * fields) is reported through `onReject` with its line number and the file goes on; a
  * file that cannot be read at all throws DecodeError.
  */
@@ -16,6 +16,7 @@ import type { DecodeConfig } from '../../core/config-schema';
 import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
 import { xlsxRecords } from './xlsx';
+import { XML_LIMIT_BYTES, xmlToValue } from './xml';
 import { BATCH, DecodeError, type DecodeHooks } from './common';
 
 export { BATCH, DecodeError, type DecodeHooks } from './common';
@@ -53,8 +54,10 @@ export function decodeRecords(
       return delimited(stream, decode, hooks);
     case 'xlsx':
       return xlsxRecords(stream, decode.header !== false, decode.columns, hooks);
+    case 'xml':
+      return xmlRecords(stream, selector, hooks);
     default:
-      throw new DecodeError(`format ${JSON.stringify(decode.format)} is not supported; use json, ndjson, csv, tsv or xlsx`);
+      throw new DecodeError(`format ${JSON.stringify(decode.format)} is not supported; use json, ndjson, csv, tsv, xlsx or xml`);
   }
 }
 
@@ -167,6 +170,42 @@ async function* recordsOf(scope: ExpressionScope, text: string, selector: Extrac
     const records = JSON.parse(json) as unknown[];
     if (start === 0 && records.length) hooks.onFields?.(fieldsOf(records[0]));
     yield records.map((record, i) => ({ record, number: start + i + 1 }));
+  }
+}
+
+/**
+ * An XML document, parsed whole (xml.ts), its records chosen by the step's `records` over
+ * the decoded document. An element that appears once is a single value, not a list (XML
+ * cannot tell), so along a plain path a single record is a list of one, and an empty
+ * element (`<Rows/>`) or a nil one is no records.
+ */
+async function* xmlRecords(stream: Readable, selector: RecordsSelector, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > XML_LIMIT_BYTES) throw new DecodeError(`is an XML document larger than ${XML_LIMIT_BYTES} bytes, which DIF parses whole`);
+    chunks.push(Buffer.from(chunk as Buffer));
+  }
+  const document = xmlToValue(Buffer.concat(chunks.splice(0)).toString('utf8'));
+  if (selector.kind === 'expression') {
+    const scope = selector.scope();
+    try {
+      yield* recordsOf(scope, JSON.stringify(document), selector, hooks);
+    } finally {
+      scope.dispose();
+    }
+    return;
+  }
+  let found: unknown = document;
+  for (const key of selector.keys) {
+    if (found === null || typeof found !== 'object' || Array.isArray(found) || !(key in found)) throw new DecodeError(`has no ${pathText(selector.keys)} (the step's records path)`);
+    found = (found as Record<string, unknown>)[key];
+  }
+  const list = Array.isArray(found) ? found : found === null || found === '' ? [] : [found];
+  if (list.length) hooks.onFields?.(fieldsOf(list[0]));
+  for (let start = 0; start < list.length; start += BATCH) {
+    yield list.slice(start, start + BATCH).map((record, i) => ({ record, number: start + i + 1 }));
   }
 }
 

@@ -19,6 +19,7 @@ import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import type { StepConfigOf } from '../registry';
 import { underPermit } from '../../activities/permits';
 import { readText, VendorClient } from '../../activities/vendor-client';
+import { xmlToValue } from '../../adapters/decode/xml';
 import { apiBase } from '../../activities/http-request';
 
 export interface FetchPagesInput {
@@ -133,11 +134,13 @@ async function fetchPage(
     await deps.objectStore.put(key, text, response.headers['content-type']);
     // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
     // not JSON: expressions see the body as text, and the record count is unknown (-1).
-    const rowFormat = step.decode !== undefined && step.decode.format !== 'json';
+    // XML pages are seen decoded (adapters/decode/xml.ts).
+    const format = step.decode?.format ?? 'json';
+    const rowFormat = format !== 'json' && format !== 'xml';
     try {
-      scope.setJson('response', rowFormat ? JSON.stringify(text) : text);
+      scope.setJson('response', rowFormat ? JSON.stringify(text) : format === 'xml' ? JSON.stringify(xmlToValue(text)) : text);
     } catch (e) {
-      throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid JSON: ${(e as Error).message}`);
+      throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid ${format === 'xml' ? 'XML' : 'JSON'}: ${(e as Error).message}`);
     }
     scope.setJson('headers', JSON.stringify(response.headers));
     scope.setJson('status', String(response.status));
@@ -149,7 +152,8 @@ async function fetchPage(
         scope.assign('__records', step.records ?? 'response', `${where}.records`);
         records = scope.lengthOf('__records', `${where}.records`);
       }
-      if (records < 0 && !rowFormat) throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
+      // An XML element that appears once is not a list: its count is unknown (-1), not an error.
+      if (records < 0 && format === 'json') throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
       const seen = {
         records,
         next: pagination.kind === 'cursor' || pagination.kind === 'nextUrl' ? scope.evaluate(pagination.next, `${where}.pagination.next`) : undefined,

@@ -8,12 +8,15 @@ import { doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape } from '../..
 export const Decode = shape('Decode', 'Decoding', Type.Object(
   {
     format: doc(
-      Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx'].map((f) => Type.Literal(f))),
+      Type.Union(['json', 'ndjson', 'csv', 'tsv', 'xlsx', 'xml'].map((f) => Type.Literal(f))),
       'Format of the body or file. For `json`, the step\'s `records` selects the array of records: when it is a plain path ' +
         '(`response`, `response.data`, `response.report.rows`, `response["data"]`) the array is streamed record by record (objects ' +
         'under 8 MiB are parsed whole, which is faster), so memory stays bounded whatever the size; any other expression (a filter, a map, a concatenation) is evaluated over the whole ' +
         'document in the sandbox, which holds the document in memory. For `ndjson` every line is a record; for `csv`/`tsv` and ' +
-        '`xlsx` (its first worksheet) every row is a record, keyed by the header row or `columns`; `records` is not used for them.',
+        '`xlsx` (its first worksheet) every row is a record, keyed by the header row or `columns`; `records` is not used for them. ' +
+        'For `xml` the document (at most 256 MiB, parsed whole) is decoded to JSON: namespace prefixes dropped (`s:Envelope` is `Envelope`), texts kept as strings, attributes as `@name`, ' +
+        '`xsi:nil` elements null, a DTD refused; `records` then selects as for `json` (`response.Envelope.Body.GetThingsResponse.Things.Thing`), and along a plain path an element that ' +
+        'appears once is a list of one and an empty one no records.',
       'json',
     ),
     compression: Type.Optional(
