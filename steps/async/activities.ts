@@ -89,8 +89,10 @@ export function asyncJobActivities(deps: ActivityDeps) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
+      } else if (noResult(scope, lastPoll, step.download.emptyWhen, `${where}.download.emptyWhen`, client)) {
+        // No data for the window (the job succeeded without a file): the step has no pages, so no records.
+        return storeSets(setPrefix, 0);
       } else {
-        scope.setJson('response', lastPoll);
         const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
         if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
         // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
@@ -98,11 +100,21 @@ export function asyncJobActivities(deps: ActivityDeps) {
         const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
         await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
       }
-      const listKey = `${setPrefix}/pagesets.json`;
-      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];
-      await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
-      return { listKey, pages: 1, units: 1 };
+      return storeSets(setPrefix, 1);
     });
+
+    async function storeSets(setPrefix: string, count: number): Promise<FetchResult> {
+      const listKey = `${setPrefix}/pagesets.json`;
+      const sets: PageSet[] = [{ prefix: setPrefix, count, stepIndex: input.stepIndex }];
+      await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
+      return { listKey, pages: count, units: 1 };
+    }
+  }
+
+  /** Whether the final poll says the job has no result file (`download.emptyWhen`); sets `response` for the download's expressions either way. */
+  function noResult(scope: ExpressionScope, lastPoll: string, emptyWhen: string | undefined, where: string, client: VendorClient): boolean {
+    scope.setJson('response', lastPoll);
+    return emptyWhen !== undefined && Boolean(evaluate(scope, emptyWhen, where, client));
   }
 
   /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */

@@ -32,6 +32,12 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
     download: Type.Optional(Type.Object(
       {
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
+        emptyWhen: Type.Optional(
+          Expression(
+            'Expression over the final poll `response` that is true when the job finished without a result file because there is no data (Microsoft Advertising sends `ReportDownloadUrl` nil): the step then gives no records instead of failing for want of a URL.',
+            'response.ReportDownloadUrl === null',
+          ),
+        ),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
         headers: Type.Optional(RequestHeaders),
       },
