@@ -16,11 +16,14 @@
  *   base64(user:password) when the user is not known here (an input, or not a secret),
  *   and IMAP's AUTHENTICATE PLAIN. Up to two bytes at each end of the secret share their
  *   base64 characters with their neighbours and cannot be matched alone; the rest is.
- * - each line of a multi-line secret (a PEM private key), since an error may quote one.
+ * - each line of a multi-line secret (a PEM private key), since an error may quote one;
+ * - XML-escaped (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`), as a token placed in a SOAP
+ *   envelope (`$auth{token}`) is sent, and as a fault echoing the envelope would quote it.
  *
  * Pairs (HTTP Basic) are expanded by `pairForms`: base64 of `user:password`, exactly,
  * when both halves are known (both credentials, or one an input).
  */
+import { XML_ENTITIES } from '../core/template-encoding';
 
 /** A base64 core shorter than this would match ordinary words (8 characters = 6 bytes). */
 const MIN_CORE = 8;
@@ -43,6 +46,7 @@ export function secretForms(secret: string): string[] {
     add(escaped);
   }
   add(asciiJson(secret));
+  add(xmlEscaped(secret));
   const uri = encodeURIComponent(secret);
   const form = new URLSearchParams([['', secret]]).toString().slice(1);
   for (const encoded of [uri, form]) {
@@ -116,4 +120,9 @@ function asciiJson(secret: string): string {
 
 function lowerHex(encoded: string): string {
   return encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+}
+
+/** As an XML body carries it: escapeXml's entities, without its refusal of control characters. */
+function xmlEscaped(secret: string): string {
+  return secret.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
 }

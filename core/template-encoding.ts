@@ -46,7 +46,8 @@ export function encodeTemplateValue(value: string, position: TemplatePosition, u
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** The five characters XML text and attribute values must not carry as they are. */
+export const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /** `value` as XML text or attribute value; throws when it holds a character XML 1.0 forbids. */
 export function escapeXml(value: string): string {

@@ -8,7 +8,8 @@
  *  - attributes are `@name` keys beside the children, text beside attributes is `#text`;
  *  - an element repeated under one parent is an array; once, it is a single value (XML
  *    cannot say which): records selection treats a single value as a list of one;
- *  - an element marked `xsi:nil="true"` is null (`ReportDownloadUrl` when a report is empty);
+ *  - an element marked `xsi:nil="true"` is null (`ReportDownloadUrl` when a report is empty),
+ *    and `xsi:nil="false"` is dropped, so `<Id i:nil="false">7</Id>` is "7";
  *  - a document type declaration (DTD) is refused: SOAP forbids one, and entities defined
  *    there are the way to billion-laughs expansion.
  * The document is parsed whole, so an XML file is bounded by memory (XML_LIMIT_BYTES).
@@ -56,12 +57,20 @@ export function bodyAsJson(text: string, contentType: string | undefined): strin
   return isXmlContentType(contentType) ? JSON.stringify(xmlToValue(text)) : text;
 }
 
+/**
+ * `xsi:nil="true"` makes an element null; `xsi:nil="false"` (which .NET services write on
+ * every element, Microsoft's `<ReportRequestId i:nil="false">…`) says nothing, so it goes,
+ * and an element left with its text alone is that text.
+ */
 function nilToNull(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(nilToNull);
   if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  if (record['@nil'] === 'true') return null;
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, nilToNull(v)]));
+  const { '@nil': nil, ...rest } = value as Record<string, unknown>;
+  if (nil === 'true') return null;
+  const keys = Object.keys(rest);
+  if (nil !== undefined && keys.length === 0) return '';
+  if (nil !== undefined && keys.length === 1 && keys[0] === '#text') return rest['#text'];
+  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, nilToNull(v)]));
 }
 
 /** fast-xml-parser throws its validation result, an object, rather than an Error. */

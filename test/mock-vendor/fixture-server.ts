@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import { zipOf } from '../setup/zip';
 
 export interface FixtureRequest {
   method: string;
@@ -39,6 +40,8 @@ export interface FixtureRoute {
   headers?: Record<string, string>;
   /** Serve the fixture gzip-compressed, as report files are (the fixture itself stays readable). */
   gzip?: boolean;
+  /** Serve the fixture as a zip archive holding it under this entry name (Microsoft Advertising reports). */
+  zip?: string;
   /** Serve this route this many times, then let later routes answer. */
   times?: number;
 }
@@ -106,7 +109,7 @@ export class FixtureServer {
     const headers = Object.fromEntries(Object.entries(route.headers ?? {}).map(([k, v]) => [k, v.replaceAll('{{baseUrl}}', this.url)]));
     res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...headers });
     const reply = text.replaceAll('{{baseUrl}}', this.url);
-    res.end(route.gzip ? gzipSync(reply) : reply);
+    res.end(route.zip ? zipOf({ [route.zip]: reply }) : route.gzip ? gzipSync(reply) : reply);
   }
 }
 
