@@ -3,6 +3,9 @@
  * everything the run left: its Temporal history (payloads decoded), the object store, and
  * every line the worker logged (Temporal SDK log entries at DEBUG with their metadata, and
  * its stdout/stderr). A retried vendor failure is scripted so that failure paths log too.
+ * The second run sends its OAuth token and developer token inside a SOAP envelope
+ * (`$auth{…}` places, vendors/microsoft-advertising), and a scripted fault quotes them back,
+ * raw and XML-escaped, in the message that is logged and recorded as the retried failure.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,14 +15,19 @@ import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
 import { startWorkerProcess, type WorkerProcess } from '../child/worker-process';
+import { projectRoot } from '../../adapters/settings';
+import { escapeXml } from '../../core/template-encoding';
+import { FixtureServer } from '../mock-vendor/fixture-server';
 
 let h: Harness;
 let worker: WorkerProcess;
+let soapWorker: WorkerProcess | undefined;
 beforeAll(async () => {
   h = await startHarness('scan');
 });
 afterAll(async () => {
   await worker?.kill('SIGTERM');
+  await soapWorker?.kill('SIGTERM');
   await h?.shutdown();
 });
 
@@ -66,5 +74,90 @@ test('no secret in the history, the object store, or the worker logs of a whole 
     expect(historyText).not.toContain(secret);
     expect(objects).not.toContain(secret);
     expect(logs).not.toContain(secret);
+  }
+});
+
+/** The real microsoft-advertising config with its poll wait and retry delay scaled down in time only. */
+function fastMicrosoftVendors(): string {
+  const dir = path.join(os.tmpdir(), 'dif-test', 'scan-soap', 'vendors');
+  const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'microsoft-advertising', 'config.json'), 'utf8'));
+  config.streams.campaign_performance_daily.steps[0].poll.intervalSeconds = 0.2;
+  config.retry.initialIntervalSeconds = 0.2;
+  fs.mkdirSync(path.join(dir, 'microsoft-advertising'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'microsoft-advertising', 'config.json'), JSON.stringify(config));
+  return dir;
+}
+
+test('tokens placed in a SOAP envelope: in no history, object or log line, raw or XML-escaped, even when a fault quotes them', async () => {
+  const fixtures = path.join(projectRoot(), 'vendors', 'microsoft-advertising', 'fixtures');
+  const accessToken = JSON.parse(fs.readFileSync(path.join(fixtures, 'token.json'), 'utf8')).access_token as string;
+  const secrets = {
+    client_id: 'scan-client-id-0123456789',
+    client_secret: 'scanClientSECRET~0123456789abcdef',
+    refresh_token: 'M.C107_BAY.0.U.-ScanRefreshToken0123456789',
+    // Only short words between its XML specials, so no word of it is scrubbed alone: only its whole spellings hide it.
+    developer_token: 'Scan&Dev<Tok>"en\'42;Zq',
+  };
+  const server = new FixtureServer(fixtures);
+  await server.start();
+  // Microsoft's 117 CallRateExceeded fault (retried: errors.retryWhen), quoting the envelope's header
+  // elements back: the fault string XML-escaped, as the envelope carried them, the message as read.
+  const quoting = fs
+    .readFileSync(path.join(fixtures, 'fault-call-rate-exceeded.xml'), 'utf8')
+    .replace(/<faultstring([^>]*)>[^<]*</, `<faultstring$1>Echo: ${escapeXml(escapeXml(accessToken))} ${escapeXml(escapeXml(secrets.developer_token))}<`)
+    .replace(/<Message>[^<]*</, `<Message>Echo: ${escapeXml(accessToken)} ${escapeXml(secrets.developer_token)}<`);
+  const xml = { 'content-type': 'text/xml; charset=utf-8' };
+  server.route(
+    { method: 'POST', path: '/token', file: 'token.json' },
+    { method: 'POST', path: /ReportingService/, when: (r) => r.headers.soapaction === 'SubmitGenerateReport', times: 1, status: 500, body: quoting, headers: xml },
+    { method: 'POST', path: /ReportingService/, when: (r) => r.headers.soapaction === 'SubmitGenerateReport', file: 'submit-generate-report-response.xml', headers: xml },
+    { method: 'POST', path: /ReportingService/, file: 'poll-success.xml', headers: xml },
+    { method: 'GET', path: /^\/ReportDownload\//, file: 'campaign-performance-report.csv', zip: 'report.csv', headers: { 'content-type': 'application/octet-stream' } },
+  );
+  try {
+    const customer = uniqueName('scansoap');
+    const vendor = 'microsoft-advertising';
+    await h.runtime.deps.customers.upsertCustomer(customer, customer);
+    await h.runtime.deps.customers.upsertCustomerVendor(
+      customer,
+      vendor,
+      { customer_id: '21012345', account_id: '180123456', report_time_zone: 'GreenwichMeanTimeDublinEdinburghLisbonLondon' },
+      { baseUrl: server.url, tokenUrl: `${server.url}/token` },
+    );
+    for (const [name, value] of Object.entries(secrets)) await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
+    const queue = `${h.settings.taskQueue}-scan-soap`;
+    soapWorker = await startWorkerProcess({ ...h.settings, taskQueue: queue, vendorsDir: fastMicrosoftVendors() }, path.join(os.tmpdir(), `${customer}.log`));
+
+    const window = { from: '2024-03-01', to: '2024-03-02' };
+    const stream = 'campaign_performance_daily';
+    const handle = await h.client.workflow.start('ingest', {
+      taskQueue: queue,
+      workflowId: ingestWorkflowId({ vendor, customer, stream, window }),
+      args: [{ vendor, customer, stream, window, options: { semaphoreRetryMs: 100 } }],
+    });
+    const summary = await handle.result();
+    expect(summary.rowsLoaded).toBe(4);
+    // The tokens really travelled in the envelope, XML-escaped, and the fault quoting them was met.
+    const submits = server.sent(/ReportingService/).filter((r) => r.headers.soapaction === 'SubmitGenerateReport');
+    expect(submits).toHaveLength(2);
+    expect(submits[0].body).toContain(`<AuthenticationToken i:nil="false">${escapeXml(accessToken)}</AuthenticationToken>`);
+    expect(submits[0].body).toContain(`<DeveloperToken i:nil="false">${escapeXml(secrets.developer_token)}</DeveloperToken>`);
+    await soapWorker.kill('SIGTERM'); // flushes its logs
+
+    const historyText = await readHistoryText(handle);
+    expect(historyText).toContain('CallRateExceeded'); // the quoting fault is in the history, as the retried failure
+    const objects = h.storedText();
+    expect(objects).toContain(customer);
+    const logs = soapWorker.logs() + soapWorker.output();
+    expect(logs).toContain('CallRateExceeded'); // and in the worker's log
+    for (const secret of [accessToken, ...Object.values(secrets)]) {
+      for (const form of [...forms(secret), escapeXml(secret)]) {
+        expect(historyText).not.toContain(form);
+        expect(objects).not.toContain(form);
+        expect(logs).not.toContain(form);
+      }
+    }
+  } finally {
+    await server.stop();
   }
 });
