@@ -73,9 +73,9 @@ function nilToNull(value: unknown): unknown {
   return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, nilToNull(v)]));
 }
 
-/** fast-xml-parser throws its validation result, an object, rather than an Error. */
+/** fast-xml-parser's validation error ends in `:line:column`; said in words. */
 function xmlReason(e: unknown): string {
-  const err = (e as { err?: { msg?: string; line?: number; col?: number } }).err;
-  if (err?.msg) return `${err.msg} (line ${err.line}, column ${err.col})`;
-  return e instanceof Error ? e.message : String(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const place = /:(\d+):(\d+)$/.exec(message);
+  return place ? `${message.slice(0, place.index)} (line ${place[1]}, column ${place[2]})` : message;
 }
