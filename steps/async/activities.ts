@@ -63,7 +63,7 @@ export function asyncJobActivities(deps: ActivityDeps) {
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
       // Kept as JSON (an XML answer decoded), for the download's expressions.
-      const text = client.scrub(await readJsonText(response));
+      const text = await readJsonText(response);
       await deps.objectStore.put(`${prefix}/poll-last.json`, text, 'application/json');
       scope.setJson('response', text);
       const status = String(evaluate(scope, step.poll.status, `${where}.poll.status`, client));
