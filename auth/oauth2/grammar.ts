@@ -91,7 +91,7 @@ export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(
         { 'developer-token': '${secrets.developer_token}' },
       ),
     ),
-    secrets: Type.Optional(doc(Type.Array(SecretRef), 'Further credentials the `headers` use.', ['developer_token'])),
+    secrets: Type.Optional(doc(Type.Array(SecretRef), 'Further credentials the `headers` use, or an XML body places with `$auth{secrets.<name>}` (Microsoft Advertising’s DeveloperToken).', ['developer_token'])),
   },
   { additionalProperties: false, description: 'OAuth 2.0 access tokens, cached until shortly before they expire and renewed on a 401.' },
 ));
