@@ -211,11 +211,31 @@ export const SemaphoreSpec = shape('Semaphore', 'Semaphore', Type.Object(
   { additionalProperties: false, description: 'Limits concurrent jobs against the vendor API.' },
 ));
 
+const IsoDate = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
+const HttpsUrl = Type.String({ pattern: '^https://', maxLength: 2000 });
+
+export const ApiLifecycle = shape('ApiLifecycle', 'API lifecycle', Type.Object(
+  {
+    version: doc(Type.String({ minLength: 1, maxLength: 100 }), 'The vendor API version this config is written for, as the vendor names it.', 'v25.0'),
+    released: Type.Optional(doc(IsoDate, 'When the vendor released this version (YYYY-MM-DD).', '2026-02-18')),
+    sunset: doc(
+      Type.Union([IsoDate, Type.Null()]),
+      'The day the vendor stops serving this version (YYYY-MM-DD), or null when none is announced. The suite fails once a shipped vendor is past it and warns from 90 days before; `dif vendors lifecycle` lists every vendor\'s days left.',
+      '2027-02-23',
+    ),
+    notes: Type.Optional(doc(Type.String({ maxLength: 2000 }), 'Where the dates come from and when they were checked, or why there is none.', 'Marketing API version history, checked 2026-12-02.')),
+    docs: doc(Type.Array(HttpsUrl, { minItems: 1 }), 'The vendor documentation pages this config and its fixtures follow.', ['https://developers.facebook.com/docs/marketing-api/insights']),
+    changelog: Type.Optional(doc(HttpsUrl, 'The vendor\'s changelog or version history, to watch for the next version.', 'https://developers.facebook.com/docs/graph-api/changelog/versions')),
+  },
+  { additionalProperties: false, description: 'Which version of the vendor\'s API the config follows, where it is documented, and until when the vendor serves it.' },
+));
+
 export const VendorConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
+    api: Type.Optional(ApiLifecycle),
     baseUrl: Type.Optional(
       doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
     ),
