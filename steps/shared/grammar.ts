@@ -25,7 +25,11 @@ export const Decode = shape('Decode', 'Decoding', Type.Object(
   { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
 ));
 
-const ParamPlacement = doc(Type.Union([Type.Literal('query'), Type.Literal('body')]), 'Where the parameter goes. Default query.', 'query');
+const ParamPlacement = doc(
+  Type.Union([Type.Literal('query'), Type.Literal('body'), Type.Literal('variables')]),
+  'Where the parameter goes: the query string, the JSON body, or the GraphQL `variables` (a request with `graphql`). Default query.',
+  'query',
+);
 
 export const Pagination = shape('Pagination', 'Pagination', doc(
   Type.Union([
