@@ -92,11 +92,17 @@ export function asyncJobActivities(deps: ActivityDeps) {
       } else {
         scope.setJson('response', lastPoll);
         const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
-        if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
-        // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
-        const target = new URL(url, client.config.baseUrl).toString();
-        const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
-        await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        const found = typeof url === 'string' && url !== '';
+        if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
+        if (!found) {
+          // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
+          await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+        } else {
+          // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
+          const target = new URL(url, client.config.baseUrl).toString();
+          const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+          await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        }
       }
       const listKey = `${setPrefix}/pagesets.json`;
       const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];

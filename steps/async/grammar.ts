@@ -34,6 +34,13 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
         headers: Type.Optional(RequestHeaders),
+        emptyWithoutUrl: Type.Optional(
+          doc(
+            Type.Boolean(),
+            'A done job whose `url` gives nothing found nothing: the step gives no records instead of failing (Shopify leaves a bulk operation\'s `url` null when it has no results). For row formats (`ndjson`, `csv`), whose empty file is no records. Default false.',
+            true,
+          ),
+        ),
       },
       {
         additionalProperties: false,
