@@ -182,5 +182,6 @@ test('a wrong client secret: the token endpoint’s refusal fails the run with i
   const customer = await c.customer({}, { client_id: 'dif-orders-app', client_secret: 'shpss_wrong_secret_0000000000' });
   const outcome = await c.ingest(customer, WINDOW, 4, 'orders');
   expect(outcome.status).toBe('FAILED');
-  expect(outcome.error).toMatch(/400.*invalid_client/);
+  expect(outcome.error).toMatch(/^POST \/admin\/oauth\/access_token refused the credentials \(400\): [\s\S]*"invalid_client"/);
+  expect(outcome.error).not.toContain('shpss_wrong_secret');
 });
