@@ -21,6 +21,7 @@ const TOKEN = 'shpat_fixture_cc_TOKEN_0123456789abcdef';
 const ORDERS_ONLY_TOKEN = 'shpat_fixture_cc_ORDERS_ONLY_0123456789';
 const ROOMY_TOKEN = 'shpat_fixture_cc_ROOMY_BUCKET_01234567';
 const EMPTY_TOKEN = 'shpat_fixture_cc_EMPTY_SHOP_0123456789';
+const ECHO_TOKEN = 'shpat_fixture_cc_ECHOED_TOKEN_012345678';
 const SECRET = 'shpss_fixture_client_SECRET_0123456789abcdef';
 const PAGE_2 = 'eyJsYXN0X2lkIjo0NTA3ODk0NzAsImxhc3RfdmFsdWUiOiIyMDI2LTExLTAyIDE0OjAwOjAwLjAwMCJ9';
 const WINDOW = { from: '2026-11-01', to: '2026-11-02' };
@@ -50,6 +51,7 @@ beforeAll(async () => {
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'orders-only-app', file: 'token-no-customers-scope.json' },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'roomy-app', body: token(ROOMY_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'empty-shop-app', body: token(EMPTY_TOKEN) },
+    { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'echo-app', body: token(ECHO_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, file: 'token.json' },
     { method: 'POST', path: GRAPHQL, when: (r) => !r.headers['x-shopify-access-token'], status: 401, body: '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}' },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders', ROOMY_TOKEN)(r) && !r.json.variables.after, body: roomyPage1() },
@@ -57,6 +59,13 @@ beforeAll(async () => {
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders')(r) && !r.json.variables.after, file: 'orders-page-1.json' },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders')(r) && r.json.variables.after === PAGE_2, file: 'orders-page-2.json' },
     { method: 'POST', path: GRAPHQL, when: is('Customers', ORDERS_ONLY_TOKEN), file: 'access-denied.json' },
+    // Not a Shopify answer: a vendor that echoes the token in a GraphQL error, for the scrubbing of error messages.
+    {
+      method: 'POST',
+      path: GRAPHQL,
+      when: is('Customers', ECHO_TOKEN),
+      body: JSON.stringify({ errors: [{ message: `Token ${ECHO_TOKEN} is not valid for this shop`, extensions: { code: 'ACCESS_DENIED' } }], data: null }),
+    },
     { method: 'POST', path: GRAPHQL, when: is('Customers'), file: 'customers-page-1.json' },
     { method: 'POST', path: GRAPHQL, when: is('RunBulkQuery'), file: 'bulk-run-query.json' },
     { method: 'POST', path: GRAPHQL, when: is('BulkOperation', EMPTY_TOKEN), file: 'bulk-completed-empty.json' },
@@ -135,6 +144,15 @@ test('a GraphQL error that is not throttling (ACCESS_DENIED in a 200) fails the 
     `POST ${GRAPHQL} answered 200 with GraphQL errors: Access denied for customers field. Required access: \`read_customers\` access scope. (ACCESS_DENIED) (at customers)`,
   );
   expect(sent('Customers', ORDERS_ONLY_TOKEN)).toHaveLength(1);
+});
+
+test('a GraphQL error message is scrubbed of the token before it leaves the activity', async () => {
+  const customer = await customerOf('echo-app');
+  const outcome = await c.ingest(customer, WINDOW, 4, 'customers');
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toContain('with GraphQL errors: Token [redacted] is not valid for this shop (ACCESS_DENIED)');
+  expect(outcome.error).not.toContain(ECHO_TOKEN);
+  expect(c.storedText()).not.toContain(ECHO_TOKEN);
 });
 
 test('bulk operations: run, poll node(id:) until COMPLETED, JSONL downloaded without auth, orders and line items joined by __parentId', async () => {
