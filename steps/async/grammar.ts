@@ -11,6 +11,12 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
       {
         request: RequestSpec,
         jobId: Expression('Expression over the submit `response` giving the job id.', 'response.reportId'),
+        refused: Type.Optional(
+          Expression(
+            'Expression over the submit `response` giving the vendor\'s reason when it refused to create the job inside a 2xx answer (a GraphQL mutation\'s `userErrors`); a non-empty value (text or list) fails the run with it.',
+            'response.data.bulkOperationRunQuery.userErrors.map(e => e.message).join("; ")',
+          ),
+        ),
       },
       { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
     ),

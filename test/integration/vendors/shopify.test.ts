@@ -22,6 +22,8 @@ const ORDERS_ONLY_TOKEN = 'shpat_fixture_cc_ORDERS_ONLY_0123456789';
 const ROOMY_TOKEN = 'shpat_fixture_cc_ROOMY_BUCKET_01234567';
 const EMPTY_TOKEN = 'shpat_fixture_cc_EMPTY_SHOP_0123456789';
 const ECHO_TOKEN = 'shpat_fixture_cc_ECHOED_TOKEN_012345678';
+const BUSY_TOKEN = 'shpat_fixture_cc_BUSY_SHOP_01234567890';
+const FAILING_TOKEN = 'shpat_fixture_cc_FAILING_SHOP_012345678';
 const SECRET = 'shpss_fixture_client_SECRET_0123456789abcdef';
 const PAGE_2 = 'eyJsYXN0X2lkIjo0NTA3ODk0NzAsImxhc3RfdmFsdWUiOiIyMDI2LTExLTAyIDE0OjAwOjAwLjAwMCJ9';
 const WINDOW = { from: '2026-11-01', to: '2026-11-02' };
@@ -52,6 +54,8 @@ beforeAll(async () => {
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'roomy-app', body: token(ROOMY_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'empty-shop-app', body: token(EMPTY_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'echo-app', body: token(ECHO_TOKEN) },
+    { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'busy-app', body: token(BUSY_TOKEN) },
+    { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'failing-app', body: token(FAILING_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, file: 'token.json' },
     { method: 'POST', path: GRAPHQL, when: (r) => !r.headers['x-shopify-access-token'], status: 401, body: '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}' },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders', ROOMY_TOKEN)(r) && !r.json.variables.after, body: roomyPage1() },
@@ -67,8 +71,10 @@ beforeAll(async () => {
       body: JSON.stringify({ errors: [{ message: `Token ${ECHO_TOKEN} is not valid for this shop`, extensions: { code: 'ACCESS_DENIED' } }], data: null }),
     },
     { method: 'POST', path: GRAPHQL, when: is('Customers'), file: 'customers-page-1.json' },
+    { method: 'POST', path: GRAPHQL, when: is('RunBulkQuery', BUSY_TOKEN), file: 'bulk-run-refused.json' },
     { method: 'POST', path: GRAPHQL, when: is('RunBulkQuery'), file: 'bulk-run-query.json' },
     { method: 'POST', path: GRAPHQL, when: is('BulkOperation', EMPTY_TOKEN), file: 'bulk-completed-empty.json' },
+    { method: 'POST', path: GRAPHQL, when: is('BulkOperation', FAILING_TOKEN), file: 'bulk-failed.json' },
     { method: 'POST', path: GRAPHQL, when: is('BulkOperation'), file: 'bulk-running.json', times: 1 },
     { method: 'POST', path: GRAPHQL, when: is('BulkOperation'), file: 'bulk-completed.json' },
     { method: 'GET', path: '/shopify-tiers-gcs-bulk-results/bulk/720918/bulk-orders.jsonl', file: 'bulk-orders.jsonl', headers: { 'content-type': 'application/jsonl' } },
@@ -194,6 +200,24 @@ test('a bulk operation that found nothing (url null) loads no rows', async () =>
   const outcome = await c.ingest(customer, WINDOW, 4, 'bulk_orders');
   expect(outcome.status).toBe('COMPLETED');
   expect(await c.rows('shopify_bulk_orders', customer, 'id')).toEqual([]);
+});
+
+test('a bulk operation refused in userErrors fails the run with Shopify’s message', async () => {
+  const customer = await customerOf('busy-app');
+  const outcome = await c.ingest(customer, WINDOW, 4, 'bulk_orders');
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toBe(
+    `POST ${GRAPHQL} refused the job: A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/720917. (OPERATION_IN_PROGRESS)`,
+  );
+  expect(sent('RunBulkQuery', BUSY_TOKEN)).toHaveLength(1);
+  expect(sent('BulkOperation', BUSY_TOKEN)).toHaveLength(0);
+});
+
+test('a bulk operation that FAILED fails the run with its errorCode', async () => {
+  const customer = await customerOf('failing-app');
+  const outcome = await c.ingest(customer, WINDOW, 4, 'bulk_orders');
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toBe('vendor job gid://shopify/BulkOperation/720918 of step "orders_export" failed with status FAILED: errorCode INTERNAL_SERVER_ERROR');
 });
 
 test('a wrong client secret: the token endpoint’s refusal fails the run with its message', async () => {
