@@ -107,5 +107,8 @@ export type DecodeConfig = Static<typeof Decode>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
 
-/** ` (cursor)`: a step's pagination in the catalogue's words, or nothing. */
-export const pagingWords = (pagination: PaginationConfig | undefined): string => (pagination ? ` (${pagination.kind})` : '');
+/** ` (cursor, GraphQL)`: a step's pagination and request language in the catalogue's words, or nothing. */
+export const pagingWords = (step: { pagination?: PaginationConfig; request: { graphql?: unknown } }): string => {
+  const words = [step.pagination?.kind, step.request.graphql ? 'GraphQL' : undefined].filter(Boolean);
+  return words.length ? ` (${words.join(', ')})` : '';
+};

@@ -73,6 +73,12 @@ describe('validation', () => {
     expect(problems[0].message).toContain('has no "graphql"');
   });
 
+  test('a table.where that is not one expression is named at its path', () => {
+    const config = graphqlConfig();
+    config.streams.campaign_daily.table.where = 'record.__parentId !== undefined;';
+    expect(problemsOf(config).map((p) => p.path)).toEqual(['$.streams.campaign_daily.table.where']);
+  });
+
   test('an unknown cost format is named at rateLimit.queryCost.format', () => {
     const config = graphqlConfig();
     config.rateLimit.queryCost.format = 'github';
