@@ -1,6 +1,7 @@
 import { withBodyParameters } from '../core/body-paths';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
 import type { ExpressionScope } from '../runtime/expression/expression';
+import { graphqlBody } from './graphql-request';
 
 export interface BuiltRequest {
   method: string;
@@ -15,6 +16,8 @@ export interface BuiltRequest {
 export interface RequestExtras {
   query?: Record<string, string>;
   body?: Record<string, unknown>;
+  /** GraphQL variables (a cursor with `pagination.in: "variables"`), over the configured ones. */
+  variables?: Record<string, unknown>;
   /** Replaces the configured URL entirely (next-page URLs). */
   url?: string;
 }
@@ -27,7 +30,8 @@ export function buildRequest(
   where: string,
   extras: RequestExtras = {},
 ): BuiltRequest {
-  const method = request.method ?? 'GET';
+  // GraphQL over HTTP is a POST of a JSON document (graphql-request.ts).
+  const method = request.method ?? (request.graphql ? 'POST' : 'GET');
   let url: URL;
   if (extras.url) url = new URL(extras.url);
   else if (request.url) url = new URL(scope.render(request.url, `${where}.url`, 'url'), config.baseUrl);
@@ -50,7 +54,10 @@ export function buildRequest(
     else headers[name.toLowerCase()] = scope.render(value, `${where}.headers.${name}`, 'header');
   }
   let body: string | undefined;
-  if (request.form !== undefined) {
+  if (request.graphql !== undefined) {
+    body = graphqlBody(request.graphql, (value, at) => renderDeep(value, scope, at), `${where}.graphql`, extras.variables);
+    headers['content-type'] ??= 'application/json';
+  } else if (request.form !== undefined) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) form.set(name, scope.render(value, `${where}.form.${name}`));
     body = form.toString();

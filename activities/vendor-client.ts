@@ -4,6 +4,8 @@
  * and classified when it fails. 429 and 503 honour Retry-After;
  * other 5xx, 408 and network errors are retried with backoff; other 4xx fail at once with
  * the vendor's message. A 401 renews OAuth2 or session tokens once before giving up.
+ * A GraphQL request's answer is read whole: its cost holds the shared limiter
+ * (`rateLimit.queryCost`), and an `errors` list fails the call even in a 200.
  * Every message is scrubbed of the secrets and tokens in play.
  */
 import { pipeline, Readable } from 'node:stream';
@@ -17,6 +19,9 @@ import { buildRequest, type BuiltRequest, type RequestExtras } from './http-requ
 import { awaitRateLimit, holdRateLimit } from './rate-limit';
 import { usageHold } from '../core/usage-headers';
 import { usagePolicy } from '../core/usage-headers-grammar';
+import { costHold, readCost } from '../core/query-cost';
+import { queryCostMaxHoldMs } from '../core/query-cost-grammar';
+import { graphqlErrorMessage, graphqlErrors } from '../core/graphql-answer';
 import { isScrubbableText, RedactStream } from './redact-stream';
 import { scrubNow } from './secret-scope';
 import { Scrubber } from './secret-scrub';
@@ -82,10 +87,11 @@ export class VendorClient {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
-      if (!response.ok) throw await this.failure(request, response);
+      if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined);
       if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
+      if (spec.graphql) return this.graphqlAnswer(request, response, headers);
       return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
     }
   }
@@ -100,6 +106,44 @@ export class VendorClient {
     if (!usage) return;
     const hold = usageHold(usagePolicy(usage), Object.fromEntries(headers), Date.now());
     if (hold) await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
+  }
+
+  /**
+   * A GraphQL answer, read whole (one page of a connection, bounded by its `first`): its
+   * cost holds the shared limiter before the next query, and a non-empty `errors` fails
+   * the call with the vendor's messages, retryably (after the cost model's wait) when
+   * `errors.retryWhen` says it is throttling, as Shopify's THROTTLED is.
+   */
+  private async graphqlAnswer(request: BuiltRequest, response: Response, headers: Record<string, string>): Promise<VendorResponse> {
+    const text = await response.text();
+    const answer = parseJson(text);
+    if (answer === undefined) {
+      throw retryableFailure('VendorError', `${request.label} answered ${response.status} with a body that is not JSON: ${this.scrub(text).slice(0, 200)}`);
+    }
+    const waitMs = await this.heedCost(answer);
+    const errors = graphqlErrors(answer);
+    if (errors.length) {
+      const message = `${request.label} answered ${response.status} with GraphQL errors: ${this.scrub(graphqlErrorMessage(errors)).slice(0, 1000)}`;
+      if (this.throttledBy(answer, response.status, request.label)) throw retryableFailure('VendorThrottled', message, waitMs);
+      throw finalFailure('VendorRequestError', message);
+    }
+    return { status: response.status, headers, body: Readable.from([Buffer.from(text)]), label: request.label };
+  }
+
+  /**
+   * The cost a GraphQL answer reports (`rateLimit.queryCost`) holds every worker's next
+   * request until the bucket has refilled enough for another query like it; returns that
+   * wait, the retry delay of a throttled answer. A Redis failure is the limiter's, not the
+   * request's.
+   */
+  private async heedCost(answer: unknown): Promise<number | undefined> {
+    const model = this.config.rateLimit?.queryCost;
+    if (!model) return undefined;
+    const reading = readCost(model.format, answer);
+    const hold = reading && costHold(reading, queryCostMaxHoldMs(model));
+    if (!hold) return undefined;
+    await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
+    return hold.holdMs;
   }
 
   /** The signer's secrets, tokens and Basic pairs, for stored response bodies (short secrets left alone: they are data there). */
@@ -124,33 +168,42 @@ export class VendorClient {
     }
   }
 
-  private async failure(request: BuiltRequest, response: Response) {
+  private async failure(request: BuiltRequest, response: Response, graphql: boolean) {
     const body = await response.text().catch(() => '');
+    const parsed = parseJson(body);
+    // A GraphQL vendor may report its cost in an error answer too (a 429 THROTTLED): it sets the wait.
+    const costWaitMs = graphql && parsed !== undefined ? await this.heedCost(parsed) : undefined;
     // Scrubbed before it is cut: a secret cut in half would no longer be recognised.
     const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, 500)}`;
     if (response.status === 429 || response.status === 503) {
-      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()));
+      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? costWaitMs);
     }
     if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
-    if (this.throttledIn(body, response.status, request.label)) return retryableFailure('VendorThrottled', message);
+    if (parsed !== undefined && this.throttledBy(parsed, response.status, request.label)) return retryableFailure('VendorThrottled', message, costWaitMs);
     return finalFailure('VendorRequestError', message);
   }
 
-  /** Config `errors.retryWhen` over a 4xx JSON body: vendors that throttle with a 400 (Meta codes 17, 613, 80000…). */
-  private throttledIn(body: string, status: number, label: string): boolean {
+  /**
+   * Config `errors.retryWhen` over a parsed answer: a 4xx JSON body (Meta throttles with a
+   * 400, codes 17, 613, 80000…) or a GraphQL answer with errors (Shopify's THROTTLED).
+   */
+  private throttledBy(parsed: unknown, status: number, label: string): boolean {
     const retryWhen = this.config.errors?.retryWhen;
     if (!retryWhen) return false;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return false; // not JSON: nothing to judge by
-    }
     try {
       return usingScope({ response: parsed, status }, (scope) => Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`)));
     } catch {
       return false; // an expression that cannot read this body does not make the error transient
     }
+  }
+}
+
+/** The body as JSON, or undefined when it is not JSON (nothing to judge by). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

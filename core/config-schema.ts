@@ -10,6 +10,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
 import { UsageHeaders } from './usage-headers-grammar';
+import { QueryCost } from './query-cost-grammar';
 import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
@@ -151,6 +152,12 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
         'record.actions',
       ),
     ),
+    where: Type.Optional(
+      Expression(
+        'Expression over `record` (and `parent`, `inputs`, `window`, `customer`): only records for which it is true become rows; the others are skipped, not rejected. For files that mix record types, as a Shopify bulk operation\'s JSONL mixes parents and their children (joined by `__parentId`).',
+        'record.__parentId !== undefined',
+      ),
+    ),
     rejects: Type.Optional(RejectPolicy),
   },
   { additionalProperties: false, description: 'The warehouse table a stream loads: its name, key and columns.' },
@@ -259,6 +266,7 @@ export const VendorConfig = Type.Object(
           ),
           source: Type.Optional(doc(Type.String(), 'Where the vendor documents this limit.', 'https://developers.example.com/rate-limits')),
           usageHeaders: Type.Optional(UsageHeaders),
+          queryCost: Type.Optional(QueryCost),
         },
         { additionalProperties: false, description: 'The vendor’s request rate limit, enforced before every request.' },
       ),
@@ -282,7 +290,7 @@ export const VendorConfig = Type.Object(
           message: Type.Optional(Expression('Expression giving the vendor’s error message.', 'response.message')),
           retryWhen: Type.Optional(
             Expression(
-              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held and on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014).',
+              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held, on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014), and on GraphQL answers with `errors` (Shopify: `response.errors.some(e => e.extensions?.code === "THROTTLED")`).',
               '[40100, 50002].includes(response.code)',
             ),
           ),

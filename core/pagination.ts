@@ -46,15 +46,18 @@ export function firstPage(pagination: PaginationConfig | undefined): PageState {
 export function pageParameters(pagination: PaginationConfig | undefined, state: PageState): {
   query: Record<string, string>;
   body: Record<string, unknown>;
+  variables: Record<string, unknown>;
   url?: string;
 } {
   const query: Record<string, string> = {};
   const body: Record<string, unknown> = {};
-  const put = (where: 'query' | 'body' | undefined, name: string, value: string | number) => {
+  const variables: Record<string, unknown> = {};
+  const put = (where: 'query' | 'body' | 'variables' | undefined, name: string, value: string | number) => {
     if (where === 'body') body[name] = value;
+    else if (where === 'variables') variables[name] = value;
     else query[name] = String(value);
   };
-  if (!pagination) return { query, body };
+  if (!pagination) return { query, body, variables };
   switch (pagination.kind) {
     case 'cursor':
       if (state.cursor !== undefined) put(pagination.in, pagination.param, state.cursor);
@@ -71,7 +74,7 @@ export function pageParameters(pagination: PaginationConfig | undefined, state: 
     case 'linkHeader':
       break;
   }
-  return { query, body, url: state.url };
+  return { query, body, variables, url: state.url };
 }
 
 const present = (v: unknown): v is string | number => (typeof v === 'string' && v !== '') || typeof v === 'number';

@@ -81,6 +81,34 @@ export const RequestHeaders = doc(
   { accept: 'text/csv', 'x-account': '${inputs.account_id}', 'linkedin-version': null },
 );
 
+/**
+ * A GraphQL request: the document and its variables, sent as the POST JSON body
+ * `{ query, variables, operationName }` (the GraphQL-over-HTTP convention every GraphQL
+ * vendor accepts: Shopify, GitHub, Linear, Monday.com). The document is not a template, so
+ * no value can change its shape; values go in `variables`, whose string leaves are.
+ */
+export const GraphqlRequest = shape('GraphqlRequest', 'GraphQL request', Type.Object(
+  {
+    query: doc(
+      Type.String({ minLength: 1 }),
+      'The GraphQL document (query or mutation). Not a template: values go in `variables`. A paginated step sends its cursor as a variable (`pagination.in: "variables"`).',
+      'query Orders($first: Int!, $after: String, $filter: String) { orders(first: $first, after: $after, query: $filter) { pageInfo { hasNextPage endCursor } nodes { id } } }',
+    ),
+    variables: Type.Optional(
+      role(
+        doc(Type.Record(Type.String(), Type.Unknown()), 'The operation\'s variables, as JSON; string leaves are templates.', { first: 100, filter: 'updated_at:>=${window.from}' }),
+        'template-leaves',
+      ),
+    ),
+    operationName: Type.Optional(doc(Type.String({ pattern: '^[_A-Za-z][_0-9A-Za-z]*$' }), 'Which operation of the document to run, when it holds several.', 'Orders')),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A GraphQL request, POSTed as JSON `{query, variables, operationName}`. An answer with a non-empty `errors` array fails the call with the vendor\'s messages, even in a 200 (retried when the vendor\'s `errors.retryWhen` says it is throttling); `rateLimit.queryCost` reads the cost the answer reports.',
+  },
+));
+
 const RequestShape = Type.Object(
   {
     method: Type.Optional(
@@ -107,6 +135,7 @@ const RequestShape = Type.Object(
       ),
     ),
     body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
+    graphql: Type.Optional(GraphqlRequest),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );

@@ -40,6 +40,13 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
   }
 }
 
+/** The vendor's refusal as text, or '' when `submit.refused` gave nothing (null, '', an empty list). */
+function refusal(value: unknown): string {
+  if (value === undefined || value === null || value === false) return '';
+  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
     return underPermit(deps, input.permit, async (permitLost) => {
@@ -51,6 +58,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
       const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
       const text = await readText(response.body);
       scope.setJson('response', text);
+      // A refusal in a 2xx (GraphQL userErrors): the vendor's words, not "no job id".
+      const refused = step.submit.refused ? evaluate(scope, step.submit.refused, `${where}.submit.refused`, client) : undefined;
+      if (refusal(refused)) throw finalFailure('VendorRequestError', client.scrub(`${response.label} refused the job: ${refusal(refused)}`));
       const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
       if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
       await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
@@ -92,11 +102,17 @@ export function asyncJobActivities(deps: ActivityDeps) {
       } else {
         scope.setJson('response', lastPoll);
         const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
-        if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
-        // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
-        const target = new URL(url, client.config.baseUrl).toString();
-        const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
-        await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        const found = typeof url === 'string' && url !== '';
+        if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
+        if (!found) {
+          // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
+          await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+        } else {
+          // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
+          const target = new URL(url, client.config.baseUrl).toString();
+          const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+          await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        }
       }
       const listKey = `${setPrefix}/pagesets.json`;
       const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];

@@ -11,6 +11,12 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
       {
         request: RequestSpec,
         jobId: Expression('Expression over the submit `response` giving the job id.', 'response.reportId'),
+        refused: Type.Optional(
+          Expression(
+            'Expression over the submit `response` giving the vendor\'s reason when it refused to create the job inside a 2xx answer (a GraphQL mutation\'s `userErrors`); a non-empty value (text or list) fails the run with it.',
+            'response.data.bulkOperationRunQuery.userErrors.map(e => e.message).join("; ")',
+          ),
+        ),
       },
       { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
     ),
@@ -34,6 +40,13 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
         url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
         headers: Type.Optional(RequestHeaders),
+        emptyWithoutUrl: Type.Optional(
+          doc(
+            Type.Boolean(),
+            'A done job whose `url` gives nothing found nothing: the step gives no records instead of failing (Shopify leaves a bulk operation\'s `url` null when it has no results). For row formats (`ndjson`, `csv`), whose empty file is no records. Default false.',
+            true,
+          ),
+        ),
       },
       {
         additionalProperties: false,

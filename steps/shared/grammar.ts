@@ -26,8 +26,8 @@ export const Decode = shape('Decode', 'Decoding', Type.Object(
 ));
 
 const ParamPlacement = doc(
-  Type.Union([Type.Literal('query'), Type.Literal('body')]),
-  'Where the parameters go: the query string, or the JSON body, where a dotted name (`selector.pagination.offset`) sets a field nested in the request\'s own body. Default query.',
+  Type.Union([Type.Literal('query'), Type.Literal('body'), Type.Literal('variables')]),
+  'Where the parameters go: the query string, the JSON body, where a dotted name (`selector.pagination.offset`) sets a field nested in the request\'s own body, or the GraphQL `variables` (a request with `graphql`). Default query.',
   'query',
 );
 
@@ -113,5 +113,8 @@ export type DecodeConfig = Static<typeof Decode>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
 
-/** ` (cursor)`: a step's pagination in the catalogue's words, or nothing. */
-export const pagingWords = (pagination: PaginationConfig | undefined): string => (pagination ? ` (${pagination.kind})` : '');
+/** ` (cursor, GraphQL)`: a step's pagination and request language in the catalogue's words, or nothing. */
+export const pagingWords = (step: { pagination?: PaginationConfig; request: { graphql?: unknown } }): string => {
+  const words = [step.pagination?.kind, step.request.graphql ? 'GraphQL' : undefined].filter(Boolean);
+  return words.length ? ` (${words.join(', ')})` : '';
+};

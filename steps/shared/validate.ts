@@ -1,14 +1,17 @@
 /** Checks shared by the kinds that call the vendor's API. */
 import type { ConfigProblem } from '../../core/validate';
 import type { StepCheckPlace } from '../kind';
+import { graphqlRequestProblems, variablesPaginationProblems } from '../../core/validate-graphql';
 
 /**
- * Every request of a step names where it goes. (Expressions and templates are checked by
+ * Every request of a step names where it goes, and its GraphQL requests hold together
+ * (core/validate-graphql.ts). (Expressions and templates are checked by
  * core/validate-expressions.ts, from the grammar's marks.)
  */
 export function checkRequests(value: unknown, at: string, out: ConfigProblem[]): void {
   if (Array.isArray(value)) return value.forEach((v, i) => checkRequests(v, `${at}[${i}]`, out));
   if (!value || typeof value !== 'object') return;
+  variablesPaginationProblems(value as Record<string, unknown>, at, out);
   for (const [key, v] of Object.entries(value)) {
     const path = `${at}.${key}`;
     if (key === 'body') continue; // a JSON body is data, not config
@@ -16,6 +19,7 @@ export function checkRequests(value: unknown, at: string, out: ConfigProblem[]):
     if (key === 'request' && v && typeof v === 'object' && !Object.hasOwn(v, 'path') && !Object.hasOwn(v, 'url')) {
       out.push({ path, message: 'needs a "path" (relative to baseUrl) or a "url"' });
     }
+    if (key === 'request' && v && typeof v === 'object') graphqlRequestProblems(v as Record<string, unknown>, path, out);
   }
 }
 
