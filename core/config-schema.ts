@@ -10,7 +10,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
 import { UsageHeaders } from './usage-headers-grammar';
-import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape, TemplateValue } from './schema-parts';
+import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
@@ -217,7 +217,14 @@ export const VendorConfig = Type.Object(
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
     baseUrl: Type.Optional(
-      doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
+      role(
+        doc(
+          Type.String({ pattern: '^https?://' }),
+          'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none. May contain ${expression} templates over `inputs` (a regional host a customer chooses), rendered once when a run starts; the result must be an https URL.',
+          'https://sellingpartnerapi-${inputs.region}.amazon.com',
+        ),
+        'template',
+      ),
     ),
     auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
     headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Headers sent with every request; values are templates.', { 'linkedin-version': '202511' })),
