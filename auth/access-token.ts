@@ -3,12 +3,32 @@ import { retryableFailure } from '../activities/failures';
 import { registerSecret } from '../activities/secret-scope';
 import type { CachedToken } from './token-signer';
 
-export function accessTokenOf(body: Record<string, unknown>, url: URL): CachedToken {
-  for (const field of ['access_token', 'refresh_token', 'id_token']) if (typeof body[field] === 'string') registerSecret(body[field]);
-  const accessToken = body.access_token;
-  if (typeof accessToken !== 'string' || !accessToken) throw retryableFailure('VendorError', `token endpoint ${url.pathname} returned no access_token`);
-  const expiresIn = Number(body.expires_in);
-  return { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) ? expiresIn * 1000 : 3600_000) };
+/** Where the token and its lifetime are in the answer, when not at RFC 6749's names. */
+export interface TokenAnswerFields {
+  accessToken?: string;
+  expiresIn?: string;
+}
+
+/** The value at a dotted path (`data.access_token`) of a JSON answer. */
+export function answerField(body: Record<string, unknown>, path: string): unknown {
+  let value: unknown = body;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export function accessTokenOf(body: Record<string, unknown>, url: URL, fields: TokenAnswerFields = {}): CachedToken {
+  const tokenField = fields.accessToken ?? 'access_token';
+  for (const field of [tokenField, 'access_token', 'refresh_token', 'id_token']) {
+    const value = answerField(body, field);
+    if (typeof value === 'string') registerSecret(value);
+  }
+  const accessToken = answerField(body, tokenField);
+  if (typeof accessToken !== 'string' || !accessToken) throw retryableFailure('VendorError', `token endpoint ${url.pathname} returned no ${tokenField}`);
+  const expiresIn = Number(answerField(body, fields.expiresIn ?? 'expires_in'));
+  return { value: accessToken, expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 3600_000) };
 }
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };

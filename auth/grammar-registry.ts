@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, shape } from '../core/schema-parts';
+import type { ConfigProblem } from '../core/validate';
 import type { AuthGrammar, KindSchema } from './kind-grammar';
 import { apiKey } from './apiKey/grammar';
 import { basic } from './basic/grammar';
@@ -49,6 +50,11 @@ export function authSecretNames(auth: AuthConfig | undefined): string[] {
 /** Credential names sent joined as `a:b`, scrubbed as a pair too. */
 export function authSecretPairs(auth: AuthConfig): [string, string][] {
   return grammarOf(auth).secretPairs?.(auth) ?? [];
+}
+
+/** The kind's own checks of an auth block, beyond the schema. */
+export function authProblems(auth: AuthConfig | undefined, out: ConfigProblem[]): void {
+  if (auth) grammarOf(auth).check?.(auth, out);
 }
 
 export function authCatalogueText(auth: AuthConfig): string {

@@ -4,6 +4,7 @@
  * exports one of these; auth/grammar-registry.ts lists them. Pure.
  */
 import type { Static, TObject, TLiteral } from '@sinclair/typebox';
+import type { ConfigProblem } from '../core/validate';
 
 /** A kind's schema: an object whose `kind` is a string literal. */
 export type KindSchema = TObject & { properties: { kind: TLiteral<string> } };
@@ -20,6 +21,8 @@ export interface AuthGrammar<S extends KindSchema = KindSchema> {
    * whole, since its base64 spelling contains neither half.
    */
   secretPairs?(auth: Static<S>): [string, string][];
+  /** Checks a schema cannot express (fields one grant needs and another refuses), each named by its `$.auth…` path. */
+  check?(auth: Static<S>, out: ConfigProblem[]): void;
   /** How docs/catalogue.md describes a block of this kind. */
   catalogueText(auth: Static<S>): string;
 }

@@ -15,6 +15,8 @@ import type { HeldSecrets } from './signer';
 export interface CachedToken {
   value: string;
   expiresAt: number;
+  /** The API base URL the token answer named (Salesforce `instance_url`), when the vendor says so. */
+  baseUrl?: string;
 }
 
 /** Tokens by vendor and customer; shared by the activities of one worker process. */
@@ -32,16 +34,21 @@ export abstract class TokenSigner<A extends AuthConfig> extends CredentialSigner
   protected abstract obtain(): Promise<CachedToken>;
 
   protected async token(): Promise<string> {
+    return (await this.cachedToken()).value;
+  }
+
+  /** The token with what came with it, from the cache or the vendor. */
+  protected async cachedToken(): Promise<CachedToken> {
     const cached = tokens.get(this.cacheKey);
     // Cached by an earlier activity, whose scope is gone: this one must know it too.
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
       registerSecret(cached.value);
-      return cached.value;
+      return cached;
     }
     const fresh = await this.obtain();
     registerSecret(fresh.value);
     tokens.set(this.cacheKey, fresh);
-    return fresh.value;
+    return fresh;
   }
 
   override renew(): boolean {

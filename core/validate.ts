@@ -14,6 +14,7 @@ import { inConfigOrder } from './validate-paths';
 import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
+import { authProblems } from '../auth/grammar-registry';
 
 export interface ConfigProblem {
   path: string;
@@ -126,6 +127,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
   const http = Object.values(config.streams).some((s) => s.steps.some((step) => stepKindOf(step.kind).callsApi));
   if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
   if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
+  authProblems(config.auth, out);
   for (const [streamName, stream] of Object.entries(config.streams)) {
     const at = `$.streams.${streamName}`;
     const columns = new Set<string>();

@@ -1,19 +1,31 @@
 /**
- * Auth kind `oauth2`: a bearer access token from the token endpoint (client credentials or
- * refresh token grant), cached by TokenSigner; a rotated refresh token is stored back,
- * encrypted, before it is used again.
+ * Auth kind `oauth2`: an access token from the token endpoint (client credentials,
+ * refresh token, or a JWT bearer assertion), cached by TokenSigner, sent in `Authorization`
+ * as a bearer token or bare in the vendor's own header; a rotated refresh token is stored
+ * back, encrypted, before it is used again. When the token answer names the API's base URL
+ * (Salesforce `instance_url`), requests built on the vendor `baseUrl` are sent there.
  */
 import type { BuiltRequest } from '../../activities/http-request';
+import { apiBase } from '../../activities/http-request';
 import { finalFailure } from '../../activities/failures';
 import { usingScope } from '../../runtime/expression/expression';
-import { accessTokenOf, FORM_HEADERS } from '../access-token';
+import { accessTokenOf, answerField, FORM_HEADERS } from '../access-token';
+import { jwtNow, signingKey, signJwt } from '../jwt-signing';
 import type { Signer } from '../signer';
 import { TokenSigner, type CachedToken } from '../token-signer';
 import type { OAuth2AuthConfig } from './grammar';
+import { baseUrlOf, rebased } from './base-url';
+
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Salesforce refuses an `exp` more than three minutes ahead. */
+const DEFAULT_ASSERTION_SECONDS = 180;
 
 export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signer {
   async sign(request: BuiltRequest): Promise<void> {
-    request.headers.authorization = `Bearer ${await this.token()}`;
+    const token = await this.cachedToken();
+    const header = (this.auth.tokenHeader ?? 'authorization').toLowerCase();
+    request.headers[header] = header === 'authorization' ? `Bearer ${token.value}` : token.value;
+    if (token.baseUrl) request.url = rebased(request.url, apiBase(this.context.config), token.baseUrl);
     // Credentials some vendors want beside the token (Google Ads developer-token).
     usingScope({ secrets: this.credentials.byName() }, (scope) => {
       for (const [name, value] of Object.entries(this.auth.headers ?? {})) {
@@ -23,11 +35,28 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
   }
 
   protected async obtain(): Promise<CachedToken> {
-    const { auth, credentials, context } = this;
-    const { config } = context;
+    const { auth, credentials } = this;
     const url = this.tokenEndpoint(auth.tokenUrl);
+    const { form, headers } = auth.grant === 'jwt_bearer' ? await this.assertionForm() : this.clientForm();
+    if (auth.scope) form.set('scope', auth.scope);
+    const body = await this.tokenCall(url, { method: 'POST', headers, body: form.toString() });
+    const token = accessTokenOf(body, url, auth.tokenFields);
+    if (auth.baseUrlFrom) token.baseUrl = baseUrlOf(answerField(body, auth.baseUrlFrom.field), auth.baseUrlFrom, `${this.context.config.vendor}: $.auth.baseUrlFrom`);
+    if (auth.refreshToken && typeof body.refresh_token === 'string' && body.refresh_token !== credentials.get(auth.refreshToken)) {
+      await this.context.deps.credentials.set({ customerId: this.context.customer, vendor: this.context.config.vendor, name: auth.refreshToken }, body.refresh_token);
+      credentials.replace(auth.refreshToken, body.refresh_token);
+    }
+    return token;
+  }
+
+  /** client_credentials and refresh_token: the client proves itself with its secret. */
+  private clientForm(): { form: URLSearchParams; headers: Record<string, string> } {
+    const { auth, credentials } = this;
+    const vendor = this.context.config.vendor;
     const form = new URLSearchParams({ grant_type: auth.grant });
     const headers: Record<string, string> = { ...FORM_HEADERS };
+    // Validation requires both; a config that bypassed it fails here, by path.
+    if (!auth.clientSecret) throw finalFailure('ConfigError', `${vendor}: $.auth.clientSecret is required for the ${auth.grant} grant`);
     const clientId = credentials.get(auth.clientId);
     const clientSecret = credentials.get(auth.clientSecret);
     if (auth.clientAuth === 'basic') {
@@ -37,16 +66,31 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
       form.set('client_secret', clientSecret);
     }
     if (auth.grant === 'refresh_token') {
-      if (!auth.refreshToken) throw finalFailure('ConfigError', `${config.vendor}: $.auth.refreshToken is required for the refresh_token grant`);
+      if (!auth.refreshToken) throw finalFailure('ConfigError', `${vendor}: $.auth.refreshToken is required for the refresh_token grant`);
       form.set('refresh_token', credentials.get(auth.refreshToken));
     }
-    if (auth.scope) form.set('scope', auth.scope);
-    const body = await this.tokenCall(url, { method: 'POST', headers, body: form.toString() });
-    const token = accessTokenOf(body, url);
-    if (auth.refreshToken && typeof body.refresh_token === 'string' && body.refresh_token !== credentials.get(auth.refreshToken)) {
-      await context.deps.credentials.set({ customerId: context.customer, vendor: config.vendor, name: auth.refreshToken }, body.refresh_token);
-      credentials.replace(auth.refreshToken, body.refresh_token);
-    }
-    return token;
+    return { form, headers };
+  }
+
+  /**
+   * jwt_bearer (RFC 7523 §2.1; Salesforce "OAuth 2.0 JWT Bearer Flow for Server-to-Server
+   * Integration"): header `{"alg":"RS256"}`, claims iss, sub, aud, exp in the order of
+   * Salesforce's example, signed with the customer's private key.
+   */
+  private async assertionForm(): Promise<{ form: URLSearchParams; headers: Record<string, string> }> {
+    const { auth, credentials } = this;
+    const assertion = auth.assertion;
+    if (!assertion) throw finalFailure('ConfigError', `${this.context.config.vendor}: $.auth.assertion is required for the jwt_bearer grant`);
+    const jwt = await signJwt(
+      { alg: 'RS256' },
+      {
+        iss: credentials.get(auth.clientId),
+        sub: credentials.get(assertion.subject),
+        aud: assertion.audience,
+        exp: jwtNow() + (assertion.lifetimeSeconds ?? DEFAULT_ASSERTION_SECONDS),
+      },
+      signingKey(credentials.get(assertion.privateKey), 'RS256', assertion.privateKey),
+    );
+    return { form: new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion: jwt }), headers: { ...FORM_HEADERS } };
   }
 }

@@ -32,7 +32,7 @@ describe('published schema: each field has its own description', () => {
     ['$defs.BasicAuth.properties.username', 'Credential holding the user name.'],
     ['$defs.BasicAuth.properties.password', 'Credential holding the password.'],
     ['$defs.ImapSource.properties.password', 'Credential holding the password (or app password).'],
-    ['$defs.OAuth2Auth.properties.clientSecret', 'Credential holding the client secret.'],
+    ['$defs.OAuth2Auth.properties.clientSecret', 'Credential holding the client secret. Required for the `client_credentials` and `refresh_token` grants; `jwt_bearer` needs none.'],
     ['$defs.ApiKeyAuth.properties.secret', undefined], // the shared shape's own description, through $ref
     ['$defs.SecretRef', 'Name of a credential stored (encrypted) for this customer and vendor. Resolved only inside activities.'],
     ['$defs.Input.properties.name', 'Input name, used as `inputs.<name>` in expressions.'],
