@@ -12,6 +12,7 @@
  */
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 import type { FixtureRequest } from '../../mock-vendor/fixture-server';
+import { historyText } from '../../setup/history-text';
 
 const RATE_SCALE = 20;
 const secrets = {
@@ -124,6 +125,12 @@ test('all_orders: createReport, getReport until DONE, getReportDocument, the GZI
 
   const stored = c.storedText();
   for (const value of [...Object.values(secrets), ACCESS_TOKEN]) expect(stored).not.toContain(value);
+  // The hops ran inside the download activity: neither the token nor the pre-signed URL (a
+  // credential for 5 minutes) is in the run's history, which the Web UI shows whole.
+  const history = await historyText(c.h.client.workflow.getHandle(outcome.workflowId, outcome.runId));
+  expect(history).toContain('53521019856'); // the job id is, so the history was read
+  const leaked = [...Object.values(secrets), ACCESS_TOKEN, file.query['X-Amz-Signature'], 'AKIAEXAMPLEPRESIGN'].filter((v) => history.includes(v));
+  expect(leaked).toEqual([]); // (the values, not the whole history, in a failure)
 });
 
 test('a document answer without compressionAlgorithm is read as plain TSV (the decode follows the answer)', async () => {
