@@ -227,6 +227,13 @@ export const VendorConfig = Type.Object(
       ),
     ),
     auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
+    authVariants: Type.Optional(
+      doc(
+        Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }), Auth),
+        'Other ways of authenticating to the same API, by name, each a whole `auth` block. A customer uses one instead of `auth` through its override `authVariant` (Salesforce: a user\'s refresh token by default, the JWT bearer flow for a server-to-server integration; GA4: a user\'s OAuth consent or a service-account key). Validated as `auth` is.',
+        { jwt_bearer: { kind: 'oauth2', grant: 'jwt_bearer', tokenUrl: '${baseUrl}/services/oauth2/token', clientId: 'client_id', assertion: { privateKey: 'private_key', subject: 'username', audience: 'https://login.salesforce.com' } } },
+      ),
+    ),
     headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Headers sent with every request; values are templates.', { 'linkedin-version': '202511' })),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
