@@ -27,6 +27,7 @@ function withDownload(download: Record<string, unknown>): any {
       decode: { format: 'tsv' },
     },
   ];
+  config.rateLimit = { requestsPerSecond: 2 }; // what the costs count against
   return config;
 }
 
@@ -96,4 +97,14 @@ describe('the compression an answer names', () => {
     expect((failure as ApplicationFailure).nonRetryable).toBe(true);
     expect((failure as Error).message).toBe(`${where}.download.compression gave "GZIP"; expected one of gzip, zip, none, auto (or null to keep decode.compression)`);
   });
+});
+
+test('a request cost on a vendor without rateLimit is named (it would count against nothing); a "cost" in a JSON body is data', () => {
+  const config = withDownload({ url: 'response.url', cost: 0 });
+  config.streams.campaign_daily.steps[0].submit.request.body = { cost: 5 };
+  delete config.rateLimit;
+  expect(problemsOf(config)).toEqual([
+    { path: `${STEP}.submit.request.cost`, message: 'has no effect: the vendor has no `rateLimit` to count it against' },
+    { path: `${STEP}.download.cost`, message: 'has no effect: the vendor has no `rateLimit` to count it against' },
+  ]);
 });
