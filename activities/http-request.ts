@@ -1,3 +1,4 @@
+import { withBodyParameters } from '../core/body-paths';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
 import type { ExpressionScope } from '../runtime/expression/expression';
 
@@ -56,7 +57,13 @@ export function buildRequest(
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   } else if (request.body !== undefined || Object.keys(extras.body ?? {}).length > 0) {
     const rendered = request.body === undefined ? {} : renderDeep(request.body, scope, `${where}.body`);
-    body = JSON.stringify(extras.body && typeof rendered === 'object' && rendered !== null ? { ...rendered, ...extras.body } : rendered);
+    let paged: unknown;
+    try {
+      paged = withBodyParameters(rendered, extras.body ?? {});
+    } catch (e) {
+      throw new Error(`${where}.body: ${(e as Error).message}`);
+    }
+    body = JSON.stringify(paged);
     // A configured Content-Type wins: some vendors version their JSON media types
     // (Amazon Ads v3: application/vnd.createasyncreportrequest.v3+json).
     headers['content-type'] ??= 'application/json';

@@ -29,6 +29,8 @@ export interface PageObservation {
   stopWhen?: unknown;
   /** Value of `stop.total`. */
   total?: unknown;
+  /** Value of an offset pagination's `advanceBy`: the items the page held, when records are not one per item. */
+  items?: number;
 }
 
 export type PageDecision = { next: PageState } | { done: string };
@@ -116,9 +118,11 @@ export function nextPage(
       const next = linkNext(seen.link);
       return next ? { next: { ...base, url: new URL(next, baseUrl).toString() } } : { done: 'no rel="next" link' };
     }
-    case 'offset':
-      if (seen.records < pagination.limit && stop?.total === undefined) return { done: 'short page' };
-      return { next: { ...base, offset: (state.offset ?? 0) + seen.records } };
+    case 'offset': {
+      const items = seen.items ?? seen.records;
+      if (items < pagination.limit && stop?.total === undefined) return { done: 'short page' };
+      return { next: { ...base, offset: (state.offset ?? 0) + items } };
+    }
     case 'page':
       if (pagination.size && seen.records < pagination.size && stop?.total === undefined && !stop?.when) {
         return { done: 'short page' };
