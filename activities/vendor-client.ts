@@ -77,9 +77,11 @@ export class VendorClient {
     }
     // `auth: "none"`: a pre-signed URL or a link found in a body gets no vendor credentials.
     const signed = authenticate && spec.auth !== 'none';
+    const cost = spec.cost ?? 1;
     for (let attempt = 1; ; attempt++) {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
-      await awaitRateLimit(this.deps.redis, this.config, this.customer);
+      // `cost: 0`: a request that is not the vendor's to count (a pre-signed file elsewhere).
+      if (cost > 0) await awaitRateLimit(this.deps.redis, this.config, this.customer, cost);
       if (signed) await this.signer.sign(request);
       const response = await this.fetch(request);
       await this.heedUsage(response.headers);

@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
 import { UsageHeaders } from './usage-headers-grammar';
 import { QueryCost } from './query-cost-grammar';
-import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape, TemplateValue } from './schema-parts';
+import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
@@ -244,7 +244,14 @@ export const VendorConfig = Type.Object(
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
     api: Type.Optional(ApiLifecycle),
     baseUrl: Type.Optional(
-      doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
+      role(
+        doc(
+          Type.String({ pattern: '^https?://' }),
+          'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none. May contain ${expression} templates over `inputs` (a regional host a customer chooses), rendered once when a run starts; the result must be an https URL.',
+          'https://sellingpartnerapi-${inputs.region}.amazon.com',
+        ),
+        'template',
+      ),
     ),
     auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
     authVariants: Type.Optional(

@@ -109,6 +109,16 @@ export const GraphqlRequest = shape('GraphqlRequest', 'GraphQL request', Type.Ob
   },
 ));
 
+/**
+ * How many slots of the vendor's `rateLimit` a request takes. The limiter has one rate per
+ * vendor; an operation the vendor limits more tightly costs the ratio of the two rates.
+ */
+export const RequestCost = doc(
+  Type.Number({ minimum: 0, maximum: 100_000 }),
+  'Slots of the vendor’s `rateLimit` this request takes, 0 to 100,000: an operation the vendor limits below `rateLimit.requestsPerSecond` costs that rate divided by its own (2 rps vendor rate, an operation limited to 0.0167 rps: 120), so every worker waits that many intervals after it; 0 for a request that does not count against the vendor’s limit (a pre-signed file on another host). Default 1.',
+  120,
+);
+
 const RequestShape = Type.Object(
   {
     method: Type.Optional(
@@ -136,6 +146,7 @@ const RequestShape = Type.Object(
     ),
     body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
     graphql: Type.Optional(GraphqlRequest),
+    cost: Type.Optional(RequestCost),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );

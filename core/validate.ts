@@ -92,6 +92,9 @@ function schemaErrors(schema: TSchema, value: unknown, pointer: string, out: Con
   if (schema[Kind] === 'Array' && Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems)
       out.push({ path: pointerToPath(pointer), message: `needs at least ${schema.minItems} item(s)` });
+    // Checked here too: descending item by item, nothing else would see the array's own bounds.
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      out.push({ path: pointerToPath(pointer), message: `holds ${value.length} items; at most ${schema.maxItems} allowed` });
     value.forEach((item, i) => schemaErrors(schema.items, item, `${pointer}/${i}`, out));
     return;
   }

@@ -144,6 +144,16 @@ function checkTemplateValue(value: string, field: string, fail: (field: string, 
   }
 }
 
+/**
+ * A URL built from customer values by the vendor's config (a `baseUrl` template over
+ * inputs): held to what overrides.baseUrl is, since an input chose where it points.
+ */
+export function checkCustomerUrl(customer: string, vendor: string, value: string, field: string, options: CustomerValueOptions = {}): void {
+  checkUrl(value, field, (f, problem) => {
+    throw new CustomerValueError(customer, vendor, f, problem);
+  }, options);
+}
+
 function checkUrl(value: unknown, field: string, fail: (field: string, problem: string) => never, options: CustomerValueOptions): void {
   if (typeof value !== 'string') return fail(field, 'must be a string');
   if (value.length > MAX_URL_LENGTH) fail(field, `is longer than ${MAX_URL_LENGTH} characters`);

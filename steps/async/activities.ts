@@ -17,6 +17,7 @@ import { finalFailure } from '../../activities/failures';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 import { readText, VendorClient } from '../../activities/vendor-client';
+import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
 
 export interface JobInput {
   run: RunContext;
@@ -95,12 +96,15 @@ export function asyncJobActivities(deps: ActivityDeps) {
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
+      let compression: AnsweredCompression | undefined;
       if (!step.download) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
       } else {
         scope.setJson('response', lastPoll);
+        const hops = { client, scope, store: deps.objectStore, where, prefix, evaluate: (e: string, at: string) => evaluate(scope, e, at, client) };
+        await resolveHops(step.download, hops);
         const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
         const found = typeof url === 'string' && url !== '';
         if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
@@ -108,14 +112,17 @@ export function asyncJobActivities(deps: ActivityDeps) {
           // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
           await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
         } else {
+          compression = answeredCompression(step.download, hops);
           // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
           const target = new URL(url, client.config.baseUrl).toString();
-          const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+          const request = { url: target, headers: step.download.headers, cost: step.download.cost };
+          const response = await client.send(request, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
           await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
         }
       }
       const listKey = `${setPrefix}/pagesets.json`;
-      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex }];
+      // The answer's compression travels with the page, so toCsv decodes the file as the vendor packed it.
+      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}) }];
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
       return { listKey, pages: 1, units: 1 };
     });
