@@ -7,7 +7,7 @@
  */
 import type { PermitRef } from '../../core/contracts';
 import type { FetchResult, JobPoll, PageSet, RunContext } from '../../core/contracts';
-import { jobState } from '../../core/async-job';
+import { endedEmpty, jobState } from '../../core/async-job';
 import { ExpressionScope } from '../../runtime/expression/expression';
 import { ExpressionError } from '../../core/errors';
 import { retryAfterMs } from '../../core/retry-after';
@@ -97,7 +97,11 @@ export function asyncJobActivities(deps: ActivityDeps) {
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
       let compression: AnsweredCompression | undefined;
-      if (!step.download) {
+      scope.setJson('response', lastPoll);
+      if (step.download && endedEmpty(step.poll, evaluate(scope, step.poll.status, `${where}.poll.status`, client))) {
+        // The vendor found nothing to report (poll.empty): an empty file, no records, no download.
+        await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+      } else if (!step.download) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');

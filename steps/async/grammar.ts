@@ -44,6 +44,13 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
         status: Expression('Expression over the poll `response` giving the job status.', 'response.status'),
         done: doc(Type.Array(Type.String(), { minItems: 1 }), 'Statuses meaning the result is ready.', ['COMPLETED']),
         failed: doc(Type.Array(Type.String()), 'Statuses meaning the job failed.', ['FAILED']),
+        empty: Type.Optional(
+          doc(
+            Type.Array(Type.String(), { minItems: 1 }),
+            'Statuses meaning the job ended with nothing to deliver: the step gives no records, and nothing is downloaded (Amazon SP-API cancels a report itself when no data matches, status CANCELLED). Needs `download` with a row format (`ndjson`, `csv`, `tsv`), whose empty file is no records.',
+            ['CANCELLED'],
+          ),
+        ),
         failureReason: Type.Optional(Expression('Expression giving the vendor’s reason when the job failed.', 'response.failureReason')),
         intervalSeconds: doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First wait between polls (a durable timer: no worker is held); at most a day.', 30),
         backoff: Type.Optional(doc(Type.Number({ minimum: 1, maximum: 10 }), 'Each wait is the previous one times this (1 to 10). Default 1.5.', 1.5)),
