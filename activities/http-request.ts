@@ -1,5 +1,7 @@
+import { withBodyParameters } from '../core/body-paths';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
 import type { AuthPlace, ExpressionScope } from '../runtime/expression/expression';
+import { graphqlBody } from './graphql-request';
 
 export interface BuiltRequest {
   method: string;
@@ -19,6 +21,8 @@ export interface BuiltRequest {
 export interface RequestExtras {
   query?: Record<string, string>;
   body?: Record<string, unknown>;
+  /** GraphQL variables (a cursor with `pagination.in: "variables"`), over the configured ones. */
+  variables?: Record<string, unknown>;
   /** Replaces the configured URL entirely (next-page URLs). */
   url?: string;
 }
@@ -31,7 +35,8 @@ export function buildRequest(
   where: string,
   extras: RequestExtras = {},
 ): BuiltRequest {
-  const method = request.method ?? 'GET';
+  // GraphQL over HTTP is a POST of a JSON document (graphql-request.ts).
+  const method = request.method ?? (request.graphql ? 'POST' : 'GET');
   let url: URL;
   if (extras.url) url = new URL(extras.url);
   else if (request.url) url = new URL(scope.render(request.url, `${where}.url`, 'url'), config.baseUrl);
@@ -60,6 +65,9 @@ export function buildRequest(
     if (pieces.every((p) => typeof p === 'string')) body = pieces.join('');
     else bodyPieces = pieces;
     headers['content-type'] ??= 'text/xml; charset=utf-8';
+  } else if (request.graphql !== undefined) {
+    body = graphqlBody(request.graphql, (value, at) => renderDeep(value, scope, at), `${where}.graphql`, extras.variables);
+    headers['content-type'] ??= 'application/json';
   } else if (request.form !== undefined) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) form.set(name, scope.render(value, `${where}.form.${name}`));
@@ -67,7 +75,13 @@ export function buildRequest(
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   } else if (request.body !== undefined || Object.keys(extras.body ?? {}).length > 0) {
     const rendered = request.body === undefined ? {} : renderDeep(request.body, scope, `${where}.body`);
-    body = JSON.stringify(extras.body && typeof rendered === 'object' && rendered !== null ? { ...rendered, ...extras.body } : rendered);
+    let paged: unknown;
+    try {
+      paged = withBodyParameters(rendered, extras.body ?? {});
+    } catch (e) {
+      throw new Error(`${where}.body: ${(e as Error).message}`);
+    }
+    body = JSON.stringify(paged);
     // A configured Content-Type wins: some vendors version their JSON media types
     // (Amazon Ads v3: application/vnd.createasyncreportrequest.v3+json).
     headers['content-type'] ??= 'application/json';

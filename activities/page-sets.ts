@@ -17,7 +17,13 @@ export async function* pagesOf(store: ObjectStore, listKeys: string[]): AsyncGen
         continue;
       }
       for (let page = 1; page <= entry.count; page++) {
-        yield { objectKey: pageKey(entry.prefix, page), stepIndex: entry.stepIndex, parent: entry.parent as RawPage['parent'], ancestors: entry.ancestors };
+        yield {
+          objectKey: pageKey(entry.prefix, page),
+          stepIndex: entry.stepIndex,
+          parent: entry.parent as RawPage['parent'],
+          ancestors: entry.ancestors,
+          ...(entry.compression ? { compression: entry.compression } : {}),
+        };
       }
     }
   }

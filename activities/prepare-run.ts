@@ -1,4 +1,5 @@
-import { checkName, checkWindow, configKey, type IngestRequest } from '../core/run-plan';
+import { checkName, checkWindow, configKey, windowVariables, type IngestRequest } from '../core/run-plan';
+import { withRenderedBaseUrl } from './base-url';
 import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan } from '../core/contracts';
 import { stepKindOf } from '../steps/registry';
 import { applyOverrides, configHash } from '../adapters/vendor-configs';
@@ -48,7 +49,9 @@ export function prepareRunActivity(deps: ActivityDeps) {
         throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" must be an integer`);
       }
     }
-    const pinned: PinnedRun = { config, inputs: customer.inputs };
+    // A regional host chosen by an input is fixed here, once, for the whole run.
+    const variables = { inputs: customer.inputs, window: windowVariables(request.window, config.window?.dateFormat), customer: request.customer };
+    const pinned: PinnedRun = { config: withRenderedBaseUrl(config, variables, request.customer), inputs: customer.inputs };
     const hash = configHash(pinned.config, pinned.inputs);
     const key = configKey(request.vendor, hash);
     if (!(await deps.objectStore.exists(key))) await deps.objectStore.put(key, JSON.stringify(pinned), 'application/json');

@@ -40,12 +40,14 @@ export function toCsvActivity(deps: ActivityDeps) {
       if (refused) throw finalFailure('InputError', refused);
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
-      for await (const { objectKey, stepIndex, parent, ancestors } of pagesOf(deps.objectStore, pageLists)) {
+      for await (const { objectKey, stepIndex, parent, ancestors, compression } of pagesOf(deps.objectStore, pageLists)) {
         const step = stream.steps[stepIndex];
+        // A kind may have neither (records written in the config need no decoding).
+        const decode = 'decode' in step ? step.decode : undefined;
         pages.push({
           key: objectKey,
-          // A kind may have neither (records written in the config need no decoding).
-          decode: 'decode' in step ? step.decode : undefined,
+          // The vendor's answer, where it named the file's compression, wins over the config's.
+          decode: compression ? { format: 'json', ...decode, compression } : decode,
           records: ('records' in step ? step.records : undefined) ?? 'response',
           where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
           parent,

@@ -1,26 +1,34 @@
 /**
  * One vendor request as DIF makes it: rendered from the config, rate-limited across
  * workers, then signed (after the wait, so a time-limited signature is fresh when sent;
- * `$auth{…}` places of an XML body are filled then too), and classified when it fails
- * (vendor-failure.ts: 429/503 honour Retry-After, other 5xx, 408 and network errors are
- * retried, other 4xx and SOAP faults fail at once with the vendor's message). A 401 renews
- * OAuth2 or session tokens once before giving up.
+ * `$auth{…}` places of an XML body are filled then too), and classified when it fails.
+ * 429 and 503 honour Retry-After; other 5xx, 408 and network errors are retried with
+ * backoff; other 4xx fail at once with the vendor's message, and so does a SOAP fault
+ * (vendor-failure.ts), unless `errors.retryWhen` calls it throttling. A 401 renews OAuth2
+ * or session tokens once before giving up. Error bodies are read as JSON, or as XML by their
+ * Content-Type. A GraphQL request's answer is read whole: its cost holds the shared limiter
+ * (`rateLimit.queryCost`), and an `errors` list fails the call even in a 200.
  * Every message is scrubbed of the secrets and tokens in play.
  */
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
-import type { ExpressionScope } from '../runtime/expression/expression';
+import { usingScope, type ExpressionScope } from '../runtime/expression/expression';
+import { retryAfterMs } from '../core/retry-after';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
 import { buildRequest, type BuiltRequest, type RequestExtras } from './http-request';
 import { fillAuthPlaces } from './auth-places';
-import { vendorFailure } from './vendor-failure';
+import { MESSAGE_LIMIT, parsedAnswer, soapFaultFailure } from './vendor-failure';
+import { soapFaultOf } from '../core/soap-fault';
 import { bodyAsJson } from '../adapters/decode/xml';
 import { DecodeError } from '../adapters/decode/common';
 import { awaitRateLimit, holdRateLimit } from './rate-limit';
 import { usageHold } from '../core/usage-headers';
 import { usagePolicy } from '../core/usage-headers-grammar';
+import { costHold, readCost } from '../core/query-cost';
+import { queryCostMaxHoldMs } from '../core/query-cost-grammar';
+import { graphqlErrorMessage, graphqlErrors } from '../core/graphql-answer';
 import { isScrubbableText, RedactStream } from './redact-stream';
 import { scrubNow } from './secret-scope';
 import { Scrubber } from './secret-scrub';
@@ -76,9 +84,11 @@ export class VendorClient {
     }
     // `auth: "none"`: a pre-signed URL or a link found in a body gets no vendor credentials.
     const signed = authenticate && spec.auth !== 'none';
+    const cost = spec.cost ?? 1;
     for (let attempt = 1; ; attempt++) {
       const request = { ...built, headers: { ...built.headers }, url: new URL(built.url) };
-      await awaitRateLimit(this.deps.redis, this.config, this.customer);
+      // `cost: 0`: a request that is not the vendor's to count (a pre-signed file elsewhere).
+      if (cost > 0) await awaitRateLimit(this.deps.redis, this.config, this.customer, cost);
       if (signed) await this.signer.sign(request);
       if (request.bodyPieces) {
         // Checked by validation too; a per-request `auth: none` must never be handed a credential.
@@ -91,10 +101,11 @@ export class VendorClient {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
-      if (!response.ok) throw await vendorFailure(this.config, request.label, response, (text) => this.scrub(text));
+      if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined);
       if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
+      if (spec.graphql) return this.graphqlAnswer(request, response, headers);
       return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
     }
   }
@@ -109,6 +120,44 @@ export class VendorClient {
     if (!usage) return;
     const hold = usageHold(usagePolicy(usage), Object.fromEntries(headers), Date.now());
     if (hold) await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
+  }
+
+  /**
+   * A GraphQL answer, read whole (one page of a connection, bounded by its `first`): its
+   * cost holds the shared limiter before the next query, and a non-empty `errors` fails
+   * the call with the vendor's messages, retryably (after the cost model's wait) when
+   * `errors.retryWhen` says it is throttling, as Shopify's THROTTLED is.
+   */
+  private async graphqlAnswer(request: BuiltRequest, response: Response, headers: Record<string, string>): Promise<VendorResponse> {
+    const text = await response.text();
+    const answer = parseJson(text);
+    if (answer === undefined) {
+      throw retryableFailure('VendorError', `${request.label} answered ${response.status} with a body that is not JSON: ${this.scrub(text).slice(0, 200)}`);
+    }
+    const waitMs = await this.heedCost(answer);
+    const errors = graphqlErrors(answer);
+    if (errors.length) {
+      const message = `${request.label} answered ${response.status} with GraphQL errors: ${this.scrub(graphqlErrorMessage(errors)).slice(0, 1000)}`;
+      if (this.throttledBy(answer, response.status, request.label)) throw retryableFailure('VendorThrottled', message, waitMs);
+      throw finalFailure('VendorRequestError', message);
+    }
+    return { status: response.status, headers, body: Readable.from([Buffer.from(text)]), label: request.label };
+  }
+
+  /**
+   * The cost a GraphQL answer reports (`rateLimit.queryCost`) holds every worker's next
+   * request until the bucket has refilled enough for another query like it; returns that
+   * wait, the retry delay of a throttled answer. A Redis failure is the limiter's, not the
+   * request's.
+   */
+  private async heedCost(answer: unknown): Promise<number | undefined> {
+    const model = this.config.rateLimit?.queryCost;
+    if (!model) return undefined;
+    const reading = readCost(model.format, answer);
+    const hold = reading && costHold(reading, queryCostMaxHoldMs(model));
+    if (!hold) return undefined;
+    await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
+    return hold.holdMs;
   }
 
   /** The signer's secrets, tokens and Basic pairs, for stored response bodies (short secrets left alone: they are data there). */
@@ -131,6 +180,48 @@ export class VendorClient {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
     }
+  }
+
+  private async failure(request: BuiltRequest, response: Response, graphql: boolean) {
+    const body = await response.text().catch(() => '');
+    const parsed = parsedAnswer(body, response.headers.get('content-type') ?? undefined);
+    // A GraphQL vendor may report its cost in an error answer too (a 429 THROTTLED): it sets the wait.
+    const costWaitMs = graphql && parsed !== undefined ? await this.heedCost(parsed) : undefined;
+    if (response.status !== 429 && response.status !== 503 && soapFaultOf(parsed)) {
+      const throttled = this.throttledBy(parsed, response.status, request.label);
+      return soapFaultFailure(this.config, request.label, response.status, parsed, (text) => this.scrub(text), throttled)!;
+    }
+    // Scrubbed before it is cut: a secret cut in half would no longer be recognised.
+    const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, MESSAGE_LIMIT)}`;
+    if (response.status === 429 || response.status === 503) {
+      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? costWaitMs);
+    }
+    if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
+    if (parsed !== undefined && this.throttledBy(parsed, response.status, request.label)) return retryableFailure('VendorThrottled', message, costWaitMs);
+    return finalFailure('VendorRequestError', message);
+  }
+
+  /**
+   * Config `errors.retryWhen` over a parsed answer: a 4xx JSON body (Meta throttles with a
+   * 400, codes 17, 613, 80000…) or a GraphQL answer with errors (Shopify's THROTTLED).
+   */
+  private throttledBy(parsed: unknown, status: number, label: string): boolean {
+    const retryWhen = this.config.errors?.retryWhen;
+    if (!retryWhen) return false;
+    try {
+      return usingScope({ response: parsed, status }, (scope) => Boolean(scope.evaluate(retryWhen, `${this.config.vendor}: $.errors.retryWhen (${label})`)));
+    } catch {
+      return false; // an expression that cannot read this body does not make the error transient
+    }
+  }
+}
+
+/** The body as JSON, or undefined when it is not JSON (nothing to judge by). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

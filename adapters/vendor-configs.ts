@@ -102,23 +102,37 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
       throw new ConfigError(source, [{ path: `$.${key}`, message: `cannot be overridden per customer; allowed: ${[...allowed].join(', ')}` }]);
     }
   }
+  // A customer may authenticate in one of the ways the config itself offers, by name: the
+  // auth blocks are the config's, never the customer's.
+  const auth = overrides.authVariant !== undefined ? authVariantOf(config, overrides.authVariant, source) : config.auth;
   // The OAuth2 token endpoint may differ per customer (Amazon's regional token hosts, a
   // proxy, a contract test's mock); the grant and the credentials it sends may not.
-  const hasTokenUrl = TOKEN_URL_KINDS.includes(config.auth.kind);
+  const hasTokenUrl = TOKEN_URL_KINDS.includes(auth.kind);
   if (overrides.tokenUrl !== undefined && !hasTokenUrl) {
-    throw new ConfigError(source, [{ path: '$.tokenUrl', message: `applies only to ${TOKEN_URL_KINDS.join(', ')} auth, not ${config.auth.kind}` }]);
+    throw new ConfigError(source, [{ path: '$.tokenUrl', message: `applies only to ${TOKEN_URL_KINDS.join(', ')} auth, not ${auth.kind}` }]);
   }
   const merged = {
     ...config,
+    auth,
     ...(overrides.baseUrl !== undefined ? { baseUrl: overrides.baseUrl } : {}),
     ...(overrides.headers !== undefined ? { headers: { ...config.headers, ...(overrides.headers as object) } } : {}),
     ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
     ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
-    ...(overrides.tokenUrl !== undefined && hasTokenUrl ? { auth: { ...config.auth, tokenUrl: overrides.tokenUrl as string } } : {}),
+    ...(overrides.tokenUrl !== undefined && hasTokenUrl ? { auth: { ...auth, tokenUrl: overrides.tokenUrl as string } } : {}),
   };
   if (overrides.columns !== undefined) merged.streams = overrideColumns(config, overrides.columns, source);
   return validateVendorConfig(merged, source);
+}
+
+function authVariantOf(config: VendorConfig, name: unknown, source: string): VendorConfig['auth'] {
+  const variants = config.authVariants ?? {};
+  const variant = typeof name === 'string' && Object.prototype.hasOwnProperty.call(variants, name) ? variants[name] : undefined;
+  if (!variant) {
+    const offered = Object.keys(variants);
+    throw new ConfigError(source, [{ path: '$.authVariant', message: `${JSON.stringify(name)} is not one of this vendor's authVariants (${offered.length ? offered.join(', ') : 'it has none'})` }]);
+  }
+  return variant;
 }
 
 /** Content hash that pins a run to the exact config it started with. */

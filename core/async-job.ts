@@ -3,9 +3,10 @@ import type { AsyncStepConfig } from './config-schema';
 
 export type JobState = 'running' | 'done' | 'failed';
 
+/** A job that ended with nothing to deliver is done: the download then gives no records (see endedEmpty). */
 export function jobState(poll: AsyncStepConfig['poll'], status: unknown): JobState {
   const s = String(status);
-  if (poll.done.includes(s)) return 'done';
+  if (poll.done.includes(s) || endedEmpty(poll, s)) return 'done';
   if (poll.failed.includes(s)) return 'failed';
   return 'running';
 }
@@ -24,4 +25,9 @@ export function pollDelaySeconds(
     return Math.min(max, Math.max(poll.intervalSeconds, vendorHintSeconds));
   }
   return Math.min(max, poll.intervalSeconds * Math.pow(poll.backoff ?? 1.5, Math.max(0, attempt - 1)));
+}
+
+/** Whether the final status says the job found nothing (`poll.empty`), so there is no file to fetch. */
+export function endedEmpty(poll: AsyncStepConfig['poll'], status: unknown): boolean {
+  return poll.empty?.includes(String(status)) ?? false;
 }

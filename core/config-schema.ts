@@ -10,7 +10,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
 import { UsageHeaders } from './usage-headers-grammar';
-import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, shape, TemplateValue } from './schema-parts';
+import { QueryCost } from './query-cost-grammar';
+import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
@@ -151,6 +152,12 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
         'record.actions',
       ),
     ),
+    where: Type.Optional(
+      Expression(
+        'Expression over `record` (and `parent`, `inputs`, `window`, `customer`): only records for which it is true become rows; the others are skipped, not rejected. For files that mix record types, as a Shopify bulk operation\'s JSONL mixes parents and their children (joined by `__parentId`).',
+        'record.__parentId !== undefined',
+      ),
+    ),
     rejects: Type.Optional(RejectPolicy),
   },
   { additionalProperties: false, description: 'The warehouse table a stream loads: its name, key and columns.' },
@@ -211,15 +218,49 @@ export const SemaphoreSpec = shape('Semaphore', 'Semaphore', Type.Object(
   { additionalProperties: false, description: 'Limits concurrent jobs against the vendor API.' },
 ));
 
+const IsoDate = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
+const HttpsUrl = Type.String({ pattern: '^https://', maxLength: 2000 });
+
+export const ApiLifecycle = shape('ApiLifecycle', 'API lifecycle', Type.Object(
+  {
+    version: doc(Type.String({ minLength: 1, maxLength: 100 }), 'The vendor API version this config is written for, as the vendor names it.', 'v25.0'),
+    released: Type.Optional(doc(IsoDate, 'When the vendor released this version (YYYY-MM-DD).', '2026-02-18')),
+    sunset: doc(
+      Type.Union([IsoDate, Type.Null()]),
+      'The day the vendor stops serving this version (YYYY-MM-DD), or null when none is announced. The suite fails once a shipped vendor is past it and warns from 90 days before; `dif vendors lifecycle` lists every vendor\'s days left.',
+      '2027-02-23',
+    ),
+    notes: Type.Optional(doc(Type.String({ maxLength: 2000 }), 'Where the dates come from and when they were checked, or why there is none.', 'Marketing API version history, checked 2026-12-02.')),
+    docs: doc(Type.Array(HttpsUrl, { minItems: 1 }), 'The vendor documentation pages this config and its fixtures follow.', ['https://developers.facebook.com/docs/marketing-api/insights']),
+    changelog: Type.Optional(doc(HttpsUrl, 'The vendor\'s changelog or version history, to watch for the next version.', 'https://developers.facebook.com/docs/graph-api/changelog/versions')),
+  },
+  { additionalProperties: false, description: 'Which version of the vendor\'s API the config follows, where it is documented, and until when the vendor serves it.' },
+));
+
 export const VendorConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
+    api: Type.Optional(ApiLifecycle),
     baseUrl: Type.Optional(
-      doc(Type.String({ pattern: '^https?://' }), 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.', 'https://api.example.com'),
+      role(
+        doc(
+          Type.String({ pattern: '^https?://' }),
+          'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none. May contain ${expression} templates over `inputs` (a regional host a customer chooses), rendered once when a run starts; the result must be an https URL.',
+          'https://sellingpartnerapi-${inputs.region}.amazon.com',
+        ),
+        'template',
+      ),
     ),
     auth: Type.Optional(doc(Auth, 'How API requests are authenticated. Required when a stream has HTTP steps; files steps name their own credentials.')),
+    authVariants: Type.Optional(
+      doc(
+        Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 }), Auth),
+        'Other ways of authenticating to the same API, by name, each a whole `auth` block. A customer uses one instead of `auth` through its override `authVariant` (Salesforce: a user\'s refresh token by default, the JWT bearer flow for a server-to-server integration; GA4: a user\'s OAuth consent or a service-account key). Validated as `auth` is.',
+        { jwt_bearer: { kind: 'oauth2', grant: 'jwt_bearer', tokenUrl: '${baseUrl}/services/oauth2/token', clientId: 'client_id', assertion: { privateKey: 'private_key', subject: 'username', audience: 'https://login.salesforce.com' } } },
+      ),
+    ),
     headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Headers sent with every request; values are templates.', { 'linkedin-version': '202511' })),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
@@ -232,6 +273,7 @@ export const VendorConfig = Type.Object(
           ),
           source: Type.Optional(doc(Type.String(), 'Where the vendor documents this limit.', 'https://developers.example.com/rate-limits')),
           usageHeaders: Type.Optional(UsageHeaders),
+          queryCost: Type.Optional(QueryCost),
         },
         { additionalProperties: false, description: 'The vendor’s request rate limit, enforced before every request.' },
       ),
@@ -255,7 +297,7 @@ export const VendorConfig = Type.Object(
           message: Type.Optional(Expression('Expression giving the vendor’s error message.', 'response.message')),
           retryWhen: Type.Optional(
             Expression(
-              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held and on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014).',
+              'Expression that is true when an error is transient (throttling, a busy backend): the call is retried with backoff instead of failing the run. Judged on 2xx pages where `when` held, on the JSON body of 4xx answers (Meta throttles with a 400 and codes 4, 17, 613, 80000–80014), and on GraphQL answers with `errors` (Shopify: `response.errors.some(e => e.extensions?.code === "THROTTLED")`).',
               '[40100, 50002].includes(response.code)',
             ),
           ),

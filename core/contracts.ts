@@ -75,7 +75,12 @@ export interface PageSet {
   parent?: unknown;
   /** Items of the steps before, nearest first: `ancestors` in expressions. */
   ancestors?: unknown[];
+  /** The compression the vendor's answer named for these pages (async `download.compression`): replaces the step's `decode.compression`. */
+  compression?: PageCompression;
 }
+
+/** A compression `decode.compression` may name. */
+export type PageCompression = 'gzip' | 'zip' | 'none' | 'auto';
 
 export interface FetchResult {
   /** Object key of a JSON array of PageSet, or of a JSON array of such keys (a fan-out chunk's; activities/page-sets.ts reads both). */
@@ -114,6 +119,8 @@ export interface RawPage {
   stepIndex: number;
   /** Fields of the parent item (dependent steps), carried into each record as `parent`. */
   parent?: Record<string, unknown>;
+  /** Replaces the step's `decode.compression` (the vendor's answer named it). */
+  compression?: PageCompression;
 }
 
 export interface CsvResult {

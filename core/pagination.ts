@@ -29,6 +29,8 @@ export interface PageObservation {
   stopWhen?: unknown;
   /** Value of `stop.total`. */
   total?: unknown;
+  /** Value of an offset pagination's `advanceBy`: the items the page held, when records are not one per item. */
+  items?: number;
 }
 
 export type PageDecision = { next: PageState } | { done: string };
@@ -44,15 +46,18 @@ export function firstPage(pagination: PaginationConfig | undefined): PageState {
 export function pageParameters(pagination: PaginationConfig | undefined, state: PageState): {
   query: Record<string, string>;
   body: Record<string, unknown>;
+  variables: Record<string, unknown>;
   url?: string;
 } {
   const query: Record<string, string> = {};
   const body: Record<string, unknown> = {};
-  const put = (where: 'query' | 'body' | undefined, name: string, value: string | number) => {
+  const variables: Record<string, unknown> = {};
+  const put = (where: 'query' | 'body' | 'variables' | undefined, name: string, value: string | number) => {
     if (where === 'body') body[name] = value;
+    else if (where === 'variables') variables[name] = value;
     else query[name] = String(value);
   };
-  if (!pagination) return { query, body };
+  if (!pagination) return { query, body, variables };
   switch (pagination.kind) {
     case 'cursor':
       if (state.cursor !== undefined) put(pagination.in, pagination.param, state.cursor);
@@ -69,7 +74,7 @@ export function pageParameters(pagination: PaginationConfig | undefined, state: 
     case 'linkHeader':
       break;
   }
-  return { query, body, url: state.url };
+  return { query, body, variables, url: state.url };
 }
 
 const present = (v: unknown): v is string | number => (typeof v === 'string' && v !== '') || typeof v === 'number';
@@ -116,9 +121,11 @@ export function nextPage(
       const next = linkNext(seen.link);
       return next ? { next: { ...base, url: new URL(next, baseUrl).toString() } } : { done: 'no rel="next" link' };
     }
-    case 'offset':
-      if (seen.records < pagination.limit && stop?.total === undefined) return { done: 'short page' };
-      return { next: { ...base, offset: (state.offset ?? 0) + seen.records } };
+    case 'offset': {
+      const items = seen.items ?? seen.records;
+      if (items < pagination.limit && stop?.total === undefined) return { done: 'short page' };
+      return { next: { ...base, offset: (state.offset ?? 0) + items } };
+    }
     case 'page':
       if (pagination.size && seen.records < pagination.size && stop?.total === undefined && !stop?.when) {
         return { done: 'short page' };

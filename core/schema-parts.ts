@@ -82,6 +82,44 @@ export const RequestHeaders = doc(
   { accept: 'text/csv', 'x-account': '${inputs.account_id}', 'linkedin-version': null },
 );
 
+/**
+ * A GraphQL request: the document and its variables, sent as the POST JSON body
+ * `{ query, variables, operationName }` (the GraphQL-over-HTTP convention every GraphQL
+ * vendor accepts: Shopify, GitHub, Linear, Monday.com). The document is not a template, so
+ * no value can change its shape; values go in `variables`, whose string leaves are.
+ */
+export const GraphqlRequest = shape('GraphqlRequest', 'GraphQL request', Type.Object(
+  {
+    query: doc(
+      Type.String({ minLength: 1 }),
+      'The GraphQL document (query or mutation). Not a template: values go in `variables`. A paginated step sends its cursor as a variable (`pagination.in: "variables"`).',
+      'query Orders($first: Int!, $after: String, $filter: String) { orders(first: $first, after: $after, query: $filter) { pageInfo { hasNextPage endCursor } nodes { id } } }',
+    ),
+    variables: Type.Optional(
+      role(
+        doc(Type.Record(Type.String(), Type.Unknown()), 'The operation\'s variables, as JSON; string leaves are templates.', { first: 100, filter: 'updated_at:>=${window.from}' }),
+        'template-leaves',
+      ),
+    ),
+    operationName: Type.Optional(doc(Type.String({ pattern: '^[_A-Za-z][_0-9A-Za-z]*$' }), 'Which operation of the document to run, when it holds several.', 'Orders')),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A GraphQL request, POSTed as JSON `{query, variables, operationName}`. An answer with a non-empty `errors` array fails the call with the vendor\'s messages, even in a 200 (retried when the vendor\'s `errors.retryWhen` says it is throttling); `rateLimit.queryCost` reads the cost the answer reports.',
+  },
+));
+
+/**
+ * How many slots of the vendor's `rateLimit` a request takes. The limiter has one rate per
+ * vendor; an operation the vendor limits more tightly costs the ratio of the two rates.
+ */
+export const RequestCost = doc(
+  Type.Number({ minimum: 0, maximum: 100_000 }),
+  'Slots of the vendor’s `rateLimit` this request takes, 0 to 100,000: an operation the vendor limits below `rateLimit.requestsPerSecond` costs that rate divided by its own (2 rps vendor rate, an operation limited to 0.0167 rps: 120), so every worker waits that many intervals after it; 0 for a request that does not count against the vendor’s limit (a pre-signed file on another host). Default 1.',
+  120,
+);
+
 const RequestShape = Type.Object(
   {
     method: Type.Optional(
@@ -120,6 +158,8 @@ const RequestShape = Type.Object(
         'xml-template',
       ),
     ),
+    graphql: Type.Optional(GraphqlRequest),
+    cost: Type.Optional(RequestCost),
   },
   { additionalProperties: false, description: 'An HTTP request, relative to the vendor baseUrl.' },
 );

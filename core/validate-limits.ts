@@ -14,4 +14,18 @@ export function limitProblems(config: VendorConfigDocument, out: ConfigProblem[]
     const path = config.retry?.maxIntervalSeconds !== undefined ? '$.retry.maxIntervalSeconds' : '$.retry.initialIntervalSeconds';
     out.push({ path, message: `the longest retry delay (${max} s) is below the first (${initial} s); Temporal refuses that policy` });
   }
+  // A request's cost is counted by the vendor's rate limit; without one it would silently do nothing.
+  if (!config.rateLimit) {
+    for (const [name, stream] of Object.entries(config.streams)) costsIn(stream.steps, `$.streams.${name}.steps`, out);
+  }
+}
+
+function costsIn(value: unknown, at: string, out: ConfigProblem[]): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => costsIn(v, `${at}[${i}]`, out));
+  if (!value || typeof value !== 'object') return;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'body') continue; // a JSON body is data: its "cost" is the vendor's
+    if (key === 'cost' && typeof v === 'number') out.push({ path: `${at}.cost`, message: 'has no effect: the vendor has no `rateLimit` to count it against' });
+    else costsIn(v, `${at}.${key}`, out);
+  }
 }

@@ -6,6 +6,8 @@
  */
 import type { VendorConfigDocument } from './config-schema';
 import { authSecretNames } from '../auth/grammar-registry';
+import { bodyPathProblem } from './body-paths';
+import type { PaginationConfig } from '../steps/shared/grammar';
 import { childPath, type ConfigProblem } from './validate-paths';
 
 /**
@@ -60,6 +62,7 @@ export function nameProblems(config: VendorConfigDocument, out: ConfigProblem[])
     reserved(streamName, at, 'stream');
     if (streamName.length > MAX_NAME) out.push({ path: at, message: `stream name is ${streamName.length} characters; at most ${MAX_NAME}` });
     stream.steps.forEach((step, i) => reserved(step.name, `${at}.steps[${i}].name`, 'step'));
+    stream.steps.forEach((step, i) => bodyParameterProblems(step, `${at}.steps[${i}]`, out));
 
     const table = stream.table;
     if (table.name.startsWith(DIF_TABLE_PREFIX)) {
@@ -88,5 +91,23 @@ export function nameProblems(config: VendorConfigDocument, out: ConfigProblem[])
         message: `writes table "${table.name}" like stream "${first.stream}" but with ${first.shape !== shape ? 'other columns (names, types or pii)' : 'another primary key'}; streams sharing a table must declare it alike`,
       });
     }
+  }
+}
+
+/** Pagination parameters written into a JSON body: dotted paths to fields, never to a prototype, in an object body. */
+function bodyParameterProblems(step: object, at: string, out: ConfigProblem[]): void {
+  const pagination = (step as { pagination?: PaginationConfig }).pagination;
+  if (!pagination || !('in' in pagination) || pagination.in !== 'body') return;
+  const names: [string, string | undefined][] =
+    pagination.kind === 'cursor' ? [['param', pagination.param]]
+    : pagination.kind === 'offset' ? [['offsetParam', pagination.offsetParam], ['limitParam', pagination.limitParam]]
+    : [['pageParam', pagination.pageParam], ['sizeParam', pagination.sizeParam]];
+  for (const [field, name] of names) {
+    const problem = name === undefined ? undefined : bodyPathProblem(name);
+    if (problem) out.push({ path: `${at}.pagination.${field}`, message: problem });
+  }
+  const body = (step as { request?: { body?: unknown } }).request?.body;
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    out.push({ path: `${at}.request.body`, message: 'is not a JSON object, so the pagination (in: "body") has nowhere to put its parameters' });
   }
 }

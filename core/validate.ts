@@ -10,7 +10,7 @@ import { VendorConfig, type VendorConfigDocument } from './config-schema';
 import { expressionProblems } from './validate-expressions';
 import { nameProblems } from './validate-names';
 import { limitProblems } from './validate-limits';
-import { inConfigOrder } from './validate-paths';
+import { childPath, inConfigOrder } from './validate-paths';
 import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
@@ -92,6 +92,9 @@ function schemaErrors(schema: TSchema, value: unknown, pointer: string, out: Con
   if (schema[Kind] === 'Array' && Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems)
       out.push({ path: pointerToPath(pointer), message: `needs at least ${schema.minItems} item(s)` });
+    // Checked here too: descending item by item, nothing else would see the array's own bounds.
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      out.push({ path: pointerToPath(pointer), message: `holds ${value.length} items; at most ${schema.maxItems} allowed` });
     value.forEach((item, i) => schemaErrors(schema.items, item, `${pointer}/${i}`, out));
     return;
   }
@@ -155,6 +158,23 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
   }
 }
 
+/**
+ * Each of `authVariants` is checked as the config's `auth` would be (its grant's fields,
+ * the credentials its templates read), by validating the config with the variant in its
+ * place; what is found is named at `$.authVariants.<name>`.
+ */
+function authVariantProblems(config: VendorConfigDocument, source: string, folderName: string | undefined, out: ConfigProblem[]): void {
+  const { authVariants, ...withoutVariants } = config;
+  for (const [name, variant] of Object.entries(authVariants ?? {})) {
+    try {
+      checkVendorConfig({ ...withoutVariants, auth: variant }, source, folderName);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const problem of e.problems) out.push({ ...problem, path: problem.path.replace(/^\$\.auth(?=$|[.[])/, childPath('$.authVariants', name)) });
+    }
+  }
+}
+
 /** Returns the config typed, or throws a ConfigError listing every problem with its path. */
 export function validateVendorConfig(value: unknown, source: string, folderName?: string): VendorConfig {
   return checkVendorConfig(value, source, folderName).config;
@@ -175,6 +195,7 @@ export function checkVendorConfig(value: unknown, source: string, folderName?: s
     limitProblems(config, problems);
     expressionProblems(config, problems, warnings);
   }
+  if (problems.length === 0) authVariantProblems(config, source, folderName, problems);
   if (problems.length > 0) throw new ConfigError(source, inConfigOrder(config, problems));
   return { config: config.auth !== undefined ? (config as VendorConfig) : { ...config, auth: { kind: 'none' } }, warnings };
 }

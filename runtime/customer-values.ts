@@ -16,7 +16,7 @@ import { RESERVED_NAMES } from '../core/validate-names';
 import { SemaphoreSpec, VendorConfig } from '../core/config-schema';
 
 /** The fields a customer may override; anything else would change what a stream fetches or where its rows go. */
-export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl'] as const;
+export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl', 'authVariant'] as const;
 
 export const MAX_INPUT_LENGTH = 2_048;
 export const MAX_URL_LENGTH = 2_048;
@@ -124,6 +124,9 @@ export function checkCustomerValues(
       if (!(fields as readonly string[]).includes(field)) fail(`overrides.${key}.${field}`, `unknown field; allowed: ${fields.join(', ')}`);
     }
   }
+  if (o.authVariant !== undefined && (typeof o.authVariant !== 'string' || !INPUT_NAME.test(o.authVariant) || o.authVariant.length > 63)) {
+    fail('overrides.authVariant', 'must name one of the config\'s `authVariants` (lowercase letters, digits and _)');
+  }
   if (o.timeoutSeconds !== undefined && (typeof o.timeoutSeconds !== 'number' || !(o.timeoutSeconds >= 0.1 && o.timeoutSeconds <= 86_400))) {
     fail('overrides.timeoutSeconds', 'must be a number of seconds from 0.1 to 86400');
   }
@@ -139,6 +142,16 @@ function checkTemplateValue(value: string, field: string, fail: (field: string, 
     if (e instanceof ExpressionSyntaxError) fail(field, e.message.slice(field.length + 2));
     throw e;
   }
+}
+
+/**
+ * A URL built from customer values by the vendor's config (a `baseUrl` template over
+ * inputs): held to what overrides.baseUrl is, since an input chose where it points.
+ */
+export function checkCustomerUrl(customer: string, vendor: string, value: string, field: string, options: CustomerValueOptions = {}): void {
+  checkUrl(value, field, (f, problem) => {
+    throw new CustomerValueError(customer, vendor, f, problem);
+  }, options);
 }
 
 function checkUrl(value: unknown, field: string, fail: (field: string, problem: string) => never, options: CustomerValueOptions): void {

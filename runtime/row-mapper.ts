@@ -74,6 +74,8 @@ export class RowMapper {
   private readonly getters: Getter[];
   private readonly expressions: string[] = [];
   private readonly explode?: string[];
+  /** Index in `expressions` of the table's `where`, when it has one: its value decides whether a record becomes a row. */
+  private readonly whereIndex?: number;
   private readonly trailer: Cell[];
   private scope?: ExpressionScope;
   private chains?: Map<string, string[][] | 'whole'>;
@@ -103,6 +105,8 @@ export class RowMapper {
       return { kind: 'expression', index: this.expressions.length - 1 };
     });
     this.explode = table.explode ? parsePath(table.explode, ['record'])?.keys : undefined;
+    // Evaluated with the columns' expressions, in the same batch (host first, then the sandbox).
+    if (table.where) this.whereIndex = this.expressions.push(table.where) - 1;
     // The metadata every table carries, after the config's columns (see table-plan.ts).
     this.trailer = [facts.customer, facts.runId, facts.extractedAt];
   }
@@ -143,6 +147,7 @@ export class RowMapper {
         rejects.push({ number: unit.number, reason: `${this.describeExpressionError(evaluated.error)}`, record: unit.record });
         continue;
       }
+      if (this.whereIndex !== undefined && !evaluated!.cells[this.whereIndex]) continue; // not this table's record
       const row: Cell[] = new Array(this.columns.length + this.trailer.length);
       try {
         for (let c = 0; c < this.columns.length; c++) {
@@ -233,6 +238,7 @@ export class RowMapper {
     const m = /^column (\d+): ([\s\S]*)$/.exec(error);
     if (!m) return error;
     const index = Number(m[1]);
+    if (index === this.whereIndex) return `table.where: expression ${JSON.stringify(this.expressions[index])} failed: ${m[2]}`;
     const column = this.columns[this.getters.findIndex((g) => g.kind === 'expression' && g.index === index)];
     return `column "${column?.name}": expression ${JSON.stringify(this.expressions[index])} failed: ${m[2]}`;
   }

@@ -43,6 +43,8 @@ export function catalogueText(): string {
   }
   for (const c of configs) {
     out.push('', `## ${c.vendor}`, '', c.baseUrl && c.auth ? `${c.title}. Base URL \`${c.baseUrl}\`; auth: ${authCatalogueText(c.auth)}.` : `${c.title}. Delivers files; each step names its source and credentials.`);
+    const variants = Object.entries(c.authVariants ?? {});
+    if (variants.length) out.push('', `Auth variants (override \`authVariant\`): ${variants.map(([name, auth]) => `\`${name}\`: ${authCatalogueText(auth)}`).join('; ')}.`);
     if (c.inputs.length) out.push('', `Inputs: ${c.inputs.map((i) => `\`${i.name}\``).join(', ')}.`);
     if (c.rateLimit?.source) out.push('', `Rate limit source: ${c.rateLimit.source}`);
     out.push('', '| stream | table | primary key | steps |', '| --- | --- | --- | --- |');

@@ -7,7 +7,7 @@
  */
 import type { PermitRef } from '../../core/contracts';
 import type { FetchResult, JobPoll, PageSet, RunContext } from '../../core/contracts';
-import { jobState } from '../../core/async-job';
+import { endedEmpty, jobState } from '../../core/async-job';
 import { ExpressionScope } from '../../runtime/expression/expression';
 import { ExpressionError } from '../../core/errors';
 import { retryAfterMs } from '../../core/retry-after';
@@ -17,6 +17,7 @@ import { finalFailure } from '../../activities/failures';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 import { readJsonText, readText, VendorClient } from '../../activities/vendor-client';
+import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
 
 export interface JobInput {
   run: RunContext;
@@ -40,6 +41,13 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
   }
 }
 
+/** The vendor's refusal as text, or '' when `submit.refused` gave nothing (null, '', an empty list). */
+function refusal(value: unknown): string {
+  if (value === undefined || value === null || value === false) return '';
+  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
     return underPermit(deps, input.permit, async (permitLost) => {
@@ -50,6 +58,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
       }
       const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
       scope.setJson('response', await readJsonText(response));
+      // A refusal in a 2xx (GraphQL userErrors): the vendor's words, not "no job id".
+      const refused = step.submit.refused ? evaluate(scope, step.submit.refused, `${where}.submit.refused`, client) : undefined;
+      if (refusal(refused)) throw finalFailure('VendorRequestError', client.scrub(`${response.label} refused the job: ${refusal(refused)}`));
       const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
       if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
       await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
@@ -85,36 +96,40 @@ export function asyncJobActivities(deps: ActivityDeps) {
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
-      if (!step.download) {
+      let compression: AnsweredCompression | undefined;
+      scope.setJson('response', lastPoll);
+      if (step.download && endedEmpty(step.poll, evaluate(scope, step.poll.status, `${where}.poll.status`, client))) {
+        // The vendor found nothing to report (poll.empty): an empty file, no records, no download.
+        await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+      } else if (!step.download) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
-      } else if (noResult(scope, lastPoll, step.download.emptyWhen, `${where}.download.emptyWhen`, client)) {
-        // No data for the window (the job succeeded without a file): the step has no pages, so no records.
-        return storeSets(setPrefix, 0);
       } else {
+        scope.setJson('response', lastPoll);
+        const hops = { client, scope, store: deps.objectStore, where, prefix, evaluate: (e: string, at: string) => evaluate(scope, e, at, client) };
+        await resolveHops(step.download, hops);
         const url = evaluate(scope, step.download.url, `${where}.download.url`, client);
-        if (typeof url !== 'string' || !url) throw finalFailure('DataError', `${where}.download.url gave no URL`);
-        // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
-        const target = new URL(url, client.config.baseUrl).toString();
-        const response = await client.send({ url: target, headers: step.download.headers }, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
-        await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        const found = typeof url === 'string' && url !== '';
+        if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
+        if (!found) {
+          // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
+          await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+        } else {
+          compression = answeredCompression(step.download, hops);
+          // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
+          const target = new URL(url, client.config.baseUrl).toString();
+          const request = { url: target, headers: step.download.headers, cost: step.download.cost };
+          const response = await client.send(request, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
+          await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+        }
       }
-      return storeSets(setPrefix, 1);
-    });
-
-    async function storeSets(setPrefix: string, count: number): Promise<FetchResult> {
       const listKey = `${setPrefix}/pagesets.json`;
-      const sets: PageSet[] = [{ prefix: setPrefix, count, stepIndex: input.stepIndex }];
+      // The answer's compression travels with the page, so toCsv decodes the file as the vendor packed it.
+      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}) }];
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
-      return { listKey, pages: count, units: 1 };
-    }
-  }
-
-  /** Whether the final poll says the job has no result file (`download.emptyWhen`); sets `response` for the download's expressions either way. */
-  function noResult(scope: ExpressionScope, lastPoll: string, emptyWhen: string | undefined, where: string, client: VendorClient): boolean {
-    scope.setJson('response', lastPoll);
-    return emptyWhen !== undefined && Boolean(evaluate(scope, emptyWhen, where, client));
+      return { listKey, pages: 1, units: 1 };
+    });
   }
 
   /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */

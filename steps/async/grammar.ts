@@ -1,7 +1,25 @@
 /** The grammar of an async step: a vendor report job submitted, polled and downloaded. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DAY_SECONDS, doc, Expression, Identifier, RequestHeaders, RequestSpec, shape } from '../../core/schema-parts';
+import { DAY_SECONDS, doc, Expression, Identifier, RequestCost, RequestHeaders, RequestSpec, shape } from '../../core/schema-parts';
 import { Decode } from '../shared/grammar';
+import type { PageCompression } from '../../core/contracts';
+
+/** Enough for every vendor seen (SP-API needs one); a bound, so a config cannot chain calls without end. */
+export const MAX_RESOLVE_HOPS = 5;
+
+/** The compressions an answer may name for its file (`download.compression`). */
+export const ANSWERED_COMPRESSIONS = ['gzip', 'zip', 'none', 'auto'] as const satisfies readonly PageCompression[];
+
+const ResolveHop = shape('ResolveHop', 'Download hop', Type.Object(
+  {
+    value: Expression(
+      'Expression over the previous answer (`response`: the final poll answer for the first hop, the hop before’s answer after it) giving what this hop’s request needs, as `value` in its templates. Empty, null or undefined fails the run naming this field.',
+      'response.reportDocumentId',
+    ),
+    request: doc(RequestSpec, 'The hop’s call; its templates see `value`, `response` (the previous answer) and `job.id`. Vendor auth is sent unless `auth: "none"`.', { path: '/reports/2021-06-30/documents/${value}' }),
+  },
+  { additionalProperties: false, description: 'One call between the final poll and the result file, built from the answer before it.' },
+));
 
 export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object(
   {
@@ -11,6 +29,12 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
       {
         request: RequestSpec,
         jobId: Expression('Expression over the submit `response` giving the job id.', 'response.reportId'),
+        refused: Type.Optional(
+          Expression(
+            'Expression over the submit `response` giving the vendor\'s reason when it refused to create the job inside a 2xx answer (a GraphQL mutation\'s `userErrors`); a non-empty value (text or list) fails the run with it.',
+            'response.data.bulkOperationRunQuery.userErrors.map(e => e.message).join("; ")',
+          ),
+        ),
       },
       { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
     ),
@@ -20,6 +44,13 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
         status: Expression('Expression over the poll `response` giving the job status.', 'response.status'),
         done: doc(Type.Array(Type.String(), { minItems: 1 }), 'Statuses meaning the result is ready.', ['COMPLETED']),
         failed: doc(Type.Array(Type.String()), 'Statuses meaning the job failed.', ['FAILED']),
+        empty: Type.Optional(
+          doc(
+            Type.Array(Type.String(), { minItems: 1 }),
+            'Statuses meaning the job ended with nothing to deliver: the step gives no records, and nothing is downloaded (Amazon SP-API cancels a report itself when no data matches, status CANCELLED). Needs `download` with a row format (`ndjson`, `csv`, `tsv`), whose empty file is no records.',
+            ['CANCELLED'],
+          ),
+        ),
         failureReason: Type.Optional(Expression('Expression giving the vendor’s reason when the job failed.', 'response.failureReason')),
         intervalSeconds: doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First wait between polls (a durable timer: no worker is held); at most a day.', 30),
         backoff: Type.Optional(doc(Type.Number({ minimum: 1, maximum: 10 }), 'Each wait is the previous one times this (1 to 10). Default 1.5.', 1.5)),
@@ -31,15 +62,26 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
     ),
     download: Type.Optional(Type.Object(
       {
-        url: Expression('Expression over the final poll `response` giving the result URL.', 'response.url'),
-        emptyWhen: Type.Optional(
-          Expression(
-            'Expression over the final poll `response` that is true when the job finished without a result file because there is no data (Microsoft Advertising sends `ReportDownloadUrl` nil): the step then gives no records instead of failing for want of a URL.',
-            'response.ReportDownloadUrl === null',
-          ),
-        ),
+        resolve: Type.Optional(doc(
+          Type.Array(ResolveHop, { minItems: 1, maxItems: MAX_RESOLVE_HOPS }),
+          `Calls between the final poll and the file, in order (at most ${MAX_RESOLVE_HOPS}), for results reached through more than one call (Amazon SP-API: the report's \`reportDocumentId\` → \`getReportDocument\` → a pre-signed \`url\`). Each hop's request is built from the answer before it; each answer must be JSON. They run in the download activity, so nothing they answer (a pre-signed URL is a credential) passes through workflow history.`,
+          [{ value: 'response.reportDocumentId', request: { path: '/reports/2021-06-30/documents/${value}' } }],
+        )),
+        url: Expression('Expression over the final poll `response` (or, with `resolve`, the last hop’s answer) giving the result URL.', 'response.url'),
+        compression: Type.Optional(Expression(
+          'Expression over the same answer as `url` giving how this file is compressed, when the vendor says so in its answer: `gzip`, `zip`, `none` or `auto`; null or undefined keeps `decode.compression`. Any other value fails the run naming this field.',
+          "response.compressionAlgorithm === 'GZIP' ? 'gzip' : 'none'",
+        )),
         auth: Type.Optional(doc(Type.Boolean(), 'Send the vendor’s auth with the download (false for pre-signed URLs). Default false.', false)),
         headers: Type.Optional(RequestHeaders),
+        emptyWithoutUrl: Type.Optional(
+          doc(
+            Type.Boolean(),
+            'A done job whose `url` gives nothing found nothing: the step gives no records instead of failing (Shopify leaves a bulk operation\'s `url` null when it has no results). For row formats (`ndjson`, `csv`), whose empty file is no records. Default false.',
+            true,
+          ),
+        ),
+        cost: Type.Optional(RequestCost),
       },
       {
         additionalProperties: false,
@@ -58,4 +100,7 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
 
 export type AsyncStepConfig = Static<typeof AsyncStep>;
 
-export const describeAsync = (step: AsyncStepConfig): string => `async${step.download ? ', download' : ', results via API'}`;
+const downloadWords = (download: NonNullable<AsyncStepConfig['download']>): string =>
+  download.resolve ? `, download after ${download.resolve.length} call${download.resolve.length > 1 ? 's' : ''}` : ', download';
+
+export const describeAsync = (step: AsyncStepConfig): string => `async${step.download ? downloadWords(step.download) : ', results via API'}`;

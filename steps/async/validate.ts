@@ -13,4 +13,11 @@ export function checkAsync(step: AsyncStepConfig, { at }: StepCheckPlace, out: C
       message: `the longest wait between polls (${maxIntervalSeconds} s) is below the first (${intervalSeconds} s)`,
     });
   }
+  if (step.poll.empty) {
+    const format = step.decode?.format ?? 'json';
+    if (!step.download) out.push({ path: `${at}.poll.empty`, message: 'needs a `download`: a job that found nothing gives an empty file in place of the one it would have delivered' });
+    else if (!['ndjson', 'csv', 'tsv'].includes(format)) out.push({ path: `${at}.poll.empty`, message: `needs a row format (ndjson, csv, tsv) in decode.format, whose empty file is no records; ${format} is not one` });
+    const both = step.poll.empty.filter((s) => step.poll.done.includes(s) || step.poll.failed.includes(s));
+    if (both.length) out.push({ path: `${at}.poll.empty`, message: `${both.map((s) => `"${s}"`).join(', ')} is also in poll.done or poll.failed; a status means one thing` });
+  }
 }

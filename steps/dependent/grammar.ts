@@ -25,4 +25,4 @@ export const DependentStep = shape('DependentStep', 'Dependent step', Type.Objec
 
 export type DependentStepConfig = Static<typeof DependentStep>;
 
-export const describeDependent = (step: DependentStepConfig): string => `dependent${pagingWords(step.pagination)}`;
+export const describeDependent = (step: DependentStepConfig): string => `dependent${pagingWords(step)}`;

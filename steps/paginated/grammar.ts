@@ -10,4 +10,4 @@ export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Objec
 
 export type PaginatedStepConfig = Static<typeof PaginatedStep>;
 
-export const describePaginated = (step: PaginatedStepConfig): string => `paginated${pagingWords(step.pagination)}`;
+export const describePaginated = (step: PaginatedStepConfig): string => `paginated${pagingWords(step)}`;

@@ -160,6 +160,7 @@ async function fetchPage(
         link: response.headers.link ?? null,
         stopWhen: paged?.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
         total: paged?.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
+        items: pagination.kind === 'offset' && pagination.advanceBy ? itemCount(scope.evaluate(pagination.advanceBy, `${where}.pagination.advanceBy`), `${where}.pagination.advanceBy`, key) : undefined,
       };
       meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, apiBase(client.config)) };
     } catch (e) {
@@ -185,3 +186,9 @@ function vendorError(client: VendorClient, scope: ExpressionScope, label: string
 
 /** The activities of the kinds that fetch pages (single, paginated, dependent). */
 export const fetchPagesActivities = (deps: ActivityDeps) => ({ fetchPages: fetchPagesActivity(deps) });
+
+/** The value of `advanceBy`: a count of items, or a DataError naming the expression and the page. */
+function itemCount(value: unknown, where: string, key: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw finalFailure('DataError', `${where} gave ${String(JSON.stringify(value) ?? 'undefined').slice(0, 100)}, not a count of items, on page ${key}`);
+}

@@ -28,7 +28,11 @@ export const Decode = shape('Decode', 'Decoding', Type.Object(
   { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
 ));
 
-const ParamPlacement = doc(Type.Union([Type.Literal('query'), Type.Literal('body')]), 'Where the parameter goes. Default query.', 'query');
+const ParamPlacement = doc(
+  Type.Union([Type.Literal('query'), Type.Literal('body'), Type.Literal('variables')]),
+  'Where the parameters go: the query string, the JSON body, where a dotted name (`selector.pagination.offset`) sets a field nested in the request\'s own body, or the GraphQL `variables` (a request with `graphql`). Default query.',
+  'query',
+);
 
 export const Pagination = shape('Pagination', 'Pagination', doc(
   Type.Union([
@@ -59,9 +63,15 @@ export const Pagination = shape('Pagination', 'Pagination', doc(
         limitParam: doc(Type.String({ minLength: 1 }), 'Parameter holding the page size.', 'limit'),
         limit: doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Page size (at most 1,000,000).', 100),
         start: Type.Optional(doc(Type.Integer({ minimum: 0, maximum: MAX_SAFE }), 'First offset. Default 0.', 0)),
+        advanceBy: Type.Optional(
+          Expression(
+            'Expression over `response` giving how many items the page held, when `records` are not one per item (Apple Search Ads report rows, each flattened into a record per day); the offset grows by it, and a page of fewer than `limit` items is the last. Default: the records.',
+            'response.data.reportingDataResponse.row.length',
+          ),
+        ),
         in: Type.Optional(ParamPlacement),
       },
-      { title: 'Offset pagination', additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received.' },
+      { title: 'Offset pagination', additionalProperties: false, description: 'Offset and limit parameters; the offset grows by the records received (or by `advanceBy`).' },
     ),
     Type.Object(
       {
@@ -106,5 +116,8 @@ export type DecodeConfig = Static<typeof Decode>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
 
-/** ` (cursor)`: a step's pagination in the catalogue's words, or nothing. */
-export const pagingWords = (pagination: PaginationConfig | undefined): string => (pagination ? ` (${pagination.kind})` : '');
+/** ` (cursor, GraphQL)`: a step's pagination and request language in the catalogue's words, or nothing. */
+export const pagingWords = (step: { pagination?: PaginationConfig; request: { graphql?: unknown } }): string => {
+  const words = [step.pagination?.kind, step.request.graphql ? 'GraphQL' : undefined].filter(Boolean);
+  return words.length ? ` (${words.join(', ')})` : '';
+};

@@ -1,7 +1,7 @@
 /** The grammar of a single step: one call. */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, Expression, Identifier, RequestSpec, shape } from '../../core/schema-parts';
-import { Decode } from '../shared/grammar';
+import { Decode, pagingWords } from '../shared/grammar';
 
 export const SingleStep = shape('SingleStep', 'Single step', Type.Object(
   {
@@ -19,4 +19,4 @@ export const SingleStep = shape('SingleStep', 'Single step', Type.Object(
 
 export type SingleStepConfig = Static<typeof SingleStep>;
 
-export const describeSingle = (_step: SingleStepConfig): string => 'single';
+export const describeSingle = (step: SingleStepConfig): string => `single${pagingWords(step)}`;

@@ -31,3 +31,16 @@ export function jwtParts(jwt: string): { header: string; claims: string } {
   const [header, claims] = jwt.split('.');
   return { header: Buffer.from(header, 'base64url').toString(), claims: Buffer.from(claims, 'base64url').toString() };
 }
+
+/** A Google service-account key file as the Cloud console writes it, holding this private key. */
+export function serviceAccountKeyFile(privateKey: string, email = 'dif-reader@example-project.iam.gserviceaccount.com'): string {
+  return JSON.stringify({
+    type: 'service_account',
+    project_id: 'example-project',
+    private_key_id: '3f5c1e0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e',
+    private_key: privateKey,
+    client_email: email,
+    client_id: '103456789012345678901',
+    token_uri: 'https://oauth2.googleapis.com/token',
+  });
+}

@@ -4,9 +4,14 @@
  * on a fixed clock its header and claims are exactly Apple's documented ones, and its
  * signature verifies here with node:crypto (ECDSA signatures are randomised, so it is
  * verified rather than recomputed). The report is sent with `X-AP-Context: orgId=…` and
- * its daily rows are loaded.
+ * its daily rows are loaded. An org with more than 1,000 campaigns is read page by page,
+ * the offset written inside the body's `selector.pagination` and grown by the report rows
+ * (not by the per-day records they are flattened into).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
+import { projectRoot } from '../../../adapters/settings';
 import { setSigningClock } from '../../../auth/signing-clock';
 import { jwtParts, jwtVerifies } from '../../setup/jwt-check';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
@@ -24,6 +29,20 @@ const credentials = (privateKey: string) => ({
   private_key: privateKey,
 });
 
+/** An org of 1,001 campaigns: a first page of 1,000 rows (two days each: 2,000 records), then the fixture's last row. */
+const BIG_ORG = 'orgId=40669899';
+const fixture = () => JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'apple-search-ads', 'fixtures', 'campaigns-report.json'), 'utf8'));
+function bigOrgPage(offset: number): string {
+  const page = fixture();
+  const [first, last] = page.data.reportingDataResponse.row;
+  page.data.reportingDataResponse.row =
+    offset === 0
+      ? Array.from({ length: 1000 }, (_, i) => ({ ...first, metadata: { ...first.metadata, campaignId: 900000000 + i } }))
+      : [last];
+  page.pagination = { totalResults: 1001, startIndex: offset, itemsPerPage: page.data.reportingDataResponse.row.length };
+  return JSON.stringify(page);
+}
+
 let c: VendorContract;
 beforeAll(async () => {
   setSigningClock({ now: () => new Date(NOW) });
@@ -32,6 +51,8 @@ beforeAll(async () => {
     { method: 'POST', path: tokenPath, when: (r) => jwtVerifies(r.json?.client_secret, good.publicKey, 'ES256'), file: 'token.json' },
     { method: 'POST', path: tokenPath, status: 400, file: 'error-400-invalid-client.json' },
     { method: 'POST', path: report, when: (r) => r.headers['x-ap-context'] === 'orgId=40669820', file: 'campaigns-report.json' },
+    { method: 'POST', path: report, when: (r) => r.headers['x-ap-context'] === BIG_ORG && r.json?.selector?.pagination?.offset === 0, body: bigOrgPage(0) },
+    { method: 'POST', path: report, when: (r) => r.headers['x-ap-context'] === BIG_ORG && r.json?.selector?.pagination?.offset === 1000, body: bigOrgPage(1000) },
   );
 });
 afterAll(async () => {
@@ -89,4 +110,19 @@ test('an RSA key where ES256 needs EC P-256 fails at once without quoting it', a
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/credential private_key is not a key for ES256 \(EC P-256\)/);
   expect(outcome.error).not.toContain('PRIVATE KEY');
+});
+
+test('more than 1,000 campaigns: the offset inside selector.pagination grows by the rows, not the daily records', async () => {
+  const customer = await c.customer({ org_id: '40669899' }, credentials(good.privateKey), { tokenUrl: `${c.server.url}${tokenPath}` });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  expect(outcome.status).toBe('COMPLETED');
+  const sent = c.server.sent(report).filter((r) => r.headers['x-ap-context'] === BIG_ORG);
+  // Two pages: 1,000 rows, then the last; the short second page ends the pagination.
+  expect(sent.map((r) => r.json.selector)).toEqual([
+    { orderBy: [{ field: 'campaignId', sortOrder: 'ASCENDING' }], pagination: { offset: 0, limit: 1000 } },
+    { orderBy: [{ field: 'campaignId', sortOrder: 'ASCENDING' }], pagination: { offset: 1000, limit: 1000 } },
+  ]);
+  const rows = await c.rows('apple_search_ads_campaigns_daily', customer, 'date, campaign_id');
+  expect(rows).toHaveLength(2 * 1000 + 1); // two days for each of the first page's rows; the fixture's GB row has one
+  expect(rows.find((r) => r.campaign_id === '542370601')).toMatchObject({ campaign_name: 'Search Results - GB', impressions: '300' });
 });

@@ -2,9 +2,17 @@
  * Contract test of vendors/google-analytics-4: runReport with offset/limit in the POST body
  * until rowCount rows arrived, OAuth2 refresh against the (overridden) Google token endpoint,
  * a 429 RESOURCE_EXHAUSTED retried, an empty report (no rows, no rowCount) loading nothing,
- * and a 403 failing at once with Google's message.
+ * and a 403 failing at once with Google's message. The `service_account` auth variant: a
+ * jwt-bearer assertion the mock verifies with the service account's public key, equal to
+ * one rebuilt here from Google's documented claims.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { setSigningClock } from '../../../auth/signing-clock';
+import { jwtVerifies, rs256Jwt, serviceAccountKeyFile } from '../../setup/jwt-check';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
+
+const serviceAccount = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const NOW = Date.parse('2024-03-05T10:00:00Z');
 
 let c: VendorContract;
 const secrets = { client_id: 'ga4-client.apps.googleusercontent.com', client_secret: 'ga4-client-SECRET', refresh_token: '1//ga4-refresh-SECRET' };
@@ -12,6 +20,8 @@ beforeAll(async () => {
   c = await startVendorContract('google-analytics-4');
   const report = '/v1beta/properties/314159:runReport';
   c.server.route(
+    { method: 'POST', path: '/token', when: (r) => jwtVerifies(r.json?.assertion, serviceAccount.publicKey, 'RS256'), file: 'token-service-account.json' },
+    { method: 'POST', path: '/token', when: (r) => r.json?.assertion !== undefined, status: 400, body: '{"error":"invalid_grant","error_description":"Invalid JWT Signature."}' },
     { method: 'POST', path: '/token', file: 'token.json' },
     { method: 'POST', path: report, status: 429, file: 'error-429-tokens.json', times: 1 },
     { method: 'POST', path: report, when: (r) => r.json?.offset === 0, file: 'report-page-1.json' },
@@ -61,4 +71,32 @@ test('a property the user cannot read: 403 fails at once with Google’s message
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/answered 403: .*sufficient permissions for this property/s);
   expect(c.server.sent('/v1beta/properties/404:runReport')).toHaveLength(1);
+});
+
+test('the service_account variant: a jwt-bearer assertion as Google documents it, its token on every report call', async () => {
+  setSigningClock({ now: () => new Date(NOW) });
+  try {
+    const key = serviceAccountKeyFile(serviceAccount.privateKey);
+    const customer = await c.customer({ property_id: '314159' }, { service_account_key: key }, { tokenUrl: `${c.server.url}/token`, authVariant: 'service_account' });
+    const tokens = c.server.sent('/token').length;
+    const reports = c.server.sent('/v1beta/properties/314159:runReport').length;
+    const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+    expect(outcome.status).toBe('COMPLETED');
+    expect(await c.rows('ga4_traffic_daily', customer, 'date, channel_group')).toHaveLength(4);
+
+    const iat = NOW / 1000;
+    const assertion = rs256Jwt(
+      { alg: 'RS256', typ: 'JWT', kid: '3f5c1e0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e' },
+      { iss: 'dif-reader@example-project.iam.gserviceaccount.com', scope: 'https://www.googleapis.com/auth/analytics.readonly', aud: `${c.server.url}/token`, exp: iat + 3600, iat },
+      serviceAccount.privateKey,
+    );
+    expect(c.server.sent('/token').slice(tokens).map((r) => r.json)).toEqual([{ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }]);
+    const sent = c.server.sent('/v1beta/properties/314159:runReport').slice(reports);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    for (const r of sent) expect(r.headers.authorization).toBe('Bearer ya29.c.fixture-ga4-service-account-token');
+    const stored = c.storedText();
+    for (const leak of [key, assertion, 'ya29.c.fixture-ga4-service-account-token']) expect(stored).not.toContain(leak);
+  } finally {
+    setSigningClock();
+  }
 });

@@ -1,5 +1,6 @@
 /**
- * Contract test of vendors/google-search-console-service-account: the jwt-bearer grant with
+ * Contract test of vendors/google-search-console's `service_account` auth variant (the
+ * customer override `authVariant`): the jwt-bearer grant with
  * an RS256 assertion that the mock token endpoint verifies with the service account's
  * public key (400 invalid_grant otherwise, as Google answers); on a fixed clock the whole
  * assertion equals one rebuilt here from Google's documented claims with node:crypto. A
@@ -7,24 +8,13 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { setSigningClock } from '../../../auth/signing-clock';
-import { jwtVerifies, rs256Jwt } from '../../setup/jwt-check';
+import { jwtVerifies, rs256Jwt, serviceAccountKeyFile as keyFile } from '../../setup/jwt-check';
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const good = pair();
 const wrong = pair();
 const email = 'dif-reader@example-project.iam.gserviceaccount.com';
-/** A key file as the Cloud console writes it. */
-const keyFile = (privateKey: string) =>
-  JSON.stringify({
-    type: 'service_account',
-    project_id: 'example-project',
-    private_key_id: '3f5c1e0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e',
-    private_key: privateKey,
-    client_email: email,
-    client_id: '103456789012345678901',
-    token_uri: 'https://oauth2.googleapis.com/token',
-  });
 const NOW = Date.parse('2024-03-05T10:00:00Z');
 const site = (s: string) => `/webmasters/v3/sites/${encodeURIComponent(s)}/searchAnalytics/query`;
 const query = site('https://www.example.com/');
@@ -32,9 +22,9 @@ const query = site('https://www.example.com/');
 let c: VendorContract;
 beforeAll(async () => {
   setSigningClock({ now: () => new Date(NOW) });
-  c = await startVendorContract('google-search-console-service-account');
+  c = await startVendorContract('google-search-console');
   c.server.route(
-    { method: 'POST', path: '/token', when: (r) => jwtVerifies(r.json?.assertion, good.publicKey, 'RS256'), file: 'token.json' },
+    { method: 'POST', path: '/token', when: (r) => jwtVerifies(r.json?.assertion, good.publicKey, 'RS256'), file: 'token-service-account.json' },
     { method: 'POST', path: '/token', status: 400, file: 'error-400-invalid-grant.json' },
     { method: 'POST', path: query, status: 401, times: 1, body: '{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}' },
     { method: 'POST', path: query, file: 'query-page-1.json' },
@@ -49,13 +39,14 @@ const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : 
 
 test('the assertion equals the documented RS256 JWT, a 401 renews the token, rows loaded', async () => {
   const secrets = { service_account_key: keyFile(good.privateKey), delegated_user: 'analyst@example.com' };
-  const customer = await c.customer({ site_url: 'https://www.example.com/' }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const customer = await c.customer({ site_url: 'https://www.example.com/' }, secrets, { tokenUrl: `${c.server.url}/token`, authVariant: 'service_account' });
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
   expect(outcome.status).toBe('COMPLETED');
-  const rows = await c.rows('gsc_sa_search_analytics_daily', customer, 'date');
+  const rows = await c.rows('gsc_search_analytics_daily', customer, 'date, query');
   expect(rows.map((r) => [day(r.date), r.query, Number(r.clicks)])).toEqual([
-    ['2024-03-01', 'wool socks', 12],
-    ['2024-03-02', 'wool socks', 15],
+    ['2024-03-01', 'running shoes', 42],
+    ['2024-03-01', 'trail shoes', 7],
+    ['2024-03-02', 'running shoes', 39],
   ]);
 
   const tokenCalls = c.server.sent('/token');
@@ -80,7 +71,7 @@ test('the assertion equals the documented RS256 JWT, a 401 renews the token, row
 
 test('a key the service account does not have: 400 invalid_grant, the run fails with Google’s message', async () => {
   const before = c.server.sent(query).length;
-  const customer = await c.customer({ site_url: 'https://www.example.com/' }, { service_account_key: keyFile(wrong.privateKey), delegated_user: 'analyst@example.com' }, { tokenUrl: `${c.server.url}/token` });
+  const customer = await c.customer({ site_url: 'https://www.example.com/' }, { service_account_key: keyFile(wrong.privateKey), delegated_user: 'analyst@example.com' }, { tokenUrl: `${c.server.url}/token`, authVariant: 'service_account' });
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/CredentialError|refused the credentials/);
@@ -89,7 +80,7 @@ test('a key the service account does not have: 400 invalid_grant, the run fails 
 });
 
 test('a key file that is not JSON fails at once without quoting it', async () => {
-  const customer = await c.customer({ site_url: 'https://www.example.com/' }, { service_account_key: `not json ${good.privateKey}`, delegated_user: 'analyst@example.com' }, { tokenUrl: `${c.server.url}/token` });
+  const customer = await c.customer({ site_url: 'https://www.example.com/' }, { service_account_key: `not json ${good.privateKey}`, delegated_user: 'analyst@example.com' }, { tokenUrl: `${c.server.url}/token`, authVariant: 'service_account' });
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/credential service_account_key is not a service-account JSON key file: not JSON/);

@@ -54,7 +54,7 @@ test('campaign_analytics_daily: accounts → campaigns (two pages) → analytics
     fields: 'dateRange,pivotValues,impressions,clicks,costInLocalCurrency',
   });
   for (const r of c.server.requests.filter((q) => q.path.startsWith('/rest/'))) {
-    expect(r.headers['linkedin-version']).toBe('202510');
+    expect(r.headers['linkedin-version']).toBe('202603');
     expect(r.headers['x-restli-protocol-version']).toBe('2.0.0');
     expect(r.headers.authorization).toBe('Bearer AQXfixture-linkedin-access-token');
   }

@@ -37,3 +37,11 @@ test('a list of lists, nested twice, reads as the pages of its lists in order', 
   expect(await keysOf(['raw-lists.json'])).toEqual(direct);
   expect(await keysOf(['chunk-0.json', 'chunk-1.json'])).toEqual(direct);
 });
+
+test('a page set whose answer named its compression gives it with each page; others give none', async () => {
+  await put('answered.json', [{ ...set('raw/a/report', 1), compression: 'gzip' }, set('raw/a/other', 1)]);
+  const pages = [];
+  for await (const page of pagesOf(store, ['answered.json'])) pages.push(page);
+  expect(pages.map((p) => p.compression)).toEqual(['gzip', undefined]);
+  expect(pages[1]).not.toHaveProperty('compression');
+});

@@ -16,7 +16,7 @@ test('cursor: the next token goes to the named parameter; no token ends', () => 
 
 test('cursor in the body (Google Ads pageToken)', () => {
   const p: PaginationConfig = { kind: 'cursor', next: 'response.nextPageToken', param: 'pageToken', in: 'body' };
-  expect(pageParameters(p, { page: 2, received: 4, cursor: 't2' })).toEqual({ query: {}, body: { pageToken: 't2' }, url: undefined });
+  expect(pageParameters(p, { page: 2, received: 4, cursor: 't2' })).toEqual({ query: {}, body: { pageToken: 't2' }, variables: {}, url: undefined });
 });
 
 test('a page whose records cannot be counted (-1, CSV) goes on by its cursor and counts nothing', () => {

@@ -73,3 +73,26 @@ test('explode: one row per element, `item` beside `record`; no elements, no row'
   );
   expect(rows.map((r) => r.slice(0, 3))).toEqual([['a', '1', '2'], ['a', '2', '4']]);
 });
+
+test('table.where keeps only the records it holds for: the children of a bulk JSONL, joined to their parent by __parentId', () => {
+  const table: TableConfig = {
+    name: 'line_items',
+    primaryKey: ['id'],
+    where: 'record.__parentId !== undefined',
+    columns: [
+      { name: 'id', type: 'string', nullable: false },
+      { name: 'order_id', type: 'string', nullable: false, source: 'record.__parentId' },
+    ],
+  };
+  const mapper = new RowMapper(table, facts, {}, '$.table.columns');
+  const { rows, rejects } = mapper.map(
+    [
+      { record: { id: 'gid://shopify/Order/1' }, number: 1 },
+      { record: { id: 'gid://shopify/LineItem/11', __parentId: 'gid://shopify/Order/1' }, number: 2 },
+    ],
+    null,
+  );
+  expect(rejects).toEqual([]); // the parent is skipped, not rejected
+  expect(rows.map((r) => r.slice(0, 2))).toEqual([['gid://shopify/LineItem/11', 'gid://shopify/Order/1']]);
+  mapper.dispose();
+});

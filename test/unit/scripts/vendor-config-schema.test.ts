@@ -43,7 +43,7 @@ describe('published schema: each field has its own description', () => {
     ['$defs.LoginAuth.properties.request', 'The login call; its templates see `secrets.<name>`.'],
     ['$defs.SingleStep.properties.request', undefined],
     ['$defs.Request', 'An HTTP request, relative to the vendor baseUrl.'],
-    ['properties.baseUrl', 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none.'],
+    ['properties.baseUrl', 'Base URL of the API. Required when a stream has HTTP steps; a vendor that only delivers files has none. May contain ${expression} templates over `inputs` (a regional host a customer chooses), rendered once when a run starts; the result must be an https URL.'],
   ])('%s', (where, description) => {
     expect(at(where).description).toBe(description);
     expect(at(where, generated).description).toBe(description);

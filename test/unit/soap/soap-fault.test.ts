@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { vendorFailure } from '../../../activities/vendor-failure';
+import { parsedAnswer, soapFaultFailure } from '../../../activities/vendor-failure';
 import { xmlToValue } from '../../../adapters/decode/xml';
 import type { VendorConfig } from '../../../core/config-schema';
 import { soapFaultOf } from '../../../core/soap-fault';
@@ -39,36 +39,41 @@ describe('soapFaultOf', () => {
   });
 });
 
-describe('vendorFailure', () => {
-  test('a fault is final, with the fault and Microsoft’s own code and message (errors.message over the decoded answer)', async () => {
-    const failure = await vendorFailure(microsoft, LABEL, new Response(fixture('fault-api-operation-error.xml'), { status: 500, headers: XML }), noScrub);
+/** What the vendor client makes of an error answer that is a fault; `throttled` is its errors.retryWhen verdict. */
+function faultFailure(config: VendorConfig, body: string, throttled = false, scrub = noScrub) {
+  return soapFaultFailure(config, LABEL, 500, parsedAnswer(body, XML['content-type']), scrub, throttled);
+}
+
+describe('soapFaultFailure', () => {
+  test('a fault is final, with the fault and Microsoft’s own code and message (errors.message over the decoded answer)', () => {
+    const failure = faultFailure(microsoft, fixture('fault-api-operation-error.xml'))!;
     expect(failure.type).toBe('VendorRequestError');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(
       `${LABEL} answered 500: SOAP fault s:Server: Invalid client data. Check the SOAP fault details for more information. TrackingId: 4d8f1a69-0e3b-4c5d-8f7a-9b2c4e6d8f70. — 2003 ReportingServiceAccountNotAuthorized: The specified account is not authorized for the current user or does not exist.`,
     );
-    const auth = await vendorFailure(microsoft, LABEL, new Response(fixture('fault-ad-api-invalid-credentials.xml'), { status: 500, headers: XML }), noScrub);
+    const auth = faultFailure(microsoft, fixture('fault-ad-api-invalid-credentials.xml'))!;
     expect(auth.message).toContain('— 105 InvalidCredentials: Authentication failed. Either supplied credentials are invalid or the account is inactive');
   });
 
-  test('a fault errors.retryWhen calls throttling (117 CallRateExceeded) is retried', async () => {
-    const failure = await vendorFailure(microsoft, LABEL, new Response(fixture('fault-call-rate-exceeded.xml'), { status: 500, headers: XML }), noScrub);
+  test('a fault errors.retryWhen calls throttling (117 CallRateExceeded) is retried', () => {
+    const failure = faultFailure(microsoft, fixture('fault-call-rate-exceeded.xml'), true)!;
     expect(failure.type).toBe('VendorThrottled');
     expect(failure.nonRetryable).toBe(false);
     expect(failure.message).toContain('117 CallRateExceeded');
   });
 
-  test('without errors.message a fault still says its code and reason; a 500 that is no fault stays retryable', async () => {
+  test('without errors.message a fault still says its code and reason; an answer without a fault makes no fault failure', () => {
     const plain = { ...microsoft, errors: undefined } as VendorConfig;
-    const fault = await vendorFailure(plain, LABEL, new Response(fixture('fault-api-operation-error.xml'), { status: 500, headers: XML }), noScrub);
+    const fault = faultFailure(plain, fixture('fault-api-operation-error.xml'))!;
     expect(fault.message).toMatch(/^POST \S+ answered 500: SOAP fault s:Server: Invalid client data\.[^—]*$/);
     expect(fault.nonRetryable).toBe(true);
-    const outage = await vendorFailure(microsoft, LABEL, new Response('<html>Service Unavailable</html>', { status: 500, headers: { 'content-type': 'text/html' } }), noScrub);
-    expect([outage.type, outage.nonRetryable]).toEqual(['VendorError', false]);
+    expect(faultFailure(microsoft, fixture('poll-success.xml'))).toBeUndefined();
+    expect(parsedAnswer('<html>Service Unavailable', 'text/html')).toBeUndefined();
   });
 
-  test('the message is scrubbed before it is cut', async () => {
-    const failure = await vendorFailure(microsoft, LABEL, new Response(fixture('fault-api-operation-error.xml'), { status: 500, headers: XML }), (t) => t.replaceAll('ReportingServiceAccountNotAuthorized', '[redacted]'));
+  test('the message is scrubbed before it is cut', () => {
+    const failure = faultFailure(microsoft, fixture('fault-api-operation-error.xml'), false, (t) => t.replaceAll('ReportingServiceAccountNotAuthorized', '[redacted]'))!;
     expect(failure.message).toContain('2003 [redacted]: The specified account');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `dif validate` on the new fields: an XML body's places, its escaping rules, one body per
- * request, `decode.format: "xml"` and `download.emptyWhen`, each mistake named by its path.
+ * request and `decode.format: "xml"`, each mistake named by its path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,11 +65,8 @@ test('one body per request; no credential placed in a request that sends no auth
   ]);
 });
 
-test('decode.format and download.emptyWhen mistakes are named', () => {
+test('a decode.format that does not exist is named', () => {
   const format = microsoft();
   format.streams.campaign_performance_daily.steps[0].decode.format = 'soap';
   expect(problemsOf(format).map((p) => p.path)).toEqual([`${STEP}.decode.format`]);
-  const empty = microsoft();
-  empty.streams.campaign_performance_daily.steps[0].download.emptyWhen = 'response.Url ==';
-  expect(problemsOf(empty).map((p) => p.path)).toEqual([`${STEP}.download.emptyWhen`]);
 });
