@@ -72,6 +72,8 @@ async function* unzip(source: Readable): AsyncGenerator<InnerFile> {
   const file = path.join(os.tmpdir(), `dif-unzip-${randomUUID()}.zip`);
   try {
     await pipelineAsync(source, fs.createWriteStream(file));
+    // An empty object holds no files: what an async job that found nothing leaves (download.emptyWithoutUrl).
+    if (fs.statSync(file).size === 0) return;
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.open(file, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))),
     );

@@ -61,7 +61,7 @@ test('CSV and TSV: header or configured columns, quoted fields, line numbers', a
 });
 
 test('decompress: gzip and zip by magic bytes, plain left alone', async () => {
-  const read = async (body: Buffer, compression: 'auto' | 'none' = 'auto') => {
+  const read = async (body: Buffer, compression: 'auto' | 'none' | 'zip' = 'auto') => {
     const out: string[] = [];
     for await (const file of decompress(Readable.from([body]), compression)) {
       const chunks: Buffer[] = [];
@@ -74,4 +74,6 @@ test('decompress: gzip and zip by magic bytes, plain left alone', async () => {
   expect(await read(zipOf({ 'a.csv': 'x', 'dir/b.csv': 'y' }))).toEqual(['a.csv:x', 'dir/b.csv:y']);
   expect(await read(Buffer.from('plain'))).toEqual([':plain']);
   expect(await read(gzipSync('hello'), 'none')).toHaveLength(1);
+  // An async job that found nothing stores an empty object (download.emptyWithoutUrl): a zip of it holds no files.
+  expect(await read(Buffer.alloc(0), 'zip')).toEqual([]);
 });
