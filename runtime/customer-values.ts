@@ -137,6 +137,7 @@ function checkTemplateValue(value: string, field: string, fail: (field: string, 
   try {
     for (const part of checkTemplate(value, field)) {
       if ('expression' in part && part.raw) fail(field, '$raw{} is not allowed here: use ${…}');
+      if ('auth' in part) fail(field, '$auth{} is not allowed here: the signer fills places only in a request\'s "xml" body');
     }
   } catch (e) {
     if (e instanceof ExpressionSyntaxError) fail(field, e.message.slice(field.length + 2));

@@ -52,6 +52,9 @@ describe('header overrides are templates', () => {
   });
   test('$raw, bad names and line breaks are refused', () => {
     expect(refusal({}, { headers: { 'x-a': '$raw{inputs.a}' } })).toBe('customer "acme", vendor "demo-ads": overrides.headers["x-a"]: $raw{} is not allowed here: use ${…}');
+    expect(refusal({}, { headers: { 'x-a': '$auth{token}' } })).toBe(
+      'customer "acme", vendor "demo-ads": overrides.headers["x-a"]: $auth{} is not allowed here: the signer fills places only in a request\'s "xml" body',
+    );
     expect(refusal({}, { headers: { 'bad name': 'v' } })).toBe('customer "acme", vendor "demo-ads": overrides.headers["bad name"]: is not a valid HTTP header name');
     expect(refusal({}, { headers: { 'x-a': 'v\r\nx-b: w' } })).toBe('customer "acme", vendor "demo-ads": overrides.headers["x-a"]: holds a control character (a line break, a NUL…)');
   });
