@@ -229,9 +229,12 @@ describe('ExpressionScope: sandbox', () => {
     });
     const stopped = await withExpressionThread(async () => {
       const scope = new ExpressionScope({}, { timeoutMs: 100 });
-      return expressionError(() => scope.evaluate('new Array(1e8).fill(1.5)', 'w')).message;
+      // indexOf over an array-like of 1e9 holes: one built-in call that loops for seconds
+      // without checking the time limit, and allocates nothing (so only the time limit can
+      // stop it; `new Array(1e8).fill(1.5)` sometimes hit the memory limit first under load).
+      return expressionError(() => scope.evaluate('Array.prototype.indexOf.call({ length: 1e9 }, 1)', 'w')).message;
     });
-    expect(stopped).toBe('w: expression "new Array(1e8).fill(1.5)" failed: exceeded its time limit (100 ms) and was stopped by force');
+    expect(stopped).toBe('w: expression "Array.prototype.indexOf.call({ length: 1e9 }, 1)" failed: exceeded its time limit (100 ms) and was stopped by force');
     carryOn();
     await expect(other).resolves.toBe(3);
   });
