@@ -26,7 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PermitRef, RunContext } from '../core/contracts';
-import type { AsyncPlan } from '../steps/async/plan';
+import type { AsyncPlan, JobBatch } from '../steps/async/plan';
 import { pollDelaySeconds } from '../core/async-job';
 import { childWorkflowId } from './child-workflow-id';
 import { NO_GATE, vendorPermit, type VendorPermit, type VendorPermitOptions } from './vendor-permit';
@@ -48,6 +48,8 @@ export interface JobPolling {
   startedMs: number;
   /** The ingest run's options for vendor activities (task queue included: a clean room's). */
   activityOptions: ActivityOptions;
+  /** The job's items, when the step runs a job per batch of them. */
+  batch?: JobBatch;
 }
 
 export interface JobPollsInput extends JobPolling {
@@ -68,7 +70,7 @@ export async function pollOnce(p: JobPolling, gate: PollGate, attempt: number): 
   const room = proxyActivities<Activities>(p.activityOptions);
   await gate.take();
   const status = await room.pollJob.executeWithOptions({ ...p.activityOptions, summary: `poll job ${p.jobId} (#${attempt})` }, [
-    { run: p.run, stepIndex: p.stepIndex, permit: p.permit, jobId: p.jobId },
+    { run: p.run, stepIndex: p.stepIndex, permit: p.permit, jobId: p.jobId, ...(p.batch ? { batch: p.batch } : {}) },
   ]);
   if (status.state === 'done') return true;
   if (status.state === 'failed') {
@@ -93,7 +95,7 @@ export async function pollOnce(p: JobPolling, gate: PollGate, attempt: number): 
 export async function pollInChildRuns(p: JobPolling, gate: JobPollsInput['gate'], pollsPerRun: number): Promise<void> {
   try {
     await executeChild(jobPolls, {
-      workflowId: childWorkflowId(p.run, `${p.stepName}/polls`),
+      workflowId: childWorkflowId(p.run, p.batch ? `${p.stepName}/polls-${p.batch.start}` : `${p.stepName}/polls`),
       args: [{ ...p, attempt: 1, held: true, gate, pollsPerRun }],
     });
   } catch (e) {

@@ -18,18 +18,30 @@ import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 import { readJsonText, readText, VendorClient } from '../../activities/vendor-client';
 import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
+import type { JobBatch } from './plan';
 
 export interface JobInput {
   run: RunContext;
   stepIndex: number;
   permit: PermitRef;
+  /** The job's share of the step's items (`items`), absent for a step's single job. */
+  batch?: JobBatch;
 }
 
-async function context(deps: ActivityDeps, { run, stepIndex }: Pick<JobInput, 'run' | 'stepIndex'>, stop?: AbortSignal) {
+async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobInput, 'run' | 'stepIndex' | 'batch'>, stop?: AbortSignal) {
   const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, 'async');
-  const prefix = `${runPrefix('raw', run, run.runId)}/${step.name}`;
+  // Each batch's job has keys of its own: its id is stored, and reused by a retried submit, per batch.
+  const stepPrefix = pageSetPrefix(runPrefix('raw', run, run.runId), step.name, batch?.start);
+  const prefix = batch ? `${stepPrefix}/job` : stepPrefix;
   const scope = new ExpressionScope(runVariables(run, pinned));
-  return { config, step, where, prefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
+  if (batch) scope.setJson('batch', JSON.stringify(await batchItems(deps, batch)));
+  return { config, step, where, prefix, setPrefix: stepPrefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
+}
+
+/** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */
+async function batchItems(deps: ActivityDeps, { itemsKey, start, end }: JobBatch): Promise<unknown[]> {
+  const all = JSON.parse(await deps.objectStore.getText(itemsKey)) as { item: unknown }[];
+  return all.slice(start, end).map((entry) => entry.item);
 }
 
 function evaluate(scope: ExpressionScope, expression: string, where: string, client: VendorClient): unknown {
@@ -92,10 +104,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   async function downloadResult(input: JobInput & { jobId: string }): Promise<FetchResult> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
+      const { step, where, prefix, setPrefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
-      const setPrefix = pageSetPrefix(runPrefix('raw', input.run, input.run.runId), step.name);
       let compression: AnsweredCompression | undefined;
       scope.setJson('response', lastPoll);
       if (step.download && endedEmpty(step.poll, evaluate(scope, step.poll.status, `${where}.poll.status`, client))) {

@@ -25,6 +25,14 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
   {
     kind: Type.Literal('async'),
     name: doc(Identifier, 'Step name.', 'report'),
+    items: Type.Optional(
+      Expression(
+        'Expression over each response of the `from` step giving items; the step then runs one job per `batchSize` of them, one job after the other, each seeing its items as `batch` (X Ads stats jobs take at most 20 entity ids: `${batch.join(\',\')}`). Without it the step runs one job.',
+        'response.data.map(c => c.id)',
+      ),
+    ),
+    from: Type.Optional(doc(Identifier, 'Step whose responses give the `items`. Default: the previous step.', 'campaigns')),
+    batchSize: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 10_000 }), 'Items per job, with `items`. Default 1. A run starts at most 200 jobs.', 20)),
     submit: Type.Object(
       {
         request: RequestSpec,

@@ -4,8 +4,16 @@ import type { StepCheckPlace } from '../kind';
 import { checkRequests } from '../shared/validate';
 import type { AsyncStepConfig } from './grammar';
 
-export function checkAsync(step: AsyncStepConfig, { at }: StepCheckPlace, out: ConfigProblem[]): void {
+export function checkAsync(step: AsyncStepConfig, { at, index, earlier }: StepCheckPlace, out: ConfigProblem[]): void {
   checkRequests(step, at, out);
+  if (step.items === undefined) {
+    for (const field of ['from', 'batchSize'] as const) {
+      if (step[field] !== undefined) out.push({ path: `${at}.${field}`, message: 'applies only with `items` (a job per batch of an earlier step\'s items)' });
+    }
+  } else {
+    if (index === 0) out.push({ path: `${at}.items`, message: 'needs an earlier step to take its items from' });
+    if (step.from !== undefined && !earlier.has(step.from)) out.push({ path: `${at}.from`, message: `"${step.from}" is not an earlier step of this stream` });
+  }
   const { intervalSeconds, maxIntervalSeconds } = step.poll;
   if (maxIntervalSeconds !== undefined && maxIntervalSeconds < intervalSeconds) {
     out.push({

@@ -1,6 +1,6 @@
 /**
- * Lists the items a dependent step runs for, from the stored pages of the step it depends
- * on, into one object in the store. Only its key and the count go back to the workflow.
+ * Lists the items a dependent step runs for (or an async step's jobs take in batches), from
+ * the stored pages of the step it depends on, into one object in the store. Only its key and the count go back to the workflow.
  */
 import type { PermitRef } from '../../core/contracts';
 import type { ItemsResult, RunContext } from '../../core/contracts';
@@ -24,15 +24,17 @@ export interface PlanItemsInput {
 export function planItemsActivity(deps: ActivityDeps) {
   return async function planItems({ run, stepIndex, fromLists, permit }: PlanItemsInput): Promise<ItemsResult> {
     return underPermit(deps, permit, async () => {
-      const { pinned, step, where: at } = await pinnedStepOf(deps, run, stepIndex, 'dependent');
+      // A dependent step's calls, or an async step's jobs (a job per batch of items).
+      const { pinned, step, where: at } = await pinnedStepOf(deps, run, stepIndex, ['dependent', 'async']);
       const where = `${at}.items`;
+      if (step.items === undefined) throw finalFailure('ConfigError', `${where} is required to plan items`);
       const scope = new ExpressionScope(runVariables(run, pinned));
       const items: { item: unknown; ancestors: unknown[] }[] = [];
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
         try {
           scope.setJson('response', await deps.objectStore.getText(page.objectKey));
           scope.setJson('parent', JSON.stringify(page.parent ?? null));
-          const found = scope.evaluate(step.items, where);
+          const found = scope.evaluate(step.items as string, where);
           if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${page.objectKey}`);
           const ancestors = page.parent === undefined ? [] : [page.parent, ...(page.ancestors ?? [])];
           for (const item of found) items.push({ item, ancestors });

@@ -1,8 +1,9 @@
 /**
  * Contract test of vendors/x-ads, the proof of the `oauth1` auth kind: accounts → campaigns
- * paged by next_cursor, and an async stats job (POST with its parameters in the query →
- * poll job_ids until SUCCESS → gzip JSON downloaded without auth), and synchronous stats
- * for every campaign in chunks of at most 20 entity ids. On a fixed clock and
+ * paged by next_cursor, and async stats jobs for the account's campaigns, one per 20 ids
+ * (POST with its parameters in the query → poll job_ids until SUCCESS → gzip JSON
+ * downloaded without auth), and synchronous stats for every campaign in chunks of at most
+ * 20 entity ids. On a fixed clock and
  * nonce, every request's OAuth 1.0a signature equals one recomputed here from RFC 5849
  * (test/setup/oauth1-reference.ts, not the oauth-1.0a package DIF signs with), and the
  * fixture server answers 401 to any request whose signature it cannot verify, as X does:
@@ -22,7 +23,7 @@ const secrets = {
   access_token: '18ce54d4-FixtureAccessToken0123',
   access_token_secret: 'xtsFixtureTokenSECRET0123456789abcdef',
 };
-const inputs = { account_id: '18ce54d4x5t', campaign_ids: '8wku2,8yn7m' };
+const inputs = { account_id: '18ce54d4x5t' };
 const TIMESTAMP = 1709546400; // 2024-03-04T10:00:00Z
 const NONCE = 'difFixtureNonce0123456789abcdef0';
 const DOWNLOAD = '/advertiser-api-async-analytics/OtkuXkjd2Ub0bq2bVQ3MBGHk1lrkxgRbl0R_7ozqxRmqCM9V3pSUzZqMEZL1w6cDyYlFSnY2vSt2wj_w0VK_Og.json.gz';
@@ -35,6 +36,14 @@ function manyCampaigns(): string {
   const page = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'x-ads', 'fixtures', 'campaigns-page-1.json'), 'utf8'));
   page.data = Array.from({ length: 45 }, (_, i) => ({ ...page.data[0], id: `c${String(i + 1).padStart(2, '0')}` }));
   page.next_cursor = null;
+  return JSON.stringify(page);
+}
+
+/** A customer whose token sees 4,001 campaigns: 201 jobs of 20, more than a run starts. */
+const HUGE = '18ce54d4-FixtureHugeAccount';
+function hugeCampaigns(): string {
+  const page = JSON.parse(manyCampaigns());
+  page.data = Array.from({ length: 4001 }, (_, i) => ({ ...page.data[0], id: `h${i}` }));
   return JSON.stringify(page);
 }
 
@@ -51,12 +60,13 @@ const badlySigned = (r: FixtureRequest) => authorizationParams(r.headers.authori
 beforeAll(async () => {
   setSigningClock({ now: () => new Date(TIMESTAMP * 1000), nonce: () => NONCE });
   // The real config with its first poll wait scaled down in time only.
-  c = await startVendorContract('x-ads', (config) => (config.streams.campaign_stats_daily.steps[0].poll.intervalSeconds = 0.2));
+  c = await startVendorContract('x-ads', (config) => (config.streams.campaign_stats_daily.steps[1].poll.intervalSeconds = 0.2));
   c.server.route(
     { method: 'GET', path: /^\/12\//, when: badlySigned, status: 401, file: 'error-401.json' },
     { method: 'POST', path: /^\/12\//, when: badlySigned, status: 401, file: 'error-401.json' },
     { method: 'GET', path: '/12/accounts', file: 'accounts.json' },
     { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => authorizationParams(r.headers.authorization).oauth_token === MANY, body: manyCampaigns() },
+    { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => authorizationParams(r.headers.authorization).oauth_token === HUGE, body: hugeCampaigns() },
     { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => !r.query.cursor, file: 'campaigns-page-1.json' },
     { method: 'GET', path: '/12/accounts/18ce54d4x5t/campaigns', when: (r) => r.query.cursor === 'c-3yvu1pzhd3i7', file: 'campaigns-page-2.json' },
     { method: 'POST', path: '/12/stats/jobs/accounts/18ce54d4x5t', file: 'stats-job-queued.json' },
@@ -139,6 +149,32 @@ test('campaign_stats_daily: POST job (query signed), poll job_ids until SUCCESS,
   const download = c.server.sent(DOWNLOAD);
   expect(download).toHaveLength(1);
   expect(download[0].headers.authorization).toBeUndefined();
+});
+
+test('campaign_stats_daily over 45 campaigns: one async job per 20 ids, one after the other, each signed, downloaded and loaded', async () => {
+  const customer = await c.customer(inputs, { ...secrets, access_token: MANY });
+  const jobs = '/12/stats/jobs/accounts/18ce54d4x5t';
+  const before = { submits: c.server.sent(jobs).filter((r) => r.method === 'POST').length, downloads: c.server.sent(DOWNLOAD).length };
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, 4, 'campaign_stats_daily');
+  expect(outcome.status).toBe('COMPLETED');
+  const submits = c.server.sent(jobs).filter((r) => r.method === 'POST').slice(before.submits);
+  const ids = (n: number, from: number) => Array.from({ length: n }, (_, i) => `c${String(from + i).padStart(2, '0')}`).join(',');
+  // In the campaigns' order: the jobs run one after the other, never two at once.
+  expect(submits.map((r) => r.query.entity_ids)).toEqual([ids(20, 1), ids(20, 21), ids(5, 41)]);
+  for (const r of submits) expect(authorizationParams(r.headers.authorization).oauth_signature).toBe(recomputed(r));
+  expect(c.server.sent(DOWNLOAD).length - before.downloads).toBe(3);
+  // Every job's file is the fixture's two campaigns: merged by key, four rows.
+  expect(await c.rows('x_ads_campaign_stats_daily', customer, 'campaign_id, date')).toHaveLength(4);
+});
+
+test('campaign_stats_daily over 4,001 campaigns: 201 jobs is more than a run starts, so it fails before submitting any', async () => {
+  const customer = await c.customer(inputs, { ...secrets, access_token: HUGE });
+  const submits = () => c.server.sent('/12/stats/jobs/accounts/18ce54d4x5t').filter((r) => r.method === 'POST').length;
+  const before = submits();
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, 4, 'campaign_stats_daily');
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toContain('step "stats_job": 4001 items make 201 jobs of 20; a run starts at most 200 (raise batchSize, or shorten the window)');
+  expect(submits()).toBe(before);
 });
 
 test('campaign_stats_daily_sync: every campaign, stats requested in chunks of at most 20 ids, signed as recomputed', async () => {
