@@ -1,5 +1,5 @@
 import { checkName, checkWindow, configKey, windowVariables, type IngestRequest } from '../core/run-plan';
-import { withRenderedBaseUrl } from './base-url';
+import { withDiscoveredBaseUrl, withRenderedBaseUrl } from './base-url';
 import { DEFAULT_PERMIT_MAX_WAIT_SECONDS, type RunPlan } from '../core/contracts';
 import { stepKindOf } from '../steps/registry';
 import { applyOverrides, configHash } from '../adapters/vendor-configs';
@@ -51,7 +51,9 @@ export function prepareRunActivity(deps: ActivityDeps) {
     }
     // A regional host chosen by an input is fixed here, once, for the whole run.
     const variables = { inputs: customer.inputs, window: windowVariables(request.window, config.window?.dateFormat), customer: request.customer };
-    const pinned: PinnedRun = { config: withRenderedBaseUrl(config, variables, request.customer), inputs: customer.inputs };
+    const rendered = withRenderedBaseUrl(config, variables, request.customer);
+    // A base URL found by a call (baseUrlFrom) is found here too, and pinned with the run.
+    const pinned: PinnedRun = { config: await withDiscoveredBaseUrl(deps, rendered, variables, request.customer), inputs: customer.inputs };
     const hash = configHash(pinned.config, pinned.inputs);
     const key = configKey(request.vendor, hash);
     if (!(await deps.objectStore.exists(key))) await deps.objectStore.put(key, JSON.stringify(pinned), 'application/json');

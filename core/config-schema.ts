@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Auth } from '../auth/grammar-registry';
 import { UsageHeaders } from './usage-headers-grammar';
 import { QueryCost } from './query-cost-grammar';
-import { DAY_SECONDS, doc, Expression, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
+import { AnswerField, DAY_SECONDS, doc, Expression, HostPattern, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
@@ -237,12 +237,30 @@ export const ApiLifecycle = shape('ApiLifecycle', 'API lifecycle', Type.Object(
   { additionalProperties: false, description: 'Which version of the vendor\'s API the config follows, where it is documented, and until when the vendor serves it.' },
 ));
 
+export const BaseUrlDiscovery = shape('BaseUrlDiscovery', 'Base URL discovery', Type.Object(
+  {
+    request: doc(RequestSpec, 'The call that names the base URL, sent with the vendor\'s auth; an absolute `url`, as the base is not known yet.', { url: 'https://login.eloqua.com/id' }),
+    field: doc(AnswerField, 'Field of its JSON answer holding the base URL.', 'urls.base'),
+    hosts: doc(
+      Type.Array(HostPattern, { minItems: 1 }),
+      'Hosts the base URL may name (`*.` for any host under a domain). Credentials are sent there, so a base URL on any other host fails the run instead.',
+      ['*.eloqua.com'],
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The API base URL is found by a call, once per run before anything is fetched, and pinned with the run (Eloqua: GET https://login.eloqua.com/id answers the pod\'s `urls.base`); it replaces `baseUrl` for the run. It must be an https URL on one of `hosts`.',
+  },
+));
+
 export const VendorConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
     api: Type.Optional(ApiLifecycle),
+    baseUrlFrom: Type.Optional(BaseUrlDiscovery),
     baseUrl: Type.Optional(
       role(
         doc(

@@ -57,6 +57,12 @@ export const TemplateValue = role(Type.String(), 'template');
 
 export const Identifier = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 63 });
 
+/** A dotted path into a JSON answer: `access_token`, `urls.base`. */
+export const AnswerField = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$', maxLength: 200 });
+
+/** A host name, or `*.` and a domain (any host under it). */
+export const HostPattern = Type.String({ pattern: '^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$', maxLength: 253 });
+
 /** Upper bounds of numeric fields, from what their consumers accept (see each use). */
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** A day, in seconds: longer than any request, lease or retry delay DIF has a reason for. */

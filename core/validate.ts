@@ -128,6 +128,9 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
   if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
   if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
   authProblems(config.auth, out);
+  if (config.baseUrlFrom && !config.baseUrlFrom.request.url) {
+    out.push({ path: '$.baseUrlFrom.request', message: 'needs an absolute "url": the base URL is what this call finds' });
+  }
   for (const [streamName, stream] of Object.entries(config.streams)) {
     const at = `$.streams.${streamName}`;
     const columns = new Set<string>();

@@ -5,14 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConfigProblem } from '../../core/validate';
-import { doc, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
+import { AnswerField, doc, HostPattern, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
-/** A dotted path into the token endpoint's JSON answer: `access_token`, `data.access_token`. */
-const AnswerField = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$', maxLength: 200 });
-
-/** A host name, or `*.` and a domain (any host under it). */
-const HostPattern = Type.String({ pattern: '^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$', maxLength: 253 });
 
 const JwtAssertion = Type.Object(
   {

@@ -83,7 +83,7 @@ describe('token answers and base URLs', () => {
   test.each([
     [undefined, 'sf: $.auth.baseUrlFrom: the token answer has no instance_url'],
     ['not a url', "sf: $.auth.baseUrlFrom: the token answer's instance_url is not a URL"],
-    ['http://acme.my.salesforce.com', "names http://acme.my.salesforce.com, which is not an https URL on one of *.my.salesforce.com; the token is not sent there"],
+    ['http://acme.my.salesforce.com', "names http://acme.my.salesforce.com, which is not an https URL on one of *.my.salesforce.com; no credential is sent there"],
     ['https://attacker.example', 'names https://attacker.example, which is not an https URL'],
     ['https://user:pw@acme.my.salesforce.com', 'names https://acme.my.salesforce.com, which is not'],
   ])('refuses %p as a base URL, as a final DataError', (value, message) => {
