@@ -85,8 +85,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
       const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
       scope.setJson('job', JSON.stringify({ id: input.jobId }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
-      // Kept as JSON (an XML answer decoded), for the download's expressions.
-      const text = await readJsonText(response);
+      // Kept as JSON (an XML answer decoded), for the download's expressions; scrubbed of
+      // every secret first, as stored pages are (a vendor may echo a token back).
+      const text = client.scrub(await readJsonText(response));
       await deps.objectStore.put(`${prefix}/poll-last.json`, text, 'application/json');
       scope.setJson('response', text);
       const status = String(evaluate(scope, step.poll.status, `${where}.poll.status`, client));

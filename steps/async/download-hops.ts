@@ -42,7 +42,8 @@ export async function resolveHops(download: Download, c: HopContext): Promise<vo
     }
     c.scope.setJson('value', JSON.stringify(value));
     const response = await c.client.send(hop.request, c.scope, `${at}.request`);
-    const text = await readText(response.body);
+    // Scrubbed of every secret before it is stored or read, as stored pages are.
+    const text = c.client.scrub(await readText(response.body));
     await c.store.put(`${c.prefix}/resolve-${index + 1}.json`, text, 'application/json');
     try {
       c.scope.setJson('response', text);

@@ -33,7 +33,8 @@ function fakeClient(answers: Record<string, string>) {
       paths.push(rendered);
       return { status: 200, headers: {}, body: Readable.from([answers[rendered] ?? '{}']), label: `GET ${rendered}` };
     },
-    scrub: (text: string) => text,
+    // As the real client does for the secrets it holds: here, one token.
+    scrub: (text: string) => text.replaceAll('tok-SECRET', '[scrubbed]'),
   };
   return { client: client as unknown as VendorClient, paths };
 }
@@ -72,6 +73,14 @@ test('two hops: each request reads the answer before it as `value`; the last ans
   expect(c.scope.evaluate('response.url', 'test')).toBe('https://bucket.example/file?sig=1');
   expect(await store.getText('raw/run/report/resolve-1.json')).toBe('{"next":"P9"}');
   expect(await store.getText('raw/run/report/resolve-2.json')).toBe('{"url":"https://bucket.example/file?sig=1"}');
+});
+
+test('a hop answer that echoes a secret is stored, and read, scrubbed', async () => {
+  const { client } = fakeClient({ '/documents/D1': '{"url":"https://bucket.example/f","echo":"tok-SECRET"}' });
+  const c = context(client, { reportDocumentId: 'D1' });
+  await resolveHops({ url: 'response.url', resolve: [{ value: 'response.reportDocumentId', request: { path: '/documents/${value}' } }] }, c);
+  expect(await store.getText('raw/run/report/resolve-1.json')).toBe('{"url":"https://bucket.example/f","echo":"[scrubbed]"}');
+  expect(c.scope.evaluate('response.echo', 'test')).toBe('[scrubbed]');
 });
 
 test.each([
