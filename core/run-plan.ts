@@ -15,6 +15,8 @@ export interface IngestRequest {
   customer: string;
   stream: string;
   window: DateWindow;
+  /** The partition's id when the stream has `partitions` (one run per account, property or profile); absent otherwise. */
+  partition?: string;
 }
 
 /** A request that can never succeed as given: a bad date, window or name. */
