@@ -9,6 +9,7 @@ import { exportCsvActivity } from './export-csv';
 import { withExpressionThread } from '../runtime/expression/expression';
 import { toFailure } from './failures';
 import { withSecretScope } from './secret-scope';
+import { partitionIdsActivity } from './partitions';
 
 export type { ActivityDeps } from './deps';
 
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     loadCsv: loadCsvActivity(deps),
     exportCsv: exportCsvActivity(deps),
     storeRawLists: storeRawListsActivity(deps),
+    partitionIds: partitionIdsActivity(deps),
   });
 }
 

@@ -38,7 +38,10 @@ export function pinnedRunOf(deps: ActivityDeps, key: string): Promise<PinnedRun>
  * the vendor's date format) and the customer. One place, so every step sees the same.
  */
 export function runVariables(run: RunContext, { config, inputs }: PinnedRun): Record<string, unknown> {
-  return { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer };
+  const variables: Record<string, unknown> = { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer };
+  // Only a partitioned stream's run has one: `partition` elsewhere stays undefined, as it always was.
+  if (run.partition !== undefined) variables.partition = run.partition;
+  return variables;
 }
 
 /**

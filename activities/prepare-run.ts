@@ -9,6 +9,7 @@ import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
 import { cleanRoomTaskQueue } from '../core/clean-room';
 import { encryptOutsideCleanRoom } from '../core/pii-columns';
+import { runPartitions } from './partitions';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the
@@ -42,15 +43,25 @@ export function prepareRunActivity(deps: ActivityDeps) {
     if (encryptRefused) throw finalFailure('InputError', encryptRefused);
     for (const input of config.inputs) {
       const value = Object.hasOwn(customer.inputs, input.name) ? customer.inputs[input.name] : undefined;
-      if ((value === undefined || value === null || value === '') && input.required !== false) {
+      const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+      if (empty && input.required !== false) {
         throw finalFailure('InputError', `customer "${request.customer}" lacks input "${input.name}" required by ${request.vendor}`);
+      }
+      if (Array.isArray(value) && input.type !== 'list') {
+        throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" is a list; ${request.vendor} declares it of type ${input.type}`);
       }
       if (value !== undefined && input.type === 'integer' && !/^-?\d+$/.test(String(value))) {
         throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" must be an integer`);
       }
     }
+    const partitions = runPartitions(config.inputs, customer.inputs, stream.partitions, request);
     // A regional host chosen by an input is fixed here, once, for the whole run.
-    const variables = { inputs: customer.inputs, window: windowVariables(request.window, config.window?.dateFormat), customer: request.customer };
+    const variables = {
+      inputs: customer.inputs,
+      window: windowVariables(request.window, config.window?.dateFormat),
+      customer: request.customer,
+      ...(request.partition !== undefined ? { partition: request.partition } : {}),
+    };
     const rendered = withRenderedBaseUrl(config, variables, request.customer);
     // A base URL found by a call (baseUrlFrom) is found here too, and pinned with the run.
     const pinned: PinnedRun = { config: await withDiscoveredBaseUrl(deps, rendered, variables, request.customer), inputs: customer.inputs };
@@ -75,6 +86,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
         maxIntervalMs: (config.retry?.maxIntervalSeconds ?? 60) * 1000,
       },
       ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
+      ...(partitions ? { partitions } : {}),
     };
   };
 }

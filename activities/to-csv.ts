@@ -72,6 +72,7 @@ export function toCsvActivity(deps: ActivityDeps) {
           windowTo: run.window.to,
           runId: run.runId,
           extractedAt: run.extractedAt,
+          partition: run.partition,
         },
         sandbox: runVariables(run, pinned),
         keys,

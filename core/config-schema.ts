@@ -13,6 +13,7 @@ import { UsageHeaders } from './usage-headers-grammar';
 import { QueryCost } from './query-cost-grammar';
 import { AnswerField, DAY_SECONDS, doc, Expression, HostPattern, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
+import { PartitionsSpec } from './partitions';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -107,8 +108,8 @@ export const Column = shape('Column', 'Column', Type.Object(
     pii: Type.Optional(ColumnPii),
     metadata: Type.Optional(
       doc(
-        Type.Union(['customer', 'vendor', 'stream', 'window_from', 'window_to', 'run_id', 'extracted_at'].map((m) => Type.Literal(m))),
-        'Fills the column from the run instead of the record. (Every table also gets _dif_customer, _dif_run_id and _dif_extracted_at.)',
+        Type.Union(['customer', 'vendor', 'stream', 'window_from', 'window_to', 'run_id', 'extracted_at', 'partition'].map((m) => Type.Literal(m))),
+        'Fills the column from the run instead of the record; `partition` is the id of the run\'s partition (a stream with `partitions`). (Every table also gets _dif_customer, _dif_run_id and _dif_extracted_at.)',
         'vendor',
       ),
     ),
@@ -167,6 +168,7 @@ export const Stream = shape('Stream', 'Stream', Type.Object(
   {
     description: Type.Optional(doc(Type.String(), 'What the stream holds, for people (shown in the vendor catalogue).', 'Daily spend and clicks per campaign.')),
     steps: doc(Type.Array(Step, { minItems: 1 }), 'The chain of steps that fetches the stream.'),
+    partitions: Type.Optional(PartitionsSpec),
     table: TableSpec,
   },
   { additionalProperties: false, description: 'One kind of data fetched from the vendor (its steps) and the table it loads.' },
@@ -175,7 +177,11 @@ export const Stream = shape('Stream', 'Stream', Type.Object(
 export const InputSpec = shape('Input', 'Input', Type.Object(
   {
     name: doc(Identifier, 'Input name, used as `inputs.<name>` in expressions.', 'account_id'),
-    type: doc(Type.Union([Type.Literal('string'), Type.Literal('integer')]), 'Input type.', 'string'),
+    type: doc(
+      Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('list')]),
+      'Input type. `list`: several strings (a JSON array, such as a customer\'s ad account ids; a single string is a list of one), for a stream\'s `partitions`.',
+      'string',
+    ),
     required: Type.Optional(doc(Type.Boolean(), 'Whether the customer must have it. Default true.', true)),
     description: Type.Optional(doc(Type.String(), 'What the input is and where a customer finds it.', 'The ad account id, from the account settings page.')),
   },

@@ -2,6 +2,7 @@
  * The values that cross workflow history between the ingest workflow and its activities.
  * Small and secret-free by construction: keys, counts, ids, never bodies or credentials.
  */
+import type { PartitionSource } from './partitions';
 import type { DateWindow, IngestRequest } from './run-plan';
 import type { StepPlan } from '../steps/registry';
 
@@ -53,6 +54,8 @@ export interface RunPlan {
   retry: RetryPlan;
   /** Set when the customer's use of this vendor is clean-room: fetch and preprocess run on this queue, in the customer's cloud. */
   cleanRoom?: { taskQueue: string };
+  /** Set for a run of a partitioned stream as a whole: the workflow runs one child per partition instead of the steps. */
+  partitions?: PartitionSource;
 }
 
 export interface RunContext extends IngestRequest {
@@ -161,6 +164,21 @@ export interface IngestSummary {
    */
   rawLists: { count: number; key: string };
   csvObject: string;
+  /** A partitioned stream's run: each partition's outcome (the counts above are their sums; rawLists and csvObject are empty). */
+  partitions?: PartitionOutcome[];
+}
+
+/** One partition's run, as its parent reports it. */
+export interface PartitionOutcome {
+  partition: string;
+  workflowId: string;
+  status: 'COMPLETED' | 'FAILED';
+  recordsFetched?: number;
+  pagesFetched?: number;
+  rowsLoaded?: number;
+  rowsReplaced?: number;
+  /** Why it failed: the child's failure message (already scrubbed of secrets by the activity that failed). */
+  error?: string;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -180,4 +198,6 @@ export interface IngestOptions {
 
 export interface IngestInput extends IngestRequest {
   options?: IngestOptions;
+  /** A run of a partitioned stream limited to these partitions (`dif retry` of the ones that failed). */
+  partitions?: string[];
 }

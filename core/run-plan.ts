@@ -83,7 +83,9 @@ export function checkName(value: string, what: string): string {
 
 /** `demo-ads/acme/campaign_daily/2026-11-01..2026-11-07`: what a person reads in the Web UI. */
 export function ingestWorkflowId(r: IngestRequest): string {
-  return `${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}`;
+  const run = `${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}`;
+  // A partition's run is its stream's run's id and the partition: `meta-ads/acme/ad_insights/2026-11-01..2026-11-07/act_123`.
+  return r.partition === undefined ? run : `${run}/${r.partition}`;
 }
 
 /** Prefix of everything one run writes to the object store; a retry rewrites the same keys. */

@@ -15,6 +15,7 @@ import { checkFormat } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
+import { partitionProblems } from './partitions';
 
 export interface ConfigProblem {
   path: string;
@@ -195,6 +196,7 @@ export function checkVendorConfig(value: unknown, source: string, folderName?: s
   if (problems.length === 0) {
     semanticErrors(config, folderName, problems);
     nameProblems(config, problems);
+    partitionProblems(config, problems);
     limitProblems(config, problems);
     expressionProblems(config, problems, warnings);
   }

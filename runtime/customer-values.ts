@@ -19,6 +19,8 @@ import { SemaphoreSpec, VendorConfig } from '../core/config-schema';
 export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl', 'authVariant'] as const;
 
 export const MAX_INPUT_LENGTH = 2_048;
+/** Values a list input may hold: a list input names partitions, and a run starts at most 1,000 (core/partitions.ts). */
+export const MAX_LIST_INPUT_ITEMS = 1_000;
 export const MAX_URL_LENGTH = 2_048;
 export const MAX_HEADER_VALUE_LENGTH = 8_192;
 /** All overrides, as JSON: column overrides are the only big part, and a few hundred columns fit. */
@@ -83,11 +85,21 @@ export function checkCustomerValues(
     if (!INPUT_NAME.test(name) || name.length > 63) fail(field, 'an input name is lower-case letters, digits and _, starting with a letter, at most 63 characters');
     if (RESERVED_NAMES.has(name)) fail(field, `"${name}" cannot be an input name`);
     if (value === null) continue;
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) fail(field, 'must be a finite number');
+    if (Array.isArray(value)) {
+      // A list input (several ad accounts, properties…): a flat list of scalar values, bounded.
+      if (value.length > MAX_LIST_INPUT_ITEMS) fail(field, `holds ${value.length} values; at most ${MAX_LIST_INPUT_ITEMS}`);
+      value.forEach((item, i) => checkScalar(`${field}[${i}]`, item, 'a list holds strings or numbers'));
       continue;
     }
-    if (typeof value !== 'string') fail(field, `must be a string or a number, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+    checkScalar(field, value, 'must be a string, a number or a list of them');
+  }
+
+  function checkScalar(field: string, value: unknown, expected: string): void {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) fail(field, 'must be a finite number');
+      return;
+    }
+    if (typeof value !== 'string') fail(field, `${expected}, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`);
     if ((value as string).length > MAX_INPUT_LENGTH) fail(field, `is ${(value as string).length} characters; at most ${MAX_INPUT_LENGTH}`);
     if (CONTROL.test(value as string)) fail(field, 'holds a control character (a line break, a NUL…)');
   }

@@ -26,6 +26,8 @@ export interface RunFacts {
   windowTo: string;
   runId: string;
   extractedAt: string;
+  /** The run's partition id (a stream with `partitions`); empty otherwise. */
+  partition?: string;
 }
 
 export interface InputRecord {
@@ -57,6 +59,7 @@ const METADATA: Record<NonNullable<ColumnConfig['metadata']>, (f: RunFacts) => s
   window_to: (f) => f.windowTo,
   run_id: (f) => f.runId,
   extracted_at: (f) => f.extractedAt,
+  partition: (f) => f.partition ?? '',
 };
 
 type EvaluatedUnit = { cells: unknown[] } | { error: string };

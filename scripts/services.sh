@@ -19,7 +19,7 @@ S3_PORT="${DIF_S3_PORT:-7070}"
 KMS_PORT="${DIF_KMS_PORT:-4599}"
 S3_ACCESS_KEY="${DIF_S3_ACCESS_KEY:-diflocal}"
 S3_SECRET_KEY="${DIF_S3_SECRET_KEY:-diflocalsecret}"
-SEARCH_ATTRIBUTES=("DifVendor=Keyword" "DifCustomer=Keyword" "DifStream=Keyword" "DifWindowStart=Datetime")
+SEARCH_ATTRIBUTES=("DifVendor=Keyword" "DifCustomer=Keyword" "DifStream=Keyword" "DifWindowStart=Datetime" "DifPartition=Keyword")
 
 ALL=(mysql redis postgres temporal s3 kms)
 

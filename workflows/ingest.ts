@@ -28,7 +28,8 @@ import {
   type RunPlan,
   type PermitRef,
 } from '../core/contracts';
-import { CUSTOMER, STREAM, VENDOR, WINDOW_START } from './search-attributes';
+import { CUSTOMER, PARTITION, STREAM, VENDOR, WINDOW_START } from './search-attributes';
+import { ingestPartitions } from './partitions';
 import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
 import { NO_GATE, vendorPermit } from './vendor-permit';
@@ -46,6 +47,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     { key: CUSTOMER, value: customer },
     { key: STREAM, value: stream },
     { key: WINDOW_START, value: new Date(`${window.from}T00:00:00Z`) },
+    ...(input.partition !== undefined ? [{ key: PARTITION, value: input.partition }] : []),
   ]);
 
   const optionsFor = (retry?: RunPlan['retry']): ActivityOptions => ({
@@ -60,9 +62,11 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     },
   });
 
-  const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({ vendor, customer, stream, window });
+  const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({ vendor, customer, stream, window, ...(input.partition !== undefined ? { partition: input.partition } : {}) });
   const ioOptions = optionsFor(plan.retry);
   const io = proxyActivities<Activities>(ioOptions);
+  // A partitioned stream as a whole: one child run per partition, which comes back here with its partition set.
+  if (plan.partitions) return ingestPartitions(input, plan, io);
   // For a clean-room customer, everything that touches the vendor or raw data runs on the
   // customer's own worker; only protected CSV comes back (exportCsv) for DIF to load.
   const roomOptions: ActivityOptions = plan.cleanRoom ? { ...ioOptions, taskQueue: plan.cleanRoom.taskQueue } : ioOptions;
@@ -75,6 +79,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     customer,
     stream,
     window,
+    ...(input.partition !== undefined ? { partition: input.partition } : {}),
     runId: info.runId,
     configKey: plan.configKey,
     extractedAt: new Date(info.startTime).toISOString(),

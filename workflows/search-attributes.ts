@@ -5,3 +5,5 @@ export const VENDOR = defineSearchAttributeKey('DifVendor', SearchAttributeType.
 export const CUSTOMER = defineSearchAttributeKey('DifCustomer', SearchAttributeType.KEYWORD);
 export const STREAM = defineSearchAttributeKey('DifStream', SearchAttributeType.KEYWORD);
 export const WINDOW_START = defineSearchAttributeKey('DifWindowStart', SearchAttributeType.DATETIME);
+/** A partitioned stream's run of one partition (an account, a property, a profile). */
+export const PARTITION = defineSearchAttributeKey('DifPartition', SearchAttributeType.KEYWORD);

@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { IngestInput, IngestSummary } from '../../core/contracts';
 import { checkWindow, ingestWorkflowId, InputError, parseDay, splitWindow, type DateWindow } from '../../core/run-plan';
 import type { VendorConfigs } from '../../adapters/vendor-configs';
@@ -79,19 +79,20 @@ export async function runIngestion(client: Client, settings: Settings, vendorCon
       }),
     ),
   );
-  return Promise.all(
-    handles.map(async (handle) => {
-      const runId = handle.firstExecutionRunId;
-      const link = uiUrl(settings, handle.workflowId, runId);
-      try {
-        const summary = (await handle.result()) as IngestSummary;
-        return { workflowId: handle.workflowId, runId, status: 'COMPLETED' as const, recordsFetched: summary.recordsFetched, rowsLoaded: summary.rowsLoaded, uiUrl: link, summary };
-      } catch (e) {
-        const cause = e instanceof WorkflowFailedError ? rootMessage(e) : (e as Error).message;
-        return { workflowId: handle.workflowId, runId, status: 'FAILED' as const, recordsFetched: 0, rowsLoaded: 0, uiUrl: link, error: cause };
-      }
-    }),
-  );
+  return Promise.all(handles.map((handle) => outcomeOf(settings, handle)));
+}
+
+/** Waits for an ingest run and says how it ended. */
+export async function outcomeOf(settings: Settings, handle: WorkflowHandleWithFirstExecutionRunId): Promise<RunOutcome> {
+  const runId = handle.firstExecutionRunId;
+  const link = uiUrl(settings, handle.workflowId, runId);
+  try {
+    const summary = (await handle.result()) as IngestSummary;
+    return { workflowId: handle.workflowId, runId, status: 'COMPLETED' as const, recordsFetched: summary.recordsFetched, rowsLoaded: summary.rowsLoaded, uiUrl: link, summary };
+  } catch (e) {
+    const cause = e instanceof WorkflowFailedError ? rootMessage(e) : (e as Error).message;
+    return { workflowId: handle.workflowId, runId, status: 'FAILED' as const, recordsFetched: 0, rowsLoaded: 0, uiUrl: link, error: cause };
+  }
 }
 
 /** The innermost failure's message: the activity's own words, not Temporal's wrappers. */

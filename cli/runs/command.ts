@@ -3,7 +3,7 @@ import { loadSettings } from '../../adapters/settings';
 import { VendorConfigs } from '../../adapters/vendor-configs';
 import { InputError } from '../../core/run-plan';
 import { connectTemporal, uiUrl } from '../shared/temporal-client';
-import { backfillInputOf, cancelRun, listQuery, listRuns, runStatus } from './runs';
+import { backfillInputOf, cancelRun, listQuery, listRuns, retryFailedPartitions, runStatus, runTypeOf } from './runs';
 import { MAX_PARALLEL, parseWindowDays, planBackfill, startBackfill, watchBackfill } from '../backfill/backfill';
 import { printJson, printTable } from '../shared/render';
 import { showResults } from '../backfill/command';
@@ -32,9 +32,10 @@ export function registerRuns(program: Command): void {
         const s = await runStatus(client, settings, workflowId);
         if (opts.json) return printJson(s);
         console.log(`${s.workflowId} (${s.type}): ${s.status}`);
-        if (s.vendor) console.log(`  vendor ${s.vendor}, customer ${s.customer}${s.stream ? `, stream ${s.stream}` : ''}`);
+        if (s.vendor) console.log(`  vendor ${s.vendor}, customer ${s.customer}${s.stream ? `, stream ${s.stream}` : ''}${s.partition ? `, partition ${s.partition}` : ''}`);
         console.log(`  started ${s.startTime}${s.closeTime ? `, closed ${s.closeTime}` : ''}`);
         if (s.summary) console.log(`  ${s.summary}`);
+        if (s.failedPartitions) console.log(`  failed partitions: ${s.failedPartitions.join(', ')}; \`dif retry ${s.workflowId}\` runs only those`);
         if (s.progress) console.log(`  windows: ${s.progress.completed} completed, ${s.progress.skipped} skipped, ${s.progress.failed} failed, ${s.progress.running} running, ${s.progress.pending} pending of ${s.progress.total}`);
         console.log(`  ${s.uiUrl}`);
       }),
@@ -79,8 +80,8 @@ export function registerRuns(program: Command): void {
 
   program
     .command('retry')
-    .description('re-run the windows of a backfill that did not complete (completed ones are skipped)')
-    .argument('[backfillId]')
+    .description('re-run the windows of a backfill that did not complete (completed ones are skipped), or the partitions of a run that failed (the others loaded)')
+    .argument('[workflowId]', 'a backfill, or a partitioned stream\'s run')
     .option('--vendor <vendor>')
     .option('--customer <id>')
     .option('--from <date>')
@@ -92,6 +93,17 @@ export function registerRuns(program: Command): void {
       const parallel = opts.parallel === undefined ? undefined : positiveInt(opts.parallel, '--parallel', MAX_PARALLEL);
       return withTemporal(async ({ client }, settings) => {
         let plan;
+        if (backfillId && (await runTypeOf(client, backfillId)) === 'ingest') {
+          const { partitions, outcome } = await retryFailedPartitions(client, settings, backfillId);
+          if (opts.json) printJson({ ...outcome, retriedPartitions: partitions });
+          else {
+            console.log(`retrying ${partitions.length} failed partition(s) of ${backfillId}: ${partitions.join(', ')}`);
+            console.log(`${outcome.status}: ${outcome.rowsLoaded} rows loaded${outcome.error ? `; ${outcome.error}` : ''}`);
+            console.log(`  ${outcome.uiUrl}`);
+          }
+          process.exitCode = outcome.status === 'COMPLETED' ? EXIT.ok : EXIT.runFailed;
+          return;
+        }
         if (backfillId) {
           const input = await backfillInputOf(client, backfillId);
           plan = { backfillId, input: { ...input, parallel: parallel ?? input.parallel }, items: [] };

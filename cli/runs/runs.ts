@@ -3,12 +3,15 @@
  * Temporal (describe, visibility with DIF's search attributes, queries), so the CLI
  * keeps no state of its own.
  */
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { IngestInput } from '../../core/contracts';
+import { PARTITIONS_FAILED } from '../../core/partitions';
+import { outcomeOf, type RunOutcome } from '../run/run';
 import { InputError, parseDay } from '../../core/run-plan';
 import type { Settings } from '../../adapters/settings';
 import type { BackfillInput, BackfillProgress } from '../../workflows/backfill-types';
-import { CUSTOMER, STREAM, VENDOR } from '../../workflows/search-attributes';
+import { CUSTOMER, PARTITION, STREAM, VENDOR } from '../../workflows/search-attributes';
 import { uiUrl } from '../shared/temporal-client';
 
 export interface RunInfo {
@@ -19,6 +22,10 @@ export interface RunInfo {
   vendor?: string;
   customer?: string;
   stream?: string;
+  /** The partition (account, property, profile) of a partitioned stream's run of one. */
+  partition?: string;
+  /** A partitioned stream's run that failed in some partitions: which (`dif retry` runs only those). */
+  failedPartitions?: string[];
   startTime: string;
   closeTime?: string;
   summary?: string;
@@ -35,6 +42,8 @@ function toRunInfo(settings: Settings, e: Omit<WorkflowExecutionInfo, 'raw'>): R
     vendor: e.typedSearchAttributes.get(VENDOR),
     customer: e.typedSearchAttributes.get(CUSTOMER),
     stream: e.typedSearchAttributes.get(STREAM),
+    partition: e.typedSearchAttributes.get(PARTITION),
+    failedPartitions: Array.isArray(e.memo?.failedPartitions) && e.memo.failedPartitions.length ? (e.memo.failedPartitions as string[]) : undefined,
     startTime: e.startTime.toISOString(),
     closeTime: e.closeTime?.toISOString(),
     summary: typeof summary === 'string' ? summary : undefined,
@@ -118,12 +127,52 @@ export async function cancelRun(client: Client, workflowId: string): Promise<voi
 
 /** The input a backfill was started with, read back from its first history event. */
 export async function backfillInputOf(client: Client, backfillId: string): Promise<BackfillInput> {
-  const handle = client.workflow.getHandle(backfillId);
+  return closedRunInputOf<BackfillInput>(client, backfillId, 'backfill');
+}
+
+/** The workflow type of a run, or a clear InputError when there is none of that id. */
+export async function runTypeOf(client: Client, workflowId: string): Promise<string> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).type;
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw new InputError(`no run ${workflowId}; \`dif list\` shows the runs`);
+    throw e;
+  }
+}
+
+/** The input a closed run of `type` was started with, read back from its first history event. */
+async function closedRunInputOf<T>(client: Client, workflowId: string, type: 'backfill' | 'ingest'): Promise<T> {
+  const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
-  if (description.type !== 'backfill') throw new InputError(`${backfillId} is a ${description.type} run, not a backfill`);
-  if (description.status.name === 'RUNNING') throw new InputError(`backfill ${backfillId} is still running; \`dif status ${backfillId}\` shows its progress`);
+  if (description.type !== type) throw new InputError(`${workflowId} is a ${description.type} run, not ${type === 'ingest' ? 'an ingest run' : 'a backfill'}`);
+  if (description.status.name === 'RUNNING') throw new InputError(`${type} ${workflowId} is still running; \`dif status ${workflowId}\` shows its progress`);
   const history = await handle.fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) throw new InputError(`backfill ${backfillId} has no input in its history`);
-  return defaultPayloadConverter.fromPayload<BackfillInput>(payload);
+  if (!payload) throw new InputError(`${type} ${workflowId} has no input in its history`);
+  return defaultPayloadConverter.fromPayload<T>(payload);
+}
+
+/**
+ * `dif retry <workflow id>` of a partitioned stream's run that failed in some partitions:
+ * a new run under the same id, of only the partitions that failed (the others loaded).
+ */
+export async function retryFailedPartitions(client: Client, settings: Settings, workflowId: string): Promise<{ partitions: string[]; outcome: RunOutcome }> {
+  const input = await closedRunInputOf<IngestInput>(client, workflowId, 'ingest');
+  const handle = client.workflow.getHandle(workflowId);
+  let failed: string[] | undefined;
+  try {
+    await handle.result();
+  } catch (e) {
+    const cause = e instanceof WorkflowFailedError ? e.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === PARTITIONS_FAILED) failed = (cause.details?.[0] as { failed?: string[] } | undefined)?.failed;
+  }
+  if (!failed?.length) {
+    throw new InputError(`${workflowId} did not fail in some of its partitions; a run of one window is re-run with \`dif run\`, a backfill's windows with \`dif retry <backfill id>\``);
+  }
+  const started = await client.workflow.start('ingest', {
+    taskQueue: settings.taskQueue,
+    workflowId,
+    args: [{ ...input, partitions: failed } satisfies IngestInput],
+  });
+  return { partitions: failed, outcome: await outcomeOf(settings, started) };
 }

@@ -5,6 +5,7 @@
  * pageToken, a 429 RESOURCE_EXHAUSTED retried, a 403 failing with Google's message.
  */
 import { startVendorContract, type VendorContract } from '../../setup/vendor-contract';
+import { retryFailedPartitions, runStatus } from '../../../cli/runs/runs';
 
 let c: VendorContract;
 beforeAll(async () => {
@@ -13,6 +14,10 @@ beforeAll(async () => {
   c.server.route(
     { method: 'POST', path: '/token', file: 'token.json' },
     { method: 'POST', path: '/v24/customers/5550000000/googleAds:search', status: 403, file: 'error-403-permission.json' },
+    // Linked under the manager account only after the first run (`times`): the retry of that partition succeeds.
+    { method: 'POST', path: '/v24/customers/4440000000/googleAds:search', status: 403, file: 'error-403-permission.json', times: 1 },
+    { method: 'POST', path: '/v24/customers/4440000000/googleAds:search', file: 'search-customer-4440000000.json' },
+    { method: 'POST', path: '/v24/customers/3330000000/googleAds:search', file: 'search-customer-3330000000.json' },
     { method: 'POST', path: search, status: 429, file: 'error-429-resource-exhausted.json', times: 1 },
     { method: 'POST', path: search, when: (r) => !r.json?.pageToken, file: 'search-page-1.json' },
     { method: 'POST', path: search, when: (r) => r.json?.pageToken === 'CPqS1fixtureNextPageToken==', file: 'search-page-2.json' },
@@ -67,4 +72,57 @@ test('a 403 PERMISSION_DENIED fails at once with Google’s message and no secre
   expect(outcome.error).toMatch(/USER_PERMISSION_DENIED/);
   expect(c.server.sent('/v24/customers/5550000000/googleAds:search').length - before).toBe(1); // not retried
   for (const value of Object.values(secrets)) expect(outcome.error).not.toContain(value);
+});
+
+test('several customer ids under one manager account: one run per id, rows keyed by it; a failed id does not stop the others and `dif retry` runs only it', async () => {
+  const ids = ['1234567890', '4440000000', '3330000000'];
+  const customer = await c.customer({ customer_id: ids, login_customer_id: '9876543210' }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const window = { from: '2024-03-01', to: '2024-03-02' };
+  const first = await c.ingest(customer, window, 1);
+  expect(first.status).toBe('FAILED');
+  expect(first.error).toMatch(/^1 of 3 partition\(s\) failed \(the others loaded\): 4440000000: .*googleAds:search answered 403.*USER_PERMISSION_DENIED/s);
+  expect(first.error).toContain(`dif retry ${first.workflowId}`);
+  for (const value of Object.values(secrets)) expect(first.error).not.toContain(value);
+
+  const loaded = async () => (await c.rows('google_ads_campaign_daily', customer, 'customer_id, campaign_id, date')).map((r) => [r.customer_id, r.campaign_id, r.clicks === null ? null : Number(r.clicks)]);
+  expect(await loaded()).toEqual([
+    ['1234567890', '111', 42],
+    ['1234567890', '111', 38],
+    ['1234567890', '222', 7],
+    ['1234567890', '222', 9],
+    ['3330000000', '333', 7],
+  ]);
+  // Each partition asked for its own customer, through the one manager account.
+  for (const id of ids) {
+    const sent = c.server.sent(`/v24/customers/${id}/googleAds:search`);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const s of sent) expect(s.headers['login-customer-id']).toBe('9876543210');
+  }
+  const status = await runStatus(c.h.client, c.h.settings, first.workflowId);
+  expect(status.status).toBe('FAILED');
+  expect(status.failedPartitions).toEqual(['4440000000']);
+  expect(status.summary).toBe('2 of 3 partitions loaded (5 rows); failed: 4440000000');
+  const one = await runStatus(c.h.client, c.h.settings, `${first.workflowId}/3330000000`);
+  expect(one.partition).toBe('3330000000');
+
+  const sentBefore = (id: string) => c.server.sent(`/v24/customers/${id}/googleAds:search`).length;
+  const before = Object.fromEntries(ids.map((id) => [id, sentBefore(id)]));
+  const retried = await retryFailedPartitions(c.h.client, c.h.settings, first.workflowId);
+  expect(retried.partitions).toEqual(['4440000000']);
+  expect(retried.outcome.status).toBe('COMPLETED');
+  expect(retried.outcome.summary?.partitions?.map((p) => [p.partition, p.status, p.rowsLoaded])).toEqual([['4440000000', 'COMPLETED', 1]]);
+  expect(ids.map((id) => sentBefore(id) - before[id])).toEqual([0, 1, 0]); // only the failed partition asked again
+
+  // Re-running the window leaves no duplicate: 5 rows before, 6 now (the retried partition's one), then 6 again.
+  expect(await loaded()).toHaveLength(6);
+  expect((await c.ingest(customer, window, 1)).status).toBe('COMPLETED');
+  expect(await loaded()).toHaveLength(6);
+  await expect(retryFailedPartitions(c.h.client, c.h.settings, first.workflowId)).rejects.toThrow(/did not fail in some of its partitions/);
+});
+
+test('a partition id that is not one, or not in the customer\'s list, is refused naming it', async () => {
+  const customer = await c.customer({ customer_id: ['1234567890', '12/34'], login_customer_id: '9876543210' }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' }, 1);
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toMatch(/input "customer_id" of customer "[^"]+"\[1\] "12\/34" is not a partition id/);
 });

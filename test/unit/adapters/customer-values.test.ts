@@ -72,7 +72,7 @@ describe('override keys and inputs', () => {
     expect(refusal({}, { timeoutSeconds: 1e9 })).toBe('customer "acme", vendor "demo-ads": overrides.timeoutSeconds: must be a number of seconds from 0.1 to 86400');
   });
   test('inputs are strings or numbers of bounded length under plain names', () => {
-    expect(refusal({ account_id: { $gt: '' } }, {})).toBe('customer "acme", vendor "demo-ads": inputs.account_id: must be a string or a number, not object');
+    expect(refusal({ account_id: { $gt: '' } }, {})).toBe('customer "acme", vendor "demo-ads": inputs.account_id: must be a string, a number or a list of them, not object');
     expect(refusal({ account_id: 'x'.repeat(2_049) }, {})).toBe('customer "acme", vendor "demo-ads": inputs.account_id: is 2049 characters; at most 2048');
     expect(refusal({ constructor: 'x' }, {})).toBe('customer "acme", vendor "demo-ads": inputs.constructor: "constructor" cannot be an input name');
     expect(refusal({ 'Account-Id': 'x' }, {})).toMatch(/inputs\["Account-Id"\]: an input name is lower-case letters/);
