@@ -31,6 +31,8 @@ export async function startHarness(
 ): Promise<Harness> {
   quietTemporalLogs();
   const settings = testSettings(name, options.settings);
+  // What an earlier run of this file stored is not this run's: secret scans read only this run's objects.
+  if (settings.objectStore.kind === 'local') fs.rmSync(settings.objectStore.dir, { recursive: true, force: true });
   const apiKey = `key-${name}-${Math.random().toString(36).slice(2)}-SECRET`;
   const vendor = new DemoAdsServer({ apiKey, ...options.vendor });
   const vendorUrl = await vendor.start();
