@@ -27,6 +27,7 @@ beforeAll(async () => {
     { method: 'POST', path: report, when: (r) => r.json?.offset === 0, file: 'report-page-1.json' },
     { method: 'POST', path: report, when: (r) => r.json?.offset === 3, file: 'report-page-2.json' },
     { method: 'POST', path: '/v1beta/properties/271828:runReport', file: 'report-empty.json' },
+    { method: 'POST', path: '/v1beta/properties/161803:runReport', file: 'report-second-property.json' },
     { method: 'POST', path: '/v1beta/properties/404:runReport', status: 403, file: 'error-403-permission.json' },
   );
 });
@@ -55,6 +56,29 @@ test('traffic_daily: offset pages until rowCount, a 429 retried, rows loaded', a
   expect(c.server.sent('/token').at(-1)!.json).toMatchObject({ grant_type: 'refresh_token', refresh_token: secrets.refresh_token });
   const stored = c.storedText();
   for (const value of Object.values(secrets)) expect(stored).not.toContain(value);
+});
+
+test('several properties: one run per property, the same days and channels kept apart by property_id in the key', async () => {
+  // Both properties have rows for 2024-03-01 Direct and Organic Search: keyed by date and channel alone, one would overwrite the other.
+  const customer = await c.customer({ property_id: ['314159', '161803'] }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  expect(outcome.status).toBe('COMPLETED');
+  expect(outcome.summary?.partitions?.map((p) => [p.partition, p.status, p.rowsLoaded])).toEqual([
+    ['314159', 'COMPLETED', 4],
+    ['161803', 'COMPLETED', 2],
+  ]);
+  const rows = await c.rows('ga4_traffic_daily', customer, 'property_id, date, channel_group');
+  expect(rows.map((r) => [r.property_id, day(r.date), r.channel_group, Number(r.sessions)])).toEqual([
+    ['161803', '2024-03-01', 'Direct', 7],
+    ['161803', '2024-03-01', 'Organic Search', 19],
+    ['314159', '2024-03-01', 'Direct', 45],
+    ['314159', '2024-03-01', 'Organic Search', 120],
+    ['314159', '2024-03-02', 'Direct', 50],
+    ['314159', '2024-03-02', 'Organic Search', 131],
+  ]);
+  // Re-running the window leaves no duplicate.
+  expect((await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' })).status).toBe('COMPLETED');
+  expect(await c.rows('ga4_traffic_daily', customer, 'property_id')).toHaveLength(6);
 });
 
 test('a report with no rows (GA4 then omits rows and rowCount) completes with nothing loaded', async () => {
