@@ -50,8 +50,11 @@ export function buildRequest(
   for (const [name, value] of Object.entries(extras.query ?? {})) url.searchParams.set(name, value);
 
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'dif/0.1' };
+  // A vendor header the request replaces or drops is not rendered: its template may need what this
+  // request lacks (`${partition}` of the Amazon Ads Scope header, in the stream that lists the profiles).
+  const ownHeaders = new Set(Object.keys(request.headers ?? {}).map((name) => name.toLowerCase()));
   for (const [name, value] of Object.entries(config.headers ?? {})) {
-    headers[name.toLowerCase()] = scope.render(value, `${config.vendor}: $.headers.${name}`, 'header');
+    if (!ownHeaders.has(name.toLowerCase())) headers[name.toLowerCase()] = scope.render(value, `${config.vendor}: $.headers.${name}`, 'header');
   }
   // The request's own headers after the vendor's: a step's Accept replaces the vendor's, null drops it.
   for (const [name, value] of Object.entries(request.headers ?? {})) {
