@@ -18,6 +18,8 @@ export interface BuiltRequest {
 }
 
 /** What a pagination adds on top of the configured request. */
+import type { ItemJudge } from '../steps/dependent/item-errors';
+
 export interface RequestExtras {
   query?: Record<string, string>;
   body?: Record<string, unknown>;
@@ -25,6 +27,8 @@ export interface RequestExtras {
   variables?: Record<string, unknown>;
   /** Replaces the configured URL entirely (next-page URLs). */
   url?: string;
+  /** A dependent step's per-item rules over an error answer (steps/dependent/item-errors.ts); not part of the request. */
+  judgeError?: ItemJudge;
 }
 
 /** Renders a request from the config's templates, plus what the pagination adds. */

@@ -10,6 +10,7 @@
  * (`rateLimit.queryCost`), and an `errors` list fails the call even in a 200.
  * Every message is scrubbed of the secrets and tokens in play.
  */
+import { IgnoredItemAnswer, type ItemJudge } from '../steps/dependent/item-errors';
 import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
@@ -101,7 +102,7 @@ export class VendorClient {
         await response.body?.cancel().catch(() => undefined);
         continue; // once, with a fresh token
       }
-      if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined);
+      if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined, extras.judgeError);
       if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
@@ -182,9 +183,16 @@ export class VendorClient {
     }
   }
 
-  private async failure(request: BuiltRequest, response: Response, graphql: boolean) {
+  private async failure(request: BuiltRequest, response: Response, graphql: boolean, judge?: ItemJudge) {
     const body = await response.text().catch(() => '');
     const parsed = parsedAnswer(body, response.headers.get('content-type') ?? undefined);
+    // A dependent step's rule for this answer comes first: an item deleted since it was listed is not the run's failure.
+    const outcome = judge?.(response.status, parsed);
+    if (outcome) {
+      const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, MESSAGE_LIMIT)}`;
+      if (outcome === 'ignore') return new IgnoredItemAnswer(response.status, message);
+      return outcome === 'retry' ? retryableFailure('VendorError', message) : finalFailure('VendorRequestError', message);
+    }
     // A GraphQL vendor may report its cost in an error answer too (a 429 THROTTLED): it sets the wait.
     const costWaitMs = graphql && parsed !== undefined ? await this.heedCost(parsed) : undefined;
     if (response.status !== 429 && response.status !== 503 && soapFaultOf(parsed)) {

@@ -90,6 +90,8 @@ export interface FetchResult {
   listKey: string;
   pages: number;
   units: number;
+  /** Items of a dependent step skipped by its `onItemError` rules: how many, and the first few named. */
+  ignored?: { count: number; items: string[] };
 }
 
 /** A files step's look at its source: what it stored, and whether to look again later. */
@@ -164,6 +166,8 @@ export interface IngestSummary {
    */
   rawLists: { count: number; key: string };
   csvObject: string;
+  /** Items of dependent steps skipped by their `onItemError` rules: how many, and the first few named. */
+  itemsIgnored?: { count: number; items: string[] };
   /** A partitioned stream's run: each partition's outcome (the counts above are their sums; rawLists and csvObject are empty). */
   partitions?: PartitionOutcome[];
 }

@@ -22,6 +22,7 @@
  */
 import { executeChild, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { ignoredOf } from './ignored-items';
 import type { FetchResult, PermitRef, RunContext } from '../core/contracts';
 import { mapWithConcurrency } from './concurrency';
 import { childWorkflowId } from './child-workflow-id';
@@ -86,7 +87,8 @@ export async function fanOutChunk(input: FanOutChunkInput): Promise<FetchResult>
   const stored = await room.storeRawLists.executeWithOptions({ ...activityOptions, summary: `list of ${fetched.length} list(s) of chunk ${input.label}` }, [
     { run, pageLists: fetched.map((r) => r.listKey), name: `${stepName}/chunk-${input.label}` },
   ]);
-  return { listKey: stored.key, pages: fetched.reduce((n, r) => n + r.pages, 0), units: fetched.reduce((n, r) => n + r.units, 0) };
+  const ignored = ignoredOf(fetched);
+  return { listKey: stored.key, pages: fetched.reduce((n, r) => n + r.pages, 0), units: fetched.reduce((n, r) => n + r.units, 0), ...(ignored ? { ignored } : {}) };
 }
 
 function batchesOf(span: Pick<FanOutChunkInput, 'start' | 'end' | 'batchSize'>): number {

@@ -30,6 +30,7 @@ import {
 } from '../core/contracts';
 import { CUSTOMER, PARTITION, STREAM, VENDOR, WINDOW_START } from './search-attributes';
 import { ingestPartitions } from './partitions';
+import { ignoredOf, ignoredWords } from './ignored-items';
 import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
 import { NO_GATE, vendorPermit } from './vendor-permit';
@@ -74,6 +75,8 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const withSummary = (summary: string): ActivityOptions => ({ ...ioOptions, summary });
   const inRoom = (summary: string): ActivityOptions => ({ ...roomOptions, summary });
   const permit: PermitRef = { ...plan.permit, holder: `${info.workflowId}#${info.runId}` };
+  /** Items the steps skipped by their onItemError rules: named in the memo and the summary, never silently dropped. */
+  let itemsIgnored: FetchResult['ignored'];
   const run: RunContext = {
     vendor,
     customer,
@@ -134,6 +137,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     let pagesFetched = 0;
     const fetched = (results: FetchResult[]) => {
       pagesFetched += results.reduce((n, r) => n + r.pages, 0);
+      itemsIgnored = ignoredOf(itemsIgnored ? [{ listKey: '', pages: 0, units: 0, ignored: itemsIgnored }, ...results] : results);
       return results.map((r) => r.listKey);
     };
 
@@ -149,7 +153,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   function memo(csv: CsvResult, loaded: LoadSummary, pagesFetched: number): void {
     if (patched('memo-summary')) {
       const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
-      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}` });
+      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}${ignoredWords(itemsIgnored)}` });
     }
   }
 
@@ -173,6 +177,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       pagesFetched,
       rawLists,
       csvObject: csv.csvKey,
+      ...(itemsIgnored ? { itemsIgnored } : {}),
     };
   }
 

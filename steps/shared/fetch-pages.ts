@@ -21,6 +21,8 @@ import { underPermit } from '../../activities/permits';
 import { readText, VendorClient } from '../../activities/vendor-client';
 import { xmlToValue } from '../../adapters/decode/xml';
 import { apiBase } from '../../activities/http-request';
+import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemErrorRuleConfig, type ItemJudge } from '../dependent/item-errors';
+import { usingScope } from '../../runtime/expression/expression';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -65,6 +67,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       // Only a retried attempt can find pages stored already; a first attempt skips the look-up.
       const resuming = Context.current().info.attempt > 1;
       const sets: PageSet[] = [];
+      const judgeError = step.kind === 'dependent' && step.onItemError ? itemJudge(step.onItemError, `${where}.onItemError`) : undefined;
+      const ignored: NonNullable<FetchResult['ignored']> = { count: 0, items: [] };
 
       for (let u = 0; u < units.length; u++) {
         const unit = units[u];
@@ -72,22 +76,37 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         scope.setJson('parent', JSON.stringify(unit.parent ?? null));
         scope.setJson('ancestors', JSON.stringify(unit.ancestors ?? []));
         let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
+        let pages: number;
         for (;;) {
           const meta = resuming ? await storedMeta(deps, prefix, state.page) : undefined;
-          const decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state)).decision;
+          let decision: PageDecision;
+          try {
+            decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
+          } catch (e) {
+            if (!(e instanceof IgnoredItemAnswer)) throw e;
+            // The item's pages before this answer stay; the item is named, not silently dropped.
+            ignored.count++;
+            if (ignored.items.length < MAX_NAMED_IGNORED_ITEMS) ignored.items.push(ignoredItemName(unit.parent, e.status));
+            Context.current().log.info(`${where}: item ${JSON.stringify(unit.parent)?.slice(0, 200)} ignored by onItemError: ${e.message.slice(0, 300)}`);
+            pages = state.page - 1;
+            break;
+          }
           // Through underPermit, whose keep-alive heartbeats repeat it: a bare heartbeat would erase it.
           saveCheckpoint({ unit: u, state } satisfies Checkpoint);
-          if ('done' in decision) break;
+          if ('done' in decision) {
+            pages = state.page;
+            break;
+          }
           state = decision.next;
         }
-        sets.push({ prefix, count: state.page, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
+        sets.push({ prefix, count: pages, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
       }
 
       const listKey = input.items
         ? `${raw}/${step.name}/pagesets-${String(input.items.start).padStart(7, '0')}.json`
         : `${raw}/${step.name}/pagesets.json`;
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
-      return { listKey, pages: sets.reduce((n, s) => n + s.count, 0), units: sets.length };
+      return { listKey, pages: sets.reduce((n, s) => n + s.count, 0), units: sets.length, ...(ignored.count ? { ignored } : {}) };
     });
   };
 }
@@ -116,12 +135,13 @@ async function fetchPage(
   where: string,
   prefix: string,
   state: PageState,
+  judgeError?: ItemJudge,
 ): Promise<PageMeta> {
   const paged = step.kind === 'single' ? undefined : step;
   const pagination = paged?.pagination;
   const params = pageParameters(pagination, state);
   scope.setJson('page', JSON.stringify(state));
-  const response = await client.send(step.request, scope, `${where}.request`, params);
+  const response = await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params);
   const key = pageKey(prefix, state.page);
 
   let meta: PageMeta;
@@ -191,4 +211,29 @@ export const fetchPagesActivities = (deps: ActivityDeps) => ({ fetchPages: fetch
 function itemCount(value: unknown, where: string, key: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw finalFailure('DataError', `${where} gave ${String(JSON.stringify(value) ?? 'undefined').slice(0, 100)}, not a count of items, on page ${key}`);
+}
+
+/**
+ * The step's onItemError rules as a judge of one error answer: the first rule whose status
+ * matches and whose `when` (if any) holds decides. A `when` that cannot read the answer
+ * does not hold (the answer is then judged as usual).
+ */
+function itemJudge(rules: ItemErrorRuleConfig[], where: string): ItemJudge {
+  return (status, parsed) => {
+    for (const [i, rule] of rules.entries()) {
+      if (!rule.status.includes(status)) continue;
+      if (rule.when) {
+        const holds = usingScope({ response: parsed ?? null, status }, (scope) => {
+          try {
+            return Boolean(scope.evaluate(rule.when!, `${where}[${i}].when`));
+          } catch {
+            return false;
+          }
+        });
+        if (!holds) continue;
+      }
+      return rule.outcome;
+    }
+    return undefined;
+  };
 }
