@@ -37,7 +37,7 @@ export function loadCsvActivity(deps: ActivityDeps) {
       } else {
         parts = [{ open: () => store.getStream(csvKey), gzip: false }];
       }
-      const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected };
+      const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
       const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
         deps.warehouse.load(table, parts, audit, { inTransaction: fence }),

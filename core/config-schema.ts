@@ -14,6 +14,7 @@ import { QueryCost } from './query-cost-grammar';
 import { AnswerField, DAY_SECONDS, doc, Expression, HostPattern, Identifier, MAX_SAFE, RequestSpec, role, shape, TemplateValue } from './schema-parts';
 import { stepKinds } from '../steps/registry';
 import { PartitionsSpec } from './partitions';
+import { LoadSpec } from './load-modes';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -160,6 +161,7 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
       ),
     ),
     rejects: Type.Optional(RejectPolicy),
+    load: Type.Optional(LoadSpec),
   },
   { additionalProperties: false, description: 'The warehouse table a stream loads: its name, key and columns.' },
 ));

@@ -16,6 +16,7 @@ import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
 import { partitionProblems } from './partitions';
+import { loadModeProblems } from './load-modes';
 
 export interface ConfigProblem {
   path: string;
@@ -197,6 +198,7 @@ export function checkVendorConfig(value: unknown, source: string, folderName?: s
     semanticErrors(config, folderName, problems);
     nameProblems(config, problems);
     partitionProblems(config, problems);
+    loadModeProblems(config, problems);
     limitProblems(config, problems);
     expressionProblems(config, problems, warnings);
   }

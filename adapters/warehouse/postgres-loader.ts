@@ -27,6 +27,8 @@ export interface LoadAudit {
   stream: string;
   window: { from: string; to: string };
   rowsRejected: number;
+  /** The run's partition, for a partitioned stream: `replaceWindow` replaces only its rows. */
+  partition?: string;
 }
 
 /** Test seam: runs between staging and merge, to prove a crash there changes nothing. */
@@ -101,7 +103,7 @@ export class PostgresLoader {
     let deleted = 0;
     let inserted = 0;
     try {
-      for (const { step, sql } of loadPlan('postgres', this.schema, table, { kind: 'stdin' })) {
+      for (const { step, sql } of loadPlan('postgres', this.schema, table, { kind: 'stdin' }, audit)) {
         if (step === 'copy') {
           for (const part of parts) {
             const copy = client.query(copyFrom(sql));
@@ -120,7 +122,7 @@ export class PostgresLoader {
         } else {
           const result = await client.query(sql);
           if (step === 'lock') await hooks.inTransaction?.(client);
-          if (step === 'delete') deleted = result.rowCount ?? 0;
+          if (step === 'delete') deleted += result.rowCount ?? 0;
           if (step === 'insert') inserted = result.rowCount ?? 0;
         }
       }

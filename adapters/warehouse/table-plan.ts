@@ -99,17 +99,45 @@ export const AUDIT_PARAMS = [
   'files', 'rows_staged', 'rows_inserted', 'rows_replaced', 'rows_rejected', 'duration_ms',
 ] as const;
 
+/** Whose rows a load writes: what `replaceWindow` deletes before inserting. */
+export interface LoadScope {
+  customer: string;
+  window: { from: string; to: string };
+  /** The run's partition, for a partitioned stream: only its rows are replaced. */
+  partition?: string;
+}
+
 /**
  * The whole load, statement by statement. With `stdin` the executor streams each CSV part
- * into the `copy` statement; with a manifest Redshift reads the parts from S3 itself.
+ * into the `copy` statement; with a manifest Redshift reads the parts from S3 itself. The
+ * table's load mode (core/load-modes.ts) chooses the statements between copy and audit.
  */
-export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, source: CopySource): LoadStatement[] {
+export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, source: CopySource, scope?: LoadScope): LoadStatement[] {
   const plan = tablePlan(schema, table);
   const staging = ident(`dif_stage_${table.name}`);
   const cols = plan.csvColumns.map(ident).join(', ');
   const keyCols = plan.key.map(ident).join(', ');
   const on = plan.key.map((k) => `${plan.qualified}.${ident(k)} = s.${ident(k)}`).join(' AND ');
   const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
+  const mode = table.load?.mode ?? 'merge';
+  const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank FROM ${staging}`;
+  const write: LoadStatement[] =
+    mode === 'append'
+      ? [
+          // Insert only: a key already in the table keeps its row, so a re-run duplicates nothing and updates nothing.
+          {
+            step: 'insert',
+            sql:
+              `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) s WHERE _dif_rank = 1 ` +
+              `AND NOT EXISTS (SELECT 1 FROM ${plan.qualified} WHERE ${on})`,
+          },
+        ]
+      : [
+          ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
+          // No alias on the target: Redshift's DELETE … USING does not take one.
+          { step: 'delete', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+          { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) ranked WHERE _dif_rank = 1` },
+        ];
   return [
     { step: 'begin', sql: 'BEGIN' },
     // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
@@ -131,15 +159,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
             `${source.region ? ` REGION ${literal(source.region)}` : ''} MANIFEST FORMAT AS CSV GZIP IGNOREHEADER 1` +
             ` EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
     },
-    // No alias on the target: Redshift's DELETE … USING does not take one.
-    { step: 'delete', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
-    {
-      step: 'insert',
-      sql:
-        `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (` +
-        `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank ` +
-        `FROM ${staging}) ranked WHERE _dif_rank = 1`,
-    },
+    ...write,
     // Delete + insert rather than ON CONFLICT, which Redshift lacks: a retried load rewrites its row.
     { step: 'audit', sql: `DELETE FROM ${audit} WHERE run_id = $1 AND table_name = $2` },
     {
@@ -148,4 +168,26 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     },
     { step: 'commit', sql: 'COMMIT' },
   ];
+}
+
+/**
+ * `replaceWindow`'s first delete: every row of the customer (and partition) whose window
+ * column falls in the run's window, from 00:00 UTC of its first day to before 00:00 of the
+ * day after its last. The key delete that follows still removes a staged key found outside
+ * the window, so keys stay unique.
+ */
+function windowDelete(qualified: string, table: TableConfig, scope: LoadScope | undefined): string {
+  const column = table.columns.find((c) => c.name === table.load?.windowColumn);
+  if (!scope || !column) throw new Error(`table ${table.name}: mode replaceWindow needs the run's customer and window, and its windowColumn`);
+  const dayAfter = new Date(Date.parse(`${scope.window.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const bound = (day: string) => literal(column.type === 'date' ? day : `${day} 00:00:00+00`);
+  const partition = table.columns.find((c) => c.metadata === 'partition');
+  if (partition && scope.partition === undefined) throw new Error(`table ${table.name}: a partitioned table's window is replaced one partition at a time`);
+  const conditions = [
+    `"_dif_customer" = ${literal(scope.customer)}`,
+    ...(partition ? [`${ident(partition.name)} = ${literal(scope.partition!)}`] : []),
+    `${ident(column.name)} >= ${bound(scope.window.from)}`,
+    `${ident(column.name)} < ${bound(dayAfter)}`,
+  ];
+  return `DELETE FROM ${qualified} WHERE ${conditions.join(' AND ')}`;
 }

@@ -62,3 +62,19 @@ test('partition ids of a list input: distinct, in order, a plain string is a lis
   expect(() => partitionIdsOf(['1', '2', '3'], 'input x', 2)).toThrow('input x holds 3 partitions; at most 2 per run');
   expect(() => partitionIdsOf({ a: 1 }, 'input x', 2)).toThrow('input x must be a list of ids');
 });
+
+test('load modes: replaceWindow needs a date or timestamp windowColumn of the table; the others take none', () => {
+  const config = googleAds();
+  const table = config.streams.campaign_daily.table;
+  expect(table.load).toEqual({ mode: 'replaceWindow', windowColumn: 'date' });
+  table.load = { mode: 'replaceWindow' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: '$.streams.campaign_daily.table.load', message: 'missing required field "windowColumn": mode "replaceWindow" deletes the window\'s rows by that column' }]);
+  table.load = { mode: 'replaceWindow', windowColumn: 'clicks' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: '$.streams.campaign_daily.table.load.windowColumn', message: 'column "clicks" is of type integer; a window is read from a date or timestamp column' }]);
+  table.load = { mode: 'replaceWindow', windowColumn: 'day' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: '$.streams.campaign_daily.table.load.windowColumn', message: '"day" is not one of the table\'s columns' }]);
+  table.load = { mode: 'append', windowColumn: 'date' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: '$.streams.campaign_daily.table.load.windowColumn', message: 'goes with mode "replaceWindow" only' }]);
+  table.load = { mode: 'upsert' };
+  expect(problemsOf(config, 'google-ads').map((p) => p.path)).toEqual(['$.streams.campaign_daily.table.load.mode']);
+});

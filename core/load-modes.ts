@@ -1,0 +1,53 @@
+/**
+ * How a stream's rows land in its table. `merge` (the default): a staged row replaces the
+ * row of the same key, the latest extraction winning. `replaceWindow`: the run's window of
+ * that customer (and partition) is deleted and the new rows inserted, in one transaction:
+ * ad platforms restate metrics, and a row the vendor no longer reports must disappear.
+ * `append`: insert only, for event streams: a row whose key is there already is left as it
+ * is, so re-running a window duplicates nothing and never updates. Pure: the grammar and
+ * its checks.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { doc, Identifier, shape } from './schema-parts';
+import type { ConfigProblem } from './validate';
+import type { VendorConfigDocument } from './config-schema';
+
+export const LoadSpec = shape('Load', 'Load mode', Type.Object(
+  {
+    mode: doc(
+      Type.Union([Type.Literal('merge'), Type.Literal('replaceWindow'), Type.Literal('append')]),
+      '`merge` (default): a row replaces the row of the same key, the latest extraction wins. `replaceWindow`: the window\'s rows ' +
+        'of the customer (and partition) are deleted and the new ones inserted, in one transaction, so rows the vendor stopped ' +
+        'reporting disappear. `append`: insert only; a row whose key is in the table already is left untouched.',
+      'replaceWindow',
+    ),
+    windowColumn: Type.Optional(
+      doc(Identifier, 'With `replaceWindow`: the date or timestamp column that places a row in the run\'s window (from 00:00 of its first day to the end of its last).', 'date'),
+    ),
+  },
+  { additionalProperties: false, description: 'How the stream\'s rows are written into its table.' },
+));
+
+export type LoadConfig = Static<typeof LoadSpec>;
+
+/** The problems of every table's `load`, each with its JSON path. */
+export function loadModeProblems(config: VendorConfigDocument, out: ConfigProblem[]): void {
+  for (const [name, stream] of Object.entries(config.streams)) {
+    const load = stream.table.load;
+    if (!load) continue;
+    const at = `$.streams.${name}.table.load`;
+    if (load.mode !== 'replaceWindow') {
+      if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
+      continue;
+    }
+    if (load.windowColumn === undefined) {
+      out.push({ path: at, message: 'missing required field "windowColumn": mode "replaceWindow" deletes the window\'s rows by that column' });
+      continue;
+    }
+    const column = stream.table.columns.find((c) => c.name === load.windowColumn);
+    if (!column) out.push({ path: `${at}.windowColumn`, message: `"${load.windowColumn}" is not one of the table's columns` });
+    else if (column.type !== 'date' && column.type !== 'timestamp') {
+      out.push({ path: `${at}.windowColumn`, message: `column "${column.name}" is of type ${column.type}; a window is read from a date or timestamp column` });
+    }
+  }
+}
