@@ -6,11 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { PostgresLoader } from '../../adapters/warehouse/postgres-loader';
 import type { TableConfig } from '../../core/config-schema';
-import { projectRoot } from '../../adapters/settings';
+import { stagedLoader } from '../setup/staged-loader';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_crash';
@@ -33,19 +32,10 @@ test('killing the loader between COPY and merge loses nothing and duplicates not
   await loader.load(table, csv(first));
   const before = await rows();
 
-  const child = spawn(process.execPath, ['-r', './test/setup/ts-register.js', 'test/setup/load-child.ts', SCHEMA, JSON.stringify(table), second], {
-    cwd: projectRoot(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('staged') && resolve());
-    child.on('exit', (code) => reject(new Error(`the loader process exited (${code}) before staging`)));
-  });
+  const loading = await stagedLoader(SCHEMA, table, second);
   // Staged and holding the table lock: a reader still sees the old rows.
   expect(await rows()).toEqual(before);
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
+  expect(await loading.kill()).toBe('SIGKILL');
 
   // The next load waits for the server to notice the dead session, then takes the lock.
   const result = await loader.load(table, csv(second));

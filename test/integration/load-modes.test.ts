@@ -8,11 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { PostgresLoader, type LoadAudit } from '../../adapters/warehouse/postgres-loader';
 import type { TableConfig } from '../../core/config-schema';
-import { projectRoot } from '../../adapters/settings';
+import { stagedLoader } from '../setup/staged-loader';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_load_modes';
@@ -59,18 +58,9 @@ async function rowsOf(table: TableConfig): Promise<string[]> {
 /** Starts a loader process on `file`, kills it once its rows are staged, and checks nothing changed meanwhile. */
 async function killedMidLoad(table: TableConfig, file: string, audit: LoadAudit): Promise<void> {
   const before = await rowsOf(table);
-  const child = spawn(process.execPath, ['-r', './test/setup/ts-register.js', 'test/setup/load-child.ts', SCHEMA, JSON.stringify(table), file, JSON.stringify(audit)], {
-    cwd: projectRoot(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('staged') && resolve());
-    child.on('exit', (code) => reject(new Error(`the loader process exited (${code}) before staging`)));
-  });
+  const loading = await stagedLoader(SCHEMA, table, file, audit);
   expect(await rowsOf(table)).toEqual(before);
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
+  expect(await loading.kill()).toBe('SIGKILL');
   expect(await rowsOf(table)).toEqual(before);
 }
 
