@@ -3,6 +3,7 @@ import type { ObjectStore } from '../adapters/object-store';
 import type { CustomerRepository } from '../adapters/mysql/customers';
 import type { CredentialStore } from '../adapters/mysql/credentials';
 import type { FileManifest } from '../adapters/mysql/file-manifest';
+import type { StreamStateStore } from '../adapters/mysql/stream-state';
 import type { RedisSemaphores } from '../adapters/locks/semaphores';
 import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import type { VendorConfigs } from '../adapters/vendor-configs';
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   credentials: CredentialStore;
   /** What files steps took from their sources (MySQL file_manifest). */
   fileManifest: FileManifest;
+  /** The stored cursors of incremental streams (MySQL stream_state). */
+  streamState: StreamStateStore;
   semaphores: RedisSemaphores;
   warehouse: PostgresLoader;
   /** For the vendors' request rate limits, shared by all workers. */

@@ -6,6 +6,7 @@ import { stepActivities } from '../steps/activity-registry';
 import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
+import { storeCursorActivity } from './incremental-state';
 import { withExpressionThread } from '../runtime/expression/expression';
 import { toFailure } from './failures';
 import { withSecretScope } from './secret-scope';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     exportCsv: exportCsvActivity(deps),
     storeRawLists: storeRawListsActivity(deps),
     partitionIds: partitionIdsActivity(deps),
+    storeCursor: storeCursorActivity(deps),
   });
 }
 

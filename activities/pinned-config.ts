@@ -35,12 +35,15 @@ export function pinnedRunOf(deps: ActivityDeps, key: string): Promise<PinnedRun>
 
 /**
  * The variables every expression of a run sees: the customer's inputs, the window (with
- * the vendor's date format) and the customer. One place, so every step sees the same.
+ * the vendor's date format), the customer, and an incremental stream's `state`. One place,
+ * so every step sees the same.
  */
 export function runVariables(run: RunContext, { config, inputs }: PinnedRun): Record<string, unknown> {
   const variables: Record<string, unknown> = { inputs, window: windowVariables(run.window, config.window?.dateFormat), customer: run.customer };
   // Only a partitioned stream's run has one: `partition` elsewhere stays undefined, as it always was.
   if (run.partition !== undefined) variables.partition = run.partition;
+  // `state` only for an incremental stream's run: validation refuses it anywhere else.
+  if (run.state) variables.state = run.state;
   return variables;
 }
 

@@ -10,6 +10,8 @@ import { finalFailure } from './failures';
 import { cleanRoomTaskQueue } from '../core/clean-room';
 import { encryptOutsideCleanRoom } from '../core/pii-columns';
 import { runPartitions } from './partitions';
+import { incrementalPlanOf } from './incremental-state';
+import type { IncrementalMode } from '../core/incremental';
 
 /**
  * Resolves what a run needs before it touches the vendor: the vendor's config with the
@@ -19,7 +21,7 @@ import { runPartitions } from './partitions';
  * its own type: the activity wrapper applies the error registry (core/errors.ts).
  */
 export function prepareRunActivity(deps: ActivityDeps) {
-  return async function prepareRun(request: IngestRequest): Promise<RunPlan> {
+  return async function prepareRun(request: IngestRequest & { incremental?: IncrementalMode }): Promise<RunPlan> {
     checkName(request.customer, 'customer');
     const base = deps.vendorConfigs.load(request.vendor);
     const customer = await deps.customers.findCustomerVendor(request.customer, request.vendor);
@@ -65,6 +67,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
     const rendered = withRenderedBaseUrl(config, variables, request.customer);
     // A base URL found by a call (baseUrlFrom) is found here too, and pinned with the run.
     const pinned: PinnedRun = { config: await withDiscoveredBaseUrl(deps, rendered, variables, request.customer), inputs: customer.inputs };
+    const incremental = await incrementalPlanOf(deps, request, stream, request.incremental ?? 'state', variables);
     const hash = configHash(pinned.config, pinned.inputs);
     const key = configKey(request.vendor, hash);
     if (!(await deps.objectStore.exists(key))) await deps.objectStore.put(key, JSON.stringify(pinned), 'application/json');
@@ -87,6 +90,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
       },
       ...(customer.cleanRoom ? { cleanRoom: { taskQueue: cleanRoomTaskQueue(request.customer) } } : {}),
       ...(partitions ? { partitions } : {}),
+      ...(incremental ? { incremental } : {}),
     };
   };
 }

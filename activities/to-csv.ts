@@ -78,8 +78,10 @@ export function toCsvActivity(deps: ActivityDeps) {
         keys,
         partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
         progress: (records) => heartbeat(records),
+        cursorColumn: stream.incremental?.cursor,
       });
-      return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length };
+      const cursor = summary.maxCursor === undefined ? {} : { maxCursor: summary.maxCursor };
+      return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length, ...cursor };
     });
   };
 }

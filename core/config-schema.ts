@@ -15,6 +15,7 @@ import { AnswerField, DAY_SECONDS, doc, Expression, HostPattern, Identifier, MAX
 import { stepKinds } from '../steps/registry';
 import { PartitionsSpec } from './partitions';
 import { LoadSpec } from './load-modes';
+import { Incremental } from './incremental-grammar';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -172,6 +173,7 @@ export const Stream = shape('Stream', 'Stream', Type.Object(
     steps: doc(Type.Array(Step, { minItems: 1 }), 'The chain of steps that fetches the stream.'),
     partitions: Type.Optional(PartitionsSpec),
     table: TableSpec,
+    incremental: Type.Optional(Incremental),
   },
   { additionalProperties: false, description: 'One kind of data fetched from the vendor (its steps) and the table it loads.' },
 ));

@@ -5,6 +5,7 @@
 import type { PartitionSource } from './partitions';
 import type { DateWindow, IngestRequest } from './run-plan';
 import type { StepPlan } from '../steps/registry';
+import type { IncrementalMode, IncrementalPlan, StateVariables } from './incremental';
 
 /** What a vendor permit guards (config `semaphore.hold`): see workflows/vendor-permit.ts. */
 export type PermitHold = 'calls' | 'job';
@@ -56,6 +57,8 @@ export interface RunPlan {
   cleanRoom?: { taskQueue: string };
   /** Set for a run of a partitioned stream as a whole: the workflow runs one child per partition instead of the steps. */
   partitions?: PartitionSource;
+  /** Set for an incremental stream: its cursor column, and where this run reads from (core/incremental.ts). */
+  incremental?: IncrementalPlan;
 }
 
 export interface RunContext extends IngestRequest {
@@ -63,6 +66,8 @@ export interface RunContext extends IngestRequest {
   configKey: string;
   /** ISO timestamp of the run's start, written into every row as `_dif_extracted_at`. */
   extractedAt: string;
+  /** An incremental stream's `state` for expressions: where this run reads from, fixed for the run. */
+  state?: StateVariables;
 }
 
 /**
@@ -137,6 +142,8 @@ export interface CsvResult {
   rows?: number;
   rejected?: number;
   parts?: number;
+  /** An incremental stream's greatest cursor among the rows written (canonical ISO); absent when no row had one. */
+  maxCursor?: string;
 }
 
 export interface LoadSummary {
@@ -166,6 +173,8 @@ export interface IngestSummary {
    */
   rawLists: { count: number; key: string };
   csvObject: string;
+  /** An incremental stream's cursor as stored after this run's load (absent when nothing was stored: a backfill, no rows). */
+  cursor?: string;
   /** Items of dependent steps skipped by their `onItemError` rules: how many, and the first few named. */
   itemsIgnored?: { count: number; items: string[] };
   /** A partitioned stream's run: each partition's outcome (the counts above are their sums; rawLists and csvObject are empty). */
@@ -204,4 +213,6 @@ export interface IngestInput extends IngestRequest {
   options?: IngestOptions;
   /** A run of a partitioned stream limited to these partitions (`dif retry` of the ones that failed). */
   partitions?: string[];
+  /** An incremental stream reads from its stored cursor (`state`, the default) or, in a backfill, by its window alone, storing nothing (`window`). */
+  incremental?: IncrementalMode;
 }

@@ -16,6 +16,8 @@ export interface PageState {
   pageNumber?: number;
   /** Absolute URL of the next page (nextUrl and linkHeader kinds). */
   url?: string;
+  /** After a `restart`: the value the current pagination starts from (`page.anchor` in requests). */
+  anchor?: string;
 }
 
 /** What the activity observed on the page just fetched. */
@@ -31,9 +33,23 @@ export interface PageObservation {
   total?: unknown;
   /** Value of an offset pagination's `advanceBy`: the items the page held, when records are not one per item. */
   items?: number;
+  /** The value of `restart.anchor` when `restart.when` held: the pagination starts over from it. */
+  restart?: string;
 }
 
 export type PageDecision = { next: PageState } | { done: string };
+
+/**
+ * Why a restart cannot help, or undefined: an anchor that does not move past the last one
+ * would start the same query again, for ever (more records share one value than the cap).
+ */
+export function restartStalls(state: PageState, anchor: unknown): string | undefined {
+  if (anchor === undefined || anchor === null || anchor === '') return 'restart.anchor gave no value';
+  if (state.anchor !== undefined && String(anchor) === state.anchor) {
+    return `restart.anchor gave ${JSON.stringify(String(anchor)).slice(0, 100)} again: more records share that value than one query returns, so starting over from it would loop`;
+  }
+  return undefined;
+}
 
 export function firstPage(pagination: PaginationConfig | undefined): PageState {
   const state: PageState = { page: 1, received: 0 };
@@ -111,7 +127,9 @@ export function nextPage(
     return { done: `total of ${Number(seen.total)} records reached` };
   }
   if (maxPages !== undefined && state.page >= maxPages) return { done: `page cap of ${maxPages} reached` };
-  const base: PageState = { page: state.page + 1, received };
+  // A capped query starts over from its anchor: a first page again, numbered on.
+  if (seen.restart !== undefined) return { next: { ...firstPage(pagination), page: state.page + 1, received, anchor: seen.restart } };
+  const base: PageState = { page: state.page + 1, received, ...(state.anchor !== undefined ? { anchor: state.anchor } : {}) };
   switch (pagination.kind) {
     case 'cursor':
       return present(seen.next) ? { next: { ...base, cursor: String(seen.next) } } : { done: 'no next cursor' };

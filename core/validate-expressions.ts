@@ -29,6 +29,7 @@ import { CodeRole, VendorConfig, type CodeRoleName, type VendorConfigDocument } 
 import { checkExpression, checkTemplate, ExpressionSyntaxError } from './expression-syntax';
 import { childPath, type ConfigProblem } from './validate-paths';
 import { authIssuesToken, authSecretNames } from '../auth/grammar-registry';
+import { STATE_FIELDS } from './incremental';
 
 /** Deepest a JSON request body may nest: deeper bodies are a mistake, and would strain every recursive reader after us. */
 export const MAX_BODY_DEPTH = 32;
@@ -41,6 +42,8 @@ interface Context {
   /** The auth block's kind, when its signer holds a token `$auth{token}` can place. */
   tokenKind?: string;
   authKind?: string;
+  /** Streams with an `incremental` block: the only places `state` exists. */
+  incremental: Set<string>;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
 }
@@ -52,6 +55,7 @@ export function expressionProblems(config: VendorConfigDocument, errors: ConfigP
     secrets: new Set(authSecretNames(config.auth)),
     tokenKind: config.auth && authIssuesToken(config.auth) ? config.auth.kind : undefined,
     authKind: config.auth?.kind,
+    incremental: new Set(Object.entries(config.streams).filter(([, s]) => s.incremental).map(([name]) => name)),
     errors,
     warnings,
   };
@@ -142,9 +146,9 @@ function authPlace(role: CodeRoleName, part: { auth: string; column: number }, p
   }
 }
 
-/** `inputs.x`, `secrets.x` and `window.x` in an expression (already known to parse) must name something that exists. */
+/** `inputs.x`, `secrets.x`, `window.x` and `state.x` in an expression (already known to parse) must name something that exists. */
 function references(expression: string, path: string, ctx: Context): void {
-  if (!/\b(inputs|secrets|window)\b/.test(expression)) return;
+  if (!/\b(inputs|secrets|window|state)\b/.test(expression)) return;
   const root = parseExpressionAt(expression, 0, { ecmaVersion: 2022 });
   // A function parameter or variable of the same name hides the run's variable: skip that name.
   const shadowed = new Set<string>();
@@ -172,6 +176,13 @@ function references(expression: string, path: string, ctx: Context): void {
       ctx.errors.push({ path, message: `secrets.${property} is not a credential this auth lists; listed: ${[...ctx.secrets].join(', ') || '(none)'}` });
     } else if (object === 'window' && !WINDOW_FIELDS.includes(property)) {
       ctx.errors.push({ path, message: `window.${property} does not exist; window has ${WINDOW_FIELDS.join(', ')}` });
+    } else if (object === 'state') {
+      const stream = /^\$\.streams\.([a-z][a-z0-9_]*)[.[]/.exec(path)?.[1];
+      if (!stream || !ctx.incremental.has(stream) || path.startsWith(`$.streams.${stream}.incremental`)) {
+        ctx.errors.push({ path, message: `state.${property}: \`state\` exists only in the steps and columns of a stream with an \`incremental\` block (not in its \`start\`)` });
+      } else if (!(STATE_FIELDS as readonly string[]).includes(property)) {
+        ctx.errors.push({ path, message: `state.${property} does not exist; state has ${STATE_FIELDS.join(', ')}` });
+      }
     }
   }
 }

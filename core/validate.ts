@@ -17,6 +17,7 @@ import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
 import { partitionProblems } from './partitions';
 import { loadModeProblems } from './load-modes';
+import { incrementalProblems } from './validate-incremental';
 
 export interface ConfigProblem {
   path: string;
@@ -160,6 +161,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       stepKindOf(step.kind).check(step, { at: stepAt, index: i, all: stream.steps, earlier: stepNames }, out);
       stepNames.add(step.name);
     });
+    incrementalProblems(stream, at, out);
   }
 }
 

@@ -15,6 +15,7 @@ import { createMysqlPool } from '../adapters/mysql/pool';
 import { CustomerRepository } from '../adapters/mysql/customers';
 import { CredentialStore } from '../adapters/mysql/credentials';
 import { FileManifest } from '../adapters/mysql/file-manifest';
+import { StreamStateStore } from '../adapters/mysql/stream-state';
 import { RedisSemaphores } from '../adapters/locks/semaphores';
 import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import { VendorConfigs } from '../adapters/vendor-configs';
@@ -48,6 +49,7 @@ export function createRuntime(settings: Settings): Runtime {
     customers: new CustomerRepository(mysqlPool, { allowLoopbackHttp: settings.allowLoopbackHttp }),
     credentials: new CredentialStore(mysqlPool, kms),
     fileManifest: new FileManifest(mysqlPool),
+    streamState: new StreamStateStore(mysqlPool),
     semaphores: new RedisSemaphores(redis),
     warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
     redis,

@@ -44,7 +44,8 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
         workflowId: result.workflowId,
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        args: [{ vendor: input.vendor, customer: result.customer, stream: result.stream, window: result.window, options: input.options }],
+        // An incremental stream's backfill reads by its window and stores no cursor (workflows/incremental.ts).
+        args: [{ vendor: input.vendor, customer: result.customer, stream: result.stream, window: result.window, options: input.options, incremental: 'window' }],
       });
       Object.assign(result, { status: 'completed', recordsFetched: summary.recordsFetched, rowsLoaded: summary.rowsLoaded } satisfies Partial<ItemResult>);
     } catch (e) {

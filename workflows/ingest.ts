@@ -35,6 +35,7 @@ import { NON_RETRYABLE } from '../core/failure-types';
 import { withPermit } from './with-permit';
 import { NO_GATE, vendorPermit } from './vendor-permit';
 import { driverOf } from '../steps/workflow-registry';
+import { storeCursorAfterLoad } from './incremental';
 import type { PermitGate, StepRun } from '../steps/driver';
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
@@ -63,7 +64,14 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     },
   });
 
-  const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({ vendor, customer, stream, window, ...(input.partition !== undefined ? { partition: input.partition } : {}) });
+  const plan = await proxyActivities<Activities>(optionsFor()).prepareRun({
+    vendor,
+    customer,
+    stream,
+    window,
+    ...(input.partition !== undefined ? { partition: input.partition } : {}),
+    ...(input.incremental ? { incremental: input.incremental } : {}),
+  });
   const ioOptions = optionsFor(plan.retry);
   const io = proxyActivities<Activities>(ioOptions);
   // A partitioned stream as a whole: one child run per partition, which comes back here with its partition set.
@@ -86,6 +94,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     runId: info.runId,
     configKey: plan.configKey,
     extractedAt: new Date(info.startTime).toISOString(),
+    ...(plan.incremental ? { state: plan.incremental.state } : {}), // incremental.ts
   };
 
   // Runs started before `semaphore.hold` held one permit around everything, CSV and load
@@ -124,12 +133,14 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   // Many lists go to the CSV activity as the one key of their stored list: 50,000 keys would pass Temporal's 2 MB payload limit.
   const csvLists = pageLists.length > 1 && patched('bounded-history') ? [rawLists.key] : pageLists;
   let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists: csvLists }]);
+  const { maxCursor } = csv;
   if (plan.cleanRoom) {
     csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey }]);
   }
   const loaded = await io.loadCsv.executeWithOptions(withSummary(`merge ${csv.records} records`), [{ run, csvKey: csv.csvKey, holder: permit.holder }]);
+  const cursor = await storeCursorAfterLoad(io.storeCursor, withSummary, plan, run, maxCursor);
   memo(csv, loaded, pagesFetched);
-  return summary(csv, loaded, pagesFetched, rawLists);
+  return { ...summary(csv, loaded, pagesFetched, rawLists), ...(cursor ? { cursor } : {}) };
 
   /** Runs the stream's steps; the gate takes the vendor permit before each vendor call and decides what happens to it over a wait. */
   async function fetchSteps(gate: PermitGate, permitOptions?: StepRun['permitOptions']): Promise<{ pageLists: string[]; pagesFetched: number }> {

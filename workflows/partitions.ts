@@ -18,7 +18,16 @@ export async function ingestPartitions(input: IngestInput, plan: RunPlan, io: Ac
   const source = plan.partitions!;
   const info = workflowInfo();
   const { vendor, customer, stream, window } = input;
-  const childInput = (partition?: string): IngestInput => ({ vendor, customer, stream, window, options: input.options, ...(partition !== undefined ? { partition } : {}) });
+  // A child runs as its parent was asked to: with its options, and by window when a backfill said so (incremental streams).
+  const childInput = (partition?: string): IngestInput => ({
+    vendor,
+    customer,
+    stream,
+    window,
+    options: input.options,
+    ...(input.incremental ? { incremental: input.incremental } : {}),
+    ...(partition !== undefined ? { partition } : {}),
+  });
 
   let ids: string[];
   if (input.partitions?.length) {

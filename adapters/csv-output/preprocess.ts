@@ -49,11 +49,13 @@ export interface PreprocessOptions {
   partBytes: number;
   /** Called after every batch: activities heartbeat here. */
   progress?: (records: number) => void;
+  /** An incremental stream's cursor column (a timestamp column): its greatest value among the rows written is returned as `maxCursor`. */
+  cursorColumn?: string;
 }
 
 const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 
-export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary> {
+export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary & { maxCursor?: string }> {
   const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey, o.piiEncryptionKey);
   const required = mapper.requiredFields();
   const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
@@ -61,6 +63,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
   let records = 0;
   let rows = 0;
   let files = 0;
+  const cursor = cursorTracker(o.table, o.cursorColumn);
   try {
     for (const page of o.pages) {
       const decode = page.decode ?? DEFAULT_DECODE;
@@ -96,6 +99,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
             const mapped = mapper.map(batch, page.parent, page.ancestors);
             for (const r of mapped.rejects) rejects.add(file, r.number, r.reason, r.record);
             await parts.write(mapped.rows);
+            cursor.see(mapped.rows);
             await rejects.flush();
             rows += mapped.rows.length;
             o.progress?.(records);
@@ -118,11 +122,30 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
     await o.store.put(o.keys.summary, JSON.stringify(summary, null, 2), 'application/json');
     // Last: a manifest exists only for a complete, accepted set of parts.
     await o.store.put(o.keys.manifest, JSON.stringify(manifestOf(o.store.location, written.map((p) => p.key))), 'application/json');
-    return summary;
+    return cursor.max === undefined ? summary : { ...summary, maxCursor: cursor.max };
   } catch (e) {
     parts.abort(e as Error);
     throw e;
   } finally {
     mapper.dispose();
   }
+}
+
+/**
+ * The greatest cell of the cursor column among rows written. Timestamp cells are canonical
+ * ISO text (core/columns.ts toCell), so the greatest text is the latest instant.
+ */
+function cursorTracker(table: TableConfig, column: string | undefined): { max?: string; see(rows: (string | null)[][]): void } {
+  const index = column === undefined ? -1 : table.columns.findIndex((c) => c.name === column);
+  const tracker = {
+    max: undefined as string | undefined,
+    see(rows: (string | null)[][]) {
+      if (index < 0) return;
+      for (const row of rows) {
+        const cell = row[index];
+        if (cell !== null && cell !== '' && (tracker.max === undefined || cell > tracker.max)) tracker.max = cell;
+      }
+    },
+  };
+  return tracker;
 }

@@ -11,7 +11,8 @@ import type { PermitRef } from '../../core/contracts';
 import type { FetchResult, PageSet, RunContext } from '../../core/contracts';
 import { ExpressionScope } from '../../runtime/expression/expression';
 import { ExpressionError } from '../../core/errors';
-import { firstPage, nextPage, pageParameters, type PageDecision, type PageState } from '../../core/pagination';
+import { firstPage, nextPage, pageParameters, restartStalls, type PageDecision, type PageState } from '../../core/pagination';
+import type { RestartConfig } from '../shared/grammar';
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../../core/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure, retryableFailure } from '../../activities/failures';
@@ -181,6 +182,7 @@ async function fetchPage(
         stopWhen: paged?.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
         total: paged?.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
         items: pagination.kind === 'offset' && pagination.advanceBy ? itemCount(scope.evaluate(pagination.advanceBy, `${where}.pagination.advanceBy`), `${where}.pagination.advanceBy`, key) : undefined,
+        restart: restartAnchor(scope, paged && 'restart' in paged ? paged.restart : undefined, state, where, key),
       };
       meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, apiBase(client.config)) };
     } catch (e) {
@@ -206,6 +208,15 @@ function vendorError(client: VendorClient, scope: ExpressionScope, label: string
 
 /** The activities of the kinds that fetch pages (single, paginated, dependent). */
 export const fetchPagesActivities = (deps: ActivityDeps) => ({ fetchPages: fetchPagesActivity(deps) });
+
+/** The anchor a capped query starts over from (`restart`), when `restart.when` held; a DataError when it would loop. */
+function restartAnchor(scope: ExpressionScope, restart: RestartConfig | undefined, state: PageState, where: string, key: string): string | undefined {
+  if (!restart || !scope.evaluate(restart.when, `${where}.restart.when`)) return undefined;
+  const anchor = scope.evaluate(restart.anchor, `${where}.restart.anchor`);
+  const stalls = restartStalls(state, anchor);
+  if (stalls) throw finalFailure('DataError', `${where}.${stalls} (page ${key})`);
+  return String(anchor);
+}
 
 /** The value of `advanceBy`: a count of items, or a DataError naming the expression and the page. */
 function itemCount(value: unknown, where: string, key: string): number {

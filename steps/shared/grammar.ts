@@ -97,8 +97,27 @@ export const StopRule = shape('StopRule', 'Stop rule', Type.Object(
   { additionalProperties: false, description: 'When a pagination ends, besides the pagination itself running out.' },
 ));
 
+export const Restart = shape('Restart', 'Restart', Type.Object(
+  {
+    when: Expression(
+      'Expression over the page just fetched (`response`, `headers`, `status`) that is true when the pagination must start over instead of asking for the next page: the vendor caps the results of one query (HubSpot\'s CRM search answers at most 10,000; asking past them is a 400).',
+      'Number(response.paging?.next?.after ?? 0) >= 10000',
+    ),
+    anchor: Expression(
+      'Expression over the same page giving the value the new pagination starts from, which requests read as `page.anchor` (undefined on the first pagination): the last record\'s cursor, for a query sorted by it. A restart whose anchor does not move past the one before fails the run (more records share one value than the cap) instead of looping.',
+      'response.results.at(-1).properties.hs_lastmodifieddate',
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Re-anchoring a capped query: when `when` holds, the next request is the first request of a new pagination (no cursor, offset or page number), with `page.anchor` set, so a query filtered on `page.anchor ?? state.since` and sorted by the same field goes on past the cap. Records at the anchor may be read twice; the load merges them by key.',
+  },
+));
+
 export const pagedFields = {
   pagination: Pagination,
+  restart: Type.Optional(Restart),
   stop: Type.Optional(StopRule),
   maxPages: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000_000 }), 'Stop after this many pages (dry runs, samples).', 5)),
 };
@@ -115,6 +134,7 @@ export const fetchFields = {
 export type DecodeConfig = Static<typeof Decode>;
 export type PaginationConfig = Static<typeof Pagination>;
 export type StopRuleConfig = Static<typeof StopRule>;
+export type RestartConfig = Static<typeof Restart>;
 
 /** ` (cursor, GraphQL)`: a step's pagination and request language in the catalogue's words, or nothing. */
 export const pagingWords = (step: { pagination?: PaginationConfig; request: { graphql?: unknown } }): string => {

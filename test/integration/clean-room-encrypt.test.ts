@@ -29,6 +29,7 @@ import { historyText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { startCleanRoomWorker } from '../setup/clean-room-worker';
 import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName } from '../setup/test-settings';
+import { HUBSPOT_CONTACTS_SEARCH, hubspotContactsSearchRoutes } from '../setup/hubspot-search';
 
 const TOKEN = 'pat-na1-clean-room-encrypt-SECRET';
 const CLEAN_ROOM_MYSQL = process.env.DIF_TEST_CLEAN_ROOM_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/dif_test_clean_room';
@@ -66,8 +67,7 @@ beforeAll(async () => {
   server = new FixtureServer(path.join(projectRoot(), 'vendors', 'hubspot', 'fixtures'));
   await server.start();
   server.route(
-    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => !r.query.after, file: 'contacts-page-1.json' },
-    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => r.query.after === '103', file: 'contacts-page-2.json' },
+    ...hubspotContactsSearchRoutes(),
   );
   roomSettings = loadSettings({
     temporalAddress: h.settings.temporalAddress,
@@ -157,14 +157,14 @@ test('outside a clean room the same config fails as an InputError naming the col
   await h.runtime.deps.customers.upsertCustomerVendor(customer, 'hubspot', {}, { baseUrl: server.url });
   await h.runtime.deps.credentials.set({ customerId: customer, vendor: 'hubspot', name: 'access_token' }, TOKEN);
   await ensurePiiKey(h.runtime.deps.credentials, customer);
-  const calls = server.sent('/crm/v3/objects/contacts').length;
+  const calls = server.sent(HUBSPOT_CONTACTS_SEARCH).length;
   const outcome = await ingest(customer, '2024-04-02');
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(
     new RegExp(`\\$\\.streams\\.contacts\\.table\\.columns: column "email_enc" is pii protect "encrypt", whose key only the customer's clean room holds, and this run of customer "${customer}" is not in its clean room`),
   );
   expect(await historyText(h.client.workflow.getHandle(outcome.workflowId, outcome.runId))).toContain('InputError');
-  expect(server.sent('/crm/v3/objects/contacts').length).toBe(calls);
+  expect(server.sent(HUBSPOT_CONTACTS_SEARCH).length).toBe(calls);
   expect((await h.runtime.deps.credentials.list({ customerId: customer })).map((c) => c.name).sort()).toEqual(['access_token', 'pii_key']);
 });
 

@@ -29,6 +29,7 @@ import { fileServers, userFolder } from '../setup/file-drops';
 import type mysql from 'mysql2/promise';
 import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName } from '../setup/test-settings';
 import { failureChain } from '../setup/failures';
+import { HUBSPOT_CONTACTS_SEARCH, hubspotContactsSearchRoutes } from '../setup/hubspot-search';
 
 const TOKEN = 'pat-na1-clean-room-SECRET';
 const RAW_PII = ['ada@example.com', 'alan@example.com', 'grace@example.com', 'Lovelace', 'Turing', 'Hopper'];
@@ -53,8 +54,7 @@ beforeAll(async () => {
   server = new FixtureServer(path.join(projectRoot(), 'vendors', 'hubspot', 'fixtures'));
   await server.start();
   server.route(
-    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => !r.query.after, file: 'contacts-page-1.json' },
-    { method: 'GET', path: '/crm/v3/objects/contacts', when: (r) => r.query.after === '103', file: 'contacts-page-2.json' },
+    ...hubspotContactsSearchRoutes(),
   );
   roomSettings = loadSettings({
     temporalAddress: h.settings.temporalAddress,
@@ -114,7 +114,7 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   const summary = outcome.summary!;
 
   // The vendor was called with the customer's token, which DIF's MySQL does not hold.
-  expect(server.sent('/crm/v3/objects/contacts').every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  expect(server.sent(HUBSPOT_CONTACTS_SEARCH).every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
   expect(await h.runtime.deps.credentials.list({ customerId: customer })).toEqual([]);
 
   // Raw responses are in the customer's bucket, not in DIF's store, which DIF's worker
@@ -140,7 +140,7 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
   expect(rows[0].lastname).toBe(createHmac('sha256', key).update('name:lovelace').digest('hex'));
 
   const described = await h.client.workflow.getHandle(summary.workflowId, summary.runId).describe();
-  expect(String((await described.memo)?.summary)).toMatch(/3 records, .*in the clean room \(dif-clean-room-/);
+  expect(String((await described.memo)?.summary)).toMatch(/4 records, 3 rows loaded .*in the clean room \(dif-clean-room-/); // contact 101 twice, across the search's restart
 
   // The scan.
   await worker.stop();
@@ -169,7 +169,7 @@ test('fetch and preprocess run in the clean room; only protected CSV reaches DIF
 
 test('without its clean-room worker, a clean-room run waits on the customer’s queue: DIF’s worker never fetches it', async () => {
   const customer = await cleanRoomCustomer();
-  const before = server.sent('/crm/v3/objects/contacts').length;
+  const before = server.sent(HUBSPOT_CONTACTS_SEARCH).length;
   const window = { from: '2024-03-02', to: '2024-03-02' };
   const handle = await h.client.workflow.start('ingest', {
     taskQueue: h.settings.taskQueue,
@@ -185,7 +185,7 @@ test('without its clean-room worker, a clean-room run waits on the customer’s 
   }
   expect(pending.map((a) => a.activityType?.name)).toContain('fetchPages');
   await new Promise((r) => setTimeout(r, 1500));
-  expect(server.sent('/crm/v3/objects/contacts').length).toBe(before);
+  expect(server.sent(HUBSPOT_CONTACTS_SEARCH).length).toBe(before);
   // Cancelling a run whose activity no worker has started is immediate, and its permit goes back.
   await handle.cancel();
   // Cancelled, not failed for another reason: the run ends as cancelled.
@@ -198,7 +198,7 @@ test('without its clean-room worker, a clean-room run waits on the customer’s 
 test('a failure in the clean room reaches DIF with its personal data withheld; the customer’s log keeps it whole', async () => {
   const broken = new FixtureServer(path.join(projectRoot(), 'vendors', 'hubspot', 'fixtures'));
   await broken.start();
-  broken.route({ method: 'GET', path: '/crm/v3/objects/contacts', body: 'Grace Hopper <grace@example.com>, +1 212 555 0199' });
+  broken.route({ method: 'POST', path: HUBSPOT_CONTACTS_SEARCH, body: 'Grace Hopper <grace@example.com>, +1 212 555 0199' });
   try {
     const customer = await cleanRoomCustomer();
     await h.runtime.deps.customers.upsertCustomerVendor(customer, 'hubspot', {}, { baseUrl: broken.url });

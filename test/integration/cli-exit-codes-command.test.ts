@@ -68,9 +68,9 @@ describe('exit 2: bad usage or input, refused before anything starts', () => {
     [
       'dif run over ten years of 31-day windows',
       ['run', 'meta-ads', '--customer', 'acme', '--from', '2016-01-01', '--to', '2025-12-31'],
-      /^dif: 2016-01-01\.\.2025-12-31 makes 118 workflows \(118 windows of at most 31 days × 1 stream\), more than dif run starts at once \(--max-windows 12\); run them a few at a time with: dif backfill meta-ads --customer acme --from 2016-01-01 --to 2025-12-31 --parallel 4$/m,
+      /^dif: 2016-01-01\.\.2025-12-31 makes 236 workflows \(118 windows of at most 31 days × 2 streams\), more than dif run starts at once \(--max-windows 12\); run them a few at a time with: dif backfill meta-ads --customer acme --from 2016-01-01 --to 2025-12-31 --parallel 4$/m,
     ],
-    ['dif run over all of time', ['run', 'meta-ads', '--customer', 'acme', '--from', '1000-01-01', '--to', '9999-12-31', '--max-windows', '100'], /makes 106039 workflows .*--max-windows 100/],
+    ['dif run over all of time', ['run', 'meta-ads', '--customer', 'acme', '--from', '1000-01-01', '--to', '9999-12-31', '--max-windows', '100'], /makes 212078 workflows .*--max-windows 100/],
     ['--max-windows past its ceiling', ['run', 'meta-ads', '--customer', 'acme', '--from', '2026-01-01', '--to', '2026-01-02', '--max-windows', '1000'], /--max-windows must be a whole number from 1 to 100, got "1000"/],
     ['backfill --parallel 1000', ['backfill', 'demo-ads', '--customer', 'acme', '--from', '2026-01-01', '--to', '2026-01-31', '--parallel', '1000'], /--parallel must be a whole number from 1 to 50, got "1000"/],
     ['backfill --parallel 0', ['backfill', 'demo-ads', '--customer', 'acme', '--from', '2026-01-01', '--to', '2026-01-31', '--parallel', '0'], /--parallel must be a whole number from 1 to 50, got "0"/],
@@ -219,4 +219,21 @@ test('exit 0: --help of a command', async () => {
   const r = await dif(['run', '--help']);
   expect(r.stdout).toMatch(/--max-windows <n>/);
   expect(r.code).toBe(0);
+});
+
+describe('dif state: bad input exits 2 with one line naming the mistake, no stack trace, nothing written', () => {
+  test.each([
+    ['an unknown vendor', ['state', 'show', 'no-such-vendor', '--customer', 'acme'], /^dif: unknown vendor "no-such-vendor": no .*config\.json; known vendors: .*hubspot/],
+    ['an unknown stream', ['state', 'show', 'hubspot', '--customer', 'acme', '--stream', 'tickets'], /^dif: vendor "hubspot" has no stream "tickets"; streams: contacts, deals$/],
+    ['a stream that is not incremental', ['state', 'reset', 'salesforce', '--customer', 'acme', '--stream', 'opportunities_bulk'], /^dif: stream "opportunities_bulk" of vendor "salesforce" is not incremental \(no `incremental` block\), so it has no cursor; incremental streams: opportunities$/],
+    ['a vendor without incremental streams', ['state', 'show', 'demo-ads', '--customer', 'acme'], /^dif: vendor "demo-ads" has no incremental stream/],
+    ['set without --stream', ['state', 'set', 'hubspot', '--customer', 'acme', '--cursor', '2026-11-30T08:15:00Z'], /error: required option '--stream <name>' not specified/],
+    ['a cursor that is no timestamp', ['state', 'set', 'hubspot', '--customer', 'acme', '--stream', 'contacts', '--cursor', 'yesterday'], /^dif: --cursor must be an ISO 8601 timestamp such as 2026-11-30T08:15:00Z, got "yesterday"$/],
+    ['a customer id that is no name', ['state', 'show', 'hubspot', '--customer', 'acme; DROP TABLE x'], /^dif: customer "acme; DROP TABLE x" may only hold letters, digits/],
+  ])('%s', async (_name, args, message) => {
+    const r = await dif(args);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+  });
 });

@@ -160,7 +160,9 @@ function judge(run: () => unknown): Outcome {
       tablePlan('dif', stream.table);
       for (const dialect of ['postgres', 'redshift'] as const) {
         createTableSql('dif', stream.table, dialect);
-        loadPlan(dialect, 'dif', stream.table, dialect === 'redshift' ? { kind: 's3', manifestUrl: 's3://b/m', iamRole: 'arn:aws:iam::1:role/r' } as never : { kind: 'stdin' } as never);
+        // A run always loads with its scope (customer, window, partition); replaceWindow needs it.
+        const scope = { customer: 'acme', window: { from: '2026-01-01', to: '2026-01-31' }, partition: 'p1' };
+        loadPlan(dialect, 'dif', stream.table, dialect === 'redshift' ? { kind: 's3', manifestUrl: 's3://b/m', iamRole: 'arn:aws:iam::1:role/r' } as never : { kind: 'stdin' } as never, scope);
       }
     }
     checkVendorConfig(JSON.parse(JSON.stringify(config)), 'again.json');

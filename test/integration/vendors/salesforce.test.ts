@@ -26,7 +26,7 @@ afterAll(() => c?.shutdown());
 
 const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 
-test('opportunities: nextRecordsUrl batches until done, a 401 renews the session once, rows loaded', async () => {
+test('opportunities: read since the window start by SystemModstamp, nextRecordsUrl batches until done, a 401 renews the session once, rows loaded, the cursor stored and read by the next run', async () => {
   const customer = await c.customer({}, secrets);
   const grants = c.server.sent('/services/oauth2/token').length;
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'opportunities');
@@ -43,7 +43,7 @@ test('opportunities: nextRecordsUrl batches until done, a 401 renews the session
   expect(token.json).toMatchObject({ grant_type: 'refresh_token', refresh_token: secrets.refresh_token, client_id: secrets.client_id });
   const first = c.server.sent(query).filter((r) => r.query.q.includes('2024-03-01T00:00:00Z'));
   expect(first).toHaveLength(2); // the 401, then the batch
-  expect(first[1].query.q).toContain('FROM Opportunity WHERE SystemModstamp >= 2024-03-01T00:00:00Z AND SystemModstamp <= 2024-03-02T23:59:59Z');
+  expect(first[1].query.q).toContain('FROM Opportunity WHERE SystemModstamp > 2024-03-01T00:00:00Z ORDER BY SystemModstamp');
   const next = c.server.sent(more);
   expect(next).toHaveLength(2); // a 403 REQUEST_LIMIT_EXCEEDED (ConcurrentRequests) is transient: retried
   expect(next[1].query).toEqual({}); // nextRecordsUrl is used as given, without parameters
@@ -51,6 +51,12 @@ test('opportunities: nextRecordsUrl batches until done, a 401 renews the session
   const stored = c.storedText();
   for (const value of Object.values(secrets)) expect(stored).not.toContain(value);
   expect(stored).not.toContain('00DFIXTURE!AQ4AQFixtureSessionToken');
+
+  // The greatest SystemModstamp loaded (2024-03-02T18:00:00.000+0000) is stored; the next run asks from it less 5 minutes, to the second.
+  expect(await c.h.runtime.deps.streamState.get({ customer, vendor: 'salesforce', stream: 'opportunities', partition: '' })).toBe('2024-03-02T18:00:00.000Z');
+  const again = await c.ingest(customer, { from: '2024-03-05', to: '2024-03-05' }, undefined, 'opportunities');
+  expect(again.status).toBe('COMPLETED');
+  expect(c.server.sent(query).at(-1)!.query.q).toContain('FROM Opportunity WHERE SystemModstamp > 2024-03-02T17:55:00Z ORDER BY SystemModstamp');
 });
 
 test('a query on a missing field: 400 INVALID_FIELD fails at once with Salesforce’s message', async () => {

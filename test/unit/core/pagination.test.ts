@@ -1,5 +1,5 @@
 /** Pagination decisions: the next page's parameters and when to stop, free of I/O. */
-import { firstPage, linkNext, nextPage, pageParameters } from '../../../core/pagination';
+import { firstPage, linkNext, nextPage, pageParameters, restartStalls } from '../../../core/pagination';
 import type { PaginationConfig } from '../../../core/config-schema';
 
 const base = 'https://api.example.com';
@@ -55,4 +55,23 @@ test('next URLs resolve against the base; the Link header gives rel="next" among
   expect(linkNext(header)).toBe('https://api.github.com/repos/o/r/issues?page=3');
   expect(linkNext('<https://x/?page=5>; rel="last"')).toBeUndefined();
   expect(linkNext(null)).toBeUndefined();
+});
+
+test('restart: a capped query starts over from its anchor, numbered on; an anchor that does not move fails', () => {
+  const p: PaginationConfig = { kind: 'cursor', next: 'response.paging?.next?.after', param: 'after', in: 'body' };
+  const at = { page: 50, received: 9800, cursor: '9800' };
+  // The cap is reached: no `after`, a first page again, anchored.
+  const restarted = nextPage(p, undefined, undefined, at, { records: 200, next: '10000', restart: '2026-11-30T08:15:00.000Z' }, base);
+  expect(restarted).toEqual({ next: { page: 51, received: 10000, anchor: '2026-11-30T08:15:00.000Z' } });
+  expect(pageParameters(p, (restarted as { next: never }).next).body).toEqual({});
+  // The anchor is kept on the pages after it, with their cursors.
+  expect(nextPage(p, undefined, undefined, { page: 51, received: 10000, anchor: 'A' }, { records: 200, next: '200' }, base)).toEqual({
+    next: { page: 52, received: 10200, cursor: '200', anchor: 'A' },
+  });
+  // A stop rule or an empty page still ends it.
+  expect(nextPage(p, undefined, undefined, at, { records: 0, next: '10000', restart: 'B' }, base)).toEqual({ done: 'empty page' });
+  expect(restartStalls({ page: 1, received: 0 }, '2026-11-30T08:15:00.000Z')).toBeUndefined();
+  expect(restartStalls({ page: 9, received: 0, anchor: 'A' }, 'B')).toBeUndefined();
+  expect(restartStalls({ page: 9, received: 0, anchor: 'A' }, 'A')).toMatch(/restart\.anchor gave "A" again: more records share that value than one query returns/);
+  expect(restartStalls({ page: 9, received: 0 }, undefined)).toBe('restart.anchor gave no value');
 });
