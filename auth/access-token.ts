@@ -7,6 +7,7 @@ import type { CachedToken } from './token-signer';
 export interface TokenAnswerFields {
   accessToken?: string;
   expiresIn?: string;
+  refreshToken?: string;
 }
 
 /** The value at a dotted path (`data.access_token`) of a JSON answer. */
@@ -19,12 +20,17 @@ export function answerField(body: Record<string, unknown>, path: string): unknow
   return value;
 }
 
-export function accessTokenOf(body: Record<string, unknown>, url: URL, fields: TokenAnswerFields = {}): CachedToken {
-  const tokenField = fields.accessToken ?? 'access_token';
-  for (const field of [tokenField, 'access_token', 'refresh_token', 'id_token']) {
+/** Every token a token answer may carry, registered with the activity's secret scope before anything reads the answer. */
+export function registerAnswerTokens(body: Record<string, unknown>, fields: TokenAnswerFields = {}): void {
+  for (const field of [fields.accessToken ?? 'access_token', fields.refreshToken ?? 'refresh_token', 'access_token', 'refresh_token', 'id_token']) {
     const value = answerField(body, field);
     if (typeof value === 'string') registerSecret(value);
   }
+}
+
+export function accessTokenOf(body: Record<string, unknown>, url: URL, fields: TokenAnswerFields = {}): CachedToken {
+  const tokenField = fields.accessToken ?? 'access_token';
+  registerAnswerTokens(body, fields);
   const accessToken = answerField(body, tokenField);
   if (typeof accessToken !== 'string' || !accessToken) throw retryableFailure('VendorError', `token endpoint ${url.pathname} returned no ${tokenField}`);
   const expiresIn = Number(answerField(body, fields.expiresIn ?? 'expires_in'));

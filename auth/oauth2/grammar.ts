@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConfigProblem } from '../../core/validate';
-import { AnswerField, doc, HostPattern, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
+import { AnswerField, doc, Expression, HostPattern, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
 
@@ -33,8 +33,35 @@ const TokenFields = Type.Object(
   {
     accessToken: Type.Optional(doc(AnswerField, 'Field of the token answer holding the access token. Default `access_token`.', 'data.access_token')),
     expiresIn: Type.Optional(doc(AnswerField, 'Field of the token answer holding its lifetime in seconds. Default `expires_in`; without one a token is used for an hour and renewed on a 401.', 'data.expires_in')),
+    refreshToken: Type.Optional(
+      doc(AnswerField, 'Field of the token answer holding a rotated refresh token, stored back (encrypted) when it differs from the one sent. Default `refresh_token`.', 'data.refresh_token'),
+    ),
   },
   { additionalProperties: false, description: 'Names of the token answer\'s fields, for vendors that do not use RFC 6749\'s `access_token` and `expires_in`.' },
+);
+
+const TokenRequest = Type.Object(
+  {
+    format: doc(
+      Type.Union([Type.Literal('form'), Type.Literal('json')]),
+      'How the token request\'s fields (grant_type, client_id, client_secret, refresh_token, scope) are posted: `form` (application/x-www-form-urlencoded, RFC 6749 §4) or `json` (one JSON object, as TikTok API for Business token endpoints take them).',
+      'json',
+    ),
+  },
+  { additionalProperties: false, description: 'The token request\'s body, for vendors that do not take RFC 6749\'s form. Default: a form.' },
+);
+
+const TokenErrors = Type.Object(
+  {
+    when: Expression('Expression over the token answer `response` that is true when the vendor refuses the request inside a 2xx answer.', 'response.code !== 0'),
+    message: Type.Optional(Expression('Expression giving the vendor\'s message, quoted (scrubbed of every credential) in the failure.', '`code ${response.code}: ${response.message}`')),
+    retryWhen: Type.Optional(Expression('Expression that is true when the refusal is transient (throttling): the activity is retried instead of failing the run.', 'response.code === 40100')),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Errors the token endpoint reports in the body of a 2xx answer (TikTok API for Business: `code` ≠ 0). A refusal fails the run at once as a CredentialError with the vendor\'s message, instead of being retried as a token answer without a token.',
+  },
 );
 
 const BaseUrlFrom = Type.Object(
@@ -78,6 +105,8 @@ export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(
       ),
     ),
     tokenFields: Type.Optional(TokenFields),
+    tokenRequest: Type.Optional(TokenRequest),
+    tokenErrors: Type.Optional(TokenErrors),
     baseUrlFrom: Type.Optional(BaseUrlFrom),
     headers: Type.Optional(
       doc(

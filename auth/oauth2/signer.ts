@@ -7,15 +7,24 @@
  */
 import type { BuiltRequest } from '../../activities/http-request';
 import { apiBase } from '../../activities/http-request';
-import { finalFailure } from '../../activities/failures';
+import { finalFailure, retryableFailure } from '../../activities/failures';
+import { scrubNow } from '../../activities/secret-scope';
 import { bodyCarriesToken } from '../../activities/auth-places';
 import { usingScope } from '../../runtime/expression/expression';
-import { accessTokenOf, answerField, FORM_HEADERS } from '../access-token';
+import { accessTokenOf, answerField, FORM_HEADERS, registerAnswerTokens } from '../access-token';
 import { jwtNow, signingKey, signJwt } from '../jwt-signing';
 import type { Signer } from '../signer';
 import { TokenSigner, type CachedToken } from '../token-signer';
 import type { OAuth2AuthConfig } from './grammar';
 import { baseUrlOf, rebased } from './base-url';
+
+/**
+ * The same fields as one JSON object (`tokenRequest.format: json`). With `clientAuth: basic`
+ * the client stays in the Authorization header, as with a form.
+ */
+function asJsonRequest(form: URLSearchParams, headers: Record<string, string>): { headers: Record<string, string>; body: string } {
+  return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(Object.fromEntries(form)) };
+}
 
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce refuses an `exp` more than three minutes ahead. */
@@ -41,14 +50,35 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
     const url = this.tokenEndpoint(auth.tokenUrl);
     const { form, headers } = auth.grant === 'jwt_bearer' ? await this.assertionForm() : this.clientForm();
     if (auth.scope) form.set('scope', auth.scope);
-    const body = await this.tokenCall(url, { method: 'POST', headers, body: form.toString() });
+    const request = auth.tokenRequest?.format === 'json' ? asJsonRequest(form, headers) : { headers, body: form.toString() };
+    const body = await this.tokenCall(url, { method: 'POST', ...request });
+    if (auth.tokenErrors) this.refusalIn(body, auth.tokenErrors, url);
     const token = accessTokenOf(body, url, auth.tokenFields);
     if (auth.baseUrlFrom) token.baseUrl = baseUrlOf(answerField(body, auth.baseUrlFrom.field), auth.baseUrlFrom, `${this.context.config.vendor}: $.auth.baseUrlFrom`);
-    if (auth.refreshToken && typeof body.refresh_token === 'string' && body.refresh_token !== credentials.get(auth.refreshToken)) {
-      await this.context.deps.credentials.set({ customerId: this.context.customer, vendor: this.context.config.vendor, name: auth.refreshToken }, body.refresh_token);
-      credentials.replace(auth.refreshToken, body.refresh_token);
+    const rotated = answerField(body, auth.tokenFields?.refreshToken ?? 'refresh_token');
+    if (auth.refreshToken && typeof rotated === 'string' && rotated && rotated !== credentials.get(auth.refreshToken)) {
+      // Stored before it is used: a vendor that rotates (TikTok, Salesforce) refuses the old one from now on.
+      await this.context.deps.credentials.set({ customerId: this.context.customer, vendor: this.context.config.vendor, name: auth.refreshToken }, rotated);
+      credentials.replace(auth.refreshToken, rotated);
     }
     return token;
+  }
+
+  /**
+   * `tokenErrors`: a refusal inside a 2xx token answer fails with the vendor's message,
+   * final unless `retryWhen` holds. The answer may hold tokens: they are registered first,
+   * so the message is scrubbed of them as of every credential.
+   */
+  private refusalIn(body: Record<string, unknown>, rules: NonNullable<OAuth2AuthConfig['tokenErrors']>, url: URL): void {
+    const vendor = this.context.config.vendor;
+    registerAnswerTokens(body, this.auth.tokenFields);
+    usingScope({ response: body }, (scope) => {
+      if (!scope.evaluate(rules.when, `${vendor}: $.auth.tokenErrors.when`)) return;
+      const said = rules.message ? String(scope.evaluate(rules.message, `${vendor}: $.auth.tokenErrors.message`)) : 'tokenErrors.when held';
+      const message = scrubNow(`POST ${url.pathname} refused the credentials: ${said}`.slice(0, 500), this.credentials.held().values);
+      if (rules.retryWhen && scope.evaluate(rules.retryWhen, `${vendor}: $.auth.tokenErrors.retryWhen`)) throw retryableFailure('VendorThrottled', message);
+      throw finalFailure('CredentialError', message);
+    });
   }
 
   /** client_credentials and refresh_token: the client proves itself with its secret. */

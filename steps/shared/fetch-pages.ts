@@ -6,6 +6,7 @@
  * calling the vendor again, so no stored page is ever fetched twice. Heartbeats carry the
  * position so a resumed attempt starts where the last one stood.
  */
+import { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../../core/contracts';
 import type { FetchResult, PageSet, RunContext } from '../../core/contracts';
@@ -148,7 +149,15 @@ async function fetchPage(
   let meta: PageMeta;
   if (!pagination) {
     // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
-    await deps.objectStore.put(key, client.scrubbed(response), response.headers['content-type']);
+    let body = client.scrubbed(response);
+    if (client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
+      // The vendor's `errors` rules are judged on a small JSON answer (an error envelope is
+      // small); a larger one is data, stored without being held in memory.
+      const peeked = await peekSmall(body, SMALL_ANSWER_BYTES);
+      body = peeked.rest;
+      if (peeked.text !== undefined) judgeSmallAnswer(client, scope, peeked.text, response, `${response.label}: single call`);
+    }
+    await deps.objectStore.put(key, body, response.headers['content-type']);
     meta = { status: response.status, records: -1, decision: { done: 'single call' } };
   } else {
     const text = client.scrub(await readText(response.body));
@@ -192,6 +201,48 @@ async function fetchPage(
   }
   await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
   return meta;
+}
+
+/** A single call's answer up to this size is read whole to judge the vendor's `errors` rules on it. */
+const SMALL_ANSWER_BYTES = 1 << 20;
+
+/**
+ * The body's text when it ends within `limit` bytes; either way a stream of the whole body,
+ * the bytes already read first.
+ */
+async function peekSmall(body: Readable, limit: number): Promise<{ text?: string; rest: Readable }> {
+  const source = body[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await source.next();
+    if (next.done) {
+      const whole = Buffer.concat(head);
+      return { text: whole.toString('utf8'), rest: Readable.from([whole]) };
+    }
+    const chunk = Buffer.from(next.value);
+    head.push(chunk);
+    size += chunk.length;
+    if (size > limit) break;
+  }
+  async function* remaining() {
+    yield* head;
+    for (let next = await source.next(); !next.done; next = await source.next()) yield Buffer.from(next.value);
+  }
+  return { rest: Readable.from(remaining()) };
+}
+
+/** `errors` judged on a single call's small answer; a body that is not JSON is not an error envelope. */
+function judgeSmallAnswer(client: VendorClient, scope: ExpressionScope, text: string, response: { status: number; headers: Record<string, string> }, label: string): void {
+  try {
+    JSON.parse(text);
+  } catch {
+    return;
+  }
+  scope.setJson('response', text);
+  scope.setJson('headers', JSON.stringify(response.headers));
+  scope.setJson('status', String(response.status));
+  vendorError(client, scope, label);
 }
 
 /**

@@ -59,6 +59,19 @@ describe('validation of the grants', () => {
   });
 });
 
+test('a token request in JSON and refusals in a 2xx token answer: mistakes named by their paths', () => {
+  const tiktok = {
+    ...base, grant: 'refresh_token', clientSecret: 'client_secret', refreshToken: 'refresh_token',
+    tokenRequest: { format: 'json' }, tokenFields: { accessToken: 'data.access_token', refreshToken: 'data.refresh_token' },
+    tokenErrors: { when: 'response.code !== 0', message: 'response.message', retryWhen: 'response.code === 40100' },
+  };
+  expect(() => validateVendorConfig(withAuth(tiktok), 'test-config.json')).not.toThrow();
+  const badShape = { ...tiktok, tokenRequest: { format: 'xml' }, tokenFields: { refreshToken: 'data.' } };
+  expect(problemsOf(withAuth(badShape)).map((p) => p.path)).toEqual(['$.auth.tokenRequest.format', '$.auth.tokenFields.refreshToken']);
+  const badExpression = { ...tiktok, tokenErrors: { when: 'response.code !==', message: 'response.message' } };
+  expect(problemsOf(withAuth(badExpression)).map((p) => p.path)).toEqual(['$.auth.tokenErrors.when']);
+});
+
 describe('token answers and base URLs', () => {
   const url = new URL('https://vendor.example/token');
 
