@@ -256,5 +256,6 @@ export async function readJsonText(response: VendorResponse): Promise<string> {
 export async function readText(body: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  // A UTF-8 BOM before a JSON or XML answer is not part of it (JSON.parse refuses one).
+  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
 }

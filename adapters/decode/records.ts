@@ -17,7 +17,7 @@ import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
 import { xlsxRecords } from './xlsx';
 import { XML_LIMIT_BYTES, xmlToValue } from './xml';
-import { BATCH, DecodeError, type DecodeHooks } from './common';
+import { BATCH, DecodeError, withoutBom, type DecodeHooks } from './common';
 
 export { BATCH, DecodeError, type DecodeHooks } from './common';
 
@@ -44,6 +44,7 @@ export function decodeRecords(
   selector: RecordsSelector,
   hooks: DecodeHooks,
 ): AsyncGenerator<InputRecord[]> {
+  stream = withoutBom(stream);
   switch (decode.format) {
     case 'json':
       return selector.kind === 'path' ? jsonPath(stream, selector.keys, selector.wholeBelowBytes ?? WHOLE_JSON_BYTES, hooks) : jsonWhole(stream, selector, hooks);

@@ -161,11 +161,15 @@ async function fetchPage(
     meta = { status: response.status, records: -1, decision: { done: 'single call' } };
   } else {
     const text = client.scrub(await readText(response.body));
+    const format = step.decode?.format ?? 'json';
+    if (format === 'json' && isHtmlPage(text, response.headers['content-type'])) {
+      // A gateway's or maintenance page in a 2xx: the vendor's fault, and usually brief.
+      throw retryableFailure('VendorError', `${response.label}: page ${state.page} answered ${response.status} with an HTML page, not JSON: ${text.slice(0, 200)}`);
+    }
     await deps.objectStore.put(key, text, response.headers['content-type']);
     // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
     // not JSON: expressions see the body as text, and the record count is unknown (-1).
     // XML pages are seen decoded (adapters/decode/xml.ts).
-    const format = step.decode?.format ?? 'json';
     const rowFormat = format !== 'json' && format !== 'xml';
     try {
       scope.setJson('response', rowFormat ? JSON.stringify(text) : format === 'xml' ? JSON.stringify(xmlToValue(text)) : text);
@@ -201,6 +205,12 @@ async function fetchPage(
   }
   await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
   return meta;
+}
+
+/** An HTML document where JSON was expected: by its Content-Type, or by its first characters. */
+function isHtmlPage(text: string, contentType: string | undefined): boolean {
+  if (contentType && /^\s*text\/html\b/i.test(contentType)) return true;
+  return /^\s*<(!doctype\s+html|html)\b/i.test(text.slice(0, 200));
 }
 
 /** A single call's answer up to this size is read whole to judge the vendor's `errors` rules on it. */
