@@ -4,6 +4,7 @@
  * schema cannot express. Every problem names its JSON path, e.g.
  * `$.streams.campaign_daily.steps[0].request.path`, and a hint.
  */
+import { crashSlackMs } from './heartbeat';
 import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema, type TUnion } from '@sinclair/typebox';
 import { VendorConfig, type VendorConfigDocument } from './config-schema';
@@ -188,6 +189,28 @@ export function validateVendorConfig(value: unknown, source: string, folderName?
 }
 
 /**
+ * A lease so short that a crashed worker's retry may find the permit gone (core/heartbeat.ts).
+ * A warning, not a refusal: tests and demos run short leases on purpose, and a lost permit
+ * fails the run visibly (PermitLost) rather than exceeding the limit.
+ */
+function leaseWarnings(config: VendorConfigDocument, warnings: ConfigProblem[]): void {
+  const leaseSeconds = config.semaphore?.leaseSeconds ?? 300;
+  const initialSeconds = config.retry?.initialIntervalSeconds ?? 1;
+  const slackMs = crashSlackMs(leaseSeconds * 1000, initialSeconds * 1000);
+  if (slackMs >= CRASH_SLACK_MS) return;
+  warnings.push({
+    path: '$.semaphore.leaseSeconds',
+    message:
+      `${leaseSeconds} s leaves a crashed worker's retry ${(slackMs / 1000).toFixed(1)} s to renew the permit ` +
+      `(a renewal every third of the lease, a heartbeat timeout of half of it, then retry.initialIntervalSeconds ${initialSeconds}); ` +
+      `at least ${Math.ceil((CRASH_SLACK_MS / 1000 + initialSeconds) * 6)} s keeps ${CRASH_SLACK_MS / 1000} s in hand`,
+  });
+}
+
+/** What a crashed holder's retry should have in hand to start, be picked up and renew. */
+const CRASH_SLACK_MS = 3_000;
+
+/**
  * As validateVendorConfig, and also returns the warnings: things allowed but worth a
  * look (each `$raw{}` use), which `dif validate` prints.
  */
@@ -203,6 +226,7 @@ export function checkVendorConfig(value: unknown, source: string, folderName?: s
     loadModeProblems(config, problems);
     limitProblems(config, problems);
     expressionProblems(config, problems, warnings);
+    leaseWarnings(config, warnings);
   }
   if (problems.length === 0) authVariantProblems(config, source, folderName, problems);
   if (problems.length > 0) throw new ConfigError(source, inConfigOrder(config, problems));

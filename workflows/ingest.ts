@@ -36,6 +36,7 @@ import { withPermit } from './with-permit';
 import { NO_GATE, vendorPermit } from './vendor-permit';
 import { driverOf } from '../steps/workflow-registry';
 import { storeCursorAfterLoad } from './incremental';
+import { heartbeatTimeoutMs } from '../core/heartbeat';
 import type { PermitGate, StepRun } from '../steps/driver';
 
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
@@ -52,9 +53,10 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     ...(input.partition !== undefined ? [{ key: PARTITION, value: input.partition }] : []),
   ]);
 
-  const optionsFor = (retry?: RunPlan['retry']): ActivityOptions => ({
+  // Activities that may hold the vendor permit time out within half its lease (core/heartbeat.ts).
+  const optionsFor = (retry?: RunPlan['retry'], leaseMs?: number): ActivityOptions => ({
     startToCloseTimeout: timeout,
-    heartbeatTimeout: options.heartbeatTimeoutMs ?? Math.min(timeout, 2 * 60_000),
+    heartbeatTimeout: options.heartbeatTimeoutMs ?? heartbeatTimeoutMs(timeout, leaseMs),
     retry: {
       initialInterval: retry?.initialIntervalMs ?? 1000,
       backoffCoefficient: 2,
@@ -72,7 +74,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     ...(input.partition !== undefined ? { partition: input.partition } : {}),
     ...(input.incremental ? { incremental: input.incremental } : {}),
   });
-  const ioOptions = optionsFor(plan.retry);
+  const ioOptions = optionsFor(plan.retry, plan.permit.leaseMs);
   const io = proxyActivities<Activities>(ioOptions);
   // A partitioned stream as a whole: one child run per partition, which comes back here with its partition set.
   if (plan.partitions) return ingestPartitions(input, plan, io);

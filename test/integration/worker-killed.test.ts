@@ -17,6 +17,7 @@ import { ZOO_VENDORS } from '../setup/zoo-harness';
 let h: Harness;
 let zoo: VendorZoo;
 let zooUrl: string;
+const LEASE_SECONDS = 30;
 const workers: ChildWorker[] = [];
 
 beforeAll(async () => {
@@ -27,6 +28,11 @@ beforeAll(async () => {
   const config = JSON.parse(fs.readFileSync(amazon, 'utf8'));
   config.streams.sp_campaigns.steps[0].poll.timeoutMinutes = 2;
   fs.writeFileSync(amazon, JSON.stringify(config));
+  // A lease far under the 120 s heartbeat timeout activities had before it followed the lease.
+  const orders = path.join(vendorsDir, 'zoo-orders', 'config.json');
+  const ordersConfig = JSON.parse(fs.readFileSync(orders, 'utf8'));
+  ordersConfig.semaphore.leaseSeconds = LEASE_SECONDS;
+  fs.writeFileSync(orders, JSON.stringify(ordersConfig));
   // The harness's own in-process worker polls another queue: only child workers serve this one.
   h = await startHarness('killed', { settings: { vendorsDir } });
   h.settings.taskQueue = `${h.settings.taskQueue}-children`;
@@ -47,12 +53,12 @@ async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Re
   return customer;
 }
 
-async function start(vendor: string, stream: string, customer: string, window: DateWindow) {
+async function start(vendor: string, stream: string, customer: string, window: DateWindow, heartbeat: { heartbeatTimeoutMs?: number } = { heartbeatTimeoutMs: 2000 }) {
   return h.client.workflow.start('ingest', {
     taskQueue: h.settings.taskQueue,
     workflowId: ingestWorkflowId({ vendor, customer, stream, window }),
     workflowTaskTimeout: 2000,
-    args: [{ vendor, customer, stream, window, options: { semaphoreRetryMs: 100, heartbeatTimeoutMs: 2000, maxAttempts: 5 } }],
+    args: [{ vendor, customer, stream, window, options: { semaphoreRetryMs: 100, ...heartbeat, maxAttempts: 5 } }],
   });
 }
 
@@ -109,3 +115,29 @@ test('killed while polling an async job: the same job is polled to the end, neve
   expect(summary.recordsFetched).toBeGreaterThan(0);
   expect(zoo.amazon.submitCount(`dif ${window.from}..${window.to}`, window.from, window.to)).toBe(1);
 });
+
+test('killed with the config’s own lease and no heartbeat override: the retry renews the permit in time and the run finishes', async () => {
+  // Before the heartbeat timeout followed the lease (core/heartbeat.ts) it was 120 s: the
+  // retry came after the 30 s lease had run out and the run failed with PermitLost.
+  zoo.configure({ orders: { records: 400 } });
+  zoo.setLatency('generic.orders', 100);
+  const customer = await seed('zoo-orders', {}, {});
+  const startedAt = Date.now();
+  const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
+
+  const first = await startChildWorker(h.settings);
+  workers.push(first);
+  const handle = await start('zoo-orders', 'orders', customer, { from: '2024-01-02', to: '2024-01-02' }, {});
+  await until(() => seen().length >= 4);
+  await first.kill();
+  const killedAt = Date.now();
+  workers.push(await startChildWorker(h.settings));
+
+  const summary = (await handle.result()) as IngestSummary;
+  expect(summary.recordsFetched).toBe(400);
+  expect(new Set(seen().map((r) => Number(r.query.page))).size).toBe(20);
+  // Resumed within half the lease (the heartbeat timeout) and a retry interval, well before the lease ran out.
+  const resumedAt = Math.min(...seen().filter((r) => r.at > killedAt).map((r) => r.at));
+  expect(resumedAt - killedAt).toBeLessThan(LEASE_SECONDS * 1000);
+  zoo.setLatency('generic.orders', 0);
+}, 180_000);
