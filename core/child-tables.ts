@@ -9,7 +9,7 @@
  */
 import type { ChildTableConfig, ColumnConfig, TableConfig, VendorConfigDocument } from './config-schema';
 import type { ConfigProblem } from './validate';
-import { checkFormat } from './columns';
+import { checkFormat, columnSource } from './columns';
 import { piiDeclarationProblems } from './pii-columns';
 
 /** The names of the columns carrying the parent's key in a child table, in the parent key's order. */
@@ -27,7 +27,9 @@ export function childTableConfig(parent: TableConfig, child: ChildTableConfig): 
   const keyColumns: ColumnConfig[] = parent.primaryKey.map((key, i) => {
     const column = parent.columns.find((c) => c.name === key)!;
     if (child.joinedBy !== undefined) return { name: names[i], type: column.type, nullable: false, source: child.joinedBy };
-    return { ...column, name: names[i], nullable: false, required: undefined, description: undefined } as ColumnConfig;
+    // The parent's source, spelled out: a default source reads the record by the column's name, which changes here.
+    const source = column.metadata === undefined ? { source: columnSource(column) } : {};
+    return { ...column, name: names[i], nullable: false, required: undefined, ...source } as ColumnConfig;
   });
   const own = child.columns.map((c) =>
     child.from !== undefined && c.source === undefined && c.metadata === undefined ? { ...c, source: `item[${JSON.stringify(c.name)}]` } : c,
