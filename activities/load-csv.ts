@@ -1,5 +1,6 @@
 import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
-import { keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
+import { childManifestKeyOf, keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
+import { childTables } from '../core/child-tables';
 import type { CsvPart } from '../adapters/warehouse/postgres-loader';
 import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
@@ -17,8 +18,10 @@ export interface LoadCsvInput {
 }
 
 /**
- * Loads the parts listed in the run's manifest into the stream's table with a
- * deduplicating merge and an audit row, in one transaction. Re-running it (a retry, or a
+ * Loads the parts listed in the run's manifest into the stream's table (and its child
+ * tables' parts into theirs) with a deduplicating merge and an audit row per table, in one
+ * transaction. The table lock is the parent's: a child table belongs to one parent (the
+ * validator refuses a second writer in the config), so its loads queue on the parent's. Re-running it (a retry, or a
  * re-run of the window) gives the same table.
  */
 export function loadCsvActivity(deps: ActivityDeps) {
@@ -29,9 +32,15 @@ export function loadCsvActivity(deps: ActivityDeps) {
       const store = deps.objectStore;
       let parts: CsvPart[];
       let rejected = 0;
+      const partsOf = async (manifestKey: string): Promise<CsvPart[]> => {
+        const manifest = JSON.parse(await store.getText(manifestKey)) as Manifest;
+        return manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz') }));
+      };
+      // A child table's manifest sits next to the parent's (core/output-plan.ts childManifestKeyOf).
+      const childParts: Record<string, CsvPart[]> = {};
       if (csvKey.endsWith('.json')) {
-        const manifest = JSON.parse(await store.getText(csvKey)) as Manifest;
-        parts = manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz') }));
+        parts = await partsOf(csvKey);
+        for (const child of childTables(table)) childParts[child.name] = await partsOf(childManifestKeyOf(csvKey, child.name));
         const summaryKey = summaryKeyOf(csvKey);
         if (await store.exists(summaryKey)) rejected = (JSON.parse(await store.getText(summaryKey)) as PreprocessSummary).rejected;
       } else {
@@ -40,7 +49,7 @@ export function loadCsvActivity(deps: ActivityDeps) {
       const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
       const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-        deps.warehouse.load(table, parts, audit, { inTransaction: fence }),
+        deps.warehouse.load(table, parts, audit, { inTransaction: fence }, childParts),
       );
       return { ...result, rowsRejected: rejected, files: parts.length };
     });

@@ -10,6 +10,7 @@ import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
 import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
+import { childTables } from '../core/child-tables';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -36,7 +37,9 @@ export function toCsvActivity(deps: ActivityDeps) {
       const tableWhere = `$.streams.${run.stream}.table.columns`;
       // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
       // else this is DIF's side, which must never unwrap (or look for) an encryption key.
-      const refused = deps.difStore ? undefined : encryptOutsideCleanRoom(stream.table.columns, run.customer, tableWhere);
+      // The child tables' columns (core/child-tables.ts) are written here too: their PII counts.
+      const columns = [...stream.table.columns, ...childTables(stream.table).flatMap((child) => child.columns)];
+      const refused = deps.difStore ? undefined : encryptOutsideCleanRoom(columns, run.customer, tableWhere);
       if (refused) throw finalFailure('InputError', refused);
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
@@ -55,8 +58,8 @@ export function toCsvActivity(deps: ActivityDeps) {
         });
       }
       // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
-      const piiKey = needsPiiKey(stream.table.columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
-      const piiEncryptionKey = encryptedColumns(stream.table.columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
+      const piiKey = needsPiiKey(columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
+      const piiEncryptionKey = encryptedColumns(columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
       const summary = await preprocess({
         piiKey,
         piiEncryptionKey,

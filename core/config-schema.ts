@@ -139,6 +139,60 @@ export const RejectPolicy = shape('RejectPolicy', 'Reject policy', Type.Object(
   },
 ));
 
+/** A path into the record, as `explode` takes. */
+const RecordPath = Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\]))+$' });
+
+export const ChildTable = shape('ChildTable', 'Child table', Type.Object(
+  {
+    name: doc(Identifier, 'Warehouse table of the child rows; no other table of the config may have this name.', 'shopify_order_line_items'),
+    from: Type.Optional(
+      doc(
+        RecordPath,
+        'Path of the nested list in each parent record: every element becomes one child row, available to the columns as `item` ' +
+          '(the parent record stays `record`). The parent key is copied from the parent record. Give `from` or `joinedBy`.',
+        'record.lineItems.nodes',
+      ),
+    ),
+    joinedBy: Type.Optional(
+      Expression(
+        'For files whose child records are records of their own next to their parents (a Shopify bulk operation\'s JSONL): ' +
+          'the parent\'s key read from such a child `record`; `where` picks the child records. Needs a parent key of one column. ' +
+          'Give `from` or `joinedBy`.',
+        'record.__parentId',
+      ),
+    ),
+    parentKey: Type.Optional(
+      doc(
+        Type.Array(Identifier, { minItems: 1 }),
+        'Names of the columns that carry the parent\'s key in the child table, one per column of the parent\'s `primaryKey`, in its ' +
+          'order (types taken from the parent). They come first in the child table and lead its key. Defaults to `parent_<column>`.',
+        ['order_id'],
+      ),
+    ),
+    primaryKey: doc(
+      Type.Array(Identifier, { minItems: 1 }),
+      'Columns that identify a child row within its parent; the child table\'s key is the parent key columns, then these.',
+      ['id'],
+    ),
+    columns: doc(
+      Type.Array(Column, { minItems: 1 }),
+      'Columns of the child table besides the parent key, in order; a column without `source` reads `item.<name>` (with `from`) or `record.<name>` (with `joinedBy`).',
+    ),
+    where: Type.Optional(
+      Expression(
+        'Expression over `item` and `record` (with `from`) or `record` (with `joinedBy`): only those for which it is true become child rows.',
+        'record.__parentId !== undefined',
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A table of rows nested in (or joined to) the stream\'s records, loaded in the same transaction as the parent table: ' +
+      'the children of every parent loaded are replaced by the new ones, so a child removed at the vendor disappears.',
+  },
+));
+
 export const TableSpec = shape('Table', 'Table', Type.Object(
   {
     name: doc(Identifier, 'Target table in the warehouse.', 'demo_ads_campaign_daily'),
@@ -149,7 +203,7 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
     columns: doc(Type.Array(Column, { minItems: 1 }), 'Columns of the table, in order.'),
     explode: Type.Optional(
       doc(
-        Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\]))+$' }),
+        RecordPath,
         'Path of a nested array in each record: every element becomes one row, available to sources as `item` ' +
           '(the record stays `record`). A record whose array is empty or missing gives no row.',
         'record.actions',
@@ -163,6 +217,13 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
     ),
     rejects: Type.Optional(RejectPolicy),
     load: Type.Optional(LoadSpec),
+    children: Type.Optional(
+      doc(
+        Type.Array(ChildTable, { minItems: 1, maxItems: 20 }),
+        'Child tables written from the same records (order → line items, refunds), each row carrying its parent\'s key, all ' +
+          'loaded with the parent in one transaction.',
+      ),
+    ),
   },
   { additionalProperties: false, description: 'The warehouse table a stream loads: its name, key and columns.' },
 ));
@@ -370,4 +431,5 @@ export type ColumnConfig = Static<typeof Column>;
 export type ColumnPiiConfig = Static<typeof ColumnPii>;
 export type ColumnTypeName = Static<typeof ColumnType>;
 export type TableConfig = Static<typeof TableSpec>;
+export type ChildTableConfig = Static<typeof ChildTable>;
 export type RejectPolicyConfig = Static<typeof RejectPolicy>;

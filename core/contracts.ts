@@ -152,6 +152,8 @@ export interface LoadSummary {
   rowsReplaced: number;
   rowsRejected?: number;
   files?: number;
+  /** Per child table (core/child-tables.ts), loaded in the same transaction. */
+  children?: Record<string, { rowsStaged: number; rowsInserted: number; rowsReplaced: number }>;
 }
 
 export interface IngestSummary {

@@ -25,6 +25,20 @@ export function outputKeys(csvPrefix: string): OutputKeys {
   };
 }
 
+/**
+ * A child table's outputs (core/child-tables.ts): under the run's CSV prefix, in
+ * `children/<table>/`, so the loader finds them from the parent's manifest key alone.
+ */
+export function childOutputKeys(csvPrefix: string, childTable: string): OutputKeys {
+  return outputKeys(`${csvPrefix}/children/${childTable}`);
+}
+
+/** A child table's manifest key next to its parent's manifest key. */
+export function childManifestKeyOf(manifestKey: string, childTable: string): string {
+  if (!manifestKey.endsWith('/manifest.json')) throw new Error(`${manifestKey} is not a manifest key`);
+  return `${manifestKey.slice(0, -'manifest.json'.length)}children/${childTable}/manifest.json`;
+}
+
 /** The summary object's key next to a manifest key (the loader reads it for the audit). */
 export function summaryKeyOf(manifestKey: string): string {
   return manifestKey.replace(/manifest\.json$/, 'summary.json');
@@ -53,6 +67,8 @@ export interface PreprocessSummary {
   files: number;
   parts: { key: string; rows: number; bytes: number }[];
   rejectsKey?: string;
+  /** Rows and parts written per child table (core/child-tables.ts), when the table has children. */
+  children?: Record<string, { rows: number; parts: { key: string; rows: number; bytes: number }[] }>;
 }
 
 /** Undefined when the rejected rows are within the policy; otherwise why the run fails. */

@@ -18,6 +18,7 @@ import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
 import { partitionProblems } from './partitions';
 import { loadModeProblems } from './load-modes';
+import { childTableProblems } from './child-tables';
 import { incrementalProblems } from './validate-incremental';
 
 export interface ConfigProblem {
@@ -224,6 +225,7 @@ export function checkVendorConfig(value: unknown, source: string, folderName?: s
     nameProblems(config, problems);
     partitionProblems(config, problems);
     loadModeProblems(config, problems);
+    childTableProblems(config, problems);
     limitProblems(config, problems);
     expressionProblems(config, problems, warnings);
     leaseWarnings(config, warnings);

@@ -9,6 +9,7 @@ import type { StepConfig, VendorConfigDocument } from '../core/config-schema';
 import { authCatalogueText } from '../auth/grammar-registry';
 import { projectRoot } from '../adapters/settings';
 import { stepKindOf } from '../steps/registry';
+import { childTables } from '../core/child-tables';
 
 export const catalogueFile = path.join(projectRoot(), 'docs', 'catalogue.md');
 export const vendorsRoot = path.join(projectRoot(), 'vendors');
@@ -49,7 +50,9 @@ export function catalogueText(): string {
     if (c.rateLimit?.source) out.push('', `Rate limit source: ${c.rateLimit.source}`);
     out.push('', '| stream | table | primary key | steps |', '| --- | --- | --- | --- |');
     for (const [name, s] of Object.entries(c.streams)) {
-      out.push(`| ${name} | \`${s.table.name}\` | ${s.table.primaryKey.join(', ')} | ${s.steps.map(stepText).join(' → ')} |`);
+      // Child tables (core/child-tables.ts) under their parent, with their key: the parent key columns, then their own.
+      const children = childTables(s.table).map((t) => `<br>child \`${t.name}\` (${t.primaryKey.join(', ')})`).join('');
+      out.push(`| ${name} | \`${s.table.name}\`${children} | ${s.table.primaryKey.join(', ')} | ${s.steps.map(stepText).join(' → ')} |`);
     }
     for (const [name, s] of Object.entries(c.streams)) if (s.description) out.push('', `- **${name}**: ${cell(s.description)}`);
   }

@@ -17,6 +17,7 @@ import type { ObjectStore } from '../object-store';
 import { tablePlan } from '../warehouse/table-plan';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
+import { ChildOutputs } from './child-outputs';
 import { InputDataError } from '../../core/errors';
 
 export interface PreprocessPage {
@@ -60,6 +61,9 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
   const required = mapper.requiredFields();
   const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
   const rejects = new RejectsWriter(o.store, o.keys.rejects);
+  const children = o.table.children
+    ? new ChildOutputs(o.store, o.table, o.keys.prefix, o.facts, o.sandbox, o.tableWhere, o.partBytes, o.piiKey, o.piiEncryptionKey)
+    : undefined;
   let records = 0;
   let rows = 0;
   let files = 0;
@@ -99,6 +103,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
             const mapped = mapper.map(batch, page.parent, page.ancestors);
             for (const r of mapped.rejects) rejects.add(file, r.number, r.reason, r.record);
             await parts.write(mapped.rows);
+            if (children) for (const r of await children.write(batch, page.parent, page.ancestors)) rejects.add(file, r.number, r.reason, r.record);
             cursor.see(mapped.rows);
             await rejects.flush();
             rows += mapped.rows.length;
@@ -115,19 +120,23 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
       }
     }
     const rejectsKey = await rejects.close();
-    const verdict = rejectsVerdict(o.table.rejects, rejects.count, rows + rejects.count);
+    const verdict = rejectsVerdict(o.table.rejects, rejects.count, rows + (children?.rows ?? 0) + rejects.count);
     if (verdict) throw new InputDataError(`${verdict}; the rejected rows and their reasons are in ${rejectsKey} in ${o.store.location}`);
     const written = await parts.close();
-    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, ...(rejectsKey ? { rejectsKey } : {}) };
+    // The children's manifests before the parent's, which stays the last object written.
+    const childSummary = children ? { children: await children.close() } : {};
+    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, ...(rejectsKey ? { rejectsKey } : {}), ...childSummary };
     await o.store.put(o.keys.summary, JSON.stringify(summary, null, 2), 'application/json');
     // Last: a manifest exists only for a complete, accepted set of parts.
     await o.store.put(o.keys.manifest, JSON.stringify(manifestOf(o.store.location, written.map((p) => p.key))), 'application/json');
     return cursor.max === undefined ? summary : { ...summary, maxCursor: cursor.max };
   } catch (e) {
     parts.abort(e as Error);
+    children?.abort(e as Error);
     throw e;
   } finally {
     mapper.dispose();
+    children?.dispose();
   }
 }
 

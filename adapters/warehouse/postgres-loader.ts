@@ -4,13 +4,17 @@ import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { TableConfig } from '../../core/config-schema';
-import { createAuditTableSql, createTableSql, ident, loadPlan, sqlType } from './table-plan';
+import { createAuditTableSql, createTableSql, ident, sqlType } from './table-plan';
+import { familyLoadPlan } from './child-tables-plan';
+import { childTables } from '../../core/child-tables';
 import { TableShapeError } from '../../core/errors';
 
 export interface LoadResult {
   rowsStaged: number;
   rowsInserted: number;
   rowsReplaced: number;
+  /** Per child table (core/child-tables.ts), when the table has children. */
+  children?: Record<string, { rowsStaged: number; rowsInserted: number; rowsReplaced: number }>;
 }
 
 /** One CSV part to stage: opened only when its turn comes, so one part is read at a time. */
@@ -90,47 +94,73 @@ export class PostgresLoader {
     parts: CsvPart[],
     audit?: LoadAudit,
     hooks: { inTransaction?: (client: pg.PoolClient) => Promise<void> } = {},
+    /** The CSV parts of each child table, by its name: all loaded in the parent's transaction. */
+    childParts: Record<string, CsvPart[]> = {},
   ): Promise<LoadResult> {
     const started = Date.now();
+    const children = childTables(table);
+    const missing = children.filter((c) => !Object.hasOwn(childParts, c.name)).map((c) => c.name);
+    if (missing.length) throw new Error(`load into ${this.schema}.${table.name}: no CSV for its child table(s) ${missing.join(', ')}; nothing was loaded`);
     await this.ensureTable(table);
+    for (const child of children) await this.ensureTable(child);
     const client = await this.pool.connect();
     // A connection that dies mid-load (server restart, a killed backend) emits 'error' on
     // the client; without a listener that would crash the worker instead of failing the load.
     let broken: Error | undefined;
     const onError = (e: Error) => (broken = e);
     client.on('error', onError);
-    let staged = 0;
-    let deleted = 0;
-    let inserted = 0;
+    const counts = new Map<string, { staged: number; deleted: number; inserted: number; files: number }>();
+    const countsOf = (name: string) => {
+      if (!counts.has(name)) counts.set(name, { staged: 0, deleted: 0, inserted: 0, files: name === table.name ? parts.length : childParts[name].length });
+      return counts.get(name)!;
+    };
+    let locked = false;
     try {
-      for (const { step, sql } of loadPlan('postgres', this.schema, table, { kind: 'stdin' }, audit)) {
+      const plan = familyLoadPlan('postgres', this.schema, table, children, () => ({ kind: 'stdin' }), audit);
+      for (let i = 0; i < plan.length; i++) {
+        const { step, sql } = plan[i];
+        const name = plan[i].table ?? table.name;
+        const count = countsOf(name);
         if (step === 'copy') {
-          for (const part of parts) {
+          for (const part of name === table.name ? parts : childParts[name]) {
             const copy = client.query(copyFrom(sql));
             const source = await part.open();
             await (part.gzip ? pipeline(source, createGunzip(), copy) : pipeline(source, copy));
-            staged += Number(copy.rowCount);
+            count.staged += Number(copy.rowCount);
           }
-          if (this.afterStage) await this.afterStage(client);
+          // Once every table is staged (the test seam for a crash before any write).
+          if (plan[i + 1]?.step !== 'copy' && plan[i + 1]?.step !== 'stage' && this.afterStage) await this.afterStage(client);
         } else if (step === 'audit') {
           if (!audit) continue;
           const values = [
-            audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
-            parts.length, staged, inserted, deleted, audit.rowsRejected, Date.now() - started,
+            audit.runId, name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
+            count.files, count.staged, count.inserted, count.deleted, audit.rowsRejected, Date.now() - started,
           ];
           await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
         } else {
           const result = await client.query(sql);
-          if (step === 'lock') await hooks.inTransaction?.(client);
-          if (step === 'delete') deleted += result.rowCount ?? 0;
-          if (step === 'insert') inserted = result.rowCount ?? 0;
+          // The fencing check right after the first lock (the parent's), before anything is read or written.
+          if (step === 'lock' && !locked) {
+            locked = true;
+            await hooks.inTransaction?.(client);
+          }
+          if (step === 'delete') count.deleted += result.rowCount ?? 0;
+          if (step === 'insert') count.inserted = result.rowCount ?? 0;
         }
       }
-      return { rowsStaged: staged, rowsInserted: inserted, rowsReplaced: deleted };
+      const own = countsOf(table.name);
+      const result: LoadResult = { rowsStaged: own.staged, rowsInserted: own.inserted, rowsReplaced: own.deleted };
+      if (children.length) {
+        result.children = Object.fromEntries(children.map((c) => {
+          const n = countsOf(c.name);
+          return [c.name, { rowsStaged: n.staged, rowsInserted: n.inserted, rowsReplaced: n.deleted }];
+        }));
+      }
+      return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       broken ??= e as Error;
-      throw new Error(`load into ${this.schema}.${table.name} failed, nothing was changed: ${(e as Error).message}`);
+      throw new Error(`load into ${this.schema}.${table.name}${children.length ? ` and its child tables (${children.map((c) => c.name).join(', ')})` : ''} failed, nothing was changed: ${(e as Error).message}`);
     } finally {
       client.off('error', onError);
       // A client whose load failed is discarded, not pooled: its session state is unknown.

@@ -91,6 +91,8 @@ export type CopySource =
 export interface LoadStatement {
   step: 'begin' | 'lock' | 'stage' | 'copy' | 'delete' | 'insert' | 'audit' | 'commit';
   sql: string;
+  /** The table the statement stages, writes or audits, when not the stream's own (a child table). */
+  table?: string;
 }
 
 /** What the audit row records; `$1…$12` in the audit statements, in this order. */
@@ -177,17 +179,22 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
  * the window, so keys stay unique.
  */
 function windowDelete(qualified: string, table: TableConfig, scope: LoadScope | undefined): string {
+  return `DELETE FROM ${qualified} WHERE ${windowConditions(table, scope).join(' AND ')}`;
+}
+
+/** The conditions placing a row of `table` in the run's window (see windowDelete), its columns prefixed by `alias.` when given. */
+export function windowConditions(table: TableConfig, scope: LoadScope | undefined, alias?: string): string[] {
+  const col = (name: string) => (alias ? `${alias}.${ident(name)}` : ident(name));
   const column = table.columns.find((c) => c.name === table.load?.windowColumn);
   if (!scope || !column) throw new Error(`table ${table.name}: mode replaceWindow needs the run's customer and window, and its windowColumn`);
   const dayAfter = new Date(Date.parse(`${scope.window.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const bound = (day: string) => literal(column.type === 'date' ? day : `${day} 00:00:00+00`);
   const partition = table.columns.find((c) => c.metadata === 'partition');
   if (partition && scope.partition === undefined) throw new Error(`table ${table.name}: a partitioned table's window is replaced one partition at a time`);
-  const conditions = [
-    `"_dif_customer" = ${literal(scope.customer)}`,
-    ...(partition ? [`${ident(partition.name)} = ${literal(scope.partition!)}`] : []),
-    `${ident(column.name)} >= ${bound(scope.window.from)}`,
-    `${ident(column.name)} < ${bound(dayAfter)}`,
+  return [
+    `${col('_dif_customer')} = ${literal(scope.customer)}`,
+    ...(partition ? [`${col(partition.name)} = ${literal(scope.partition!)}`] : []),
+    `${col(column.name)} >= ${bound(scope.window.from)}`,
+    `${col(column.name)} < ${bound(dayAfter)}`,
   ];
-  return `DELETE FROM ${qualified} WHERE ${conditions.join(' AND ')}`;
 }

@@ -352,3 +352,33 @@ describe('loads', () => {
     expect(await rowsOf(table, run.customer, 'id, extra')).toEqual([{ id: 'a', extra: null }, { id: 'z', extra: 'x' }]);
   });
 });
+
+test('child tables: a CSV per table from the same records (children under children/<table>/), a bad child value rejected naming its table, all loaded together', async () => {
+  partBytes = 2000; // the children's CSV is split into parts of its own as the records stream
+  const records = Array.from({ length: 1500 }, (_, i) => ({
+    ...rec(`id${i}`, '2026-01-01', i, i),
+    lines: [{ sku: `s${i}a`, qty: 1 }, { sku: `s${i}b`, qty: i === 7 ? 'many' : 2 }],
+  }));
+  const { run, csv, loaded, table } = await ingest({
+    bodies: [jsonPage(records)],
+    table: {
+      rejects: { maxRows: 1 },
+      children: [{ name: `lines_${uniqueName('c').replace(/-/g, '_')}`, from: 'record.lines', parentKey: ['order_id', 'order_day'], primaryKey: ['sku'], columns: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'integer' }] }],
+    },
+  });
+  const child = table.children![0].name;
+  expect(csv).toMatchObject({ records: 1500, rows: 1500, rejected: 1 });
+  const summary = JSON.parse(await store.getText(csv.csvKey.replace('manifest.json', 'summary.json')));
+  expect(summary.children[child].rows).toBe(2999);
+  expect(summary.children[child].parts.length).toBeGreaterThan(1);
+  const childManifest = JSON.parse(await store.getText(csv.csvKey.replace('manifest.json', `children/${child}/manifest.json`)));
+  expect(childManifest.entries).toHaveLength(summary.children[child].parts.length);
+  expect(await gunzipObject(summary.rejectsKey)).toContain(`"child table ${child}: column ""qty"": ""many"" is not an integer"`);
+  expect(loaded).toMatchObject({ rowsStaged: 1500, rowsInserted: 1500, children: { [child]: { rowsStaged: 2999, rowsInserted: 2999, rowsReplaced: 0 } } });
+  const { rows } = await pool.query(`SELECT order_id, order_day::text AS order_day, sku, qty::int AS qty FROM ${SCHEMA}."${child}" WHERE _dif_customer = $1 AND order_id IN ('id7', 'id8') ORDER BY 1, 3`, [run.customer]);
+  expect(rows).toEqual([
+    { order_id: 'id7', order_day: '2026-01-01', sku: 's7a', qty: 1 },
+    { order_id: 'id8', order_day: '2026-01-01', sku: 's8a', qty: 1 },
+    { order_id: 'id8', order_day: '2026-01-01', sku: 's8b', qty: 2 },
+  ]);
+});

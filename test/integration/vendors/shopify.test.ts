@@ -7,6 +7,9 @@
  * ACCESS_DENIED error failing the run at once with Shopify's message, and the bulk
  * operation path (bulkOperationRunQuery → node(id:) polled until COMPLETED → JSONL
  * downloaded without auth) loading orders and their line items joined by `__parentId`.
+ * Child tables (issue 15): orders load their line items and refunds in the same
+ * transaction; a re-run of the window after Shopify removed a line item and a refund leaves
+ * them gone; the bulk stream loads orders and line items from one operation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,7 @@ const EMPTY_TOKEN = 'shpat_fixture_cc_EMPTY_SHOP_0123456789';
 const ECHO_TOKEN = 'shpat_fixture_cc_ECHOED_TOKEN_012345678';
 const BUSY_TOKEN = 'shpat_fixture_cc_BUSY_SHOP_01234567890';
 const FAILING_TOKEN = 'shpat_fixture_cc_FAILING_SHOP_012345678';
+const RERUN_TOKEN = 'shpat_fixture_cc_RERUN_SHOP_0123456789';
 const SECRET = 'shpss_fixture_client_SECRET_0123456789abcdef';
 const PAGE_2 = 'eyJsYXN0X2lkIjo0NTA3ODk0NzAsImxhc3RfdmFsdWUiOiIyMDI2LTExLTAyIDE0OjAwOjAwLjAwMCJ9';
 const WINDOW = { from: '2026-11-01', to: '2026-11-02' };
@@ -38,6 +42,16 @@ const roomyPage1 = () => {
   return JSON.stringify(page);
 };
 
+/** Page 1 as Shopify answers it later: order #1001's second line item removed, order #1002's refund gone. */
+const laterPage1 = () => {
+  const page = JSON.parse(fixture('orders-page-1.json'));
+  page.extensions.cost.throttleStatus.currentlyAvailable = 1900;
+  page.data.orders.nodes[0].lineItems.nodes.pop();
+  page.data.orders.nodes[1].refunds = [];
+  return JSON.stringify(page);
+};
+let shopifyRemovedThem = false;
+
 const operation = (r: FixtureRequest): string => String(r.json?.query ?? '').split(/[ ({]/)[1] ?? '';
 const is = (name: string, tokenValue?: string) => (r: FixtureRequest) =>
   operation(r) === name && (tokenValue === undefined || r.headers['x-shopify-access-token'] === tokenValue);
@@ -46,7 +60,7 @@ const sent = (name: string, tokenValue: string) => c.server.sent(GRAPHQL).filter
 beforeAll(async () => {
   // The real config with its first poll wait scaled down in time only.
   c = await startVendorContract('shopify', (config) => {
-    for (const stream of ['bulk_orders', 'bulk_order_line_items']) config.streams[stream].steps[0].poll.intervalSeconds = 0.2;
+    config.streams.bulk_orders.steps[0].poll.intervalSeconds = 0.2;
   });
   c.server.route(
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_secret !== SECRET, status: 400, file: 'token-error.json' },
@@ -56,9 +70,11 @@ beforeAll(async () => {
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'echo-app', body: token(ECHO_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'busy-app', body: token(BUSY_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'failing-app', body: token(FAILING_TOKEN) },
+    { method: 'POST', path: TOKEN_PATH, when: (r) => r.json?.client_id === 'rerun-app', body: token(RERUN_TOKEN) },
     { method: 'POST', path: TOKEN_PATH, file: 'token.json' },
     { method: 'POST', path: GRAPHQL, when: (r) => !r.headers['x-shopify-access-token'], status: 401, body: '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}' },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders', ROOMY_TOKEN)(r) && !r.json.variables.after, body: roomyPage1() },
+    { method: 'POST', path: GRAPHQL, when: (r) => is('Orders', RERUN_TOKEN)(r) && !r.json.variables.after && shopifyRemovedThem, body: laterPage1() },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders', TOKEN)(r) && r.json.variables.after === PAGE_2, file: 'throttled.json', times: 1 },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders')(r) && !r.json.variables.after, file: 'orders-page-1.json' },
     { method: 'POST', path: GRAPHQL, when: (r) => is('Orders')(r) && r.json.variables.after === PAGE_2, file: 'orders-page-2.json' },
@@ -96,6 +112,20 @@ test('orders: the cursor in variables, the token in X-Shopify-Access-Token, the 
   expect(rows[0].email).toMatch(/^[0-9a-f]{64}$/); // pii: a pseudonym, never the address
   expect(rows[2].email).toBeNull();
 
+  // The child tables, loaded with the orders: each row carries its order's id.
+  const items = await c.rows('shopify_orders_line_items', customer, 'id');
+  expect(items.map((r) => [r.order_id, r.id, r.sku, Number(r.quantity)])).toEqual([
+    ['gid://shopify/Order/450789469', 'gid://shopify/LineItem/466157049', 'IPOD2008GREEN', 1],
+    ['gid://shopify/Order/450789470', 'gid://shopify/LineItem/466157050', null, 5],
+    ['gid://shopify/Order/450789469', 'gid://shopify/LineItem/518995019', 'IPOD2008RED', 2],
+  ]);
+  expect(Number(items[2].unit_price)).toBeCloseTo(199.97);
+  const refunds = await c.rows('shopify_orders_refunds', customer, 'id');
+  expect(refunds.map((r) => [r.order_id, r.id, r.note, r.currency])).toEqual([
+    ['gid://shopify/Order/450789470', 'gid://shopify/Refund/929361462', 'Customer changed their mind', 'USD'],
+  ]);
+  expect(Number(refunds[0].total_refunded)).toBe(25);
+
   // The client credentials grant, as Shopify documents it.
   const tokenCall = c.server.sent(TOKEN_PATH).find((r) => r.json?.client_id === 'dif-orders-app')!;
   expect(tokenCall.json).toEqual({ grant_type: 'client_credentials', client_id: 'dif-orders-app', client_secret: SECRET });
@@ -125,6 +155,23 @@ test('the wait follows throttleStatus: a store whose bucket holds 1,900 points a
   const calls = sent('Orders', ROOMY_TOKEN);
   expect(calls).toHaveLength(2);
   expect(calls[1].at - calls[0].at).toBeLessThan(1000);
+});
+
+test('child tables: a re-run of the window after Shopify removed a line item and a refund leaves them gone, and duplicates nothing', async () => {
+  const customer = await customerOf('rerun-app');
+  expect((await c.ingest(customer, WINDOW, 4, 'orders')).status).toBe('COMPLETED');
+  const itemIds = async () => (await c.rows('shopify_orders_line_items', customer, 'id')).map((r) => r.id);
+  expect(await itemIds()).toEqual(['gid://shopify/LineItem/466157049', 'gid://shopify/LineItem/466157050', 'gid://shopify/LineItem/518995019']);
+  expect(await c.rows('shopify_orders_refunds', customer, 'id')).toHaveLength(1);
+
+  shopifyRemovedThem = true;
+  expect((await c.ingest(customer, WINDOW, 4, 'orders')).status).toBe('COMPLETED');
+  expect(sent('Orders', RERUN_TOKEN).filter((r) => !r.json.variables.after)).toHaveLength(2);
+  expect((await c.rows('shopify_orders', customer, 'id')).map((r) => r.id)).toEqual([
+    'gid://shopify/Order/450789469', 'gid://shopify/Order/450789470', 'gid://shopify/Order/450789471',
+  ]);
+  expect(await itemIds()).toEqual(['gid://shopify/LineItem/466157049', 'gid://shopify/LineItem/466157050']);
+  expect(await c.rows('shopify_orders_refunds', customer, 'id')).toEqual([]);
 });
 
 test('customers: rows with the email as a pseudonym', async () => {
@@ -161,11 +208,10 @@ test('a GraphQL error message is scrubbed of the token before it leaves the acti
   expect(c.storedText()).not.toContain(ECHO_TOKEN);
 });
 
-test('bulk operations: run, poll node(id:) until COMPLETED, JSONL downloaded without auth, orders and line items joined by __parentId', async () => {
+test('bulk operations: run, poll node(id:) until COMPLETED, JSONL downloaded without auth, orders and their child line items joined by __parentId from one operation', async () => {
   const customer = await customerOf('dif-bulk-app');
   const before = c.server.sent(GRAPHQL).length;
   expect((await c.ingest(customer, WINDOW, 4, 'bulk_orders')).status).toBe('COMPLETED');
-  expect((await c.ingest(customer, WINDOW, 4, 'bulk_order_line_items')).status).toBe('COMPLETED');
 
   const orders = await c.rows('shopify_bulk_orders', customer, 'id');
   expect(orders.map((r) => r.id)).toEqual(['gid://shopify/Order/450789469', 'gid://shopify/Order/450789470', 'gid://shopify/Order/450789471']);
@@ -181,16 +227,16 @@ test('bulk operations: run, poll node(id:) until COMPLETED, JSONL downloaded wit
 
   const calls = c.server.sent(GRAPHQL).slice(before);
   const runs = calls.filter(is('RunBulkQuery'));
-  expect(runs).toHaveLength(2); // one operation per stream (five may run at once from 2026-01)
+  expect(runs).toHaveLength(1); // one operation: the line items are the orders' child table
   expect(runs[0].json.query).toMatch(/^mutation RunBulkQuery\(\$query: String!\) \{ bulkOperationRunQuery\(query: \$query\)/);
   expect(runs[0].json.variables.query).toContain(`orders(query: "${FILTER}")`);
   expect(runs[0].json.variables.query).toContain('lineItems { edges { node {');
   const polls = calls.filter(is('BulkOperation'));
-  expect(polls.length).toBeGreaterThanOrEqual(3); // RUNNING once, then COMPLETED for each stream
+  expect(polls).toHaveLength(2); // RUNNING once, then COMPLETED
   expect(polls.every((p) => p.json.variables.id === 'gid://shopify/BulkOperation/720918')).toBe(true);
   expect(calls.every((r) => r.headers['x-shopify-access-token'] === TOKEN)).toBe(true);
   const downloads = c.server.sent(/bulk-orders\.jsonl$/);
-  expect(downloads.length).toBeGreaterThanOrEqual(2);
+  expect(downloads).toHaveLength(1);
   expect(downloads.every((d) => d.headers['x-shopify-access-token'] === undefined && d.headers.authorization === undefined)).toBe(true);
   expect(downloads[0].query['X-Goog-Signature']).toBe('0f1e2d3c');
 });
