@@ -11,7 +11,7 @@ import { expressionProblems } from './validate-expressions';
 import { nameProblems } from './validate-names';
 import { limitProblems } from './validate-limits';
 import { childPath, inConfigOrder } from './validate-paths';
-import { checkFormat } from './columns';
+import { columnProblems } from './validate-columns';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
@@ -144,11 +144,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       if (column.source && column.metadata)
         out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
       for (const message of piiDeclarationProblems(column)) out.push({ path: `${at}.table.columns[${i}].pii`, message });
-      try {
-        checkFormat(column);
-      } catch (e) {
-        out.push({ path: `${at}.table.columns[${i}].format`, message: (e as Error).message });
-      }
+      columnProblems(column, `${at}.table.columns[${i}]`, out);
     });
     stream.table.primaryKey.forEach((key, i) => {
       if (!columns.has(key))

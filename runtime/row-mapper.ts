@@ -9,6 +9,7 @@
  */
 import type { ColumnConfig, TableConfig } from '../core/config-schema';
 import { ColumnValueError, columnSource, toCell } from '../core/columns';
+import { moneyValue } from '../core/money';
 import { ExpressionScope } from './expression/expression';
 import { chainsUsedBy } from '../core/expression-syntax';
 import { encryptedColumns, needsPiiKey } from '../core/pii-columns';
@@ -75,6 +76,8 @@ function asCell(value: unknown): unknown {
 export class RowMapper {
   private readonly columns: ColumnConfig[];
   private readonly getters: Getter[];
+  /** Per column, where a money column reads its currency (core/money.ts); undefined for the others. */
+  private readonly currencies: ({ root: 'record' | 'item' | 'parent'; keys: string[] } | undefined)[];
   private readonly expressions: string[] = [];
   private readonly explode?: string[];
   /** Index in `expressions` of the table's `where`, when it has one: its value decides whether a record becomes a row. */
@@ -106,6 +109,10 @@ export class RowMapper {
       if (path) return { kind: 'path', root: path.root as 'record' | 'item' | 'parent', keys: path.keys };
       this.expressions.push(columnSource(column));
       return { kind: 'expression', index: this.expressions.length - 1 };
+    });
+    this.currencies = table.columns.map((column) => {
+      const path = column.money && parsePath(column.money.currency, PATH_ROOTS);
+      return path ? { root: path.root as 'record' | 'item' | 'parent', keys: path.keys } : undefined;
     });
     this.explode = table.explode ? parsePath(table.explode, ['record'])?.keys : undefined;
     // Evaluated with the columns' expressions, in the same batch (host first, then the sandbox).
@@ -163,6 +170,11 @@ export class RowMapper {
             if (value !== null && typeof value === 'object') value = JSON.stringify(value);
           }
           const column = this.columns[c];
+          const currency = this.currencies[c];
+          if (currency) {
+            const code = readPath(currency.root === 'record' ? unit.record : currency.root === 'item' ? unit.item : parent, currency.keys);
+            value = moneyValue(value, code, column.money!, column.name);
+          }
           const cell = toCell(value, column);
           row[c] = column.pii && cell !== null ? protectCell(cell, column, column.pii, this.piiKeys) : cell;
         }
