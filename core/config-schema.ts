@@ -184,6 +184,12 @@ export const RejectPolicy = shape('RejectPolicy', 'Reject policy', Type.Object(
   },
 ));
 
+const ExplodePath = doc(
+  Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\])|(\\[[0-9]+\\]))+$' }),
+  'Path of the nested value in each record.',
+  'record.actions',
+);
+
 export const TableSpec = shape('Table', 'Table', Type.Object(
   {
     name: doc(Identifier, 'Target table in the warehouse.', 'demo_ads_campaign_daily'),
@@ -194,10 +200,36 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
     columns: doc(Type.Array(Column, { minItems: 1 }), 'Columns of the table, in order.'),
     explode: Type.Optional(
       doc(
-        Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\]))+$' }),
+        Type.Union([
+          ExplodePath,
+          Type.Object(
+            {
+              path: ExplodePath,
+              parallel: Type.Optional(
+                doc(
+                  Type.Boolean(),
+                  'The path holds an object of parallel arrays, one per metric, indexed alike (`{"impressions":[1,2],"clicks":[3,4]}`): ' +
+                    'one row per index, the item holding each field\'s element at that index (`{"impressions":1,"clicks":3}`); a null or ' +
+                    'shorter array gives null, a field that is not an array is the same in every item. As long as the longest array.',
+                  true,
+                ),
+              ),
+              indexAs: Type.Optional(
+                doc(
+                  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 63 }),
+                  'A field added to each item holding its 0-based index (the day of a daily series, the position in a list); it ' +
+                    'hides an element\'s own field of that name. An element that is not an object becomes `{"value": element, <indexAs>: i}`.',
+                  'day_index',
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
         'Path of a nested array in each record: every element becomes one row, available to sources as `item` ' +
-          '(the record stays `record`). A record whose array is empty or missing gives no row.',
-        'record.actions',
+          '(the record stays `record`). A record whose array is empty or missing gives no row. Or an object: `path`, with ' +
+          '`parallel` for one array per metric and `indexAs` for the element\'s index.',
+        { path: 'record.id_data[0].metrics', parallel: true, indexAs: 'day_index' },
       ),
     ),
     where: Type.Optional(

@@ -73,6 +73,12 @@ function schemaErrors(schema: TSchema, value: unknown, pointer: string, out: Con
       schemaErrors(member, value, pointer, out);
       return;
     }
+    // A shorthand or an object (explode: a path, or {path, parallel, indexAs}): an object is checked as the object form, by field.
+    const objects = union.anyOf.filter((m: TSchema) => m[Kind] === 'Object');
+    if (objects.length === 1) {
+      schemaErrors(objects[0], value, pointer, out);
+      return;
+    }
   }
   if (schema[Kind] === 'Object' && value && typeof value === 'object' && !Array.isArray(value)) {
     // Descend property by property so nested unions get the refinement above.

@@ -10,6 +10,7 @@
 import type { ColumnConfig, TableConfig } from '../core/config-schema';
 import { ColumnValueError, columnSource, toCell } from '../core/columns';
 import { moneyValue } from '../core/money';
+import { explodeItems, explodePlan, type ExplodePlan } from '../core/explode';
 import { ExpressionScope } from './expression/expression';
 import { chainsUsedBy } from '../core/expression-syntax';
 import { encryptedColumns, needsPiiKey } from '../core/pii-columns';
@@ -79,7 +80,7 @@ export class RowMapper {
   /** Per column, where a money column reads its currency (core/money.ts); undefined for the others. */
   private readonly currencies: ({ root: 'record' | 'item' | 'parent'; keys: string[] } | undefined)[];
   private readonly expressions: string[] = [];
-  private readonly explode?: string[];
+  private readonly explode?: ExplodePlan;
   /** Index in `expressions` of the table's `where`, when it has one: its value decides whether a record becomes a row. */
   private readonly whereIndex?: number;
   private readonly trailer: Cell[];
@@ -114,7 +115,7 @@ export class RowMapper {
       const path = column.money && parsePath(column.money.currency, PATH_ROOTS);
       return path ? { root: path.root as 'record' | 'item' | 'parent', keys: path.keys } : undefined;
     });
-    this.explode = table.explode ? parsePath(table.explode, ['record'])?.keys : undefined;
+    this.explode = explodePlan(table.explode);
     // Evaluated with the columns' expressions, in the same batch (host first, then the sandbox).
     if (table.where) this.whereIndex = this.expressions.push(table.where) - 1;
     // The metadata every table carries, after the config's columns (see table-plan.ts).
@@ -135,9 +136,7 @@ export class RowMapper {
 
   /** The nested array a record explodes into, when the table explodes one. */
   itemsOf(record: unknown): unknown[] | undefined {
-    if (!this.explode) return undefined;
-    const items = readPath(record, this.explode);
-    return Array.isArray(items) ? items : [];
+    return this.explode && explodeItems(record, this.explode);
   }
 
   map(batch: InputRecord[], parent: unknown, ancestors: unknown[] = []): { rows: Cell[][]; rejects: RejectedRow[] } {
