@@ -53,6 +53,11 @@ describe('dates in the engine', () => {
     expect(ev('dates.localTime(dates.startOfDay("2026-09-06", "America/Santiago"), "America/Santiago")')).toBe('2026-09-06T01:00:00-03:00');
   });
 
+  test('a midnight that happens twice starts the day at the first (Havana falls back from 01:00 to 00:00 on 2026-11-01)', () => {
+    expect(ev('dates.startOfDay("2026-11-01", "America/Havana")')).toBe('2026-11-01T04:00:00.000Z');
+    expect(ev('dates.hoursInDay("2026-11-01", "America/Havana")')).toBe(25);
+  });
+
   test('end-exclusive windows: the day after the window, and the end of a local day', () => {
     expect(ev('dates.dayAfter(window.to)')).toBe('2026-03-10');
     expect(ev('dates.dayAfter("2026-12-31")')).toBe('2027-01-01');
