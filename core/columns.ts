@@ -5,6 +5,7 @@
  * record number and the file, and send the row to the rejects file.
  */
 import type { ColumnConfig } from './config-schema';
+import { shiftDecimal } from './decimal-shift';
 
 export class ColumnValueError extends Error {
   constructor(
@@ -23,7 +24,6 @@ export class ColumnFormatError extends Error {
 
 const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const PLAIN_DECIMAL = /^(-?)(\d*)(?:\.(\d*))?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO 8601 date-time; without an offset it is read as UTC, never as the worker's zone. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -63,22 +63,6 @@ export function checkFormat(column: ColumnConfig): void {
           ? f === 'yes_no'
           : false;
   if (!ok) throw new ColumnFormatError(`format ${JSON.stringify(f)} does not apply to a ${column.type} column`);
-}
-
-/** Divides a decimal written as text by 10^places without going through floating point. */
-function shiftLeft(text: string, places: number): string | undefined {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (!m || (m[2] === '' && !m[3])) {
-    const n = Number(text);
-    return Number.isFinite(n) && text.trim() !== '' ? String(n / 10 ** places) : undefined;
-  }
-  const fraction = m[3] ?? '';
-  // Enough leading zeros that at least one digit stays before the point.
-  const digits = (m[2] + fraction).padStart(fraction.length + places + 1, '0');
-  const point = digits.length - fraction.length - places;
-  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
-  const frac = digits.slice(point).replace(/0+$/, '');
-  return `${m[1]}${whole}${frac ? `.${frac}` : ''}`;
 }
 
 const datePatterns = new Map<string, { regex: RegExp; order: string[] }>();
@@ -121,8 +105,27 @@ function parseInstant(value: unknown, text: string, format: string | undefined):
 
 const validDays = new Set<string>();
 
+/** Each column's default as a cell, made once (a column config is never changed after validation). */
+const defaultCells = new WeakMap<ColumnConfig, string | null>();
+
+/**
+ * The cell a column's `default` gives: the default checked as a value of the column's type,
+ * without its `format` (a default is the warehouse value). Throws ColumnValueError when it
+ * does not fit the type; the validator reports that with the default's path.
+ */
+export function defaultCell(column: ColumnConfig): string | null {
+  let cell = defaultCells.get(column);
+  if (cell === undefined) {
+    const { default: value, format: _format, money: _money, ...plain } = column;
+    cell = toCell(value, { ...plain, nullable: false });
+    defaultCells.set(column, cell);
+  }
+  return cell;
+}
+
 export function toCell(value: unknown, column: ColumnConfig): string | null {
   if (value === undefined || value === null || value === '') {
+    if (column.default !== undefined) return defaultCell(column);
     if (column.nullable === false) throw new ColumnValueError(column.name, 'is required but missing');
     return null;
   }
@@ -147,7 +150,7 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
       let number = text;
       if (format !== undefined && Object.hasOwn(NUMBER_FORMATS, format)) {
         const raw = format === 'percent' ? text.replace(/%$/, '').trim() : text;
-        const shifted = DECIMAL.test(raw) ? shiftLeft(raw, NUMBER_FORMATS[format]) : undefined;
+        const shifted = DECIMAL.test(raw) ? shiftDecimal(raw, -NUMBER_FORMATS[format]) : undefined;
         if (shifted === undefined) throw bad(`a number (format ${format})`);
         number = shifted;
       }

@@ -74,6 +74,37 @@ export const ColumnPii = shape('ColumnPii', 'PII column', Type.Object(
   },
 ));
 
+export const ColumnMoney = shape('ColumnMoney', 'Money column', Type.Object(
+  {
+    currency: doc(
+      Type.String({ pattern: '^(record|item|parent)((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\]))+$' }),
+      'Path of the amount\'s ISO 4217 currency code in the same record (`record.currency`), its exploded item or its parent.',
+      'record.currency',
+    ),
+    amountIn: doc(
+      Type.Union([Type.Literal('minor'), Type.Literal('major')]),
+      '`minor`: the source is in the currency\'s minor units (cents; yen have none, fils are thousandths) and the column holds ' +
+        'major units (a decimal column). `major`: the source is in major units and the column holds minor units (an integer column).',
+      'minor',
+    ),
+    exponents: Type.Optional(
+      doc(
+        Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Integer({ minimum: 0, maximum: 4 })),
+        'Where the vendor\'s documentation departs from ISO 4217, its own minor units per currency (decimal places), which win ' +
+          'over ISO\'s; say where they come from in the column\'s description.',
+        { HUF: 0, TWD: 0 },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Converts an amount by its currency\'s ISO 4217 minor unit (JPY 0, USD 2, KWD 3 decimal places), the currency read from ' +
+      'another field of the record. An amount whose currency is missing or unknown sends the row to the rejects file with the ' +
+      'reason. Not with `format`.',
+  },
+));
+
 export const Column = shape('Column', 'Column', Type.Object(
   {
     name: doc(Identifier, 'Column name in the warehouse table.', 'spend'),
@@ -108,6 +139,20 @@ export const Column = shape('Column', 'Column', Type.Object(
       ),
     ),
     pii: Type.Optional(ColumnPii),
+    default: Type.Optional(
+      doc(
+        Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+        'The value of the cell when the source yields nothing (missing, null or empty): a metric the vendor leaves out when it is ' +
+          'zero becomes 0. Written as the warehouse value of the column\'s type (not in the source\'s `format`): 0 or "0.5" for ' +
+          'numbers, "2026-01-31" for a date, true/false. The source stays a plain path (streamable). Not with `required` (a default ' +
+          'says the field may be absent), `metadata` or `pii`.',
+        0,
+      ),
+    ),
+    money: Type.Optional(ColumnMoney),
+    description: Type.Optional(
+      doc(Type.String({ minLength: 1 }), 'What the column holds, for people, from the vendor\'s documentation (shown in the vendor catalogue).', 'Impressions on the day, in the account\'s time zone.'),
+    ),
     metadata: Type.Optional(
       doc(
         Type.Union(['customer', 'vendor', 'stream', 'window_from', 'window_to', 'run_id', 'extracted_at', 'partition'].map((m) => Type.Literal(m))),
@@ -192,6 +237,11 @@ export const ChildTable = shape('ChildTable', 'Child table', Type.Object(
       'the children of every parent loaded are replaced by the new ones, so a child removed at the vendor disappears.',
   },
 ));
+const ExplodePath = doc(
+  Type.String({ pattern: '^record((\\.[A-Za-z_$][A-Za-z0-9_$]*)|(\\["[^"]*"\\])|(\\[[0-9]+\\]))+$' }),
+  'Path of the nested value in each record.',
+  'record.actions',
+);
 
 export const TableSpec = shape('Table', 'Table', Type.Object(
   {
@@ -203,10 +253,36 @@ export const TableSpec = shape('Table', 'Table', Type.Object(
     columns: doc(Type.Array(Column, { minItems: 1 }), 'Columns of the table, in order.'),
     explode: Type.Optional(
       doc(
-        RecordPath,
+        Type.Union([
+          ExplodePath,
+          Type.Object(
+            {
+              path: ExplodePath,
+              parallel: Type.Optional(
+                doc(
+                  Type.Boolean(),
+                  'The path holds an object of parallel arrays, one per metric, indexed alike (`{"impressions":[1,2],"clicks":[3,4]}`): ' +
+                    'one row per index, the item holding each field\'s element at that index (`{"impressions":1,"clicks":3}`); a null or ' +
+                    'shorter array gives null, a field that is not an array is the same in every item. As long as the longest array.',
+                  true,
+                ),
+              ),
+              indexAs: Type.Optional(
+                doc(
+                  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 63 }),
+                  'A field added to each item holding its 0-based index (the day of a daily series, the position in a list); it ' +
+                    'hides an element\'s own field of that name. An element that is not an object becomes `{"value": element, <indexAs>: i}`.',
+                  'day_index',
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
         'Path of a nested array in each record: every element becomes one row, available to sources as `item` ' +
-          '(the record stays `record`). A record whose array is empty or missing gives no row.',
-        'record.actions',
+          '(the record stays `record`). A record whose array is empty or missing gives no row. Or an object: `path`, with ' +
+          '`parallel` for one array per metric and `indexAs` for the element\'s index.',
+        { path: 'record.id_data[0].metrics', parallel: true, indexAs: 'day_index' },
       ),
     ),
     where: Type.Optional(

@@ -12,7 +12,8 @@ import { expressionProblems } from './validate-expressions';
 import { nameProblems } from './validate-names';
 import { limitProblems } from './validate-limits';
 import { childPath, inConfigOrder } from './validate-paths';
-import { checkFormat } from './columns';
+import { columnProblems } from './validate-columns';
+import { keyedDecodeProblems } from './validate-keyed';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
@@ -73,6 +74,12 @@ function schemaErrors(schema: TSchema, value: unknown, pointer: string, out: Con
         return;
       }
       schemaErrors(member, value, pointer, out);
+      return;
+    }
+    // A shorthand or an object (explode: a path, or {path, parallel, indexAs}): an object is checked as the object form, by field.
+    const objects = union.anyOf.filter((m: TSchema) => m[Kind] === 'Object');
+    if (objects.length === 1) {
+      schemaErrors(objects[0], value, pointer, out);
       return;
     }
   }
@@ -146,11 +153,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       if (column.source && column.metadata)
         out.push({ path: `${at}.table.columns[${i}].metadata`, message: 'a column takes its value from `source` or `metadata`, not both' });
       for (const message of piiDeclarationProblems(column)) out.push({ path: `${at}.table.columns[${i}].pii`, message });
-      try {
-        checkFormat(column);
-      } catch (e) {
-        out.push({ path: `${at}.table.columns[${i}].format`, message: (e as Error).message });
-      }
+      columnProblems(column, `${at}.table.columns[${i}]`, out);
     });
     stream.table.primaryKey.forEach((key, i) => {
       if (!columns.has(key))
@@ -161,6 +164,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       const stepAt = `${at}.steps[${i}]`;
       if (stepNames.has(step.name)) out.push({ path: `${stepAt}.name`, message: `duplicate step "${step.name}"` });
       stepKindOf(step.kind).check(step, { at: stepAt, index: i, all: stream.steps, earlier: stepNames }, out);
+      keyedDecodeProblems(step as Parameters<typeof keyedDecodeProblems>[0], stepAt, out);
       stepNames.add(step.name);
     });
     incrementalProblems(stream, at, out);

@@ -9,6 +9,8 @@
  */
 import type { ColumnConfig, TableConfig } from '../core/config-schema';
 import { ColumnValueError, columnSource, toCell } from '../core/columns';
+import { moneyValue } from '../core/money';
+import { explodeItems, explodePlan, type ExplodePlan } from '../core/explode';
 import { ExpressionScope } from './expression/expression';
 import { chainsUsedBy } from '../core/expression-syntax';
 import { encryptedColumns, needsPiiKey } from '../core/pii-columns';
@@ -75,8 +77,10 @@ function asCell(value: unknown): unknown {
 export class RowMapper {
   private readonly columns: ColumnConfig[];
   private readonly getters: Getter[];
+  /** Per column, where a money column reads its currency (core/money.ts); undefined for the others. */
+  private readonly currencies: ({ root: 'record' | 'item' | 'parent'; keys: string[] } | undefined)[];
   private readonly expressions: string[] = [];
-  private readonly explode?: string[];
+  private readonly explode?: ExplodePlan;
   /** Index in `expressions` of the table's `where`, when it has one: its value decides whether a record becomes a row. */
   private readonly whereIndex?: number;
   private readonly trailer: Cell[];
@@ -107,7 +111,11 @@ export class RowMapper {
       this.expressions.push(columnSource(column));
       return { kind: 'expression', index: this.expressions.length - 1 };
     });
-    this.explode = table.explode ? parsePath(table.explode, ['record'])?.keys : undefined;
+    this.currencies = table.columns.map((column) => {
+      const path = column.money && parsePath(column.money.currency, PATH_ROOTS);
+      return path ? { root: path.root as 'record' | 'item' | 'parent', keys: path.keys } : undefined;
+    });
+    this.explode = explodePlan(table.explode);
     // Evaluated with the columns' expressions, in the same batch (host first, then the sandbox).
     if (table.where) this.whereIndex = this.expressions.push(table.where) - 1;
     // The metadata every table carries, after the config's columns (see table-plan.ts).
@@ -128,9 +136,7 @@ export class RowMapper {
 
   /** The nested array a record explodes into, when the table explodes one. */
   itemsOf(record: unknown): unknown[] | undefined {
-    if (!this.explode) return undefined;
-    const items = readPath(record, this.explode);
-    return Array.isArray(items) ? items : [];
+    return this.explode && explodeItems(record, this.explode);
   }
 
   map(batch: InputRecord[], parent: unknown, ancestors: unknown[] = []): { rows: Cell[][]; rejects: RejectedRow[] } {
@@ -163,6 +169,11 @@ export class RowMapper {
             if (value !== null && typeof value === 'object') value = JSON.stringify(value);
           }
           const column = this.columns[c];
+          const currency = this.currencies[c];
+          if (currency) {
+            const code = readPath(currency.root === 'record' ? unit.record : currency.root === 'item' ? unit.item : parent, currency.keys);
+            value = moneyValue(value, code, column.money!, column.name);
+          }
           const cell = toCell(value, column);
           row[c] = column.pii && cell !== null ? protectCell(cell, column, column.pii, this.piiKeys) : cell;
         }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StepConfig, VendorConfigDocument } from '../core/config-schema';
+import type { StepConfig, TableConfig, VendorConfigDocument } from '../core/config-schema';
 import { authCatalogueText } from '../auth/grammar-registry';
 import { projectRoot } from '../adapters/settings';
 import { stepKindOf } from '../steps/registry';
@@ -19,6 +19,19 @@ function stepText(step: StepConfig): string {
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A stream's columns with what they hold, when its config describes any of them. */
+function columnsText(stream: string, table: TableConfig): string[] {
+  if (!table.columns.some((column) => column.description)) return [];
+  return [
+    '',
+    `Columns of \`${table.name}\` (${stream}):`,
+    '',
+    '| column | type | description |',
+    '| --- | --- | --- |',
+    ...table.columns.map((column) => `| ${column.name} | ${column.type} | ${cell(column.description ?? '')} |`),
+  ];
+}
 
 export function catalogueText(): string {
   const configs = fs
@@ -55,6 +68,7 @@ export function catalogueText(): string {
       out.push(`| ${name} | \`${s.table.name}\`${children} | ${s.table.primaryKey.join(', ')} | ${s.steps.map(stepText).join(' → ')} |`);
     }
     for (const [name, s] of Object.entries(c.streams)) if (s.description) out.push('', `- **${name}**: ${cell(s.description)}`);
+    for (const [name, s] of Object.entries(c.streams)) out.push(...columnsText(name, s.table));
   }
   return out.join('\n') + '\n';
 }

@@ -12,6 +12,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
+import { streamObject } from 'stream-json/streamers/StreamObject';
 import type { DecodeConfig } from '../../core/config-schema';
 import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
@@ -40,13 +41,17 @@ export type RecordsSelector =
 
 export function decodeRecords(
   stream: Readable,
-  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns'>,
+  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns' | 'keyed'>,
   selector: RecordsSelector,
   hooks: DecodeHooks,
 ): AsyncGenerator<InputRecord[]> {
   stream = withoutBom(stream);
   switch (decode.format) {
     case 'json':
+      if (decode.keyed) {
+        if (selector.kind !== 'path') throw new DecodeError('decode.keyed needs `records` to be a plain path (the object keyed by entity id)');
+        return jsonKeyed(stream, selector.keys, decode.keyed.keyAs, selector.wholeBelowBytes ?? WHOLE_JSON_BYTES, hooks);
+      }
       return selector.kind === 'path' ? jsonPath(stream, selector.keys, selector.wholeBelowBytes ?? WHOLE_JSON_BYTES, hooks) : jsonWhole(stream, selector, hooks);
     case 'ndjson':
       return ndjson(stream, hooks);
@@ -82,29 +87,39 @@ async function readUpTo(stream: Readable, limit: number): Promise<{ head: Buffer
   return { head, rest: it };
 }
 
-async function* jsonPath(stream: Readable, keys: string[], wholeBelow: number, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
-  const { head, rest } = await readUpTo(stream, wholeBelow);
-  if (rest) {
-    async function* replay() {
-      // Shifted, not iterated: each buffer is released once it has been passed on.
-      while (head.length) yield head.shift()!;
-      for (let next = await rest!.next(); !next.done; next = await rest!.next()) yield next.value;
-    }
-    yield* jsonStream(Readable.from(replay(), { objectMode: false }), keys, hooks);
-    return;
+/** The bytes read ahead (`head`, released as they are passed on) followed by the rest of the stream. */
+function replayed(head: Buffer[], rest: AsyncIterator<Buffer>): Readable {
+  async function* replay() {
+    // Shifted, not iterated: each buffer is released once it has been passed on.
+    while (head.length) yield head.shift()!;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
-  let document: unknown;
+  return Readable.from(replay(), { objectMode: false });
+}
+
+/** A small document parsed whole, and the value at `keys` in it. */
+function parsedAt(head: Buffer[], keys: string[]): unknown {
+  let value: unknown;
   try {
-    document = JSON.parse(Buffer.concat(head).toString('utf8'));
+    value = JSON.parse(Buffer.concat(head).toString('utf8'));
   } catch (e) {
     throw new DecodeError(`is not valid JSON: ${(e as Error).message}`);
   }
   head.length = 0;
-  let list: unknown = document;
   for (const key of keys) {
-    if (list === null || typeof list !== 'object' || !(key in list)) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);
-    list = (list as Record<string, unknown>)[key];
+    if (value === null || typeof value !== 'object' || !(key in value)) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);
+    value = (value as Record<string, unknown>)[key];
   }
+  return value;
+}
+
+async function* jsonPath(stream: Readable, keys: string[], wholeBelow: number, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const { head, rest } = await readUpTo(stream, wholeBelow);
+  if (rest) {
+    yield* jsonStream(replayed(head, rest), keys, hooks);
+    return;
+  }
+  const list = parsedAt(head, keys);
   if (!Array.isArray(list)) throw new DecodeError(`${pathText(keys)} is not an array`);
   if (list.length) hooks.onFields?.(fieldsOf(list[0]));
   for (let start = 0; start < list.length; start += BATCH) {
@@ -139,6 +154,54 @@ async function* jsonStream(stream: Readable, keys: string[], hooks: DecodeHooks)
   } catch (e) {
     const message = (e as Error).message;
     if (/should be an array/i.test(message)) throw new DecodeError(`${pathText(keys)} is not an array`);
+    throw new DecodeError(`is not valid JSON: ${message}`);
+  }
+  if (!found) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);
+  if (batch.length) yield batch;
+}
+
+/** The rows of one entry of a keyed object: each with the entry's key as `keyAs`. */
+function keyedRows(key: string, value: unknown, keyAs: string): unknown[] {
+  const rows = Array.isArray(value) ? value : [value];
+  return rows.map((row) => (row !== null && typeof row === 'object' && !Array.isArray(row) ? { ...row, [keyAs]: key } : { value: row, [keyAs]: key }));
+}
+
+/**
+ * An object keyed by entity id whose values are rows (decode.keyed): its entries one at a
+ * time, so only one entity's rows are in memory (streamed above `wholeBelow`, as jsonPath).
+ */
+async function* jsonKeyed(stream: Readable, keys: string[], keyAs: string, wholeBelow: number, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+  const { head, rest } = await readUpTo(stream, wholeBelow);
+  let entries: AsyncIterable<{ key: string; value: unknown }> | Iterable<{ key: string; value: unknown }>;
+  let found = keys.length === 0;
+  if (rest) {
+    const samePath = (stack: readonly (string | number | null)[]) => stack.length === keys.length && keys.every((k, i) => String(stack[i]) === k) && (found = true);
+    const tokens = jsonParser({ packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false });
+    const source = replayed(head, rest);
+    entries = (keys.length === 0 ? pipeline(source, tokens, streamObject(), () => undefined) : pipeline(source, tokens, pick({ filter: samePath }), streamObject(), () => undefined)) as AsyncIterable<{ key: string; value: unknown }>;
+  } else {
+    const document = parsedAt(head, keys);
+    found = true;
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new DecodeError(`${pathText(keys)} is not an object keyed by id (decode.keyed)`);
+    entries = Object.entries(document as Record<string, unknown>).map(([key, value]) => ({ key, value }));
+  }
+  let batch: InputRecord[] = [];
+  let number = 0;
+  try {
+    for await (const { key, value } of entries) {
+      for (const record of keyedRows(key, value, keyAs)) {
+        if (number === 0) hooks.onFields?.(fieldsOf(record));
+        batch.push({ record, number: ++number });
+        if (batch.length >= BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    const message = (e as Error).message;
+    if (/should be an object/i.test(message)) throw new DecodeError(`${pathText(keys)} is not an object keyed by id (decode.keyed)`);
     throw new DecodeError(`is not valid JSON: ${message}`);
   }
   if (!found) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);

@@ -12,6 +12,7 @@
  */
 const { parentPort, workerData } = require('node:worker_threads');
 const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC, shouldInterruptAfterDeadline } = require('quickjs-emscripten');
+const { zoneOffsetMinutes } = require('./zone-offset');
 
 const flag = new Int32Array(workerData.flag);
 const reply = workerData.reply;
@@ -47,6 +48,56 @@ const PRELUDE = `(() => {
     }
     return stringify(rows);
   };
+  // Date helpers for requests and columns (README: dates); the zone offset is the host's (zone-offset.js).
+  const offsetOf = globalThis.__difZoneOffset;
+  delete globalThis.__difZoneOffset;
+  const DAY_MS = 86400000, HOUR_MS = 3600000;
+  const fail = (what) => { throw new TypeError('dates: ' + what); };
+  const dayMs = (day) => {
+    const t = typeof day === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(day) ? Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) : NaN;
+    if (!(t === t) || new Date(t).toISOString().slice(0, 10) !== day) fail(stringify(day) + ' is not a day (YYYY-MM-DD)');
+    return t;
+  };
+  const instantMs = (v) => {
+    const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+    if (!Number.isFinite(t)) fail(stringify(v) + ' is not an instant (an ISO date-time or epoch milliseconds)');
+    return t;
+  };
+  const zoneOf = (zone) => (typeof zone === 'string' && zone !== '' ? zone : fail(stringify(zone) + ' is not a time zone name'));
+  const offsetMs = (zone, t) => offsetOf(zone, t) * 60000;
+  /** The first instant whose wall clock in the zone reads \`wall\` or later (a wall time in a DST gap starts when the gap ends). */
+  const fromWall = (wall, zone) => {
+    const before = offsetMs(zone, wall - DAY_MS), after = offsetMs(zone, wall + DAY_MS);
+    const fits = [wall - before, wall - after].filter((t) => t + offsetMs(zone, t) === wall);
+    if (fits.length) return Math.min(...fits);
+    let lo = wall - after, hi = wall - before;
+    while (hi - lo > 1000) { const mid = Math.floor((lo + hi) / 2000) * 1000; if (offsetMs(zone, mid) === after) hi = mid; else lo = mid; }
+    return hi;
+  };
+  const pad = (n, w) => S(n).padStart(w, '0');
+  const addDays = (day, n) => {
+    if (!Number.isInteger(n)) fail(stringify(n) + ' is not a whole number of days');
+    return new Date(dayMs(day) + n * DAY_MS).toISOString().slice(0, 10);
+  };
+  const startOfDay = (day, zone) => new Date(fromWall(dayMs(day), zoneOf(zone))).toISOString();
+  const dates = Object.freeze({
+    addDays,
+    dayAfter: (day) => addDays(day, 1),
+    startOfDay,
+    endOfDay: (day, zone) => startOfDay(addDays(day, 1), zone),
+    hoursInDay: (day, zone) => (fromWall(dayMs(day) + DAY_MS, zoneOf(zone)) - fromWall(dayMs(day), zone)) / HOUR_MS,
+    startOfHour: (instant, zone) => {
+      const t = instantMs(instant);
+      const off = zone === undefined ? 0 : offsetMs(zoneOf(zone), t);
+      return new Date(t - (((t + off) % HOUR_MS) + HOUR_MS) % HOUR_MS).toISOString();
+    },
+    localTime: (instant, zone) => {
+      const t = instantMs(instant), off = offsetMs(zoneOf(zone), t), abs = Math.abs(off / 60000);
+      return new Date(t + off).toISOString().slice(0, 19) + (off < 0 ? '-' : '+') + pad(Math.floor(abs / 60), 2) + ':' + pad(abs % 60, 2);
+    },
+    localDay: (instant, zone) => new Date(instantMs(instant) + offsetMs(zoneOf(zone), instantMs(instant))).toISOString().slice(0, 10),
+  });
+  Object.defineProperty(globalThis, 'dates', { value: dates, writable: false, enumerable: false, configurable: false });
   const length = (v) => Array.isArray(v) ? v.length : -1;
   const slice = (v, start, end) => stringify(v.slice(start, end));
   return { parse, describe, out, text, mapPairs, length, slice };
@@ -73,9 +124,27 @@ class Scope {
     this.runtime.setMaxStackSize(STACK_BYTES);
     this.context = this.runtime.newContext();
     this.kept = new Map(); // compiled column functions, by their source
+    this.installZoneOffset();
     const prelude = this.run(() => this.context.evalCode(PRELUDE, 'dif-prelude.js'), 1000);
     this.helpers = new Map(HELPERS.map((name) => [name, this.context.getProp(prelude, name)]));
     prelude.dispose();
+  }
+
+  /**
+   * The engine's only way out to the host: numbers and a zone name in, a number out
+   * (zone-offset.js). The prelude takes it into the `dates` helpers and removes the global.
+   */
+  installZoneOffset() {
+    const fn = this.context.newFunction('zoneOffset', (zoneHandle, msHandle) => {
+      const zone = this.context.typeof(zoneHandle) === 'string' ? this.context.getString(zoneHandle) : undefined;
+      const ms = this.context.typeof(msHandle) === 'number' ? this.context.getNumber(msHandle) : NaN;
+      try {
+        return this.context.newNumber(zoneOffsetMinutes(zone, ms));
+      } catch (e) {
+        return { error: this.context.newError({ name: 'RangeError', message: `dates: ${e.message}` }) };
+      }
+    });
+    this.setGlobal('__difZoneOffset', fn);
   }
 
   dispose() {

@@ -24,6 +24,25 @@ export const Decode = shape('Decode', 'Decoding', Type.Object(
     ),
     header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
     columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
+    keyed: Type.Optional(
+      doc(
+        Type.Object(
+          {
+            keyAs: doc(
+              Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 63 }),
+              'The record field that receives the entry\'s key (the entity id); it replaces a field of that name in the rows.',
+              'campaign_id',
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        'JSON: the step\'s `records` (a plain path) is an object keyed by entity id, each value that entity\'s rows (an array) or ' +
+          'its one row (an object): `{"123":[{"date":"2026-03-01","clicks":4}],"456":[…]}`. Its entries are streamed one at a time ' +
+          '(only one entity\'s rows in memory, not the document: instead of `Object.values(response).flat()`), and each row gets ' +
+          'the key as `keyAs`. A value that is neither an array nor an object becomes `{"value": value}` with the key.',
+        { keyAs: 'campaign_id' },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'How a response body or downloaded file is decoded into records.' },
 ));

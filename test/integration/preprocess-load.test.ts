@@ -207,6 +207,25 @@ test('explode, derived and metadata columns, date formats', async () => {
   ]);
 });
 
+test('a report keyed by entity id (decode.keyed), gzipped: each entity\'s rows with its id; money by the row\'s currency, a missing metric its default, an unknown currency rejected', async () => {
+  const columns: ColumnConfig[] = [
+    { name: 'id', type: 'string', nullable: false, required: true },
+    { name: 'day', type: 'date', nullable: false },
+    { name: 'cost', type: 'decimal', source: 'record.spend', money: { currency: 'record.currency', amountIn: 'minor' } },
+    { name: 'clicks', type: 'integer', default: 0 },
+  ];
+  const report = {
+    data: {
+      '101': [{ day: '2026-01-05', spend: 1999, currency: 'USD', clicks: 3 }, { day: '2026-01-06', spend: 500, currency: 'USD' }],
+      '202': { day: '2026-01-05', spend: 1500, currency: 'JPY', clicks: 1 },
+      '303': [{ day: '2026-01-05', spend: 1, currency: 'ZZZ' }],
+    },
+  };
+  const { csv, rows } = await ingest({ columns, decode: { format: 'json', compression: 'gzip', keyed: { keyAs: 'id' } }, table: { rejects: { maxRows: 1 } }, bodies: [gzipSync(JSON.stringify(report))] });
+  expect(csv).toMatchObject({ records: 4, rows: 3, rejected: 1 });
+  expect(rows).toEqual([expected('101', '2026-01-05', '19.99', 3), expected('101', '2026-01-06', '5', 0), expected('202', '2026-01-05', '1500', 1)]);
+});
+
 describe('column expectations', () => {
   test('a required column missing from a CSV header fails the run naming the column and the file', async () => {
     const { run, pages, pageLists } = await setup({ decode: { format: 'csv' }, bodies: ['ident,day,cost_micros,clicks\nx,2026-01-01,1,1\n'] });

@@ -74,9 +74,10 @@ test('campaign_insights_daily: the token\'s ad accounts listed, then per account
 
   // The accounts are data too: the listing stream loaded them.
   const accounts = await c.rows('meta_ads_ad_accounts', customer, 'account_id');
-  expect(accounts.map((a) => [a.account_id, a.name, Number(a.account_status), a.currency])).toEqual([
-    ['1001', 'Acme - US', 1, 'USD'],
-    ['1003', 'Acme - JP', 1, 'JPY'],
+  // amount_spent arrives in each currency's minimum unit: cents for USD, whole yen for JPY (money, amountIn minor).
+  expect(accounts.map((a) => [a.account_id, a.name, Number(a.account_status), a.currency, a.amount_spent])).toEqual([
+    ['1001', 'Acme - US', 1, 'USD', '1234.56'],
+    ['1003', 'Acme - JP', 1, 'JPY', '98765'],
   ]);
   expect(c.server.sent('/v25.0/me/adaccounts').filter((r) => r.query.access_token === TOKEN).map((r) => r.query.after)).toEqual([undefined, 'QVFIUmFjdF8xMDAx']);
 

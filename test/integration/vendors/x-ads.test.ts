@@ -128,8 +128,10 @@ test('campaign_stats_daily: POST job (query signed), poll job_ids until SUCCESS,
     ['8wku2', '2024-03-01', 1233, 41],
     ['8wku2', '2024-03-02', 1180, 36],
     ['8yn7m', '2024-03-01', 310, 5],
-    ['8yn7m', '2024-03-02', null, null],
+    ['8yn7m', '2024-03-02', 0, 0], // X's null (nothing happened that day): the columns' default 0
   ]);
+  // The metric arrays (one per metric, one element per day) exploded in parallel: the fixture's other metrics are not columns.
+  expect(rows.map((r) => Number(r.billed_charge_local_micro))).toEqual([20500000, 18000000, 2500000, 0]);
   expect(Number(rows[0].billed_charge_local_micro)).toBe(20500000);
 
   const [submit] = c.server.sent('/12/stats/jobs/accounts/18ce54d4x5t').filter((r) => r.method === 'POST');
@@ -196,7 +198,7 @@ test('campaign_stats_daily_sync: every campaign, stats requested in chunks of at
     ['8wku2', '2024-03-01', 1233],
     ['8wku2', '2024-03-02', 1180],
     ['8yn7m', '2024-03-01', 310],
-    ['8yn7m', '2024-03-02', null],
+    ['8yn7m', '2024-03-02', 0],
   ]);
 });
 

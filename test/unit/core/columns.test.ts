@@ -162,7 +162,7 @@ describe('toCell: types', () => {
   describe('timestamp without an offset', () => {
     let dir: string;
     beforeAll(() => {
-      dir = transpileToTemp(['core/columns']);
+      dir = transpileToTemp(['core/columns', 'core/decimal-shift']);
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

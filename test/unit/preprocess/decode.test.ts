@@ -46,6 +46,41 @@ describe.each([
   });
 });
 
+// decode.keyed: an object keyed by entity id, its entries one at a time, whole or streamed alike.
+describe.each([
+  ['parsed whole', 1 << 20],
+  ['streamed', 0],
+])('JSON keyed by id, %s', (_mode, wholeBelowBytes) => {
+  const at = (...keys: string[]) => ({ kind: 'path' as const, keys, wholeBelowBytes });
+  const keyed = { keyed: { keyAs: 'campaign_id' } };
+
+  test('each entry\'s rows with the key, in document order, numbered across entries', async () => {
+    const body = '{"data":{"123":[{"date":"2026-03-01","clicks":4},{"date":"2026-03-02","clicks":0}],"456":{"date":"2026-03-01","clicks":7},"789":[],"x9":[5]}}';
+    // (Parsed whole, integer-like keys come first in ascending order, as JavaScript orders them: row order does not matter to a load.)
+    const out = await decode(body, 'json', at('data'), keyed);
+    expect(out.records).toEqual([
+      [1, { date: '2026-03-01', clicks: 4, campaign_id: '123' }],
+      [2, { date: '2026-03-02', clicks: 0, campaign_id: '123' }],
+      [3, { date: '2026-03-01', clicks: 7, campaign_id: '456' }],
+      [4, { value: 5, campaign_id: 'x9' }],
+    ]);
+    expect(out.fields).toEqual([['date', 'clicks', 'campaign_id']]);
+  });
+
+  test('the whole document as the object; the errors name the path', async () => {
+    expect((await decode('{"a":[{"x":1}]}', 'json', at(), keyed)).records).toEqual([[1, { x: 1, campaign_id: 'a' }]]);
+    expect((await decode('{}', 'json', at(), keyed)).records).toEqual([]);
+    await expect(decode('{"other":{}}', 'json', at('data'), keyed)).rejects.toThrow("has no response.data (the step's records path)");
+    await expect(decode('{"data":[{"a":1}]}', 'json', at('data'), keyed)).rejects.toThrow('response.data is not an object keyed by id (decode.keyed)');
+    await expect(decode('{"data":{"a":[1', 'json', at('data'), keyed)).rejects.toThrow(/^is not valid JSON/);
+  });
+});
+
+test('decode.keyed with a records expression is refused', async () => {
+  const selector = { kind: 'expression' as const, expression: 'Object.values(response).flat()', where: '$.records', scope: () => { throw new Error('not used'); } };
+  await expect(decode('{}', 'json', selector as never, { keyed: { keyAs: 'id' } })).rejects.toThrow('decode.keyed needs `records` to be a plain path');
+});
+
 test('NDJSON: blank lines skipped, a bad line rejected with its line number', async () => {
   const out = await decode('{"a":1}\n\n{oops\n{"a":3}\n', 'ndjson');
   expect(out.records).toEqual([[1, { a: 1 }], [4, { a: 3 }]]);

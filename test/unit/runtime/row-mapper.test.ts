@@ -96,3 +96,31 @@ test('table.where keeps only the records it holds for: the children of a bulk JS
   expect(rows.map((r) => r.slice(0, 2))).toEqual([['gid://shopify/LineItem/11', 'gid://shopify/Order/1']]);
   mapper.dispose();
 });
+
+test('money: the amount shifted by the currency of its own record; an unknown currency rejects the row with the reason; default fills a missing metric', () => {
+  const table: TableConfig = {
+    name: 't',
+    primaryKey: ['id'],
+    columns: [
+      { name: 'id', type: 'string' },
+      { name: 'spent', type: 'decimal', source: 'record.amount_spent', money: { currency: 'record.currency', amountIn: 'minor' } },
+      { name: 'clicks', type: 'integer', default: 0 },
+    ],
+  };
+  const mapper = new RowMapper(table, facts, {}, '$.table');
+  const { rows, rejects } = mapper.map(
+    [
+      { record: { id: 'us', amount_spent: '123456', currency: 'USD', clicks: 3 }, number: 1 },
+      { record: { id: 'jp', amount_spent: '98765', currency: 'JPY' }, number: 2 },
+      { record: { id: 'kw', amount_spent: 1500, currency: 'KWD', clicks: null }, number: 3 },
+      { record: { id: 'zz', amount_spent: '100', currency: 'ZZZ' }, number: 4 },
+    ],
+    undefined,
+  );
+  expect(rows.map((r) => r.slice(0, 3))).toEqual([
+    ['us', '1234.56', '3'],
+    ['jp', '98765', '0'],
+    ['kw', '1.5', '0'],
+  ]);
+  expect(rejects.map((r) => [r.number, r.reason])).toEqual([[4, 'column "spent": currency "ZZZ" is not an ISO 4217 currency with a minor unit (or one of the column\'s money.exponents)']]);
+});
