@@ -48,7 +48,8 @@ export function toCsvActivity(deps: ActivityDeps) {
           key: objectKey,
           // The vendor's answer, where it named the file's compression, wins over the config's.
           decode: compression ? { format: 'json', ...decode, compression } : decode,
-          records: ('records' in step ? step.records : undefined) ?? 'response',
+          // A step fetching its fields in chunks stores its pages as the merged records (steps/paginated/chunked-page.ts).
+          records: step.kind === 'paginated' && step.chunk ? 'response' : (('records' in step ? step.records : undefined) ?? 'response'),
           where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
           parent,
           ancestors,

@@ -24,6 +24,7 @@ import { xmlToValue } from '../../adapters/decode/xml';
 import { apiBase } from '../../activities/http-request';
 import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemErrorRuleConfig, type ItemJudge } from '../dependent/item-errors';
 import { usingScope } from '../../runtime/expression/expression';
+import { fetchChunkedPage } from '../paginated/chunked-page';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -142,8 +143,12 @@ async function fetchPage(
   const pagination = paged?.pagination;
   const params = pageParameters(pagination, state);
   scope.setJson('page', JSON.stringify(state));
-  const response = await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params);
   const key = pageKey(prefix, state.page);
+  // Fields in chunks: the page is asked for once per chunk and stored merged; the first chunk's answer decides what comes next.
+  const chunked = paged?.kind === 'paginated' && paged.chunk && pagination
+    ? await fetchChunkedPage(deps, client, scope, { ...paged, chunk: paged.chunk }, where, prefix, state, params, (label) => vendorError(client, scope, label))
+    : undefined;
+  const response = chunked?.response ?? (await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params));
 
   let meta: PageMeta;
   if (!pagination) {
@@ -151,8 +156,8 @@ async function fetchPage(
     await deps.objectStore.put(key, client.scrubbed(response), response.headers['content-type']);
     meta = { status: response.status, records: -1, decision: { done: 'single call' } };
   } else {
-    const text = client.scrub(await readText(response.body));
-    await deps.objectStore.put(key, text, response.headers['content-type']);
+    const text = chunked?.text ?? client.scrub(await readText(response.body));
+    if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
     // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
     // not JSON: expressions see the body as text, and the record count is unknown (-1).
     // XML pages are seen decoded (adapters/decode/xml.ts).
