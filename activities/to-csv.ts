@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
+import { runTable } from './discovered-fields';
 import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 
@@ -33,6 +34,7 @@ export function toCsvActivity(deps: ActivityDeps) {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
+      const table = await runTable(deps, run, stream);
       const tableWhere = `$.streams.${run.stream}.table.columns`;
       // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
       // else this is DIF's side, which must never unwrap (or look for) an encryption key.
@@ -63,7 +65,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         piiEncryptionKey,
         store: deps.objectStore,
         pages,
-        table: stream.table,
+        table,
         tableWhere,
         facts: {
           customer: run.customer,

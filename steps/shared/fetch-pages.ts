@@ -25,6 +25,7 @@ import { apiBase } from '../../activities/http-request';
 import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemErrorRuleConfig, type ItemJudge } from '../dependent/item-errors';
 import { usingScope } from '../../runtime/expression/expression';
 import { fetchChunkedPage } from '../paginated/chunked-page';
+import { discoverFields } from '../../activities/discovered-fields';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -63,6 +64,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, FETCH_KINDS);
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
       const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
+      // Discovered fields: listed (or read back) before the first page; requests read their names as `discovered`.
+      if (config.streams[run.stream].discover) scope.setJson('discovered', JSON.stringify((await discoverFields(deps, client, config, run, scope)).listed));
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);
       const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;
