@@ -108,3 +108,17 @@ describe('validation', () => {
     expect(problemsOf(c)).toContainEqual({ path: `$.streams.${name}.discover`, message: expect.stringMatching(/must be single or paginated, not files/) });
   });
 });
+
+test('`discovered` outside the steps of a stream with discover is named by its path', () => {
+  const c = demoConfig();
+  c.streams.campaign_daily.steps[0].request.query.fields = '${discovered.join(",")}';
+  expect(problemsOf(c)).toContainEqual({ path: '$.streams.campaign_daily.steps[0].request.query.fields', message: expect.stringMatching(/`discovered` .* exists only in the steps of a stream with a `discover` block/) });
+  // A field of that name, or a parameter, is not the variable.
+  const fine = demoConfig();
+  fine.streams.campaign_daily.steps[0].request.query.fields = '${[{ discovered: 1 }].map((discovered) => discovered.discovered).join(",")}';
+  expect(() => validateVendorConfig(fine, 'x.json')).not.toThrow();
+  const withIt = demoConfig();
+  withIt.streams.campaign_daily.discover = { request: { path: '/v1/fields' }, fields: 'response.fields', name: 'field.name', type: 'field.type', types: {}, values: 'record', policy: 'evolve' };
+  withIt.streams.campaign_daily.steps[0].request.query.fields = '${discovered.join(",")}';
+  expect(() => validateVendorConfig(withIt, 'x.json')).not.toThrow();
+});
