@@ -73,6 +73,10 @@ export function chunkProblems(chunk: PropertyChunksConfig, at: string, out: Conf
     if (problem) out.push({ path: `${at}.param`, message: problem });
   } else if (chunk.fields?.some((f) => typeof f !== 'string' && typeof f !== 'number')) {
     out.push({ path: `${at}.fields`, message: 'fields sent in the query are joined into one value, so each must be a string or a number' });
+  } else {
+    const separator = chunk.separator ?? ',';
+    const split = chunk.fields?.findIndex((f) => String(f).includes(separator)) ?? -1;
+    if (split >= 0) out.push({ path: `${at}.fields[${split}]`, message: `holds the separator ${JSON.stringify(separator)}, so it would be read as two fields` });
   }
   if (chunk.separator !== undefined && chunk.in !== 'query') out.push({ path: `${at}.separator`, message: 'only joins fields sent in the query ("in": "query")' });
   for (const field of ['mergeKey', 'concat'] as const) {

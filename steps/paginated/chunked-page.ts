@@ -27,6 +27,10 @@ export function chunkFields(chunk: PropertyChunksConfig, scope: ExpressionScope,
   if (!Array.isArray(fields) || fields.length === 0) {
     throw finalFailure('DataError', `${where}.fieldsFrom gave ${String(JSON.stringify(fields) ?? 'undefined').slice(0, 100)}, not a non-empty list of fields`);
   }
+  // Joined into one query value, a field holding the separator would be read as two.
+  const separator = chunk.separator ?? ',';
+  const split = chunk.in === 'query' ? fields.find((f) => String(f).includes(separator)) : undefined;
+  if (split !== undefined) throw finalFailure('DataError', `${where}: the field ${JSON.stringify(String(split).slice(0, 100))} holds the separator ${JSON.stringify(separator)}`);
   return fields;
 }
 

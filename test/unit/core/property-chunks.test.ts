@@ -72,6 +72,7 @@ describe('validation', () => {
     ['objects joined into a query', { ...good, fields: [{ name: 'a' }] }, `${STEP}.chunk.fields`, /each must be a string or a number/],
     ['a body param reaching the prototype', { ...good, in: 'body', param: 'a.__proto__' }, `${STEP}.chunk.param`, /__proto__/],
     ['a separator for a body', { ...good, in: 'body', separator: ';' }, `${STEP}.chunk.separator`, /only joins fields sent in the query/],
+    ['a field holding the separator', { ...good, fields: ['a', 'b,c'] }, `${STEP}.chunk.fields[1]`, /holds the separator ","/],
     ['a size of 0', { ...good, size: 0 }, `${STEP}.chunk.size`, /greater or equal to 1/],
     ['an unknown field', { ...good, mergekey: ['record.id'] }, `${STEP}.chunk.mergekey`, /unknown field "mergekey"/],
   ])('%s is named at its path', (_, chunk, path, message) => {
