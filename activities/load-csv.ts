@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
 import { underTableLock } from './table-lock';
+import { runTable } from './discovered-fields';
 
 export interface LoadCsvInput {
   run: RunContext;
@@ -28,7 +29,7 @@ export function loadCsvActivity(deps: ActivityDeps) {
   return async function loadCsv({ run, csvKey, permit, holder }: LoadCsvInput): Promise<LoadSummary> {
     return underPermit(deps, permit, async () => {
       const { config } = await pinnedRunOf(deps, run.configKey);
-      const table = config.streams[run.stream].table;
+      const table = await runTable(deps, run, config.streams[run.stream]);
       const store = deps.objectStore;
       let parts: CsvPart[];
       let rejected = 0;

@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
 import { underPermit } from './permits';
+import { runTable } from './discovered-fields';
 import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 import { childTables } from '../core/child-tables';
@@ -34,6 +35,7 @@ export function toCsvActivity(deps: ActivityDeps) {
       const pinned = await pinnedRunOf(deps, run.configKey);
       const { config } = pinned;
       const stream = config.streams[run.stream];
+      const table = await runTable(deps, run, stream);
       const tableWhere = `$.streams.${run.stream}.table.columns`;
       // Only a clean-room worker has DIF's store as an export target (deps.difStore): anywhere
       // else this is DIF's side, which must never unwrap (or look for) an encryption key.
@@ -51,7 +53,8 @@ export function toCsvActivity(deps: ActivityDeps) {
           key: objectKey,
           // The vendor's answer, where it named the file's compression, wins over the config's.
           decode: compression ? { format: 'json', ...decode, compression } : decode,
-          records: ('records' in step ? step.records : undefined) ?? 'response',
+          // A step fetching its fields in chunks stores its pages as the merged records (steps/paginated/chunked-page.ts).
+          records: step.kind === 'paginated' && step.chunk ? 'response' : (('records' in step ? step.records : undefined) ?? 'response'),
           where: `$.streams.${run.stream}.steps[${stepIndex}].records`,
           parent,
           ancestors,
@@ -65,7 +68,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         piiEncryptionKey,
         store: deps.objectStore,
         pages,
-        table: stream.table,
+        table,
         tableWhere,
         facts: {
           customer: run.customer,

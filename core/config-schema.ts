@@ -16,6 +16,7 @@ import { stepKinds } from '../steps/registry';
 import { PartitionsSpec } from './partitions';
 import { LoadSpec } from './load-modes';
 import { Incremental } from './incremental-grammar';
+import { DiscoverFields } from './discovered-fields';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -311,6 +312,7 @@ export const Stream = shape('Stream', 'Stream', Type.Object(
     partitions: Type.Optional(PartitionsSpec),
     table: TableSpec,
     incremental: Type.Optional(Incremental),
+    discover: Type.Optional(DiscoverFields),
   },
   { additionalProperties: false, description: 'One kind of data fetched from the vendor (its steps) and the table it loads.' },
 ));

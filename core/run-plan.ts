@@ -98,6 +98,11 @@ export function pageKey(setPrefix: string, page: number): string {
   return `${setPrefix}/page-${String(page).padStart(6, '0')}.json`;
 }
 
+/** The vendor's answer to one chunk of a page whose fields are fetched in chunks (`chunk`), kept beside the merged page. */
+export function pageChunkKey(setPrefix: string, page: number, chunk: number): string {
+  return `${setPrefix}/page-${String(page).padStart(6, '0')}.chunk-${String(chunk).padStart(3, '0')}.json`;
+}
+
 /** What was decided after storing a page, kept beside it so a resumed run never refetches it. */
 export function pageMetaKey(setPrefix: string, page: number): string {
   return `${setPrefix}/page-${String(page).padStart(6, '0')}.meta.json`;

@@ -44,6 +44,8 @@ interface Context {
   authKind?: string;
   /** Streams with an `incremental` block: the only places `state` exists. */
   incremental: Set<string>;
+  /** Streams with a `discover` block: their steps are the only places `discovered` exists. */
+  discovering: Set<string>;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
 }
@@ -56,6 +58,7 @@ export function expressionProblems(config: VendorConfigDocument, errors: ConfigP
     tokenKind: config.auth && authIssuesToken(config.auth) ? config.auth.kind : undefined,
     authKind: config.auth?.kind,
     incremental: new Set(Object.entries(config.streams).filter(([, s]) => s.incremental).map(([name]) => name)),
+    discovering: new Set(Object.entries(config.streams).filter(([, s]) => s.discover).map(([name]) => name)),
     errors,
     warnings,
   };
@@ -148,12 +151,18 @@ function authPlace(role: CodeRoleName, part: { auth: string; column: number }, p
 
 /** `inputs.x`, `secrets.x`, `window.x` and `state.x` in an expression (already known to parse) must name something that exists. */
 function references(expression: string, path: string, ctx: Context): void {
-  if (!/\b(inputs|secrets|window|state)\b/.test(expression)) return;
+  if (!/\b(inputs|secrets|window|state|discovered)\b/.test(expression)) return;
   const root = parseExpressionAt(expression, 0, { ecmaVersion: 2022 });
   // A function parameter or variable of the same name hides the run's variable: skip that name.
   const shadowed = new Set<string>();
   const accesses: { object: string; property: string }[] = [];
+  // Identifiers that are names of fields (`record.discovered`, `{ discovered: 1 }`), not variables.
+  const fieldNames = new Set<Node>();
+  const identifiers: Node[] = [];
   visit(root, (node) => {
+    if (node.type === 'Identifier') identifiers.push(node);
+    if (node.type === 'MemberExpression' && !(node as unknown as { computed: boolean }).computed) fieldNames.add((node as unknown as { property: Node }).property);
+    if (node.type === 'Property' && !(node as unknown as { computed: boolean }).computed) fieldNames.add((node as unknown as { key: Node }).key);
     if ((node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression') && 'params' in node) {
       for (const p of node.params as Node[]) visit(p, (n) => n.type === 'Identifier' && shadowed.add((n as unknown as { name: string }).name));
     }
@@ -165,6 +174,10 @@ function references(expression: string, path: string, ctx: Context): void {
       if (property !== undefined) accesses.push({ object: m.object.name!, property });
     }
   });
+  if (!shadowed.has('discovered') && identifiers.some((n) => !fieldNames.has(n) && (n as unknown as { name: string }).name === 'discovered')) {
+    const stream = /^\$\.streams\.([a-z][a-z0-9_]*)\.steps\[/.exec(path)?.[1];
+    if (!stream || !ctx.discovering.has(stream)) ctx.errors.push({ path, message: '`discovered` (the field names a `discover` block listed) exists only in the steps of a stream with a `discover` block' });
+  }
   const inAuth = path === '$.auth' || path.startsWith('$.auth.') || path.startsWith('$.auth[');
   for (const { object, property } of accesses) {
     if (shadowed.has(object)) continue;

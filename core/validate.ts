@@ -21,6 +21,7 @@ import { partitionProblems } from './partitions';
 import { loadModeProblems } from './load-modes';
 import { childTableProblems } from './child-tables';
 import { incrementalProblems } from './validate-incremental';
+import { discoverProblems } from './discovered-fields';
 
 export interface ConfigProblem {
   path: string;
@@ -168,6 +169,12 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       stepNames.add(step.name);
     });
     incrementalProblems(stream, at, out);
+    if (stream.discover) {
+      discoverProblems(stream.discover, `${at}.discover`, out);
+      // The fields are listed by the first step's fetch, before its first page (steps/shared/fetch-pages.ts).
+      const first = stream.steps[0].kind;
+      if (first !== 'single' && first !== 'paginated') out.push({ path: `${at}.discover`, message: `the fields are listed before the first step's first page, so that step must be single or paginated, not ${first}` });
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { describeSingle, SingleStep } from './single/grammar';
 import { planSingle } from './single/plan';
 import { describePaginated, PaginatedStep } from './paginated/grammar';
 import { planPaginated } from './paginated/plan';
+import { checkPaginated } from './paginated/validate';
 import { DependentStep, describeDependent } from './dependent/grammar';
 import { planDependent } from './dependent/plan';
 import { checkDependent } from './dependent/validate';
@@ -22,7 +23,7 @@ import { checkFiles } from './files/validate';
 
 export const stepKinds = {
   single: { grammar: SingleStep, callsApi: true, plan: planSingle, check: checkStepRequests, describe: describeSingle },
-  paginated: { grammar: PaginatedStep, callsApi: true, plan: planPaginated, check: checkStepRequests, describe: describePaginated },
+  paginated: { grammar: PaginatedStep, callsApi: true, plan: planPaginated, check: checkPaginated, describe: describePaginated },
   dependent: { grammar: DependentStep, callsApi: true, plan: planDependent, check: checkDependent, describe: describeDependent },
   async: { grammar: AsyncStep, callsApi: true, plan: planAsync, check: checkAsync, describe: describeAsync },
   files: { grammar: FilesStep, callsApi: false, plan: planFiles, check: checkFiles, describe: describeFiles },

@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { TableConfig } from '../../core/config-schema';
-import { createAuditTableSql, createTableSql, ident, sqlType } from './table-plan';
+import { addColumnSql, createAuditTableSql, createTableSql, ident, sqlType } from './table-plan';
 import { familyLoadPlan } from './child-tables-plan';
 import { childTables } from '../../core/child-tables';
 import { TableShapeError } from '../../core/errors';
@@ -52,6 +52,15 @@ export class PostgresLoader {
     readonly schema: string,
   ) {}
 
+  /** The table's column names, or undefined when there is no such table yet. */
+  async columnsOf(tableName: string): Promise<Set<string> | undefined> {
+    const { rows } = await this.pool.query<{ column_name: string }>(
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [this.schema, tableName],
+    );
+    return rows.length ? new Set(rows.map((r) => r.column_name)) : undefined;
+  }
+
   /** Creates the schema, table and audit table when missing, adds new config columns, refuses type changes. */
   async ensureTable(table: TableConfig): Promise<void> {
     const client = await this.pool.connect();
@@ -77,7 +86,7 @@ export class PostgresLoader {
       }
       for (const column of table.columns) {
         if (!existing.has(column.name)) {
-          await client.query(`ALTER TABLE ${ident(this.schema)}.${ident(table.name)} ADD COLUMN IF NOT EXISTS ${ident(column.name)} ${sqlType(column.type)}`);
+          await client.query(addColumnSql(this.schema, table.name, column));
         }
       }
     } finally {

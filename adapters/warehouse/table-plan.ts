@@ -72,6 +72,15 @@ export function createTableSql(schema: string, table: TableConfig, dialect: Dial
   return `CREATE TABLE IF NOT EXISTS ${plan.qualified} (\n  ${columns.join(',\n  ')},\n  PRIMARY KEY (${plan.key.map(ident).join(', ')})\n)`;
 }
 
+/**
+ * Adds a column to an existing table (a new config column, or a discovered field under
+ * `evolve`). Postgres skips one already there; Redshift has no IF NOT EXISTS and adds one
+ * column per statement, so the caller adds only the columns it found missing.
+ */
+export function addColumnSql(schema: string, table: string, column: { name: string; type: ColumnTypeName }, dialect: Dialect = 'postgres'): string {
+  return `ALTER TABLE ${ident(schema)}.${ident(table)} ADD COLUMN ${dialect === 'postgres' ? 'IF NOT EXISTS ' : ''}${ident(column.name)} ${sqlType(column.type, dialect)}`;
+}
+
 export function createAuditTableSql(schema: string, dialect: Dialect = 'postgres'): string {
   const text = sqlType('string', dialect);
   return (

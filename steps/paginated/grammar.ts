@@ -2,12 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { shape } from '../../core/schema-parts';
 import { fetchFields, pagedFields, pagingWords } from '../shared/grammar';
+import { PropertyChunks } from '../../core/property-chunks';
 
 export const PaginatedStep = shape('PaginatedStep', 'Paginated step', Type.Object(
-  { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields },
+  { kind: Type.Literal('paginated'), ...fetchFields, ...pagedFields, chunk: Type.Optional(PropertyChunks) },
   { additionalProperties: false, description: 'A call repeated page by page until the pagination or a stop rule ends it.' },
 ));
 
 export type PaginatedStepConfig = Static<typeof PaginatedStep>;
 
-export const describePaginated = (step: PaginatedStepConfig): string => `paginated${pagingWords(step)}`;
+export const describePaginated = (step: PaginatedStepConfig): string =>
+  `paginated${pagingWords(step)}${step.chunk ? `, fields in chunks of ${step.chunk.size}` : ''}`;

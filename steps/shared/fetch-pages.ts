@@ -25,6 +25,8 @@ import { xmlToValue } from '../../adapters/decode/xml';
 import { apiBase } from '../../activities/http-request';
 import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemErrorRuleConfig, type ItemJudge } from '../dependent/item-errors';
 import { usingScope } from '../../runtime/expression/expression';
+import { fetchChunkedPage } from '../paginated/chunked-page';
+import { discoverFields } from '../../activities/discovered-fields';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -63,6 +65,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, FETCH_KINDS);
       const client = await VendorClient.open(deps, config, run.customer, permitLost);
       const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
+      // Discovered fields: listed (or read back) before the first page; requests read their names as `discovered`.
+      if (config.streams[run.stream].discover) scope.setJson('discovered', JSON.stringify((await discoverFields(deps, client, config, run, scope)).listed));
       const units = await unitsOf(deps, input);
       const raw = runPrefix('raw', run, run.runId);
       const checkpoint = Context.current().info.heartbeatDetails as Checkpoint | undefined;
@@ -143,8 +147,12 @@ async function fetchPage(
   const pagination = paged?.pagination;
   const params = pageParameters(pagination, state);
   scope.setJson('page', JSON.stringify(state));
-  const response = await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params);
   const key = pageKey(prefix, state.page);
+  // Fields in chunks: the page is asked for once per chunk and stored merged; the first chunk's answer decides what comes next.
+  const chunked = paged?.kind === 'paginated' && paged.chunk && pagination
+    ? await fetchChunkedPage(deps, client, scope, { ...paged, chunk: paged.chunk }, where, prefix, state, params, (label) => vendorError(client, scope, label))
+    : undefined;
+  const response = chunked?.response ?? (await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params));
 
   let meta: PageMeta;
   if (!pagination) {
@@ -160,13 +168,13 @@ async function fetchPage(
     await deps.objectStore.put(key, body, response.headers['content-type']);
     meta = { status: response.status, records: -1, decision: { done: 'single call' } };
   } else {
-    const text = client.scrub(await readText(response.body));
+    const text = chunked?.text ?? client.scrub(await readText(response.body));
     const format = step.decode?.format ?? 'json';
-    if (format === 'json' && isHtmlPage(text, response.headers['content-type'])) {
+    if (!chunked && format === 'json' && isHtmlPage(text, response.headers['content-type'])) {
       // A gateway's or maintenance page in a 2xx: the vendor's fault, and usually brief.
       throw retryableFailure('VendorError', `${response.label}: page ${state.page} answered ${response.status} with an HTML page, not JSON: ${text.slice(0, 200)}`);
     }
-    await deps.objectStore.put(key, text, response.headers['content-type']);
+    if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
     // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
     // not JSON: expressions see the body as text, and the record count is unknown (-1).
     // XML pages are seen decoded (adapters/decode/xml.ts).

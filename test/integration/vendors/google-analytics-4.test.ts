@@ -29,15 +29,26 @@ beforeAll(async () => {
     { method: 'POST', path: '/v1beta/properties/271828:runReport', file: 'report-empty.json' },
     { method: 'POST', path: '/v1beta/properties/161803:runReport', file: 'report-second-property.json' },
     { method: 'POST', path: '/v1beta/properties/404:runReport', status: 403, file: 'error-403-permission.json' },
+    // engagement_daily: each page asked for with the first ten metrics, then the last two.
+    ...[engagement, shortChunk].flatMap((path) => [
+      { method: 'POST', path, when: (r: Sent) => r.json?.offset === 0 && r.json.metrics.length === 10, file: 'engagement-page-1-chunk-1.json' },
+      { method: 'POST', path, when: (r: Sent) => r.json?.offset === 0 && r.json.metrics.length === 2, file: path === engagement ? 'engagement-page-1-chunk-2.json' : 'engagement-page-1-chunk-2-short.json' },
+      { method: 'POST', path, when: (r: Sent) => r.json?.offset === 2 && r.json.metrics.length === 10, file: 'engagement-page-2-chunk-1.json' },
+      { method: 'POST', path, when: (r: Sent) => r.json?.offset === 2 && r.json.metrics.length === 2, file: 'engagement-page-2-chunk-2.json' },
+    ]),
   );
 });
 afterAll(() => c?.shutdown());
+
+const engagement = '/v1beta/properties/577215:runReport';
+const shortChunk = '/v1beta/properties/662607:runReport';
+type Sent = { json?: any };
 
 const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 
 test('traffic_daily: offset pages until rowCount, a 429 retried, rows loaded', async () => {
   const customer = await c.customer({ property_id: '314159' }, secrets, { tokenUrl: `${c.server.url}/token` });
-  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'traffic_daily');
   expect(outcome.status).toBe('COMPLETED');
   const rows = await c.rows('ga4_traffic_daily', customer, 'date, channel_group');
   expect(rows.map((r) => [day(r.date), r.channel_group, Number(r.sessions)])).toEqual([
@@ -61,7 +72,7 @@ test('traffic_daily: offset pages until rowCount, a 429 retried, rows loaded', a
 test('several properties: one run per property, the same days and channels kept apart by property_id in the key', async () => {
   // Both properties have rows for 2024-03-01 Direct and Organic Search: keyed by date and channel alone, one would overwrite the other.
   const customer = await c.customer({ property_id: ['314159', '161803'] }, secrets, { tokenUrl: `${c.server.url}/token` });
-  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'traffic_daily');
   expect(outcome.status).toBe('COMPLETED');
   expect(outcome.summary?.partitions?.map((p) => [p.partition, p.status, p.rowsLoaded])).toEqual([
     ['314159', 'COMPLETED', 4],
@@ -77,13 +88,13 @@ test('several properties: one run per property, the same days and channels kept 
     ['314159', '2024-03-02', 'Organic Search', 131],
   ]);
   // Re-running the window leaves no duplicate.
-  expect((await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' })).status).toBe('COMPLETED');
+  expect((await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'traffic_daily')).status).toBe('COMPLETED');
   expect(await c.rows('ga4_traffic_daily', customer, 'property_id')).toHaveLength(6);
 });
 
 test('a report with no rows (GA4 then omits rows and rowCount) completes with nothing loaded', async () => {
   const customer = await c.customer({ property_id: '271828' }, secrets, { tokenUrl: `${c.server.url}/token` });
-  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' }, undefined, 'traffic_daily');
   expect(outcome.status).toBe('COMPLETED');
   expect(await c.rows('ga4_traffic_daily', customer, 'date')).toHaveLength(0);
   expect(c.server.sent('/v1beta/properties/271828:runReport')).toHaveLength(1);
@@ -91,7 +102,7 @@ test('a report with no rows (GA4 then omits rows and rowCount) completes with no
 
 test('a property the user cannot read: 403 fails at once with Google’s message', async () => {
   const customer = await c.customer({ property_id: '404' }, secrets, { tokenUrl: `${c.server.url}/token` });
-  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' }, undefined, 'traffic_daily');
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/answered 403: .*sufficient permissions for this property/s);
   expect(c.server.sent('/v1beta/properties/404:runReport')).toHaveLength(1);
@@ -104,7 +115,7 @@ test('the service_account variant: a jwt-bearer assertion as Google documents it
     const customer = await c.customer({ property_id: '314159' }, { service_account_key: key }, { tokenUrl: `${c.server.url}/token`, authVariant: 'service_account' });
     const tokens = c.server.sent('/token').length;
     const reports = c.server.sent('/v1beta/properties/314159:runReport').length;
-    const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' });
+    const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'traffic_daily');
     expect(outcome.status).toBe('COMPLETED');
     expect(await c.rows('ga4_traffic_daily', customer, 'date, channel_group')).toHaveLength(4);
 
@@ -123,4 +134,52 @@ test('the service_account variant: a jwt-bearer assertion as Google documents it
   } finally {
     setSigningClock();
   }
+});
+
+const METRICS = ['activeUsers', 'newUsers', 'totalUsers', 'sessions', 'engagedSessions', 'screenPageViews', 'eventCount', 'keyEvents', 'userEngagementDuration', 'engagementRate', 'bounceRate', 'averageSessionDuration'];
+
+test('engagement_daily: twelve metrics, at most ten per request: two runReport calls per page, rows merged by their dimension values', async () => {
+  const customer = await c.customer({ property_id: '577215' }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'engagement_daily');
+  expect(outcome.status).toBe('COMPLETED');
+
+  const sent = c.server.sent(engagement).map((r) => r.json);
+  // Page 1 (offset 0) in two chunks, then page 2 (offset 2, after page 1's two rows) in two chunks; rowCount 3 ends it.
+  expect(sent.map((b) => [b.offset, b.metrics.map((m: { name: string }) => m.name)])).toEqual([
+    [0, METRICS.slice(0, 10)],
+    [0, METRICS.slice(10)],
+    [2, METRICS.slice(0, 10)],
+    [2, METRICS.slice(10)],
+  ]);
+  for (const b of sent) {
+    expect(b).toMatchObject({ limit: 10000, keepEmptyRows: true, dateRanges: [{ startDate: '2024-03-01', endDate: '2024-03-02' }], dimensions: [{ name: 'date' }, { name: 'sessionDefaultChannelGroup' }] });
+    expect(b.orderBys).toEqual([{ dimension: { dimensionName: 'date' } }, { dimension: { dimensionName: 'sessionDefaultChannelGroup' } }]);
+  }
+
+  const rows = await c.rows('ga4_engagement_daily', customer, 'date, channel_group');
+  expect(rows.map((r) => [day(r.date), r.channel_group, Number(r.active_users), Number(r.engagement_rate), Number(r.bounce_rate), Number(r.average_session_duration_seconds)])).toEqual([
+    ['2024-03-01', 'Direct', 40, 0.6666666666666666, 0.3333333333333333, 120.5],
+    ['2024-03-01', 'Organic Search', 110, 0.75, 0.25, 140],
+    ['2024-03-02', 'Direct', 44, 0.62, 0.38, 118.25],
+  ]);
+  expect(rows.map((r) => [r.property_id, Number(r.key_events), Number(r.user_engagement_duration_seconds)])).toEqual([
+    ['577215', 3, 5400],
+    ['577215', 9, 16800],
+    ['577215', 0, 6000],
+  ]);
+
+  // Re-running the window leaves no duplicate and loses nothing.
+  expect((await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'engagement_daily')).status).toBe('COMPLETED');
+  const again = await c.rows('ga4_engagement_daily', customer, 'date, channel_group');
+  expect(again).toHaveLength(3);
+  expect(again.map((r) => Number(r.bounce_rate))).toEqual([0.3333333333333333, 0.25, 0.38]);
+});
+
+test('engagement_daily: a chunk whose page lacks a row fails naming the row, and loads nothing', async () => {
+  const customer = await c.customer({ property_id: '662607' }, secrets, { tokenUrl: `${c.server.url}/token` });
+  const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-02' }, undefined, 'engagement_daily');
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.error).toMatch(/steps\[0\]\.chunk\.mergeKey: page 1 .*merge key \[\[\{"value":"20240301"\},\{"value":"Organic Search"\}\]\] is missing from chunk 2/s);
+  expect(await c.rows('ga4_engagement_daily', customer, 'date')).toHaveLength(0);
+  expect(c.server.sent(shortChunk)).toHaveLength(2); // final: not retried
 });
