@@ -140,7 +140,8 @@ function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what:
       (spec.where === undefined || !requestMismatch(r, spec.where)),
   );
   const label = `${spec.method ?? ''} ${spec.path ?? spec.pathPattern ?? '(any path)'}`.trim();
-  if (spec.count !== undefined && mine.length !== spec.count) fail(`expected ${spec.count} request(s) to ${label}, got ${mine.length}: ${mine.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`).join('; ')}`);
+  const howMany = (n: number) => `expected ${n} request(s) to ${label}, got ${mine.length}: ${mine.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`).join('; ')}`;
+  if (spec.count !== undefined && mine.length !== spec.count) fail(howMany(spec.count));
   if (spec.each) {
     for (const [i, r] of mine.entries()) {
       const m = requestMismatch(r, spec.each);
@@ -148,7 +149,7 @@ function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what:
     }
   }
   if (spec.items) {
-    if (mine.length !== spec.items.length) fail(`expected ${spec.items.length} request(s) to ${label}, got ${mine.length}`);
+    if (mine.length !== spec.items.length) fail(howMany(spec.items.length));
     for (const [i, item] of spec.items.entries()) {
       const m = requestMismatch(mine[i], item as RequestMatch);
       if (m) fail(`request ${i} to ${label}: ${m}`);
