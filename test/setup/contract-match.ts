@@ -4,6 +4,7 @@
  * first mismatch as a sentence with its path, or undefined when everything matches, so a
  * failing contract says where and what. TEST CODE ONLY.
  */
+import { XMLParser } from 'fast-xml-parser';
 import type { FixtureRequest } from '../mock-vendor/fixture-server';
 import { awsSignatureVerifies, naverSignature } from '../mock-vendor/signatures';
 import type { RequestMatch } from './contract-table';
@@ -75,6 +76,7 @@ export function requestMismatch(request: FixtureRequest, match: RequestMatch): s
     ['json', request.json, match.json],
     ['body', request.body, match.body],
   ];
+  if (match.xml !== undefined) checks.push(['xml', parseXml(request.body), match.xml]);
   for (const [name, actual, expected] of checks) {
     if (expected === undefined) continue;
     const m = mismatch(actual, expected, name);
@@ -93,7 +95,19 @@ function signatureVerifies(request: FixtureRequest, signature: NonNullable<Reque
   return awsSignatureVerifies(request, signature.awsSigV4);
 }
 
-/** Replaces `{{baseUrl}}` in every string of a table value. */
-export function withBaseUrl<T>(value: T, baseUrl: string): T {
-  return JSON.parse(JSON.stringify(value).replaceAll('{{baseUrl}}', baseUrl)) as T;
+/** The body as a vendor's XML parser reads it (SOAP envelopes). */
+const xml = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
+function parseXml(body: string): unknown {
+  try {
+    return xml.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces `{{baseUrl}}` (the main mock's URL) and `{{url:<server>}}` in every string of a table value. */
+export function withUrls<T>(value: T, baseUrl: string, urls: Record<string, string>): T {
+  let text = JSON.stringify(value).replaceAll('{{baseUrl}}', baseUrl);
+  for (const [name, url] of Object.entries(urls)) text = text.replaceAll(`{{url:${name}}}`, url);
+  return JSON.parse(text) as T;
 }

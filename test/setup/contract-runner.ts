@@ -1,20 +1,24 @@
 /**
  * Runs a vendor's contract table (test/setup/contract-table.ts) on the vendor-contract
- * harness: the real config on DIF's worker, the table's routes on a FixtureServer, each case
- * a customer whose runs are checked. A failed check throws naming the vendor, the case and
- * the table path of the check, with what differed. TEST CODE ONLY.
+ * harness: the real config on DIF's worker, the table's routes on a FixtureServer (and its
+ * `servers` on more), each case a customer whose runs are checked. A failed check throws
+ * naming the vendor, the case and the table path of the check, with what differed.
+ * TEST CODE ONLY.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { setSigningClock } from '../../auth/signing-clock';
-import { runStatus } from '../../cli/runs/runs';
+import { retryFailedPartitions, runStatus } from '../../cli/runs/runs';
 import type { BackfillInput } from '../../workflows/backfill-types';
-import type { FixtureRequest, FixtureRoute } from '../mock-vendor/fixture-server';
-import { loadContractTable, type ContractCase, type ContractRun, type ContractTable, type RequestMatch, type RequestsCheck, type RowsCheck } from './contract-table';
-import { mismatch, requestMismatch, withBaseUrl } from './contract-match';
+import { FixtureServer, type FixtureRequest, type FixtureRoute } from '../mock-vendor/fixture-server';
+import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable, type RequestMatch, type RequestsCheck, type RowsCheck } from './contract-table';
+import { mismatch, requestMismatch, withUrls } from './contract-match';
+import { historyText } from './history-text';
 import { startVendorContract, type VendorContract } from './vendor-contract';
 
 export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
+const fixturesDir = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'fixtures');
 
 export interface ContractHarness {
   table: ContractTable;
@@ -23,98 +27,169 @@ export interface ContractHarness {
   shutdown(): Promise<void>;
 }
 
+interface Mocks {
+  c: VendorContract;
+  /** '' is the main mock; the others are the table's `servers`. */
+  servers: Map<string, FixtureServer>;
+  urls: Record<string, string>;
+}
+
 export async function startContract(vendor: string): Promise<ContractHarness> {
   const table = loadContractTable(contractFile(vendor));
+  // Extra hosts start first: config edits and routes may name their URLs.
+  const servers = new Map<string, FixtureServer>();
+  for (const name of Object.keys(table.servers ?? {})) {
+    const server = new FixtureServer(fixturesDir(vendor));
+    await server.start();
+    servers.set(name, server);
+  }
+  const urls: Record<string, string> = Object.fromEntries([...servers].map(([name, s]) => [name, s.url]));
   if (table.signingClock) {
     const fixed = new Date(table.signingClock);
     setSigningClock({ now: () => fixed });
   }
-  const edits = table.configEdits;
-  const contract = await startVendorContract(vendor, edits?.length ? (config) => edits.forEach((e) => setAt(config, e.path, e.value)) : undefined);
-  contract.server.route(...table.routes.map((r) => fixtureRoute(withBaseUrl(r, contract.server.url))));
+  const edits = withUrls(table.configEdits ?? [], '{{baseUrl}}', urls); // the main mock starts with the worker, after the edits
+  const c = await startVendorContract(vendor, edits.length ? (config) => edits.forEach((e) => setAt(config, e.path, e.value)) : undefined);
+  servers.set('', c.server);
+  urls[''] = c.server.url;
+  for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
+    servers.get(name)!.route(...withUrls(routes, c.server.url, urls).map((r) => fixtureRoute(vendor, r)));
+  }
+  const mocks: Mocks = { c, servers, urls };
   return {
     table,
-    contract,
-    runCase: (kase) => runCase(vendor, contract, withBaseUrl(kase, contract.server.url), table.cases.indexOf(kase)),
+    contract: c,
+    runCase: (kase) => runCase(vendor, mocks, withUrls(kase, c.server.url, urls), table.cases.indexOf(kase)),
     async shutdown() {
       if (table.signingClock) setSigningClock();
-      await contract.shutdown();
+      for (const [name, server] of servers) if (name !== '') await server.stop();
+      await c.shutdown();
     },
   };
 }
 
-function fixtureRoute(r: ContractTable['routes'][number]): FixtureRoute {
-  const { when, pathPattern, path: exact, ...answer } = r;
-  return { ...answer, path: pathPattern !== undefined ? new RegExp(pathPattern) : exact!, when: when ? (request) => !requestMismatch(request, when) : undefined };
+function fixtureRoute(vendor: string, r: ContractRoute): FixtureRoute {
+  const { when, pathPattern, path: exact, replace, ...answer } = r;
+  const route: FixtureRoute = { ...answer, path: pathPattern !== undefined ? new RegExp(pathPattern) : exact!, when: when ? (request) => !requestMismatch(request, when) : undefined };
+  if (replace && r.file) {
+    let text = fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8');
+    for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
+    return { ...route, file: undefined, body: text };
+  }
+  return route;
 }
 
+/** Sets a value at a dotted path with [n] indexes: `streams.orders.steps[0].poll.intervalSeconds`. */
 function setAt(config: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
+  const keys = dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
   let node = config as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) throw new Error(`configEdits: ${dotted}: no object at ${key}`);
+    if (typeof node[key] !== 'object' || node[key] === null) throw new Error(`configEdits: ${dotted}: nothing at ${key}`);
     node = node[key] as Record<string, unknown>;
   }
+  if (!(keys.at(-1)! in node)) throw new Error(`configEdits: ${dotted}: the config has no such field to change`);
   node[keys.at(-1)!] = value;
 }
 
 class ContractFailure extends Error {}
 
-async function runCase(vendor: string, c: VendorContract, kase: ContractCase, index: number): Promise<void> {
+async function runCase(vendor: string, mocks: Mocks, kase: ContractCase, index: number): Promise<void> {
+  const { c } = mocks;
   const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
   for (const s of kase.seedState ?? []) {
     await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
   }
+  let firstRun: string | undefined;
   for (const [i, run] of kase.runs.entries()) {
     const fail = (check: string, what: string): never => {
-      throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].expect.${check}: ${what}`);
+      throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
     };
-    await runOnce(vendor, c, customer, run, kase.secrets ?? {}, fail);
+    const workflowId = await runOnce(vendor, mocks, customer, run, kase.secrets ?? {}, firstRun, fail);
+    firstRun ??= workflowId;
   }
 }
 
 type Fail = (check: string, what: string) => never;
 
-async function runOnce(vendor: string, c: VendorContract, customer: string, run: ContractRun, secrets: Record<string, string>, fail: Fail): Promise<void> {
-  const firstRequest = c.server.requests.length;
+/** One run and its checks; returns the run's workflow id, if it has one. */
+async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
+  const { c } = mocks;
+  const before = new Map([...mocks.servers].map(([name, s]) => [name, s.requests.length]));
   const expect = run.expect;
+  const { client, settings } = c.h;
   let error: string | undefined;
+  let ran: { workflowId: string; runId?: string } | undefined;
   if (run.kind === 'backfill') {
-    if (!run.stream) fail('kind', 'a backfill run needs a stream');
+    if (!run.stream || !run.window) fail('kind', 'a backfill run needs a stream and a window');
     const input: BackfillInput = {
       vendor,
-      request: { customer, from: run.window.from, to: run.window.to },
-      items: [{ customer, stream: run.stream!, window: run.window }],
+      request: { customer, from: run.window!.from, to: run.window!.to },
+      items: [{ customer, stream: run.stream!, window: run.window! }],
       parallel: 1,
       options: { semaphoreRetryMs: 100, maxAttempts: run.maxAttempts ?? 4 },
     };
-    const progress = await c.h.client.workflow.execute('backfill', { taskQueue: c.h.settings.taskQueue, workflowId: `backfill-${customer}-${firstRequest}`, args: [input] });
-    check(fail, 'progress', progress, expect.progress);
+    const progress = await client.workflow.execute('backfill', { taskQueue: settings.taskQueue, workflowId: `backfill-${customer}-${before.get('')}`, args: [input] });
+    check(fail, 'expect.progress', progress, expect.progress);
+  } else if (run.kind === 'retry') {
+    if (!firstRun) fail('kind', 'a retry needs an earlier run in the case');
+    try {
+      const retried = await retryFailedPartitions(client, settings, firstRun!);
+      error = retried.outcome.error;
+      ran = retried.outcome;
+      check(fail, 'expect.retried', retried, expect.retried);
+      if (expect.error !== undefined) fail('expect.error', `expected the retry to be refused, it ran: ${retried.outcome.status}`);
+    } catch (e) {
+      if (e instanceof ContractFailure || expect.error === undefined) throw e;
+      error = (e as Error).message;
+      check(fail, 'expect.error', error, expect.error);
+    }
   } else {
-    const outcome = await c.ingest(customer, run.window, run.maxAttempts ?? 4, run.stream);
+    if (!run.window) fail('window', 'an ingestion needs a window');
+    const outcome = await c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+    ran = outcome;
     error = outcome.error;
-    if (expect.status && outcome.status !== expect.status) fail('status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
-    check(fail, 'error', outcome.error, expect.error);
-    check(fail, 'summary', outcome.summary, expect.summary);
-    if (expect.statusSummary !== undefined) check(fail, 'statusSummary', (await runStatus(c.h.client, c.h.settings, outcome.workflowId)).summary, expect.statusSummary);
+    if (expect.status && outcome.status !== expect.status) fail('expect.status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    check(fail, 'expect.error', outcome.error, expect.error);
+    check(fail, 'expect.summary', outcome.summary, expect.summary);
+    check(fail, 'expect.outcome', outcome, expect.outcome);
   }
-  for (const [k, rows] of (expect.rows ?? []).entries()) await checkRows(c, customer, rows, (what) => fail(`rows[${k}]`, what));
-  const sent = c.server.requests.slice(firstRequest);
-  for (const [k, requests] of (expect.requests ?? []).entries()) checkRequests(sent, requests, (what) => fail(`requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what));
+  if (ran && expect.runStatus !== undefined) check(fail, 'expect.runStatus', await runStatus(client, settings, ran.workflowId), expect.runStatus);
+  if (ran && expect.statusSummary !== undefined) check(fail, 'expect.statusSummary', (await runStatus(client, settings, ran.workflowId)).summary, expect.statusSummary);
+  for (const [partition, matcher] of Object.entries(expect.partitionStatus ?? {})) {
+    check(fail, `expect.partitionStatus.${partition}`, await runStatus(client, settings, `${ran?.workflowId}/${partition}`), matcher);
+  }
+  for (const [k, rows] of (expect.rows ?? []).entries()) await checkRows(c, customer, rows, (what) => fail(`expect.rows[${k}]`, what));
+  for (const [k, requests] of (expect.requests ?? []).entries()) {
+    const server = mocks.servers.get(requests.server ?? '');
+    if (!server) fail(`expect.requests[${k}].server`, `no server ${requests.server} in the table's servers`);
+    const sent = server!.requests.slice(before.get(requests.server ?? ''));
+    checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what));
+  }
   for (const [k, s] of (expect.state ?? []).entries()) {
     const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });
-    if ((stored ?? null) !== s.value) fail(`state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);
+    if ((stored ?? null) !== s.value) fail(`expect.state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);
   }
+  const leaks = [...Object.values(secrets), ...(expect.storedNotContain ?? [])];
   const stored = c.storedText();
-  for (const leak of [...Object.values(secrets), ...(expect.storedNotContain ?? [])]) {
-    if (error?.includes(leak)) fail('error', `names a secret (${leak.length} characters)`);
-    if (stored.includes(leak)) fail('storedNotContain', `the object store holds a secret (${leak.length} characters)`);
+  for (const leak of leaks) {
+    if (error?.includes(leak)) fail('expect.error', `names a secret (${leak.length} characters)`);
+    if (stored.includes(leak)) fail('expect.storedNotContain', `the object store holds a secret (${leak.length} characters)`);
   }
+  if (expect.history) {
+    if (!ran?.runId) fail('expect.history', 'only an ingestion has a history to read here');
+    const history = await historyText(client.workflow.getHandle(ran!.workflowId, ran!.runId));
+    const missing = (expect.history.contains ?? []).filter((t) => !history.includes(t));
+    if (missing.length) fail('expect.history.contains', `not in the history: ${JSON.stringify(missing)}`);
+    // The values, not the whole history, in a failure.
+    const leaked = [...leaks, ...(expect.history.notContain ?? [])].filter((t) => history.includes(t));
+    if (leaked.length) fail('expect.history.notContain', `${leaked.length} value(s) in the history, starting ${JSON.stringify(leaked.map((t) => t.slice(0, 6)))}`);
+  }
+  return ran?.workflowId;
 }
 
 function check(fail: Fail, name: string, actual: unknown, expected: unknown): void {
   if (expected === undefined) return;
-  const m = mismatch(actual, expected, name);
+  const m = mismatch(actual, expected, name.replace(/^expect\./, ''));
   if (m) fail(name, m);
 }
 
@@ -153,6 +228,13 @@ function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what:
     for (const [i, item] of spec.items.entries()) {
       const m = requestMismatch(mine[i], item as RequestMatch);
       if (m) fail(`request ${i} to ${label}: ${m}`);
+    }
+  }
+  for (const gap of spec.gaps ?? []) {
+    if (!mine[gap.from] || !mine[gap.to]) fail(`gap ${gap.from}→${gap.to}: only ${mine.length} request(s) to ${label}`);
+    const ms = mine[gap.to].at - mine[gap.from].at;
+    if ((gap.atLeastMs !== undefined && ms < gap.atLeastMs) || (gap.lessThanMs !== undefined && ms >= gap.lessThanMs)) {
+      fail(`gap ${gap.from}→${gap.to}: ${ms} ms, expected ${gap.atLeastMs ?? 0} ≤ ms${gap.lessThanMs !== undefined ? ` < ${gap.lessThanMs}` : ''}`);
     }
   }
 }

@@ -42,6 +42,11 @@ export const RequestMatch = doc(
       headers: Type.Optional(doc(Matcher, 'Headers by lower-case name, matched in part.', { authorization: 'Bearer abc' })),
       json: Type.Optional(doc(Matcher, 'The body parsed as JSON or as a form, matched in part.', { startRow: 0 })),
       body: Type.Optional(doc(Matcher, 'The raw body text.', { $contains: 'campaign' })),
+      xml: Type.Optional(
+        doc(Matcher, 'The body parsed as XML (namespace prefixes removed, attributes as `@name`, an element with attributes as {"#text", …}), matched in part.', {
+          Envelope: { Header: { CustomerAccountId: { '#text': '180123456' } } },
+        }),
+      ),
       signature: Type.Optional(Signature),
       not: Type.Optional(doc(Type.Unknown(), 'A RequestMatch that must NOT hold.', { headers: { authorization: 'Basic …' } })),
     },
@@ -70,6 +75,9 @@ export const ContractRoute = doc(
       gzip: Type.Optional(doc(Type.Boolean(), 'Serve the file gzip-compressed.', true)),
       zip: Type.Optional(doc(Type.String(), 'Serve the file inside a zip archive under this entry name.', 'report.csv')),
       times: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Answer this many matching requests, then step aside for later routes (an error once, then the page).', 1)),
+      replace: Type.Optional(
+        doc(Type.Record(Type.String(), Type.String()), 'Texts replaced in the answer (a fixture varied for one case: another token echoed, another host named).', { 'meta-access-SECRET': 'meta-access-SECRET-1002' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -80,12 +88,20 @@ export const RequestsCheck = doc(
   Type.Object(
     {
       what: Type.Optional(doc(Type.String(), 'Why this check, shown when it fails.', 'page 2 throttled once')),
+      server: Type.Optional(doc(Type.String(), 'The requests of one of `servers` (the main mock’s unless given).', 'pod')),
       method: Type.Optional(Type.String()),
       ...PathSelector,
       where: Type.Optional(doc(RequestMatch, 'Only the run’s requests that match are checked.')),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many there are.', 2)),
       each: Type.Optional(doc(RequestMatch, 'Every one of them matches.')),
       items: Type.Optional(doc(Type.Array(RequestMatch), 'One match per request, in the order they were sent (and as many).')),
+      gaps: Type.Optional(
+        doc(
+          Type.Array(Type.Object({ from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }), atLeastMs: Type.Optional(Type.Number()), lessThanMs: Type.Optional(Type.Number()) }, { additionalProperties: false })),
+          'Time between two of the selected requests (by index): waits, holds and rate costs.',
+          [{ from: 0, to: 1, atLeastMs: 1485, lessThanMs: 3500 }],
+        ),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -121,6 +137,17 @@ export const StateCheck = Type.Object(
 export const RunExpect = Type.Object(
   {
     status: Type.Optional(doc(Type.Union([Type.Literal('COMPLETED'), Type.Literal('FAILED')]), 'The run’s outcome.', 'FAILED')),
+    outcome: Type.Optional(doc(Matcher, 'The whole run outcome (recordsFetched, rowsLoaded, summary, …), matched in part.', { recordsFetched: 0 })),
+    runStatus: Type.Optional(doc(Matcher, 'What `dif runs status` tells of the run, matched in part.', { failedPartitions: ['4440000000'] })),
+    partitionStatus: Type.Optional(doc(Type.Record(Type.String(), Matcher), 'What `dif runs status <run>/<partition>` tells, by partition.', { '3330000000': { partition: '3330000000' } })),
+    retried: Type.Optional(doc(Matcher, 'A retry run: the partitions it retried and its outcome.', { partitions: ['4440000000'] })),
+    history: Type.Optional(
+      doc(
+        Type.Object({ contains: Type.Optional(Type.Array(Type.String())), notContain: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
+        'The run’s workflow history as the Web UI shows it (payloads decoded); the customer’s secrets are always checked absent when this is given.',
+        { contains: ['53521019856'], notContain: ['Atza|token'] },
+      ),
+    ),
     error: Type.Optional(doc(Matcher, 'The failed run’s error text.', { $regex: 'answered 401: .*Unauthorized' })),
     summary: Type.Optional(doc(Matcher, 'The run’s summary (rows, partitions, itemsIgnored), matched in part.')),
     statusSummary: Type.Optional(doc(Matcher, 'The summary line `dif runs status` shows.')),
@@ -135,8 +162,10 @@ export const RunExpect = Type.Object(
 
 export const ContractRun = Type.Object(
   {
-    kind: Type.Optional(doc(Type.Union([Type.Literal('ingest'), Type.Literal('backfill')]), 'An ingestion (default) or a backfill workflow of one item.', 'backfill')),
-    window: doc(Type.Object({ from: Type.String(), to: Type.String() }), 'The date window.', { from: '2024-03-01', to: '2024-03-02' }),
+    kind: Type.Optional(
+      doc(Type.Union([Type.Literal('ingest'), Type.Literal('backfill'), Type.Literal('retry')]), 'An ingestion (default), a backfill workflow of one item, or `dif retry` of the case’s first run’s failed partitions.', 'backfill'),
+    ),
+    window: Type.Optional(doc(Type.Object({ from: Type.String(), to: Type.String() }), 'The date window (not for a retry).', { from: '2024-03-01', to: '2024-03-02' })),
     stream: Type.Optional(doc(Type.String(), 'One stream (all of the vendor’s unless given; a backfill needs one).', 'campaign_daily')),
     maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Attempts per activity; 4 unless given.', 1)),
     expect: RunExpect,
@@ -172,6 +201,13 @@ export const ContractTable = doc(
         ),
       ),
       routes: doc(Type.Array(ContractRoute), 'The mock vendor’s answers, tried in order.'),
+      servers: Type.Optional(
+        doc(
+          Type.Record(Type.String(), Type.Array(ContractRoute)),
+          'More mock hosts by name, each with its routes (a login host naming an instance’s pod); `{{url:<name>}}` in a string is its URL, and run checks select its requests with `server`.',
+          { pod: [{ method: 'GET', path: '/api/campaigns', file: 'campaigns.json' }] },
+        ),
+      ),
       cases: Type.Array(ContractCase, { minItems: 1 }),
     },
     { additionalProperties: false },
