@@ -46,6 +46,13 @@ function operatorMismatch(actual: unknown, op: Record<string, unknown>, at: stri
   if ('$absent' in op) return actual === undefined ? undefined : `${at}: expected absent, got ${show(actual)}`;
   if ('$present' in op) return actual !== undefined ? undefined : `${at}: expected present, got nothing`;
   if ('$any' in op) return undefined;
+  if ('$all' in op) {
+    for (const m of op.$all as unknown[]) {
+      const miss = mismatch(actual, m, at);
+      if (miss) return miss;
+    }
+    return undefined;
+  }
   if ('$not' in op) return mismatch(actual, op.$not, at) ? undefined : `${at}: expected not ${show(op.$not)}, got ${show(actual)}`;
   if ('$exact' in op) return JSON.stringify(sortKeys(actual)) === JSON.stringify(sortKeys(op.$exact)) ? undefined : `${at}: expected exactly ${show(op.$exact)}, got ${show(actual)}`;
   if ('$closeTo' in op) return typeof actual === 'number' && Math.abs(actual - Number(op.$closeTo)) < 0.005 ? undefined : `${at}: expected about ${show(op.$closeTo)}, got ${show(actual)}`;

@@ -115,7 +115,7 @@ type Fail = (check: string, what: string) => never;
 async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
   const { c } = mocks;
   const before = new Map([...mocks.servers].map(([name, s]) => [name, s.requests.length]));
-  const expect = run.expect;
+  let expect = run.expect;
   const { client, settings } = c.h;
   let error: string | undefined;
   let ran: { workflowId: string; runId?: string } | undefined;
@@ -147,6 +147,7 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     if (!run.window) fail('window', 'an ingestion needs a window');
     const outcome = await c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
     ran = outcome;
+    expect = JSON.parse(JSON.stringify(expect).replaceAll('{{workflowId}}', outcome.workflowId)) as typeof expect;
     error = outcome.error;
     if (expect.status && outcome.status !== expect.status) fail('expect.status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
     check(fail, 'expect.error', outcome.error, expect.error);
@@ -217,6 +218,7 @@ function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what:
   const label = `${spec.method ?? ''} ${spec.path ?? spec.pathPattern ?? '(any path)'}`.trim();
   const howMany = (n: number) => `expected ${n} request(s) to ${label}, got ${mine.length}: ${mine.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`).join('; ')}`;
   if (spec.count !== undefined && mine.length !== spec.count) fail(howMany(spec.count));
+  if (spec.atLeast !== undefined && mine.length < spec.atLeast) fail(`expected at least ${spec.atLeast} request(s) to ${label}, got ${mine.length}`);
   if (spec.each) {
     for (const [i, r] of mine.entries()) {
       const m = requestMismatch(r, spec.each);

@@ -11,7 +11,8 @@
  * an operator: {"$regex": "…", "$flags": "s"}, {"$contains": "…"}, {"$notContains": "…"},
  * {"$absent": true}, {"$present": true}, {"$not": m}, {"$exact": v} (deep equality, no
  * extra keys), {"$json": m} (a string parsed as JSON, then matched), {"$closeTo": n}
- * (within 0.005), {"$any": true}. Strings in a table may hold `{{baseUrl}}`, the mock's URL.
+ * (within 0.005), {"$any": true}, {"$all": [m, …]} (every one of the matchers). Strings in a table may hold `{{baseUrl}}`, the mock's URL,
+ * `{{url:<server>}}`, another mock's, and in an ingestion's `expect`, `{{workflowId}}`, its run's.
  */
 import fs from 'node:fs';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -93,6 +94,7 @@ export const RequestsCheck = doc(
       ...PathSelector,
       where: Type.Optional(doc(RequestMatch, 'Only the run’s requests that match are checked.')),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many there are.', 2)),
+      atLeast: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At least this many.', 1)),
       each: Type.Optional(doc(RequestMatch, 'Every one of them matches.')),
       items: Type.Optional(doc(Type.Array(RequestMatch), 'One match per request, in the order they were sent (and as many).')),
       gaps: Type.Optional(
