@@ -226,7 +226,8 @@ export function loadContractTable(file: string): ContractTable {
   const table: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
   const errors = [...Value.Errors(ContractTable, table)].slice(0, 5);
   if (errors.length > 0) {
-    throw new Error(`${file}: ${errors.map((e) => `$${e.path.replaceAll('/', '.')}: ${e.message}`).join('; ')}`);
+    const jsonPath = (pointer: string) => `$${pointer.replace(/\/(\d+)(?=\/|$)/g, '[$1]').replaceAll('/', '.')}`;
+    throw new Error(`${file}: ${errors.map((e) => `${jsonPath(e.path)}: ${e.message}`).join('; ')}`);
   }
   const t = table as ContractTable;
   const paths = [
