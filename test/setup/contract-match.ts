@@ -7,6 +7,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { FixtureRequest } from '../mock-vendor/fixture-server';
 import { awsSignatureVerifies, naverSignature } from '../mock-vendor/signatures';
+import { jwtParts, jwtVerifies } from './jwt-check';
 import type { RequestMatch } from './contract-table';
 
 const show = (v: unknown) => (v === undefined ? 'undefined' : JSON.stringify(v));
@@ -46,6 +47,11 @@ function operatorMismatch(actual: unknown, op: Record<string, unknown>, at: stri
   if ('$absent' in op) return actual === undefined ? undefined : `${at}: expected absent, got ${show(actual)}`;
   if ('$present' in op) return actual !== undefined ? undefined : `${at}: expected present, got nothing`;
   if ('$any' in op) return undefined;
+  if ('$keys' in op) {
+    const keys = typeof actual === 'object' && actual !== null ? Object.keys(actual).sort() : undefined;
+    return JSON.stringify(keys) === JSON.stringify([...(op.$keys as string[])].sort()) ? undefined : `${at}: expected exactly the keys ${show(op.$keys)}, got ${show(keys)}`;
+  }
+  if ('$jwt' in op) return jwtMismatch(actual, op.$jwt as JwtExpectation, at);
   if ('$all' in op) {
     for (const m of op.$all as unknown[]) {
       const miss = mismatch(actual, m, at);
@@ -66,6 +72,25 @@ function operatorMismatch(actual: unknown, op: Record<string, unknown>, at: stri
     return mismatch(parsed, op.$json, `${at}(json)`);
   }
   throw new Error(`${at}: unknown matcher operator in ${show(op)}`);
+}
+
+interface JwtExpectation {
+  alg: 'RS256' | 'ES256';
+  /** A public key (PEM) it must verify with, and one it must not. */
+  verifiesWith: string;
+  notVerifiesWith?: string;
+  /** The header and claims segments as sent (text: key order is checked too). */
+  header?: unknown;
+  claims?: unknown;
+}
+
+/** A compact JWS checked with node:crypto alone (test/setup/jwt-check.ts), never with DIF's signer. */
+function jwtMismatch(actual: unknown, jwt: JwtExpectation, at: string): string | undefined {
+  if (typeof actual !== 'string' || actual.split('.').length !== 3) return `${at}: expected a compact JWT, got ${show(actual)}`;
+  if (!jwtVerifies(actual, jwt.verifiesWith, jwt.alg)) return `${at}: the ${jwt.alg} signature does not verify with the expected public key`;
+  if (jwt.notVerifiesWith && jwtVerifies(actual, jwt.notVerifiesWith, jwt.alg)) return `${at}: the signature verifies with the wrong key too`;
+  const parts = jwtParts(actual);
+  return mismatch(parts.header, jwt.header ?? { $any: true }, `${at}(jwt header)`) ?? mismatch(parts.claims, jwt.claims ?? { $any: true }, `${at}(jwt claims)`);
 }
 
 function sortKeys(v: unknown): unknown {
@@ -112,9 +137,14 @@ function parseXml(body: string): unknown {
   }
 }
 
+/** Replaces `{{name}}` placeholders in every string of a table value (values JSON-escaped: keys hold newlines). */
+export function fill<T>(value: T, vars: Record<string, string>): T {
+  let text = JSON.stringify(value);
+  for (const [name, v] of Object.entries(vars)) text = text.replaceAll(`{{${name}}}`, JSON.stringify(v).slice(1, -1));
+  return JSON.parse(text) as T;
+}
+
 /** Replaces `{{baseUrl}}` (the main mock's URL) and `{{url:<server>}}` in every string of a table value. */
 export function withUrls<T>(value: T, baseUrl: string, urls: Record<string, string>): T {
-  let text = JSON.stringify(value).replaceAll('{{baseUrl}}', baseUrl);
-  for (const [name, url] of Object.entries(urls)) text = text.replaceAll(`{{url:${name}}}`, url);
-  return JSON.parse(text) as T;
+  return fill(value, { baseUrl, ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`url:${name}`, url])) });
 }

@@ -13,7 +13,9 @@ import { retryFailedPartitions, runStatus } from '../../cli/runs/runs';
 import type { BackfillInput } from '../../workflows/backfill-types';
 import { FixtureServer, type FixtureRequest, type FixtureRoute } from '../mock-vendor/fixture-server';
 import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable, type RequestMatch, type RequestsCheck, type RowsCheck } from './contract-table';
-import { mismatch, requestMismatch, withUrls } from './contract-match';
+import { fill, mismatch, requestMismatch, withUrls } from './contract-match';
+import { serviceAccountKeyFile } from './jwt-check';
+import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
 import { startVendorContract, type VendorContract } from './vendor-contract';
 
@@ -44,28 +46,50 @@ export async function startContract(vendor: string): Promise<ContractHarness> {
     servers.set(name, server);
   }
   const urls: Record<string, string> = Object.fromEntries([...servers].map(([name, s]) => [name, s.url]));
+  const keys = keyVars(table.keys ?? {});
   if (table.signingClock) {
     const fixed = new Date(table.signingClock);
     setSigningClock({ now: () => fixed });
   }
-  const edits = withUrls(table.configEdits ?? [], '{{baseUrl}}', urls); // the main mock starts with the worker, after the edits
+  const edits = fill(withUrls(table.configEdits ?? [], '{{baseUrl}}', urls), keys); // the main mock starts with the worker, after the edits
   const c = await startVendorContract(vendor, edits.length ? (config) => edits.forEach((e) => setAt(config, e.path, e.value)) : undefined);
   servers.set('', c.server);
   urls[''] = c.server.url;
   for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
-    servers.get(name)!.route(...withUrls(routes, c.server.url, urls).map((r) => fixtureRoute(vendor, r)));
+    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r) => fixtureRoute(vendor, r)));
   }
   const mocks: Mocks = { c, servers, urls };
   return {
     table,
     contract: c,
-    runCase: (kase) => runCase(vendor, mocks, withUrls(kase, c.server.url, urls), table.cases.indexOf(kase)),
+    runCase: (kase) => runCase(vendor, mocks, fill(withUrls(kase, c.server.url, urls), keys), table.cases.indexOf(kase)),
     async shutdown() {
       if (table.signingClock) setSigningClock();
       for (const [name, server] of servers) if (name !== '') await server.stop();
       await c.shutdown();
     },
   };
+}
+
+/** The table's key pairs, fresh for this run, as `key:<name>.<form>` template values. */
+function keyVars(keys: Record<string, 'rsa' | 'ec-p256'>): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, type] of Object.entries(keys)) {
+    const pem = { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } } as const;
+    const pair =
+      type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: pem.publicKeyEncoding, privateKeyEncoding: pem.privateKeyEncoding })
+        : generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: pem.publicKeyEncoding, privateKeyEncoding: pem.privateKeyEncoding });
+    const body = pair.privateKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    Object.assign(vars, {
+      [`key:${name}.privateKey`]: pair.privateKey,
+      [`key:${name}.publicKey`]: pair.publicKey,
+      [`key:${name}.body`]: body,
+      [`key:${name}.bodyMiddle`]: body.slice(100, 164),
+      [`key:${name}.serviceAccountKey`]: serviceAccountKeyFile(pair.privateKey),
+    });
+  }
+  return vars;
 }
 
 function fixtureRoute(vendor: string, r: ContractRoute): FixtureRoute {

@@ -11,8 +11,11 @@
  * an operator: {"$regex": "…", "$flags": "s"}, {"$contains": "…"}, {"$notContains": "…"},
  * {"$absent": true}, {"$present": true}, {"$not": m}, {"$exact": v} (deep equality, no
  * extra keys), {"$json": m} (a string parsed as JSON, then matched), {"$closeTo": n}
- * (within 0.005), {"$any": true}, {"$all": [m, …]} (every one of the matchers). Strings in a table may hold `{{baseUrl}}`, the mock's URL,
- * `{{url:<server>}}`, another mock's, and in an ingestion's `expect`, `{{workflowId}}`, its run's.
+ * (within 0.005), {"$any": true}, {"$all": [m, …]} (every one of the matchers), {"$keys": [k, …]}
+ * (exactly these keys), {"$jwt": {alg, verifiesWith, notVerifiesWith?, header?, claims?}} (a
+ * compact JWS verified with a public key, its header and claims segments matched as text). Strings in a table may hold `{{baseUrl}}`, the mock's URL,
+ * `{{url:<server>}}`, another mock's, `{{key:<name>.<form>}}`, a key pair of `keys`, and in an
+ * ingestion's `expect`, `{{workflowId}}`, its run's.
  */
 import fs from 'node:fs';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -194,6 +197,13 @@ export const ContractTable = doc(
     {
       $schema: Type.Optional(Type.String()),
       description: doc(Type.String(), 'What the contract proves of the config.'),
+      keys: Type.Optional(
+        doc(
+          Type.Record(Type.String(), Type.Union([Type.Literal('rsa'), Type.Literal('ec-p256')])),
+          'Key pairs made fresh for each run of the tests (none committed), by name: `{{key:<name>.privateKey}}`, `.publicKey` (PEM), `.body` (the private key’s base64 without PEM armour), `.bodyMiddle` (64 characters of it), `.serviceAccountKey` (a Google service-account key file holding it).',
+          { good: 'rsa', wrong: 'rsa' },
+        ),
+      ),
       signingClock: Type.Optional(doc(Type.String(), 'A fixed clock for request signers (ISO time), so signatures and signed dates are known.', '2024-03-01T12:00:00.000Z')),
       configEdits: Type.Optional(
         doc(
