@@ -184,17 +184,18 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     check(fail, `expect.partitionStatus.${partition}`, await runStatus(client, settings, `${ran?.workflowId}/${partition}`), matcher);
   }
   for (const [k, rows] of (expect.rows ?? []).entries()) await checkRows(c, customer, rows, (what) => fail(`expect.rows[${k}]`, what));
+  const sentSecrets: string[] = [];
   for (const [k, requests] of (expect.requests ?? []).entries()) {
     const server = mocks.servers.get(requests.server ?? '');
     if (!server) fail(`expect.requests[${k}].server`, `no server ${requests.server} in the table's servers`);
     const sent = server!.requests.slice(before.get(requests.server ?? ''));
-    checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what));
+    sentSecrets.push(...checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what)));
   }
   for (const [k, s] of (expect.state ?? []).entries()) {
     const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });
     if ((stored ?? null) !== s.value) fail(`expect.state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);
   }
-  const leaks = [...Object.values(secrets), ...(expect.storedNotContain ?? [])];
+  const leaks = [...Object.values(secrets), ...(expect.storedNotContain ?? []), ...sentSecrets];
   const stored = c.storedText();
   for (const leak of leaks) {
     if (error?.includes(leak)) fail('expect.error', `names a secret (${leak.length} characters)`);
@@ -230,7 +231,8 @@ async function checkRows(c: VendorContract, customer: string, spec: RowsCheck, f
   }
 }
 
-function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what: string) => never): void {
+/** Checks the run's requests; returns the values at `notStored` paths, credentials to scan for. */
+function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what: string) => never): string[] {
   const pattern = spec.pathPattern !== undefined ? new RegExp(spec.pathPattern) : undefined;
   const mine = sent.filter(
     (r) =>
@@ -263,4 +265,7 @@ function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what:
       fail(`gap ${gap.from}→${gap.to}: ${ms} ms, expected ${gap.atLeastMs ?? 0} ≤ ms${gap.lessThanMs !== undefined ? ` < ${gap.lessThanMs}` : ''}`);
     }
   }
+  const values = (spec.notStored ?? []).flatMap((at) => mine.map((r) => at.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], r)));
+  if (values.some((v) => typeof v !== 'string' || v.length < 8)) fail(`notStored: ${JSON.stringify(spec.notStored)} must name a credential (a string of 8 characters or more) in every request`);
+  return values as string[];
 }

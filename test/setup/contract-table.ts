@@ -100,6 +100,9 @@ export const RequestsCheck = doc(
       atLeast: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At least this many.', 1)),
       each: Type.Optional(doc(RequestMatch, 'Every one of them matches.')),
       items: Type.Optional(doc(Type.Array(RequestMatch), 'One match per request, in the order they were sent (and as many).')),
+      notStored: Type.Optional(
+        doc(Type.Array(Type.String()), 'Dotted paths into each selected request (`json.client_secret`, `headers.authorization`) whose values are credentials: nowhere in the object store, the error or a checked history.', ['json.client_secret']),
+      ),
       gaps: Type.Optional(
         doc(
           Type.Array(Type.Object({ from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }), atLeastMs: Type.Optional(Type.Number()), lessThanMs: Type.Optional(Type.Number()) }, { additionalProperties: false })),
