@@ -6,6 +6,7 @@
  * TEST CODE ONLY.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { setSigningClock } from '../../auth/signing-clock';
@@ -17,7 +18,8 @@ import { fill, mismatch, requestMismatch, withUrls } from './contract-match';
 import { serviceAccountKeyFile } from './jwt-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
-import { startVendorContract, type VendorContract } from './vendor-contract';
+import { startHarness } from './harness';
+import { contractOn, type VendorContract } from './vendor-contract';
 
 export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
 const fixturesDir = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'fixtures');
@@ -29,6 +31,12 @@ export interface ContractHarness {
   shutdown(): Promise<void>;
 }
 
+export interface ContractSuite {
+  /** A vendor's mocks started and routed on the suite's one worker. */
+  start(vendor: string): Promise<ContractHarness>;
+  shutdown(): Promise<void>;
+}
+
 interface Mocks {
   c: VendorContract;
   /** '' is the main mock; the others are the table's `servers`. */
@@ -36,25 +44,66 @@ interface Mocks {
   urls: Record<string, string>;
 }
 
-export async function startContract(vendor: string): Promise<ContractHarness> {
+/** A table read, its extra hosts started and its keys made: what its config edits may name. */
+interface Prepared {
+  table: ContractTable;
+  extra: Map<string, FixtureServer>;
+  urls: Record<string, string>;
+  keys: Record<string, string>;
+}
+
+async function prepare(vendor: string): Promise<Prepared> {
   const table = loadContractTable(contractFile(vendor));
-  // Extra hosts start first: config edits and routes may name their URLs.
-  const servers = new Map<string, FixtureServer>();
+  const extra = new Map<string, FixtureServer>();
   for (const name of Object.keys(table.servers ?? {})) {
     const server = new FixtureServer(fixturesDir(vendor));
     await server.start();
-    servers.set(name, server);
+    extra.set(name, server);
   }
-  const urls: Record<string, string> = Object.fromEntries([...servers].map(([name, s]) => [name, s.url]));
-  const keys = keyVars(table.keys ?? {});
+  return { table, extra, urls: Object.fromEntries([...extra].map(([name, s]) => [name, s.url])), keys: keyVars(table.keys ?? {}) };
+}
+
+/**
+ * One DIF worker (one harness) for every vendor's table, on 2 cores: its vendors folder is a
+ * copy of vendors/ with each table's configEdits applied to that vendor's config.
+ */
+export async function startContractSuite(vendors: string[]): Promise<ContractSuite> {
+  const prepared = new Map<string, Prepared>();
+  for (const vendor of vendors) prepared.set(vendor, await prepare(vendor));
+  const dir = path.join(os.tmpdir(), 'dif-test', 'contracts', 'vendors');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(projectRoot(), 'vendors'), dir, { recursive: true });
+  for (const [vendor, p] of prepared) {
+    // The main mock starts with the vendor's tests, after the worker: its {{baseUrl}} stays for the customer's override.
+    const edits = fill(withUrls(p.table.configEdits ?? [], '{{baseUrl}}', p.urls), p.keys);
+    if (edits.length === 0) continue;
+    const file = path.join(dir, vendor, 'config.json');
+    const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edits.forEach((e) => setAt(config, e.path, e.value));
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  }
+  const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
+  return {
+    async start(vendor) {
+      const p = prepared.get(vendor)!;
+      const server = new FixtureServer(fixturesDir(vendor));
+      await server.start();
+      return attach(vendor, p, contractOn(h, vendor, server));
+    },
+    async shutdown() {
+      for (const p of prepared.values()) for (const server of p.extra.values()) await server.stop();
+      await h.shutdown();
+    },
+  };
+}
+
+function attach(vendor: string, p: Prepared, c: VendorContract): ContractHarness {
+  const { table, urls, keys } = p;
   if (table.signingClock) {
     const fixed = new Date(table.signingClock);
     setSigningClock({ now: () => fixed });
   }
-  const edits = fill(withUrls(table.configEdits ?? [], '{{baseUrl}}', urls), keys); // the main mock starts with the worker, after the edits
-  const c = await startVendorContract(vendor, edits.length ? (config) => edits.forEach((e) => setAt(config, e.path, e.value)) : undefined);
-  servers.set('', c.server);
-  urls[''] = c.server.url;
+  const servers = new Map<string, FixtureServer>([['', c.server], ...p.extra]);
   for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
     servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r) => fixtureRoute(vendor, r)));
   }
@@ -65,7 +114,6 @@ export async function startContract(vendor: string): Promise<ContractHarness> {
     runCase: (kase) => runCase(vendor, mocks, fill(withUrls(kase, c.server.url, urls), keys), table.cases.indexOf(kase)),
     async shutdown() {
       if (table.signingClock) setSigningClock();
-      for (const [name, server] of servers) if (name !== '') await server.stop();
       await c.shutdown();
     },
   };
