@@ -134,6 +134,7 @@ function keyVars(keys: Record<string, 'rsa' | 'ec-p256'>): Record<string, string
       [`key:${name}.publicKey`]: pair.publicKey,
       [`key:${name}.body`]: body,
       [`key:${name}.bodyMiddle`]: body.slice(100, 164),
+      [`key:${name}.firstLine`]: pair.privateKey.split('\n')[1],
       [`key:${name}.serviceAccountKey`]: serviceAccountKeyFile(pair.privateKey),
     });
   }

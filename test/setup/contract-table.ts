@@ -203,7 +203,7 @@ export const ContractTable = doc(
       keys: Type.Optional(
         doc(
           Type.Record(Type.String(), Type.Union([Type.Literal('rsa'), Type.Literal('ec-p256')])),
-          'Key pairs made fresh for each run of the tests (none committed), by name: `{{key:<name>.privateKey}}`, `.publicKey` (PEM), `.body` (the private key’s base64 without PEM armour), `.bodyMiddle` (64 characters of it), `.serviceAccountKey` (a Google service-account key file holding it).',
+          'Key pairs made fresh for each run of the tests (none committed), by name: `{{key:<name>.privateKey}}`, `.publicKey` (PEM), `.body` (the private key’s base64 without PEM armour), `.bodyMiddle` (64 characters of it), `.firstLine` (the PEM’s first line of base64), `.serviceAccountKey` (a Google service-account key file holding it).',
           { good: 'rsa', wrong: 'rsa' },
         ),
       ),
