@@ -12,9 +12,10 @@ import { projectRoot } from '../../adapters/settings';
 import { setSigningClock } from '../../auth/signing-clock';
 import { retryFailedPartitions, runStatus } from '../../cli/runs/runs';
 import type { BackfillInput } from '../../workflows/backfill-types';
-import { FixtureServer, type FixtureRequest, type FixtureRoute } from '../mock-vendor/fixture-server';
-import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable, type RequestMatch, type RequestsCheck, type RowsCheck } from './contract-table';
-import { fill, mismatch, requestMismatch, withUrls } from './contract-match';
+import { FixtureServer, type FixtureRoute } from '../mock-vendor/fixture-server';
+import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable } from './contract-table';
+import { fill, requestMismatch, withUrls } from './contract-match';
+import { check, checkRequests, checkRows, type Fail } from './contract-checks';
 import { serviceAccountKeyFile } from './jwt-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
@@ -182,7 +183,6 @@ async function runCase(vendor: string, mocks: Mocks, kase: ContractCase, index: 
   }
 }
 
-type Fail = (check: string, what: string) => never;
 
 /** One run and its checks; returns the run's workflow id, if it has one. */
 async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
@@ -260,61 +260,4 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     if (leaked.length) fail('expect.history.notContain', `${leaked.length} value(s) in the history, starting ${JSON.stringify(leaked.map((t) => t.slice(0, 6)))}`);
   }
   return ran?.workflowId;
-}
-
-function check(fail: Fail, name: string, actual: unknown, expected: unknown): void {
-  if (expected === undefined) return;
-  const m = mismatch(actual, expected, name.replace(/^expect\./, ''));
-  if (m) fail(name, m);
-}
-
-async function checkRows(c: VendorContract, customer: string, spec: RowsCheck, fail: (what: string) => never): Promise<void> {
-  const columns = spec.columns ?? ['*'];
-  const sql = `SELECT ${columns.join(', ')} FROM dif_test.${spec.table} WHERE _dif_customer = $1${spec.where ? ` AND (${spec.where})` : ''}${spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ''}`;
-  const { rows } = await c.h.runtime.postgres.query({ text: sql, values: [customer], rowMode: 'array' });
-  const plain = (rows as unknown[][]).map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v)));
-  if (spec.count !== undefined && plain.length !== spec.count) fail(`expected ${spec.count} row(s) in ${spec.table}, got ${plain.length}`);
-  if (spec.equals) {
-    const m = mismatch(plain, spec.equals, spec.table);
-    if (m) fail(`${m}\n  (${columns.join(', ')}) rows: ${JSON.stringify(plain.slice(0, 10))}`);
-  }
-}
-
-/** Checks the run's requests; returns the values at `notStored` paths, credentials to scan for. */
-function checkRequests(sent: FixtureRequest[], spec: RequestsCheck, fail: (what: string) => never): string[] {
-  const pattern = spec.pathPattern !== undefined ? new RegExp(spec.pathPattern) : undefined;
-  const mine = sent.filter(
-    (r) =>
-      (spec.method === undefined || r.method === spec.method) &&
-      (spec.path === undefined || r.path === spec.path) &&
-      (pattern === undefined || pattern.test(r.path)) &&
-      (spec.where === undefined || !requestMismatch(r, spec.where)),
-  );
-  const label = `${spec.method ?? ''} ${spec.path ?? spec.pathPattern ?? '(any path)'}`.trim();
-  const howMany = (n: number) => `expected ${n} request(s) to ${label}, got ${mine.length}: ${mine.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`).join('; ')}`;
-  if (spec.count !== undefined && mine.length !== spec.count) fail(howMany(spec.count));
-  if (spec.atLeast !== undefined && mine.length < spec.atLeast) fail(`expected at least ${spec.atLeast} request(s) to ${label}, got ${mine.length}`);
-  if (spec.each) {
-    for (const [i, r] of mine.entries()) {
-      const m = requestMismatch(r, spec.each);
-      if (m) fail(`request ${i} to ${label}: ${m}`);
-    }
-  }
-  if (spec.items) {
-    if (mine.length !== spec.items.length) fail(howMany(spec.items.length));
-    for (const [i, item] of spec.items.entries()) {
-      const m = requestMismatch(mine[i], item as RequestMatch);
-      if (m) fail(`request ${i} to ${label}: ${m}`);
-    }
-  }
-  for (const gap of spec.gaps ?? []) {
-    if (!mine[gap.from] || !mine[gap.to]) fail(`gap ${gap.from}→${gap.to}: only ${mine.length} request(s) to ${label}`);
-    const ms = mine[gap.to].at - mine[gap.from].at;
-    if ((gap.atLeastMs !== undefined && ms < gap.atLeastMs) || (gap.lessThanMs !== undefined && ms >= gap.lessThanMs)) {
-      fail(`gap ${gap.from}→${gap.to}: ${ms} ms, expected ${gap.atLeastMs ?? 0} ≤ ms${gap.lessThanMs !== undefined ? ` < ${gap.lessThanMs}` : ''}`);
-    }
-  }
-  const values = (spec.notStored ?? []).flatMap((at) => mine.map((r) => at.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], r)));
-  if (values.some((v) => typeof v !== 'string' || v.length < 8)) fail(`notStored: ${JSON.stringify(spec.notStored)} must name a credential (a string of 8 characters or more) in every request`);
-  return values as string[];
 }
