@@ -36,6 +36,12 @@ export async function startVendorContract(vendor: string, edit?: (config: any) =
   const h = await startHarness(name, edit ? { settings: { vendorsDir: editedVendors(name, vendor, edit) } } : {});
   const server = new FixtureServer(path.join(projectRoot(), 'vendors', vendor, 'fixtures'));
   await server.start();
+  const contract = contractOn(h, vendor, server);
+  return { ...contract, shutdown: async () => (await contract.shutdown(), await h.shutdown()) };
+}
+
+/** A vendor's contract on a running harness (shared by many vendors); shutdown stops only its server. */
+export function contractOn(h: Harness, vendor: string, server: FixtureServer): VendorContract {
   return {
     h,
     server,
@@ -67,7 +73,6 @@ export async function startVendorContract(vendor: string, edit?: (config: any) =
     storedText: h.storedText,
     async shutdown() {
       await server.stop();
-      await h.shutdown();
     },
   };
 }

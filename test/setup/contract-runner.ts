@@ -1,0 +1,263 @@
+/**
+ * Runs a vendor's contract table (test/setup/contract-table.ts) on the vendor-contract
+ * harness: the real config on DIF's worker, the table's routes on a FixtureServer (and its
+ * `servers` on more), each case a customer whose runs are checked. A failed check throws
+ * naming the vendor, the case and the table path of the check, with what differed.
+ * TEST CODE ONLY.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../adapters/settings';
+import { setSigningClock } from '../../auth/signing-clock';
+import { retryFailedPartitions, runStatus } from '../../cli/runs/runs';
+import type { BackfillInput } from '../../workflows/backfill-types';
+import { FixtureServer, type FixtureRoute } from '../mock-vendor/fixture-server';
+import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable } from './contract-table';
+import { fill, requestMismatch, withUrls } from './contract-match';
+import { check, checkRequests, checkRows, type Fail } from './contract-checks';
+import { serviceAccountKeyFile } from './jwt-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { historyText } from './history-text';
+import { startHarness } from './harness';
+import { contractOn, type VendorContract } from './vendor-contract';
+
+export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
+const fixturesDir = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'fixtures');
+
+export interface ContractHarness {
+  table: ContractTable;
+  contract: VendorContract;
+  runCase(kase: ContractCase): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface ContractSuite {
+  /** A vendor's mocks started and routed on the suite's one worker. */
+  start(vendor: string): Promise<ContractHarness>;
+  shutdown(): Promise<void>;
+}
+
+interface Mocks {
+  c: VendorContract;
+  /** '' is the main mock; the others are the table's `servers`. */
+  servers: Map<string, FixtureServer>;
+  urls: Record<string, string>;
+}
+
+/** A table read, its extra hosts started and its keys made: what its config edits may name. */
+interface Prepared {
+  table: ContractTable;
+  extra: Map<string, FixtureServer>;
+  urls: Record<string, string>;
+  keys: Record<string, string>;
+}
+
+async function prepare(vendor: string): Promise<Prepared> {
+  const table = loadContractTable(contractFile(vendor));
+  const extra = new Map<string, FixtureServer>();
+  for (const name of Object.keys(table.servers ?? {})) {
+    const server = new FixtureServer(fixturesDir(vendor));
+    await server.start();
+    extra.set(name, server);
+  }
+  return { table, extra, urls: Object.fromEntries([...extra].map(([name, s]) => [name, s.url])), keys: keyVars(table.keys ?? {}) };
+}
+
+/**
+ * One DIF worker (one harness) for every vendor's table, on 2 cores: its vendors folder is a
+ * copy of vendors/ with each table's configEdits applied to that vendor's config.
+ */
+export async function startContractSuite(vendors: string[]): Promise<ContractSuite> {
+  const prepared = new Map<string, Prepared>();
+  for (const vendor of vendors) prepared.set(vendor, await prepare(vendor));
+  const dir = path.join(os.tmpdir(), 'dif-test', 'contracts', 'vendors');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(projectRoot(), 'vendors'), dir, { recursive: true });
+  for (const [vendor, p] of prepared) {
+    // The main mock starts with the vendor's tests, after the worker: its {{baseUrl}} stays for the customer's override.
+    const edits = fill(withUrls(p.table.configEdits ?? [], '{{baseUrl}}', p.urls), p.keys);
+    if (edits.length === 0) continue;
+    const file = path.join(dir, vendor, 'config.json');
+    const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edits.forEach((e) => setAt(config, e.path, e.value));
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  }
+  const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
+  return {
+    async start(vendor) {
+      const p = prepared.get(vendor)!;
+      const server = new FixtureServer(fixturesDir(vendor));
+      await server.start();
+      return attach(vendor, p, contractOn(h, vendor, server));
+    },
+    async shutdown() {
+      for (const p of prepared.values()) for (const server of p.extra.values()) await server.stop();
+      await h.shutdown();
+    },
+  };
+}
+
+function attach(vendor: string, p: Prepared, c: VendorContract): ContractHarness {
+  const { table, urls, keys } = p;
+  if (table.signingClock) {
+    const fixed = new Date(table.signingClock);
+    setSigningClock({ now: () => fixed });
+  }
+  const servers = new Map<string, FixtureServer>([['', c.server], ...p.extra]);
+  for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
+    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r) => fixtureRoute(vendor, r)));
+  }
+  const mocks: Mocks = { c, servers, urls };
+  return {
+    table,
+    contract: c,
+    runCase: (kase) => runCase(vendor, mocks, fill(withUrls(kase, c.server.url, urls), keys), table.cases.indexOf(kase)),
+    async shutdown() {
+      if (table.signingClock) setSigningClock();
+      await c.shutdown();
+    },
+  };
+}
+
+/** The table's key pairs, fresh for this run, as `key:<name>.<form>` template values. */
+function keyVars(keys: Record<string, 'rsa' | 'ec-p256'>): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, type] of Object.entries(keys)) {
+    const pem = { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } } as const;
+    const pair =
+      type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: pem.publicKeyEncoding, privateKeyEncoding: pem.privateKeyEncoding })
+        : generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: pem.publicKeyEncoding, privateKeyEncoding: pem.privateKeyEncoding });
+    const body = pair.privateKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    Object.assign(vars, {
+      [`key:${name}.privateKey`]: pair.privateKey,
+      [`key:${name}.publicKey`]: pair.publicKey,
+      [`key:${name}.body`]: body,
+      [`key:${name}.bodyMiddle`]: body.slice(100, 164),
+      [`key:${name}.firstLine`]: pair.privateKey.split('\n')[1],
+      [`key:${name}.serviceAccountKey`]: serviceAccountKeyFile(pair.privateKey),
+    });
+  }
+  return vars;
+}
+
+function fixtureRoute(vendor: string, r: ContractRoute): FixtureRoute {
+  const { when, pathPattern, path: exact, replace, ...answer } = r;
+  const route: FixtureRoute = { ...answer, path: pathPattern !== undefined ? new RegExp(pathPattern) : exact!, when: when ? (request) => !requestMismatch(request, when) : undefined };
+  if (replace && r.file) {
+    let text = fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8');
+    for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
+    return { ...route, file: undefined, body: text };
+  }
+  return route;
+}
+
+/** Sets a value at a dotted path with [n] indexes: `streams.orders.steps[0].poll.intervalSeconds`. */
+function setAt(config: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
+  let node = config as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) throw new Error(`configEdits: ${dotted}: nothing at ${key}`);
+    node = node[key] as Record<string, unknown>;
+  }
+  if (!(keys.at(-1)! in node)) throw new Error(`configEdits: ${dotted}: the config has no such field to change`);
+  node[keys.at(-1)!] = value;
+}
+
+class ContractFailure extends Error {}
+
+async function runCase(vendor: string, mocks: Mocks, kase: ContractCase, index: number): Promise<void> {
+  const { c } = mocks;
+  const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
+  for (const s of kase.seedState ?? []) {
+    await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
+  }
+  let firstRun: string | undefined;
+  for (const [i, run] of kase.runs.entries()) {
+    const fail = (check: string, what: string): never => {
+      throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
+    };
+    const workflowId = await runOnce(vendor, mocks, customer, run, kase.secrets ?? {}, firstRun, fail);
+    firstRun ??= workflowId;
+  }
+}
+
+
+/** One run and its checks; returns the run's workflow id, if it has one. */
+async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
+  const { c } = mocks;
+  const before = new Map([...mocks.servers].map(([name, s]) => [name, s.requests.length]));
+  let expect = run.expect;
+  const { client, settings } = c.h;
+  let error: string | undefined;
+  let ran: { workflowId: string; runId?: string } | undefined;
+  if (run.kind === 'backfill') {
+    if (!run.stream || !run.window) fail('kind', 'a backfill run needs a stream and a window');
+    const input: BackfillInput = {
+      vendor,
+      request: { customer, from: run.window!.from, to: run.window!.to },
+      items: [{ customer, stream: run.stream!, window: run.window! }],
+      parallel: 1,
+      options: { semaphoreRetryMs: 100, maxAttempts: run.maxAttempts ?? 4 },
+    };
+    const progress = await client.workflow.execute('backfill', { taskQueue: settings.taskQueue, workflowId: `backfill-${customer}-${before.get('')}`, args: [input] });
+    check(fail, 'expect.progress', progress, expect.progress);
+  } else if (run.kind === 'retry') {
+    if (!firstRun) fail('kind', 'a retry needs an earlier run in the case');
+    try {
+      const retried = await retryFailedPartitions(client, settings, firstRun!);
+      error = retried.outcome.error;
+      ran = retried.outcome;
+      check(fail, 'expect.retried', retried, expect.retried);
+      if (expect.error !== undefined) fail('expect.error', `expected the retry to be refused, it ran: ${retried.outcome.status}`);
+    } catch (e) {
+      if (e instanceof ContractFailure || expect.error === undefined) throw e;
+      error = (e as Error).message;
+      check(fail, 'expect.error', error, expect.error);
+    }
+  } else {
+    if (!run.window) fail('window', 'an ingestion needs a window');
+    const outcome = await c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+    ran = outcome;
+    expect = JSON.parse(JSON.stringify(expect).replaceAll('{{workflowId}}', outcome.workflowId)) as typeof expect;
+    error = outcome.error;
+    if (expect.status && outcome.status !== expect.status) fail('expect.status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    check(fail, 'expect.error', outcome.error, expect.error);
+    check(fail, 'expect.summary', outcome.summary, expect.summary);
+    check(fail, 'expect.outcome', outcome, expect.outcome);
+  }
+  if (ran && expect.runStatus !== undefined) check(fail, 'expect.runStatus', await runStatus(client, settings, ran.workflowId), expect.runStatus);
+  if (ran && expect.statusSummary !== undefined) check(fail, 'expect.statusSummary', (await runStatus(client, settings, ran.workflowId)).summary, expect.statusSummary);
+  for (const [partition, matcher] of Object.entries(expect.partitionStatus ?? {})) {
+    check(fail, `expect.partitionStatus.${partition}`, await runStatus(client, settings, `${ran?.workflowId}/${partition}`), matcher);
+  }
+  for (const [k, rows] of (expect.rows ?? []).entries()) await checkRows(c, customer, rows, (what) => fail(`expect.rows[${k}]`, what));
+  const sentSecrets: string[] = [];
+  for (const [k, requests] of (expect.requests ?? []).entries()) {
+    const server = mocks.servers.get(requests.server ?? '');
+    if (!server) fail(`expect.requests[${k}].server`, `no server ${requests.server} in the table's servers`);
+    const sent = server!.requests.slice(before.get(requests.server ?? ''));
+    sentSecrets.push(...checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what)));
+  }
+  for (const [k, s] of (expect.state ?? []).entries()) {
+    const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });
+    if ((stored ?? null) !== s.value) fail(`expect.state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);
+  }
+  const leaks = [...Object.values(secrets), ...(expect.storedNotContain ?? []), ...sentSecrets];
+  const stored = c.storedText();
+  for (const leak of leaks) {
+    if (error?.includes(leak)) fail('expect.error', `names a secret (${leak.length} characters)`);
+    if (stored.includes(leak)) fail('expect.storedNotContain', `the object store holds a secret (${leak.length} characters)`);
+  }
+  if (expect.history) {
+    if (!ran?.runId) fail('expect.history', 'only an ingestion has a history to read here');
+    const history = await historyText(client.workflow.getHandle(ran!.workflowId, ran!.runId));
+    const missing = (expect.history.contains ?? []).filter((t) => !history.includes(t));
+    if (missing.length) fail('expect.history.contains', `not in the history: ${JSON.stringify(missing)}`);
+    // The values, not the whole history, in a failure.
+    const leaked = [...leaks, ...(expect.history.notContain ?? [])].filter((t) => history.includes(t));
+    if (leaked.length) fail('expect.history.notContain', `${leaked.length} value(s) in the history, starting ${JSON.stringify(leaked.map((t) => t.slice(0, 6)))}`);
+  }
+  return ran?.workflowId;
+}
