@@ -24,6 +24,15 @@ export const LoadSpec = shape('Load', 'Load mode', Type.Object(
     windowColumn: Type.Optional(
       doc(Identifier, 'With `replaceWindow`: the date or timestamp column that places a row in the run\'s window (from 00:00 of its first day to the end of its last).', 'date'),
     ),
+    dedupBy: Type.Optional(
+      doc(
+        Identifier,
+        'When one load holds several rows with the same key (a record that moved from one page to the next while the vendor was paged): ' +
+          'the row with the greatest value of this column wins (nulls lose), e.g. `updated_at`; among equals, and without `dedupBy`, ' +
+          'the last copy in the data wins (Postgres; on Redshift, whose COPY loads in parallel, which of equal copies wins is not defined).',
+        'updated_at',
+      ),
+    ),
   },
   { additionalProperties: false, description: 'How the stream\'s rows are written into its table.' },
 ));
@@ -36,6 +45,7 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     const load = stream.table.load;
     if (!load) continue;
     const at = `$.streams.${name}.table.load`;
+    if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
       continue;
@@ -50,4 +60,12 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
       out.push({ path: `${at}.windowColumn`, message: `column "${column.name}" is of type ${column.type}; a window is read from a date or timestamp column` });
     }
   }
+}
+
+/** `dedupBy` orders the copies of one key: a column of the table, not of the key, of a type that orders. */
+function dedupByProblems(table: VendorConfigDocument['streams'][string]['table'], name: string, at: string, out: ConfigProblem[]): void {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) out.push({ path: at, message: `"${name}" is not one of the table's columns` });
+  else if (table.primaryKey.includes(name)) out.push({ path: at, message: `"${name}" is part of the key: every copy of a key has the same value` });
+  else if (column.type === 'boolean') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
 }

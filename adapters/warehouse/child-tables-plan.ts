@@ -19,7 +19,7 @@
  * are not inserted: a child row always has its parent.
  */
 import type { TableConfig } from '../../core/config-schema';
-import { ident, loadPlan, tablePlan, windowConditions, type CopySource, type Dialect, type LoadScope, type LoadStatement } from './table-plan';
+import { copyOrder, ident, loadPlan, tablePlan, windowConditions, type CopySource, type Dialect, type LoadScope, type LoadStatement } from './table-plan';
 
 export const stagingOf = (table: TableConfig): string => ident(`dif_stage_${table.name}`);
 
@@ -77,7 +77,7 @@ function childStatements(
   // The child's parent key columns: the customer, then those leading its key (core/child-tables.ts childTableConfig).
   const carried = ['_dif_customer', ...child.primaryKey.slice(0, parent.primaryKey.length)];
   const joins = (childRef: string, parentRef: string) => carried.map((c, i) => `${childRef}.${ident(c)} = ${parentRef}.${ident(parentKey[i])}`).join(' AND ');
-  const latest = `SELECT *, row_number() OVER (PARTITION BY ${childKey.map(ident).join(', ')} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank FROM ${staging}`;
+  const latest = `SELECT *, row_number() OVER (PARTITION BY ${childKey.map(ident).join(', ')} ORDER BY ${copyOrder(dialect, child)}) AS _dif_rank FROM ${staging}`;
   const stagedParent = `EXISTS (SELECT 1 FROM ${parentStaging} p WHERE ${joins('s', 'p')})`;
   const deletes: LoadStatement[] =
     mode === 'append'

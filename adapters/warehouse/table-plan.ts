@@ -131,7 +131,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
   const on = plan.key.map((k) => `${plan.qualified}.${ident(k)} = s.${ident(k)}`).join(' AND ');
   const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
   const mode = table.load?.mode ?? 'merge';
-  const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY "_dif_extracted_at" DESC) AS _dif_rank FROM ${staging}`;
+  const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY ${copyOrder(dialect, table)}) AS _dif_rank FROM ${staging}`;
   const write: LoadStatement[] =
     mode === 'append'
       ? [
@@ -179,6 +179,21 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     },
     { step: 'commit', sql: 'COMMIT' },
   ];
+}
+
+/**
+ * Which of several staged copies of one key wins (rank 1): the greatest `load.dedupBy`, then the
+ * latest extraction, then on Postgres the last copy in the data: a fresh staging table filled by
+ * COPY keeps the file's order in its physical row ids (ctid). Redshift loads in parallel and has
+ * no such order, so there only `dedupBy` decides between copies of one run.
+ */
+export function copyOrder(dialect: Dialect, table: TableConfig): string {
+  const dedupBy = table.load?.dedupBy;
+  return [
+    ...(dedupBy ? [`${ident(dedupBy)} DESC NULLS LAST`] : []),
+    '"_dif_extracted_at" DESC',
+    ...(dialect === 'postgres' ? ['ctid DESC'] : []),
+  ].join(', ');
 }
 
 /**

@@ -103,3 +103,19 @@ test('append: rows whose key is there are never updated, new keys are inserted o
   await loader.load(table, parts(again), auditOf('r2'));
   expect(await rowsOf(table)).toEqual(after);
 });
+
+test('copies of one key in one load: the last copy in the data wins, every time; with dedupBy the greatest value wins in any order', async () => {
+  // A record that moved across a page boundary while the vendor was paged: a fresh copy (n=2) and a stale one (n=1).
+  const fresh: Row = ['a', 'fresh', '2024-03-01', 2];
+  const stale: Row = ['a', 'stale', '2024-03-01', 1];
+  for (const [order, lastWins] of [[[fresh, stale], 'c1/stale/a@03-01=1'], [[stale, fresh], 'c1/fresh/a@03-01=2']] as const) {
+    for (let i = 0; i < 3; i++) {
+      const table = tableOf({ mode: 'merge' });
+      await loader.load(table, parts(csvOf([...order, ['b', 'x', '2024-03-01', 5]], 'r1')), auditOf('r1'));
+      expect(await rowsOf(table)).toEqual([lastWins, 'c1/x/b@03-01=5']);
+    }
+    const byN = tableOf({ mode: 'merge', dedupBy: 'n' });
+    await loader.load(byN, parts(csvOf([...order], 'r1')), auditOf('r1'));
+    expect(await rowsOf(byN)).toEqual(['c1/fresh/a@03-01=2']);
+  }
+});

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { partitionIdsOf } from '../../../core/partitions';
-import { validateVendorConfig } from '../../../core/validate';
+import { checkVendorConfig, validateVendorConfig } from '../../../core/validate';
 import { problemsOf } from '../helpers/config-problems';
 
 const GOOGLE_ADS = path.join(__dirname, '..', '..', '..', 'vendors', 'google-ads', 'config.json');
@@ -77,4 +77,19 @@ test('load modes: replaceWindow needs a date or timestamp windowColumn of the ta
   expect(problemsOf(config, 'google-ads')).toEqual([{ path: '$.streams.campaign_daily.table.load.windowColumn', message: 'goes with mode "replaceWindow" only' }]);
   table.load = { mode: 'upsert' };
   expect(problemsOf(config, 'google-ads').map((p) => p.path)).toEqual(['$.streams.campaign_daily.table.load.mode']);
+});
+
+test('load.dedupBy: a column of the table, outside the key, of a type that orders', () => {
+  const config = googleAds();
+  const table = config.streams.campaign_daily.table;
+  const at = '$.streams.campaign_daily.table.load.dedupBy';
+  table.load = { mode: 'merge', dedupBy: 'clicks' };
+  expect(() => checkVendorConfig(JSON.parse(JSON.stringify(config)), 'google-ads')).not.toThrow();
+  table.load = { mode: 'merge', dedupBy: 'updated_at' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: at, message: '"updated_at" is not one of the table\'s columns' }]);
+  table.load = { mode: 'merge', dedupBy: 'date' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: at, message: '"date" is part of the key: every copy of a key has the same value' }]);
+  table.columns.push({ name: 'removed', type: 'boolean', source: 'record.removed' });
+  table.load = { mode: 'merge', dedupBy: 'removed' };
+  expect(problemsOf(config, 'google-ads')).toEqual([{ path: at, message: 'column "removed" is of type boolean, which does not say which copy is newer' }]);
 });

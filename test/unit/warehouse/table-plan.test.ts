@@ -40,11 +40,13 @@ test('Redshift: lock, stage, COPY from the manifest with the IAM role, dedup mer
   for (const { sql: s } of plan) expect(s).not.toMatch(/ON CONFLICT|ON COMMIT DROP|FROM STDIN|SHARE ROW EXCLUSIVE/);
 });
 
-test('Postgres differs only where it must: the lock mode, the staging table, COPY FROM STDIN', () => {
+test('Postgres differs only where it must: the lock mode, the staging table, COPY FROM STDIN, the last copy of a key winning', () => {
   const pg = loadPlan('postgres', 'dif', table, { kind: 'stdin' });
   const rs = loadPlan('redshift', 'dif', table, manifest);
   const differ = pg.filter((s, i) => s.sql !== rs[i].sql).map((s) => s.step);
-  expect(differ).toEqual(['lock', 'stage', 'copy']);
+  expect(differ).toEqual(['lock', 'stage', 'copy', 'insert']);
+  expect(pg.find((s) => s.step === 'insert')!.sql).toContain('ORDER BY "_dif_extracted_at" DESC, ctid DESC)');
+  expect(rs.find((s) => s.step === 'insert')!.sql).toContain('ORDER BY "_dif_extracted_at" DESC)');
   expect(pg[3].sql).toBe(
     'COPY "dif_stage_ads_daily" ("campaign_id", "date", "spend", "_dif_customer", "_dif_run_id", "_dif_extracted_at") FROM STDIN WITH (FORMAT csv, HEADER true)',
   );
