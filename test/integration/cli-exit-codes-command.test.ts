@@ -224,7 +224,7 @@ test('exit 0: --help of a command', async () => {
 describe('dif state: bad input exits 2 with one line naming the mistake, no stack trace, nothing written', () => {
   test.each([
     ['an unknown vendor', ['state', 'show', 'no-such-vendor', '--customer', 'acme'], /^dif: unknown vendor "no-such-vendor": no .*config\.json; known vendors: .*hubspot/],
-    ['an unknown stream', ['state', 'show', 'hubspot', '--customer', 'acme', '--stream', 'tickets'], /^dif: vendor "hubspot" has no stream "tickets"; streams: contacts, deals$/],
+    ['an unknown stream', ['state', 'show', 'hubspot', '--customer', 'acme', '--stream', 'tickets'], /^dif: vendor "hubspot" has no stream "tickets"; streams: contacts, deals, contacts_all_properties$/],
     ['a stream that is not incremental', ['state', 'reset', 'salesforce', '--customer', 'acme', '--stream', 'opportunities_bulk'], /^dif: stream "opportunities_bulk" of vendor "salesforce" is not incremental \(no `incremental` block\), so it has no cursor; incremental streams: opportunities$/],
     ['a vendor without incremental streams', ['state', 'show', 'demo-ads', '--customer', 'acme'], /^dif: vendor "demo-ads" has no incremental stream/],
     ['set without --stream', ['state', 'set', 'hubspot', '--customer', 'acme', '--cursor', '2026-11-30T08:15:00Z'], /error: required option '--stream <name>' not specified/],
