@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../../adapters/settings';
 import { checkVendorConfig } from '../../core/validate';
 
@@ -17,16 +17,10 @@ const PINTEREST = path.join(FIXTURES, 'pinterest-v5.yaml');
 const KLAVIYO = path.join(FIXTURES, 'klaviyo-get-images.json');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-scaffold-'));
 
-function dif(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** `dif <args>` in its own process; nothing it does waits on input, so a synchronous run is enough. */
+async function dif(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A file in the scratch folder. */
