@@ -66,7 +66,13 @@ export function scaffoldConfig(document: unknown, options: ScaffoldOptions): Ven
   const streams: Record<string, StreamConfig> = {};
   for (const op of chosen) {
     const name = columnName([op.id]);
-    streams[name] = streamOf(doc, op, `${vendor.replace(/-/g, '_')}_${name}`.slice(0, 63), inputs, options.file);
+    try {
+      streams[name] = streamOf(doc, op, `${vendor.replace(/-/g, '_')}_${name}`.slice(0, 63), inputs, options.file);
+    } catch (e) {
+      // A broken $ref is found deep in a schema: say which file and operation it was reached from.
+      if (e instanceof InputError && e.message.startsWith('$ref')) throw new InputError(`${options.file}: GET ${op.path} (${op.id}): ${e.message}`);
+      throw e;
+    }
   }
   const docsUrl = [isObject(doc.externalDocs) ? doc.externalDocs.url : undefined, isObject(info.contact) ? info.contact.url : undefined, base.url].find(
     (u): u is string => typeof u === 'string' && u.startsWith('https://'),

@@ -84,7 +84,7 @@ describe('bad input: exit 2 with the reason, no stack trace', () => {
     [
       'a $ref that cannot be resolved, naming the pointer',
       () => [write('bad-ref.json', openapi({ $ref: '#/components/schemas/Things' })), '--operation', 'listThings'],
-      '$ref "#/components/schemas/Things" cannot be resolved: nothing at that JSON pointer',
+      'bad-ref.json: GET /things (listThings): $ref "#/components/schemas/Things" cannot be resolved: nothing at that JSON pointer',
     ],
     ['YAML that does not parse', () => [write('broken.yaml', 'openapi: 3.0.0\npaths: [unclosed\n'), '--operation', 'x'], 'not valid YAML'],
     ['a missing file', () => [path.join(scratch, 'nope.json'), '--operation', 'x'], 'nope.json: cannot read it (ENOENT)'],

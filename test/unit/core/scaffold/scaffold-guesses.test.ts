@@ -155,6 +155,6 @@ describe('refusals', () => {
 
   it('a $ref that resolves to nothing, naming the JSON pointer', () => {
     const d = doc({ response: { type: 'object', properties: { orders: { type: 'array', items: { $ref: '#/components/schemas/Missing' } } } } });
-    expect(refusal(d)).toBe('$ref "#/components/schemas/Missing" cannot be resolved: nothing at that JSON pointer');
+    expect(refusal(d)).toBe('spec.json: GET /orders (listOrders): $ref "#/components/schemas/Missing" cannot be resolved: nothing at that JSON pointer');
   });
 });
