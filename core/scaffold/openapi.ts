@@ -52,7 +52,20 @@ export function deref(doc: Json, value: unknown): unknown {
 export function plainSchema(doc: Json, schema: unknown, depth = 0): Json {
   const s = deref(doc, schema);
   if (!isObject(s)) return {};
-  if (!Array.isArray(s.allOf) || depth > 20) return s;
+  if (depth > 20) return s;
+  const variants = Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined;
+  if (!Array.isArray(s.allOf) && variants && !isObject(s.properties)) {
+    // One of several object shapes (a discriminated union of feed types): the columns are all their fields, none required.
+    const parts = variants.map((v) => plainSchema(doc, v, depth + 1));
+    if (!parts.every((p) => typeOf(p) === 'object')) return s;
+    const properties: Json = {};
+    for (const p of parts) for (const [k, v] of Object.entries(isObject(p.properties) ? p.properties : {})) if (!(k in properties)) properties[k] = v;
+    const merged: Json = { ...s, type: 'object', properties };
+    delete merged.oneOf;
+    delete merged.anyOf;
+    return merged;
+  }
+  if (!Array.isArray(s.allOf)) return s;
   const merged: Json = { ...s, properties: { ...(isObject(s.properties) ? s.properties : {}) } };
   delete merged.allOf;
   const required = new Set<string>(Array.isArray(s.required) ? (s.required as string[]) : []);

@@ -132,7 +132,7 @@ function streamOf(doc: Json, op: ReturnType<typeof getOperations>[number], table
   const records = guessRecords(doc, response.schema);
   if (!records) throw new InputError(`${file}: the 200 response of GET ${op.path} (${op.id}) holds no array of objects to take records from`);
   const { columns, leftOut } = guessColumns(doc, records.item);
-  if (columns.length === 0) throw new InputError(`${file}: the records of GET ${op.path} (${op.id}) have no scalar fields to make columns of`);
+  if (columns.length === 0) throw new InputError(`${file}: the records of GET ${op.path} (${op.id}) have no scalar fields to make columns of (${leftOut.join(', ') || 'no fields declared'}): write this stream by hand`);
   const key = guessPrimaryKey(columns, op.path);
   for (const c of columns) if (key.key.includes(c.name)) c.nullable = false;
   const summary = typeof op.operation.summary === 'string' ? ` ${op.operation.summary.replace(/\s+/g, ' ')}.` : '';

@@ -158,3 +158,20 @@ describe('refusals', () => {
     expect(refusal(d)).toBe('spec.json: GET /orders (listOrders): $ref "#/components/schemas/Missing" cannot be resolved: nothing at that JSON pointer');
   });
 });
+
+describe('unions of object shapes', () => {
+  it('a oneOf of objects gives the fields of all of them', () => {
+    const response = {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: { oneOf: [{ $ref: '#/components/schemas/Order' }, { type: 'object', properties: { refund_id: { type: 'string' }, total: { type: 'string' } } }] },
+        },
+      },
+    };
+    const s = only(doc({ response }));
+    expect(s.table.columns.map((c) => c.name)).toEqual(['order_id', 'total', 'placed_on', 'paid', 'refund_id']);
+    expect(s.table.columns.find((c) => c.name === 'total')?.type).toBe('decimal');
+  });
+});
