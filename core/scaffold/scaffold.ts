@@ -48,7 +48,7 @@ function baseUrlOf(doc: Json, file: string): { url: string; note: string } {
 export function scaffoldConfig(document: unknown, options: ScaffoldOptions): VendorConfigDocument {
   const doc = checkOpenApi3(document, options.file);
   const all = getOperations(doc);
-  const chosen = options.operations.map((id) => {
+  const chosen = [...new Set(options.operations)].map((id) => {
     const found = all.find((o) => o.id === id);
     if (!found) {
       const known = all.map((o) => o.id);
@@ -65,7 +65,10 @@ export function scaffoldConfig(document: unknown, options: ScaffoldOptions): Ven
   const inputs: VendorConfigDocument['inputs'] = [];
   const streams: Record<string, StreamConfig> = {};
   for (const op of chosen) {
-    const name = columnName([op.id]);
+    // Two operationIds may spell the same stream name (`get-images`, `get_images`): number the later ones.
+    const base = columnName([op.id]).slice(0, 60);
+    let name = base;
+    for (let n = 2; streams[name] !== undefined; n++) name = `${base}_${n}`;
     try {
       streams[name] = streamOf(doc, op, `${vendor.replace(/-/g, '_')}_${name}`.slice(0, 63), inputs, options.file);
     } catch (e) {

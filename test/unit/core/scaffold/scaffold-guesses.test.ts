@@ -175,3 +175,13 @@ describe('unions of object shapes', () => {
     expect(s.table.columns.find((c) => c.name === 'total')?.type).toBe('decimal');
   });
 });
+
+describe('stream names', () => {
+  it('numbers a stream whose operationId spells an earlier one, and takes a repeated operation once', () => {
+    const d = doc() as { paths: Record<string, { get: { operationId: string } }> };
+    d.paths['/orders/open'] = { get: { ...d.paths['/orders'].get, operationId: 'list-orders' } };
+    const config = scaffoldConfig(d, { file: 'spec.json', operations: ['listOrders', 'list-orders', 'listOrders'], vendor: 'shop' });
+    expect(Object.keys(config.streams)).toEqual(['list_orders', 'list_orders_2']);
+    expect(config.streams.list_orders_2.table.name).toBe('shop_list_orders_2');
+  });
+});
