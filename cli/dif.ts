@@ -20,6 +20,7 @@ import { registerRuns } from './runs/command';
 import { registerSchedule } from './schedule/command';
 import { registerVendors } from './vendors/command';
 import { registerState } from './state/command';
+import { registerTry } from './try/command';
 
 export { EXIT, exitCodeFor } from './shared/exit-codes';
 
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
   // exitOverride before the commands are added: commander copies it into each one then, so a
   // subcommand's usage error is thrown to us (exit 2) instead of calling process.exit(1) itself.
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError().exitOverride();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry]) register(program);
   return program;
 }
 

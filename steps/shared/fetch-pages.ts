@@ -28,7 +28,8 @@ import { usingScope } from '../../runtime/expression/expression';
 export interface FetchPagesInput {
   run: RunContext;
   stepIndex: number;
-  permit: PermitRef;
+  /** The vendor permit the calls are made under; `dif try` runs the steps without one. */
+  permit?: PermitRef;
   /** Dependent steps: the batch [start, end) of the items stored at itemsKey. */
   items?: { itemsKey: string; start: number; end: number };
 }
