@@ -16,6 +16,7 @@ import { stepKinds } from '../steps/registry';
 import { PartitionsSpec } from './partitions';
 import { LoadSpec } from './load-modes';
 import { Incremental } from './incremental-grammar';
+import { Check } from './check-grammar';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -337,6 +338,7 @@ export const VendorConfig = Type.Object(
         },
       ),
     ),
+    check: Type.Optional(Check),
     timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'Per-request timeout in seconds, at most a day. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(

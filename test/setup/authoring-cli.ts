@@ -23,10 +23,10 @@ export function authoringRuntime(name: string): Runtime {
 }
 
 /** A new customer of `vendor` whose base URL (a customer override, as in a run) is the mock vendor's. */
-export async function mockCustomer(runtime: Runtime, vendor: string, baseUrl: string, inputs: Record<string, unknown>, secrets: Record<string, string>): Promise<string> {
+export async function mockCustomer(runtime: Runtime, vendor: string, baseUrl: string, inputs: Record<string, unknown>, secrets: Record<string, string>, overrides: Record<string, unknown> = {}): Promise<string> {
   const customer = uniqueName(vendor);
   await runtime.deps.customers.upsertCustomer(customer, customer);
-  await runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl });
+  await runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl, ...overrides });
   for (const [name, value] of Object.entries(secrets)) await runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
   return customer;
 }
