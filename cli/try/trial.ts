@@ -26,6 +26,7 @@ import type { CsvResult, FetchResult, PageSet, RunContext, RunPlan } from '../..
 import { InputError, pageKey, type DateWindow } from '../../core/run-plan';
 import type { PageDecision } from '../../core/pagination';
 import { validateVendorConfig } from '../../core/validate';
+import { pinnedRun } from '../../activities/pinned-config';
 import { WatchedStore } from './watched-store';
 import { csvHead } from './csv-head';
 import { firstRecords } from './first-records';
@@ -57,6 +58,8 @@ export type TrialEvent =
 
 export interface TrialOutcome {
   config: VendorConfig;
+  /** The base URL the calls went to (the pinned config's: a customer's override or --base-url applied). */
+  baseUrl?: string;
   run: RunContext;
   /** Rows the CSV would load (header first), when every step ran. */
   csv?: { header: string[]; rows: string[][] };
@@ -93,6 +96,7 @@ export async function runTrial(deps: ActivityDeps, request: TrialRequest, report
       plan = await env.run(activities.prepareRun, { ...ingest, partition });
     }
     const stream = config.streams[request.stream];
+    const { baseUrl } = (await pinnedRun(store, plan.configKey)).config;
     report({ event: 'start', ...ingest, ...(partition !== undefined ? { partition } : {}), pages: request.pages, steps: stream.steps.map((s, index) => ({ index, name: s.name, kind: s.kind })) });
     const run: RunContext = {
       ...ingest,
@@ -107,7 +111,7 @@ export async function runTrial(deps: ActivityDeps, request: TrialRequest, report
       current = step.name;
       if (!TRIED_KINDS.has(step.kind)) {
         report({ event: 'skipped', step: step.name, kind: step.kind, reason: `dif try runs single and paginated steps; a ${step.kind} step is not tried, so no CSV preview is made` });
-        return { config, run };
+        return { config, baseUrl, run };
       }
       // fetchPages takes no permit here: underPermit without one only heartbeats (to the mock context).
       const fetched: FetchResult = await env.run(activities.fetchPages, { run, stepIndex });
@@ -131,7 +135,7 @@ export async function runTrial(deps: ActivityDeps, request: TrialRequest, report
       rejected: csv.rejected ?? 0,
     });
     if (csv.rejected) report({ event: 'rejects', rows: await rejectedRows(store, csv.csvKey, request.preview ?? 5) });
-    return { config, run, csv: options.keepBodies ? await csvHead(store, csv.csvKey, Number.POSITIVE_INFINITY) : undefined };
+    return { config, baseUrl, run, csv: options.keepBodies ? await csvHead(store, csv.csvKey, Number.POSITIVE_INFINITY) : undefined };
   } finally {
     await fs.promises.rm(folder, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { testSettings, uniqueName, TEST_MYSQL_URL, TEST_POSTGRES_URL } from './test-settings';
 
@@ -27,6 +28,7 @@ export async function mockCustomer(runtime: Runtime, vendor: string, baseUrl: st
   const customer = uniqueName(vendor);
   await runtime.deps.customers.upsertCustomer(customer, customer);
   await runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl, ...overrides });
+  await ensurePiiKey(runtime.deps.credentials, customer); // for vendors with pseudonym (pii) columns
   for (const [name, value] of Object.entries(secrets)) await runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
   return customer;
 }
