@@ -10,5 +10,10 @@ module.exports = {
   // running files one after another is both faster and kinder than in parallel.
   maxWorkers: 1,
   testTimeout: 90_000,
+  // Known defect, not yet found: after test files that run `dif state` and `dif try` in-process
+  // (state-command, try-command), something stays open that --detectOpenHandles does not name,
+  // and jest waited for ever after the last test (a CI run hung). Until it is found, jest exits
+  // when the tests are done.
+  forceExit: true,
   verbose: false,
 };

@@ -8,6 +8,7 @@ import type { RedisSemaphores } from '../adapters/locks/semaphores';
 import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import type { VendorConfigs } from '../adapters/vendor-configs';
 import type { TableLockTiming } from './table-lock';
+import type { HttpTrace } from './http-trace';
 
 /** Everything activities touch, wired by a worker (workers/) or a test. */
 export interface ActivityDeps {
@@ -35,4 +36,6 @@ export interface ActivityDeps {
   configStore?: ObjectStore;
   /** Uncompressed CSV bytes per output part (default 256 MiB). */
   csvPartBytes?: number;
+  /** Authoring commands only (`dif try`, `dif fixtures record`): sees every vendor exchange, scrubbed (activities/http-trace.ts). */
+  trace?: HttpTrace;
 }

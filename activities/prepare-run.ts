@@ -7,6 +7,7 @@ import { semaphoreKey } from '../adapters/locks/semaphores';
 import type { ActivityDeps } from './deps';
 import type { PinnedRun } from './pinned-config';
 import { finalFailure } from './failures';
+import { checkCustomerInputs } from './customer-inputs';
 import { cleanRoomTaskQueue } from '../core/clean-room';
 import { encryptOutsideCleanRoom } from '../core/pii-columns';
 import { runPartitions } from './partitions';
@@ -43,19 +44,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
     // Before anything is fetched; toCsv refuses again on DIF's side, whatever this said.
     const encryptRefused = customer.cleanRoom ? undefined : encryptOutsideCleanRoom(stream.table.columns, request.customer, `$.streams.${request.stream}.table.columns`);
     if (encryptRefused) throw finalFailure('InputError', encryptRefused);
-    for (const input of config.inputs) {
-      const value = Object.hasOwn(customer.inputs, input.name) ? customer.inputs[input.name] : undefined;
-      const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-      if (empty && input.required !== false) {
-        throw finalFailure('InputError', `customer "${request.customer}" lacks input "${input.name}" required by ${request.vendor}`);
-      }
-      if (Array.isArray(value) && input.type !== 'list') {
-        throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" is a list; ${request.vendor} declares it of type ${input.type}`);
-      }
-      if (value !== undefined && input.type === 'integer' && !/^-?\d+$/.test(String(value))) {
-        throw finalFailure('InputError', `input "${input.name}" of customer "${request.customer}" must be an integer`);
-      }
-    }
+    checkCustomerInputs(config, request.customer, customer.inputs);
     const partitions = runPartitions(config.inputs, customer.inputs, stream.partitions, request);
     // A regional host chosen by an input is fixed here, once, for the whole run.
     const variables = {

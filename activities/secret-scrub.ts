@@ -42,7 +42,7 @@ export class Scrubber {
    */
   constructor(
     secrets: Iterable<string | undefined> = [],
-    private readonly options: { dataSafe?: boolean } = {},
+    private readonly options: { dataSafe?: boolean; replacement?: string } = {},
   ) {
     for (const secret of secrets) this.addSecret(secret);
   }
@@ -75,7 +75,7 @@ export class Scrubber {
     if (this.forms.size === 0 || !text) return text;
     const pattern = this.compiled();
     pattern.lastIndex = 0;
-    return text.replace(pattern, REDACTED);
+    return text.replace(pattern, this.options.replacement ?? REDACTED);
   }
 
   /**
@@ -92,7 +92,7 @@ export class Scrubber {
     let done = '';
     let at = from;
     for (let m = pattern.exec(text); m && m.index < cut; m = pattern.exec(text)) {
-      done += text.slice(at, m.index) + REDACTED;
+      done += text.slice(at, m.index) + (this.options.replacement ?? REDACTED);
       at = m.index + m[0].length;
     }
     const rest = Math.max(at, cut);

@@ -35,6 +35,7 @@ import { scrubNow } from './secret-scope';
 import { Scrubber } from './secret-scrub';
 import { openSigner } from '../auth/signer-registry';
 import type { Signer } from '../auth/signer';
+import { traceExchange } from './http-trace';
 
 export interface VendorResponse {
   status: number;
@@ -170,15 +171,20 @@ export class VendorClient {
   }
 
   private async fetch(request: BuiltRequest): Promise<Response> {
+    const startedAt = Date.now();
+    const trace = this.deps.trace;
     try {
-      return await fetch(request.url, {
+      const response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
         signal: this.stop ? AbortSignal.any([this.stop, AbortSignal.timeout(timeoutOf(this.config))]) : AbortSignal.timeout(timeoutOf(this.config)),
       });
+      if (trace) await traceExchange(trace, request, { response }, startedAt, (text) => this.scrub(text));
+      return response;
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      if (trace) await traceExchange(trace, request, { error: String(cause) }, startedAt, (text) => this.scrub(text)).catch(() => undefined);
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
     }
   }

@@ -21,6 +21,9 @@ import { registerSchedule } from './schedule/command';
 import { registerVendors } from './vendors/command';
 import { registerState } from './state/command';
 import { registerScaffold } from './scaffold/command';
+import { registerTry } from './try/command';
+import { registerCheck } from './check/command';
+import { registerFixtures } from './fixtures/command';
 
 export { EXIT, exitCodeFor } from './shared/exit-codes';
 
@@ -28,7 +31,7 @@ export function buildProgram(): Command {
   // exitOverride before the commands are added: commander copies it into each one then, so a
   // subcommand's usage error is thrown to us (exit 2) instead of calling process.exit(1) itself.
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError().exitOverride();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerScaffold]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry, registerCheck, registerFixtures, registerScaffold]) register(program);
   return program;
 }
 

@@ -17,6 +17,7 @@ import { PartitionsSpec } from './partitions';
 import { LoadSpec } from './load-modes';
 import { Incremental } from './incremental-grammar';
 import { DiscoverFields } from './discovered-fields';
+import { Check } from './check-grammar';
 
 export { CodeRole, DefName, RequestSpec, SecretRef, sharedShapes, type CodeRoleName } from './schema-parts';
 export { Auth } from '../auth/grammar-registry';
@@ -476,6 +477,7 @@ export const VendorConfig = Type.Object(
         },
       ),
     ),
+    check: Type.Optional(Check),
     timeoutSeconds: Type.Optional(doc(Type.Number({ minimum: 0.1, maximum: DAY_SECONDS }), 'Per-request timeout in seconds, at most a day. Default 60.', 60)),
     window: Type.Optional(
       Type.Object(

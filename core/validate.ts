@@ -22,6 +22,7 @@ import { loadModeProblems } from './load-modes';
 import { childTableProblems } from './child-tables';
 import { incrementalProblems } from './validate-incremental';
 import { discoverProblems } from './discovered-fields';
+import { checkRequests } from '../steps/shared/validate';
 
 export interface ConfigProblem {
   path: string;
@@ -141,6 +142,10 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
   if (http && config.baseUrl === undefined) out.push({ path: '$', message: 'missing required field "baseUrl": this vendor has HTTP steps' });
   if (http && config.auth === undefined) out.push({ path: '$', message: 'missing required field "auth": this vendor has HTTP steps (use {"kind": "none"} for none)' });
   authProblems(config.auth, out);
+  if (config.check) {
+    if (!http && (config.baseUrl === undefined || config.auth === undefined)) out.push({ path: '$.check', message: 'a check calls the API: the config needs "baseUrl" and "auth"' });
+    checkRequests(config.check, '$.check', out);
+  }
   if (config.baseUrlFrom && !config.baseUrlFrom.request.url) {
     out.push({ path: '$.baseUrlFrom.request', message: 'needs an absolute "url": the base URL is what this call finds' });
   }

@@ -31,7 +31,8 @@ import { discoverFields } from '../../activities/discovered-fields';
 export interface FetchPagesInput {
   run: RunContext;
   stepIndex: number;
-  permit: PermitRef;
+  /** The vendor permit the calls are made under; `dif try` runs the steps without one. */
+  permit?: PermitRef;
   /** Dependent steps: the batch [start, end) of the items stored at itemsKey. */
   items?: { itemsKey: string; start: number; end: number };
 }
