@@ -6,46 +6,33 @@
  * reads them again and the merge by key replaces them). The run then finishes on another
  * worker and stores the greatest cursor of what it loaded.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import { ingestWorkflowId } from '../../core/run-plan';
 import type { IngestSummary } from '../../core/contracts';
-import { VendorZoo, orderRecord } from '../mock-vendor/vendor-zoo';
-import { startHarness, type Harness } from '../setup/harness';
-import { startChildWorker, type ChildWorker } from '../setup/child-worker';
+import { orderRecord, type VendorZoo } from '../mock-vendor/vendor-zoo';
+import type { Harness } from '../setup/harness';
+import { startKilledWorkerHarness, type KilledWorkerHarness } from '../setup/killed-worker-harness';
 import { uniqueName } from '../setup/test-settings';
-import { ZOO_VENDORS } from '../setup/zoo-harness';
 
+let k: KilledWorkerHarness;
 let h: Harness;
 let zoo: VendorZoo;
 let zooUrl: string;
-const workers: ChildWorker[] = [];
 const WINDOW = { from: '2024-01-01', to: '2024-01-01' };
 
 beforeAll(async () => {
   // zoo-orders made incremental on its orders' created_at, its request reading state.since.
-  const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-inc-killed-vendors-'));
-  fs.cpSync(ZOO_VENDORS, vendorsDir, { recursive: true });
-  const file = path.join(vendorsDir, 'zoo-orders', 'config.json');
-  const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const orders = config.streams.orders;
-  orders.steps[0].request.query = { since: '${state.since}' };
-  orders.table.columns.push({ name: 'created_at', type: 'timestamp' });
-  orders.incremental = { cursor: 'created_at' };
-  fs.writeFileSync(file, JSON.stringify(config));
-  // Only child workers serve this queue, so killing them stops the run.
-  h = await startHarness('inc-killed', { settings: { vendorsDir } });
-  h.settings.taskQueue = `${h.settings.taskQueue}-children`;
-  zoo = new VendorZoo();
-  zooUrl = await zoo.start();
+  k = await startKilledWorkerHarness('inc-killed', {
+    'zoo-orders': (config) => {
+      const orders = config.streams.orders;
+      orders.steps[0].request.query = { since: '${state.since}' };
+      orders.table.columns.push({ name: 'created_at', type: 'timestamp' });
+      orders.incremental = { cursor: 'created_at' };
+    },
+  });
+  ({ h, zoo, zooUrl } = k);
 });
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await zoo?.stop();
-  await h?.shutdown();
-});
+afterAll(() => k?.stop());
 
 async function seed(): Promise<string> {
   const customer = uniqueName('inckill');
@@ -87,8 +74,7 @@ test('killed during the fetch: no row and no cursor yet; the run ends with the c
   const customer = await seed();
   const startedAt = Date.now();
   const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
-  const first = await startChildWorker(h.settings);
-  workers.push(first);
+  const first = await k.startWorker();
   const handle = await start(customer);
   await until(() => seen().length >= 4);
   await first.kill();
@@ -96,7 +82,7 @@ test('killed during the fetch: no row and no cursor yet; the run ends with the c
   expect(await stored(customer)).toBeUndefined();
   expect(await loaded(customer)).toEqual([]);
 
-  workers.push(await startChildWorker(h.settings));
+  await k.startWorker();
   const summary = (await handle.result()) as IngestSummary;
   zoo.setLatency('generic.orders', 0);
   const last = orderRecord(199).created_at;
@@ -117,8 +103,7 @@ test('killed after the load committed, before the cursor is stored: the old curs
   await lock.beginTransaction();
   await lock.query('SELECT cursor_value FROM stream_state WHERE customer_id = ? AND vendor = ? AND stream = ? AND partition_id = ? FOR UPDATE', [customer, 'zoo-orders', 'orders', '']);
   try {
-    const worker = await startChildWorker(h.settings);
-    workers.push(worker);
+    const worker = await k.startWorker();
     const startedAt = Date.now();
     const handle = await start(customer);
     const pending = async () => ((await handle.describe()).raw.pendingActivities ?? []).map((a) => a.activityType?.name);
@@ -137,7 +122,7 @@ test('killed after the load committed, before the cursor is stored: the old curs
     await lock.rollback();
     lock.release();
   }
-  workers.push(await startChildWorker(h.settings));
+  await k.startWorker();
   const handle = h.client.workflow.getHandle(ingestWorkflowId({ vendor: 'zoo-orders', customer, stream: 'orders', window: WINDOW }));
   const summary = (await handle.result()) as IngestSummary;
   expect(summary.cursor).toBe(orderRecord(59).created_at);

@@ -3,47 +3,29 @@
  * run resumes on another worker where it stood. No stored page is fetched again (only the
  * page in flight at the kill may be), and no second vendor job is submitted.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ingestWorkflowId, type DateWindow } from '../../core/run-plan';
 import type { IngestSummary } from '../../core/contracts';
-import { VendorZoo } from '../mock-vendor/vendor-zoo';
-import { startHarness, type Harness } from '../setup/harness';
-import { startChildWorker, type ChildWorker } from '../setup/child-worker';
+import type { VendorZoo } from '../mock-vendor/vendor-zoo';
+import type { Harness } from '../setup/harness';
+import { startKilledWorkerHarness, type KilledWorkerHarness } from '../setup/killed-worker-harness';
 import { uniqueName } from '../setup/test-settings';
-import { ZOO_VENDORS } from '../setup/zoo-harness';
 
+let k: KilledWorkerHarness;
 let h: Harness;
 let zoo: VendorZoo;
 let zooUrl: string;
 const LEASE_SECONDS = 30;
-const workers: ChildWorker[] = [];
 
 beforeAll(async () => {
-  // The zoo configs, with a job timeout long enough to survive a worker's death and restart.
-  const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-killed-vendors-'));
-  fs.cpSync(ZOO_VENDORS, vendorsDir, { recursive: true });
-  const amazon = path.join(vendorsDir, 'zoo-amazon', 'config.json');
-  const config = JSON.parse(fs.readFileSync(amazon, 'utf8'));
-  config.streams.sp_campaigns.steps[0].poll.timeoutMinutes = 2;
-  fs.writeFileSync(amazon, JSON.stringify(config));
-  // A lease far under the 120 s heartbeat timeout activities had before it followed the lease.
-  const orders = path.join(vendorsDir, 'zoo-orders', 'config.json');
-  const ordersConfig = JSON.parse(fs.readFileSync(orders, 'utf8'));
-  ordersConfig.semaphore.leaseSeconds = LEASE_SECONDS;
-  fs.writeFileSync(orders, JSON.stringify(ordersConfig));
-  // The harness's own in-process worker polls another queue: only child workers serve this one.
-  h = await startHarness('killed', { settings: { vendorsDir } });
-  h.settings.taskQueue = `${h.settings.taskQueue}-children`;
-  zoo = new VendorZoo();
-  zooUrl = await zoo.start();
+  k = await startKilledWorkerHarness('killed', {
+    // A job timeout long enough to survive a worker's death and restart.
+    'zoo-amazon': (config) => (config.streams.sp_campaigns.steps[0].poll.timeoutMinutes = 2),
+    // A lease far under the 120 s heartbeat timeout activities had before it followed the lease.
+    'zoo-orders': (config) => (config.semaphore.leaseSeconds = LEASE_SECONDS),
+  });
+  ({ h, zoo, zooUrl } = k);
 });
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await zoo?.stop();
-  await h?.shutdown();
-});
+afterAll(() => k?.stop());
 
 async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>): Promise<string> {
   const customer = uniqueName('killed');
@@ -77,14 +59,13 @@ test('killed during a pagination: resumes after the last stored page', async () 
   const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
   const startedAt = Date.now();
 
-  const first = await startChildWorker(h.settings);
-  workers.push(first);
+  const first = await k.startWorker();
   const handle = await start('zoo-orders', 'orders', customer, { from: '2024-01-01', to: '2024-01-01' });
   await until(() => seen().length >= 6);
   await first.kill();
   const beforeKill = seen().map((r) => Number(r.query.page));
 
-  workers.push(await startChildWorker(h.settings));
+  await k.startWorker();
   const summary = (await handle.result()) as IngestSummary;
   expect(summary.recordsFetched).toBe(400);
   expect(summary.pagesFetched).toBe(20);
@@ -104,12 +85,11 @@ test('killed while polling an async job: the same job is polled to the end, neve
   const window = { from: '2024-05-01', to: '2024-05-02' };
   const polls = zoo.requestsFor('amazon.getReport').length;
 
-  const worker = await startChildWorker(h.settings);
-  workers.push(worker);
+  const worker = await k.startWorker();
   const handle = await start('zoo-amazon', 'sp_campaigns', customer, window);
   await until(() => zoo.requestsFor('amazon.getReport').length - polls >= 2);
   await worker.kill();
-  workers.push(await startChildWorker(h.settings));
+  await k.startWorker();
 
   const summary = (await handle.result()) as IngestSummary;
   expect(summary.recordsFetched).toBeGreaterThan(0);
@@ -125,13 +105,12 @@ test('killed with the config’s own lease and no heartbeat override: the retry 
   const startedAt = Date.now();
   const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
 
-  const first = await startChildWorker(h.settings);
-  workers.push(first);
+  const first = await k.startWorker();
   const handle = await start('zoo-orders', 'orders', customer, { from: '2024-01-02', to: '2024-01-02' }, {});
   await until(() => seen().length >= 4);
   await first.kill();
   const killedAt = Date.now();
-  workers.push(await startChildWorker(h.settings));
+  await k.startWorker();
 
   const summary = (await handle.result()) as IngestSummary;
   expect(summary.recordsFetched).toBe(400);
