@@ -12,6 +12,7 @@ import { ExpressionScope } from '../../runtime/expression/expression';
 import { ExpressionError } from '../../core/errors';
 import { retryAfterMs } from '../../core/retry-after';
 import { pageKey, pageSetPrefix, runPrefix } from '../../core/run-plan';
+import { readItems } from '../../activities/item-lists';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure } from '../../activities/failures';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
@@ -40,8 +41,7 @@ async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobIn
 
 /** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */
 async function batchItems(deps: ActivityDeps, { itemsKey, start, end }: JobBatch): Promise<unknown[]> {
-  const all = JSON.parse(await deps.objectStore.getText(itemsKey)) as { item: unknown }[];
-  return all.slice(start, end).map((entry) => entry.item);
+  return (await readItems(deps.objectStore, itemsKey, start, end)).map((entry) => entry.item);
 }
 
 function evaluate(scope: ExpressionScope, expression: string, where: string, client: VendorClient): unknown {

@@ -1,6 +1,6 @@
 /**
  * Lists the items a dependent step runs for (or an async step's jobs take in batches), from
- * the stored pages of the step it depends on, into one object in the store. Only its key and the count go back to the workflow.
+ * the stored pages of the step it depends on, into the store in pieces. Only its key and the count go back to the workflow.
  */
 import type { PermitRef } from '../../core/contracts';
 import type { ItemsResult, RunContext } from '../../core/contracts';
@@ -12,6 +12,7 @@ import { finalFailure } from '../../activities/failures';
 import { pagesOf } from '../../activities/page-sets';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
+import { ItemListWriter } from '../../activities/item-lists';
 
 export interface PlanItemsInput {
   run: RunContext;
@@ -29,7 +30,8 @@ export function planItemsActivity(deps: ActivityDeps) {
       const where = `${at}.items`;
       if (step.items === undefined) throw finalFailure('ConfigError', `${where} is required to plan items`);
       const scope = new ExpressionScope(runVariables(run, pinned));
-      const items: { item: unknown; ancestors: unknown[] }[] = [];
+      // Written in pieces as they are found (activities/item-lists.ts): a batch reads only its own.
+      const items = new ItemListWriter(deps.objectStore, `${runPrefix('raw', run, run.runId)}/${step.name}/items/`);
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
         try {
           scope.setJson('response', await deps.objectStore.getText(page.objectKey));
@@ -37,16 +39,14 @@ export function planItemsActivity(deps: ActivityDeps) {
           const found = scope.evaluate(step.items as string, where);
           if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${page.objectKey}`);
           const ancestors = page.parent === undefined ? [] : [page.parent, ...(page.ancestors ?? [])];
-          for (const item of found) items.push({ item, ancestors });
+          for (const item of found) await items.add({ item, ancestors });
         } catch (e) {
           if (e instanceof ExpressionError) throw finalFailure('DataError', `${e.message} (${page.objectKey})`);
           if ((e as Error).name === 'SyntaxError') throw finalFailure('DataError', `${page.objectKey} is not valid JSON`);
           throw e;
         }
       }
-      const itemsKey = `${runPrefix('raw', run, run.runId)}/${step.name}/items.json`;
-      await deps.objectStore.put(itemsKey, JSON.stringify(items), 'application/json');
-      return { itemsKey, count: items.length };
+      return items.close();
     });
   };
 }

@@ -27,6 +27,7 @@ import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemE
 import { usingScope } from '../../runtime/expression/expression';
 import { fetchChunkedPage } from '../paginated/chunked-page';
 import { discoverFields } from '../../activities/discovered-fields';
+import { readItems } from '../../activities/item-lists';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -120,12 +121,8 @@ export function fetchPagesActivity(deps: ActivityDeps) {
 
 async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit[]> {
   if (!input.items) return [{}];
-  const all = JSON.parse(await deps.objectStore.getText(input.items.itemsKey)) as { item: unknown; ancestors: unknown[] }[];
-  const out: Unit[] = [];
-  for (let i = input.items.start; i < Math.min(input.items.end, all.length); i++) {
-    out.push({ index: i, parent: all[i].item, ancestors: all[i].ancestors });
-  }
-  return out;
+  const { itemsKey, start, end } = input.items;
+  return (await readItems(deps.objectStore, itemsKey, start, end)).map((entry, i) => ({ index: start + i, parent: entry.item, ancestors: entry.ancestors }));
 }
 
 async function storedMeta(deps: ActivityDeps, prefix: string, page: number): Promise<PageMeta | undefined> {
