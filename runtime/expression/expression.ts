@@ -89,6 +89,10 @@ function engineModule(): CompiledWasm {
   return compiledEngine;
 }
 
+let threadsStarted = 0;
+/** Expression threads this process has started (the pool's test reads it). */
+export const expressionThreadsStarted = (): number => threadsStarted;
+
 /** One thread running QuickJS; its scopes live and die with it. */
 class ExpressionThread {
   private readonly worker: Worker;
@@ -99,6 +103,7 @@ class ExpressionThread {
   private nextScope = 1;
 
   constructor() {
+    threadsStarted++;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(path.join(__dirname, 'expression-thread.js'), {
@@ -146,9 +151,18 @@ class ExpressionThread {
 
 const activityThread = new AsyncLocalStorage<{ thread?: ExpressionThread }>();
 let processThread: ExpressionThread | undefined;
-/** Healthy threads between activities: starting one costs a thread and a Wasm instance. */
-const idleThreads: ExpressionThread[] = [];
-const MAX_IDLE_THREADS = 4;
+/**
+ * Healthy threads between activities. Starting one costs about 10 MB and, worse, blocks the
+ * worker's event loop until the thread is ready (the scope's constructor is synchronous):
+ * 150 ms and more on a busy machine. A worker running 32 activities at once kept only 4,
+ * started a thread for nearly every activity, and a fan-out in batches of one ran at about
+ * 7 batches a second. So as many are kept as activities used at once, up to
+ * DIF_EXPRESSION_IDLE_THREADS, and a thread idle for IDLE_THREAD_MS is let go.
+ */
+const idleThreads: { thread: ExpressionThread; since: number }[] = [];
+const MAX_IDLE_THREADS = Number(process.env.DIF_EXPRESSION_IDLE_THREADS ?? 32);
+const IDLE_THREAD_MS = 60_000;
+let idleSweep: NodeJS.Timeout | undefined;
 
 /**
  * Runs `fn` with a thread to itself for every ExpressionScope it creates: an expression
@@ -164,10 +178,22 @@ export async function withExpressionThread<T>(fn: () => Promise<T>): Promise<T> 
     const thread = holder.thread;
     if (thread && !thread.lostBecause) {
       thread.post({ op: 'dropAll' });
-      if (idleThreads.length < MAX_IDLE_THREADS) idleThreads.push(thread);
+      if (idleThreads.length < MAX_IDLE_THREADS) keepIdle(thread);
       else thread.stop('no longer needed');
     }
   }
+}
+
+function keepIdle(thread: ExpressionThread): void {
+  idleThreads.push({ thread, since: Date.now() });
+  idleSweep ??= setInterval(() => {
+    // The oldest idle threads are at the front: the pool hands out the most recently used.
+    while (idleThreads.length && Date.now() - idleThreads[0].since > IDLE_THREAD_MS) idleThreads.shift()!.thread.stop('idle');
+    if (!idleThreads.length) {
+      clearInterval(idleSweep);
+      idleSweep = undefined;
+    }
+  }, IDLE_THREAD_MS / 4).unref();
 }
 
 function currentThread(): ExpressionThread {
@@ -181,7 +207,7 @@ function currentThread(): ExpressionThread {
 }
 
 function idleThread(): ExpressionThread | undefined {
-  for (let t = idleThreads.pop(); t; t = idleThreads.pop()) if (!t.lostBecause) return t;
+  for (let t = idleThreads.pop(); t; t = idleThreads.pop()) if (!t.thread.lostBecause) return t.thread;
   return undefined;
 }
 
