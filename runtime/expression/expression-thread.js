@@ -13,8 +13,11 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC, shouldInterruptAfterDeadline } = require('quickjs-emscripten');
 const { zoneOffsetMinutes } = require('./zone-offset');
+const { budgetClock, ownStatPath } = require('./thread-cpu');
 
 const flag = new Int32Array(workerData.flag);
+/** This thread's CPU clock (thread-cpu.js): time limits count what the engine spent, not waits for a core. */
+const OWN_STAT = ownStatPath();
 const reply = workerData.reply;
 /** QuickJS's own recursion guard: well inside the thread's stack the Wasm code runs on. */
 const STACK_BYTES = 256 * 1024;
@@ -156,7 +159,8 @@ class Scope {
 
   /** Runs `step` under a deadline; a JavaScript exception becomes an Error with its description. */
   run(step, budgetMs, disposeAfter = []) {
-    this.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + budgetMs));
+    const clock = budgetClock(budgetMs, OWN_STAT);
+    this.runtime.setInterruptHandler(() => clock.spent());
     let result;
     try {
       result = step();
@@ -299,7 +303,8 @@ parentPort.on('message', (request) => {
 newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmModule: workerData.wasmModule })).then(
   (module) => {
     quickjs = module;
-    answer({ ok: true });
+    // The host reads the same file to tell a runaway call from a thread waiting for a core.
+    answer({ ok: true, statPath: OWN_STAT });
   },
   (e) => answer({ error: `the expression engine did not load: ${e && e.message}`, trap: true }),
 );

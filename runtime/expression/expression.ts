@@ -41,6 +41,9 @@ import { checkExpression, ExpressionSyntaxError, namesUsedBy, parseTemplate, typ
 import { ExpressionError } from '../../core/errors';
 import { encodeTemplateValue, type TemplatePosition } from '../../core/template-encoding';
 import { asJsonNumber, compileForHost, NOT_HERE, type HostVariables } from './expression-host';
+// Plain JavaScript shared with the expression thread.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { budgetClock } = require('./thread-cpu') as { budgetClock: (budgetMs: number, statPath?: string) => { remainingMs(): number; spent(): boolean } };
 
 export type { TemplatePosition } from '../../core/template-encoding';
 
@@ -73,6 +76,8 @@ interface Reply {
   error?: string;
   limit?: 'time' | 'memory';
   trap?: true;
+  /** The thread's /proc stat file, in its first answer (thread-cpu.js). */
+  statPath?: string;
 }
 
 /** A compiled WebAssembly.Module (the project's `lib` has no WebAssembly types). */
@@ -101,6 +106,8 @@ class ExpressionThread {
   /** Why the thread is gone, once it is. */
   lostBecause?: string;
   private nextScope = 1;
+  /** Where the thread's CPU time is read; undefined where /proc is not there (wall time then). */
+  private readonly statPath?: string;
 
   constructor() {
     threadsStarted++;
@@ -115,20 +122,34 @@ class ExpressionThread {
     this.worker.on('error', () => undefined); // a thread that dies is noticed by the waiting call
     this.worker.unref();
     this.port.unref();
-    const ready = this.wait(30_000);
+    Atomics.wait(this.flag, 0, 0, 30_000);
+    const ready = receiveMessageOnPort(this.port)?.message as Reply | undefined;
     if (!ready?.ok) this.stop(ready?.error ?? 'the expression thread did not start');
+    this.statPath = ready?.statPath;
   }
 
   newScopeId(): number {
     return this.nextScope++;
   }
 
-  /** Sends `request` and waits for the answer; undefined (and the thread stopped) past `waitMs`. */
+  /**
+   * Sends `request` and waits for the answer; undefined (and the thread stopped) once the
+   * thread has spent `waitMs` of CPU on it without answering (thread-cpu.js: a thread that
+   * waits for a core on a busy machine is not stopped for it).
+   */
   call(request: Record<string, unknown>, waitMs: number): Reply | undefined {
     if (this.lostBecause) return { error: this.lostBecause };
     Atomics.store(this.flag, 0, 0);
     this.worker.postMessage(request);
-    return this.wait(waitMs);
+    const clock = budgetClock(waitMs, this.statPath);
+    for (;;) {
+      Atomics.wait(this.flag, 0, 0, Math.max(1, clock.remainingMs()));
+      const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      if (reply) return reply;
+      if (clock.spent()) break;
+    }
+    this.stop('this expression sandbox was stopped by force after an expression ran past its time limit');
+    return undefined;
   }
 
   post(request: Record<string, unknown>): void {
@@ -141,12 +162,6 @@ class ExpressionThread {
     this.port.close();
   }
 
-  private wait(waitMs: number): Reply | undefined {
-    Atomics.wait(this.flag, 0, 0, waitMs);
-    const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
-    if (!reply) this.stop('this expression sandbox was stopped by force after an expression ran past its time limit');
-    return reply;
-  }
 }
 
 const activityThread = new AsyncLocalStorage<{ thread?: ExpressionThread }>();
