@@ -1,7 +1,7 @@
 /**
  * The activities of an asynchronous report job. The workflow drives the schedule (durable
- * timers between polls); these make one call each. The job id is stored as soon as the
- * vendor returns it, and a retried submit reuses it: a run never submits a second job.
+ * timers between polls); these make one call each. The submit is made at most once per run
+ * (submit-once.ts): its answer is stored before it is read, and a retry reuses the job.
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
@@ -19,6 +19,8 @@ import { underPermit } from '../../activities/permits';
 import { readJsonText, readText, VendorClient } from '../../activities/vendor-client';
 import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
 import type { JobBatch } from './plan';
+import { jobToken } from './job-token';
+import { submitOnce } from './submit-once';
 
 export interface JobInput {
   run: RunContext;
@@ -34,8 +36,11 @@ async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobIn
   const stepPrefix = pageSetPrefix(runPrefix('raw', run, run.runId), step.name, batch?.start);
   const prefix = batch ? `${stepPrefix}/job` : stepPrefix;
   const scope = new ExpressionScope(runVariables(run, pinned));
+  // The job's client token (`job.token`); `job.id` joins it once the vendor named the job.
+  const token = jobToken(run, step.name, batch?.start);
+  scope.setJson('job', JSON.stringify({ token }));
   if (batch) scope.setJson('batch', JSON.stringify(await batchItems(deps, batch)));
-  return { config, step, where, prefix, setPrefix: stepPrefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
+  return { config, step, where, prefix, setPrefix: stepPrefix, scope, token, client: await VendorClient.open(deps, config, run.customer, stop) };
 }
 
 /** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */
@@ -53,37 +58,18 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
   }
 }
 
-/** The vendor's refusal as text, or '' when `submit.refused` gave nothing (null, '', an empty list). */
-function refusal(value: unknown): string {
-  if (value === undefined || value === null || value === false) return '';
-  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
     return underPermit(deps, input.permit, async (permitLost) => {
       const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
-      const jobKey = `${prefix}/job.json`;
-      if (await deps.objectStore.exists(jobKey)) {
-        return { jobId: (JSON.parse(await deps.objectStore.getText(jobKey)) as { id: string }).id, reused: true };
-      }
-      const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
-      scope.setJson('response', await readJsonText(response));
-      // A refusal in a 2xx (GraphQL userErrors): the vendor's words, not "no job id".
-      const refused = step.submit.refused ? evaluate(scope, step.submit.refused, `${where}.submit.refused`, client) : undefined;
-      if (refusal(refused)) throw finalFailure('VendorRequestError', client.scrub(`${response.label} refused the job: ${refusal(refused)}`));
-      const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
-      if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
-      await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
-      return { jobId: String(id), reused: false };
+      return submitOnce({ step, where, prefix, scope, client, store: deps.objectStore, evaluate: (e, at) => evaluate(scope, e, at, client) });
     });
   }
 
   async function pollJob(input: JobInput & { jobId: string }): Promise<JobPoll> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
-      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      const { step, where, prefix, scope, token, client } = await context(deps, input, permitLost);
+      scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
       // Kept as JSON (an XML answer decoded), for the download's expressions; scrubbed of
       // every secret first, as stored pages are (a vendor may echo a token back).
@@ -105,8 +91,8 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   async function downloadResult(input: JobInput & { jobId: string }): Promise<FetchResult> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, setPrefix, scope, client } = await context(deps, input, permitLost);
-      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      const { step, where, prefix, setPrefix, scope, token, client } = await context(deps, input, permitLost);
+      scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       let compression: AnsweredCompression | undefined;
       scope.setJson('response', lastPoll);
@@ -146,9 +132,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */
   async function cancelJob(input: Omit<JobInput, 'permit'> & { jobId: string }): Promise<string> {
-    const { step, where, scope, client } = await context(deps, input);
+    const { step, where, scope, token, client } = await context(deps, input);
     if (!step.cancel) return 'no cancel request configured';
-    scope.setJson('job', JSON.stringify({ id: input.jobId }));
+    scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
     try {
       const response = await client.send(step.cancel.request, scope, `${where}.cancel.request`);
       await readText(response.body);

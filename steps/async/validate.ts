@@ -14,6 +14,7 @@ export function checkAsync(step: AsyncStepConfig, { at, index, earlier }: StepCh
     if (index === 0) out.push({ path: `${at}.items`, message: 'needs an earlier step to take its items from' });
     if (step.from !== undefined && !earlier.has(step.from)) out.push({ path: `${at}.from`, message: `"${step.from}" is not an earlier step of this stream` });
   }
+  checkLostAnswerMeans(step, at, out);
   const { intervalSeconds, maxIntervalSeconds } = step.poll;
   if (maxIntervalSeconds !== undefined && maxIntervalSeconds < intervalSeconds) {
     out.push({
@@ -27,5 +28,15 @@ export function checkAsync(step: AsyncStepConfig, { at, index, earlier }: StepCh
     else if (!['ndjson', 'csv', 'tsv'].includes(format)) out.push({ path: `${at}.poll.empty`, message: `needs a row format (ndjson, csv, tsv) in decode.format, whose empty file is no records; ${format} is not one` });
     const both = step.poll.empty.filter((s) => step.poll.done.includes(s) || step.poll.failed.includes(s));
     if (both.length) out.push({ path: `${at}.poll.empty`, message: `${both.map((s) => `"${s}"`).join(', ')} is also in poll.done or poll.failed; a status means one thing` });
+  }
+}
+
+/** `idempotent` and `find` recognise the job by its token: a submit that does not send it gives the vendor nothing to recognise. */
+function checkLostAnswerMeans(step: AsyncStepConfig, at: string, out: ConfigProblem[]): void {
+  const sendsToken = JSON.stringify(step.submit.request).includes('job.token');
+  for (const field of ['idempotent', 'find'] as const) {
+    if (step.submit[field] && !sendsToken) {
+      out.push({ path: `${at}.submit.${field}`, message: 'needs `${job.token}` in submit.request (a header, query or body field), by which the vendor knows the job again' });
+    }
   }
 }
