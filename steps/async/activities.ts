@@ -61,8 +61,8 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
-      return submitOnce({ step, where, prefix, scope, client, store: deps.objectStore, evaluate: (e, at) => evaluate(scope, e, at, client) });
+      const { step, where, prefix, scope, token, client } = await context(deps, input, permitLost);
+      return submitOnce({ step, where, prefix, scope, token, client, store: deps.objectStore, evaluate: (e, at) => evaluate(scope, e, at, client) });
     });
   }
 

@@ -55,14 +55,14 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
             {
               request: RequestSpec,
               jobId: Expression(
-                'Expression over the find `response` giving the id of the job this run submitted (named by `job.token`), or null/undefined when the vendor has none (the submit never reached it: DIF submits).',
+                'Expression over the find `response` giving the id of the job this run submitted (named by `job.token`; `job.sentAt` is when the lost submit left, ISO 8601), or null/undefined when the vendor has none (the submit never reached it: DIF submits).',
                 'response.reports.find(r => r.name === job.token)?.reportId',
               ),
             },
             {
               additionalProperties: false,
               description:
-                'Lists the vendor\'s jobs to recover the id of one whose submit answer was lost: the submit request must carry `job.token` (a report name, a client token) for the job to be recognised.',
+                'Lists the vendor\'s jobs to recover the id of one whose submit answer was lost. The job is recognised by `job.token`, sent in the submit request (a report name, a client token), or, for a vendor without one, by what the job is and `job.sentAt` (Shopify: the newest bulk query for this window, created since).',
             },
           ),
         ),

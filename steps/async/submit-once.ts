@@ -30,6 +30,8 @@ export interface SubmitContext {
   scope: ExpressionScope;
   client: VendorClient;
   store: ObjectStore;
+  /** The job's client token (`job.token`). */
+  token: string;
   /** Evaluates an expression, a failure of it final and scrubbed. */
   evaluate: (expression: string, where: string) => unknown;
 }
@@ -128,6 +130,8 @@ async function submit(c: SubmitContext, intentKey: string, again = false): Promi
 async function recover(c: SubmitContext, intent: Intent, lost: string): Promise<string | undefined> {
   const { find, idempotent } = c.step.submit;
   if (find) {
+    // When the lost submit left: a vendor without client tokens is asked for the job made since (Shopify's bulk operations).
+    c.scope.setJson('job', JSON.stringify({ token: c.token, sentAt: intent.at }));
     const response = await c.client.send(find.request, c.scope, `${c.where}.submit.find.request`);
     c.scope.setJson('response', stripJson(await readText(response.body), response.headers['content-type'], response.label));
     const id = c.evaluate(find.jobId, `${c.where}.submit.find.jobId`);

@@ -31,12 +31,18 @@ export function checkAsync(step: AsyncStepConfig, { at, index, earlier }: StepCh
   }
 }
 
-/** `idempotent` and `find` recognise the job by its token: a submit that does not send it gives the vendor nothing to recognise. */
+/**
+ * `idempotent` recognises the job by its token, so the submit must send it; `find` by the token
+ * too, or, for a vendor without client tokens, by what the job is and when it was made
+ * (`job.sentAt`): either way the config must say how it knows this run's job from another.
+ */
 function checkLostAnswerMeans(step: AsyncStepConfig, at: string, out: ConfigProblem[]): void {
   const sendsToken = JSON.stringify(step.submit.request).includes('job.token');
-  for (const field of ['idempotent', 'find'] as const) {
-    if (step.submit[field] && !sendsToken) {
-      out.push({ path: `${at}.submit.${field}`, message: 'needs `${job.token}` in submit.request (a header, query or body field), by which the vendor knows the job again' });
-    }
+  if (step.submit.idempotent && !sendsToken) {
+    out.push({ path: `${at}.submit.idempotent`, message: 'needs `${job.token}` in submit.request (a header, query or body field), by which the vendor knows the job again' });
+  }
+  const find = step.submit.find;
+  if (find && !sendsToken && !JSON.stringify(find).includes('job.sentAt')) {
+    out.push({ path: `${at}.submit.find`, message: 'needs `${job.token}` in submit.request (a report name, a client token) or `job.sentAt` in find, to tell this run\'s job from others' });
   }
 }
