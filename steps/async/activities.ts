@@ -20,6 +20,7 @@ import { readJsonText, readText, VendorClient } from '../../activities/vendor-cl
 import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
 import type { JobBatch } from './plan';
 import { jobToken } from './job-token';
+import { rawContentType, rawExtension } from '../../core/raw-names';
 import { submitOnce } from './submit-once';
 
 export interface JobInput {
@@ -95,13 +96,17 @@ export function asyncJobActivities(deps: ActivityDeps) {
       scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       let compression: AnsweredCompression | undefined;
+      // The stored file is named and labelled by what it is (a CSV report `page-000001.csv.gz`); an empty one is plain.
+      const format = step.decode?.format ?? 'json';
+      let extension = format;
       scope.setJson('response', lastPoll);
       if (step.download && endedEmpty(step.poll, evaluate(scope, step.poll.status, `${where}.poll.status`, client))) {
         // The vendor found nothing to report (poll.empty): an empty file, no records, no download.
-        await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+        await deps.objectStore.put(pageKey(setPrefix, 1, extension), '', rawContentType(extension));
       } else if (!step.download) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
+        extension = 'json';
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
       } else {
         scope.setJson('response', lastPoll);
@@ -112,19 +117,22 @@ export function asyncJobActivities(deps: ActivityDeps) {
         if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
         if (!found) {
           // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
-          await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+          await deps.objectStore.put(pageKey(setPrefix, 1, extension), '', rawContentType(extension));
         } else {
           compression = answeredCompression(step.download, hops);
           // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
           const target = new URL(url, client.config.baseUrl).toString();
           const request = { url: target, headers: step.download.headers, cost: step.download.cost };
           const response = await client.send(request, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
-          await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+          extension = rawExtension(format, compression ?? step.decode?.compression);
+          await deps.objectStore.put(pageKey(setPrefix, 1, extension), response.body, rawContentType(extension));
         }
       }
       const listKey = `${setPrefix}/pagesets.json`;
       // The answer's compression travels with the page, so toCsv decodes the file as the vendor packed it.
-      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}) }];
+      const sets: PageSet[] = [
+        { prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}), ...(extension !== 'json' ? { extension } : {}) },
+      ];
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
       return { listKey, pages: 1, units: 1 };
     });

@@ -6,6 +6,8 @@
  * means (an idempotency key, finding the job by its client token), or fails the run naming
  * the request that may have created a job; no case creates a second job.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { AsyncJobsVendor, asyncJobRows } from '../mock-vendor/async-jobs-vendor';
 import { startZooHarness, type ZooHarness } from '../setup/zoo-harness';
 
@@ -26,12 +28,12 @@ async function run(stream: 'keyed' | 'found' | 'plain', window: { from: string; 
   const customer = await h.customerFor('zoo-async-jobs', {}, {}, { baseUrl: vendorUrl });
   const outcome = await h.ingest('zoo-async-jobs', customer, window, { stream, maxAttempts: 4 });
   // A failed run loaded nothing (its table may not even exist yet).
-  if (outcome.status !== 'COMPLETED') return { outcome, rows: [], jobs: vendor.created(`${stream} ${window.from}..${window.to}`) };
+  if (outcome.status !== 'COMPLETED') return { outcome, customer, rows: [], jobs: vendor.created(`${stream} ${window.from}..${window.to}`) };
   const { rows } = await h.runtime.postgres.query(
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, campaign_id, clicks FROM dif_test.zoo_async_${stream} WHERE _dif_customer = $1 ORDER BY date, campaign_id`,
     [customer],
   );
-  return { outcome, rows: rows.map((r) => ({ ...r, clicks: Number(r.clicks) })), jobs: vendor.created(`${stream} ${window.from}..${window.to}`) };
+  return { outcome, customer, rows: rows.map((r) => ({ ...r, clicks: Number(r.clicks) })), jobs: vendor.created(`${stream} ${window.from}..${window.to}`) };
 }
 
 const ORPHANED = /the job may have been created at the vendor, but its answer was lost: .*Possibly orphaned request: POST http:\/\/127\.0\.0\.1:\d+\/reports at \d{4}-\d\d-\d\dT[\d:.]+Z\. DIF does not submit again/;
@@ -92,8 +94,12 @@ test('a misbehaving vendor (BOM on polls, 429 with Retry-After on a poll, 503 on
   vendor.configure({ bomOnPoll: true, poll429: 1, download503: 1, bomInFile: true });
   const window = { from: '2024-02-11', to: '2024-02-13' };
   const before = vendor.requests.length;
-  const { outcome, rows, jobs } = await run('keyed', window);
+  const { outcome, customer, rows, jobs } = await run('keyed', window);
   expect(outcome.status).toBe('COMPLETED');
+  // The gzip CSV report is stored as what it is (issue 21, item 8), and the raw submit answer beside the job.
+  const stored = (fs.readdirSync((h.settings.objectStore as { dir: string }).dir, { recursive: true }) as string[]).filter((f) => f.includes(`${customer}`));
+  expect(stored.filter((f) => f.includes('page-0')).map((f) => path.basename(f))).toEqual(['page-000001.csv.gz']);
+  expect(stored.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['submit-intent.json', 'submit-answer.json', 'job.json']));
   expect(rows).toEqual(asyncJobRows(window.from, window.to));
   expect(jobs).toBe(1);
   // Each fault was met (and got past): a second download after the 503, a poll after the 429.

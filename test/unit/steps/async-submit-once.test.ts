@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jobToken } from '../../../steps/async/job-token';
 import { answerExtension } from '../../../steps/async/submit-once';
+import { rawContentType, rawExtension } from '../../../core/raw-names';
+import { pageKey } from '../../../core/run-plan';
 import { ExpressionScope } from '../../../runtime/expression/expression';
 import type { RunContext } from '../../../core/contracts';
 import { problemsOf } from '../helpers/config-problems';
@@ -66,4 +68,14 @@ describe('Shopify bulk_orders: the find request recognises the bulk query of thi
     expect(jobId([{ id: 'gid://shopify/BulkOperation/1', status: 'COMPLETED', createdAt: '2026-11-03T08:00:00Z', query: ours }])).toBeNull();
     expect(jobId([])).toBeNull();
   });
+});
+
+test('raw names: a page is named and labelled by what it is; a JSON page keeps its old key', () => {
+  expect(pageKey('raw/x/report', 1)).toBe('raw/x/report/page-000001.json');
+  expect(pageKey('raw/x/report', 1, rawExtension('csv', 'gzip'))).toBe('raw/x/report/page-000001.csv.gz');
+  expect(rawExtension('ndjson', 'zip')).toBe('ndjson.zip');
+  expect(rawExtension('tsv', 'auto')).toBe('tsv');
+  expect(rawContentType('csv.gz')).toBe('application/gzip');
+  expect(rawContentType('csv')).toBe('text/csv');
+  expect(rawContentType('weird')).toBe('application/octet-stream');
 });
