@@ -18,7 +18,7 @@ export async function* pagesOf(store: ObjectStore, listKeys: string[]): AsyncGen
       }
       for (let page = 1; page <= entry.count; page++) {
         yield {
-          objectKey: pageKey(entry.prefix, page),
+          objectKey: pageKey(entry.prefix, page, entry.extension),
           stepIndex: entry.stepIndex,
           parent: entry.parent as RawPage['parent'],
           ancestors: entry.ancestors,

@@ -85,6 +85,11 @@ export interface PageSet {
   ancestors?: unknown[];
   /** The compression the vendor's answer named for these pages (async `download.compression`): replaces the step's `decode.compression`. */
   compression?: PageCompression;
+  /**
+   * The extension of the stored pages, naming what they are (`csv.gz` for a gzip CSV report;
+   * see core/raw-names.ts). Absent: `json`, as every page set stored before it had.
+   */
+  extension?: string;
 }
 
 /** A compression `decode.compression` may name. */

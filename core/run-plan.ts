@@ -93,9 +93,9 @@ export function runPrefix(kind: 'raw' | 'csv', r: IngestRequest, runId: string):
   return `${kind}/${r.vendor}/${r.customer}/${r.stream}/${r.window.from}..${r.window.to}/${runId}`;
 }
 
-/** Page `page` (1-based) of a page set: one pagination of one step, for one parent item. */
-export function pageKey(setPrefix: string, page: number): string {
-  return `${setPrefix}/page-${String(page).padStart(6, '0')}.json`;
+/** Page `page` (1-based) of a page set: one pagination of one step, for one parent item; `extension` says what the page is (core/raw-names.ts). */
+export function pageKey(setPrefix: string, page: number, extension = 'json'): string {
+  return `${setPrefix}/page-${String(page).padStart(6, '0')}.${extension}`;
 }
 
 /** The vendor's answer to one chunk of a page whose fields are fetched in chunks (`chunk`), kept beside the merged page. */

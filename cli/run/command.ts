@@ -54,7 +54,7 @@ export function registerRun(program: Command): void {
         const outcomes = await runIngestion(client, s, vendorConfigs, request);
         for (const o of outcomes) {
           if (opts.json) {
-            printJson({ workflowId: o.workflowId, status: o.status, recordsFetched: o.recordsFetched, rowsLoaded: o.rowsLoaded, uiUrl: o.uiUrl, ...(o.error ? { error: o.error } : {}) });
+            printJson({ workflowId: o.workflowId, runId: o.runId, status: o.status, recordsFetched: o.recordsFetched, rowsLoaded: o.rowsLoaded, uiUrl: o.uiUrl, ...(o.error ? { error: o.error } : {}) });
           } else {
             console.log(`${o.status === 'COMPLETED' ? '✓' : '✗'} ${o.workflowId}: ${o.status.toLowerCase()}`);
             if (o.error) console.log(`  error: ${o.error}`);

@@ -118,7 +118,7 @@ export async function runTrial(deps: ActivityDeps, request: TrialRequest, report
       pageLists.push(fetched.listKey);
       const [first] = JSON.parse(await store.getText(fetched.listKey)) as PageSet[];
       if (first?.count) {
-        const records = firstRecords(await store.getText(pageKey(first.prefix, 1)), step, request.preview ?? 3);
+        const records = firstRecords(await store.getText(pageKey(first.prefix, 1, first.extension)), step, request.preview ?? 3);
         if (records) report({ event: 'records', step: step.name, records });
       }
     }

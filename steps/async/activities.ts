@@ -1,7 +1,7 @@
 /**
  * The activities of an asynchronous report job. The workflow drives the schedule (durable
- * timers between polls); these make one call each. The job id is stored as soon as the
- * vendor returns it, and a retried submit reuses it: a run never submits a second job.
+ * timers between polls); these make one call each. The submit is made at most once per run
+ * (submit-once.ts): its answer is stored before it is read, and a retry reuses the job.
  * The last poll answer stays in the object store, so a result URL (often pre-signed, a
  * credential in itself) never passes through workflow history.
  */
@@ -20,6 +20,9 @@ import { underPermit } from '../../activities/permits';
 import { readJsonText, readText, VendorClient } from '../../activities/vendor-client';
 import { answeredCompression, resolveHops, type AnsweredCompression } from './download-hops';
 import type { JobBatch } from './plan';
+import { jobToken } from './job-token';
+import { rawContentType, rawExtension } from '../../core/raw-names';
+import { submitOnce } from './submit-once';
 
 export interface JobInput {
   run: RunContext;
@@ -35,8 +38,11 @@ async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobIn
   const stepPrefix = pageSetPrefix(runPrefix('raw', run, run.runId), step.name, batch?.start);
   const prefix = batch ? `${stepPrefix}/job` : stepPrefix;
   const scope = new ExpressionScope(runVariables(run, pinned));
+  // The job's client token (`job.token`); `job.id` joins it once the vendor named the job.
+  const token = jobToken(run, step.name, batch?.start);
+  scope.setJson('job', JSON.stringify({ token }));
   if (batch) scope.setJson('batch', JSON.stringify(await batchItems(deps, batch)));
-  return { config, step, where, prefix, setPrefix: stepPrefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
+  return { config, step, where, prefix, setPrefix: stepPrefix, scope, token, client: await VendorClient.open(deps, config, run.customer, stop) };
 }
 
 /** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */
@@ -53,37 +59,18 @@ function evaluate(scope: ExpressionScope, expression: string, where: string, cli
   }
 }
 
-/** The vendor's refusal as text, or '' when `submit.refused` gave nothing (null, '', an empty list). */
-function refusal(value: unknown): string {
-  if (value === undefined || value === null || value === false) return '';
-  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 export function asyncJobActivities(deps: ActivityDeps) {
   async function submitJob(input: JobInput): Promise<{ jobId: string; reused: boolean }> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
-      const jobKey = `${prefix}/job.json`;
-      if (await deps.objectStore.exists(jobKey)) {
-        return { jobId: (JSON.parse(await deps.objectStore.getText(jobKey)) as { id: string }).id, reused: true };
-      }
-      const response = await client.send(step.submit.request, scope, `${where}.submit.request`);
-      scope.setJson('response', await readJsonText(response));
-      // A refusal in a 2xx (GraphQL userErrors): the vendor's words, not "no job id".
-      const refused = step.submit.refused ? evaluate(scope, step.submit.refused, `${where}.submit.refused`, client) : undefined;
-      if (refusal(refused)) throw finalFailure('VendorRequestError', client.scrub(`${response.label} refused the job: ${refusal(refused)}`));
-      const id = evaluate(scope, step.submit.jobId, `${where}.submit.jobId`, client);
-      if (typeof id !== 'string' && typeof id !== 'number') throw finalFailure('DataError', `${where}.submit.jobId gave no job id`);
-      await deps.objectStore.put(jobKey, JSON.stringify({ id: String(id) }), 'application/json');
-      return { jobId: String(id), reused: false };
+      const { step, where, prefix, scope, token, client } = await context(deps, input, permitLost);
+      return submitOnce({ step, where, prefix, scope, token, client, store: deps.objectStore, evaluate: (e, at) => evaluate(scope, e, at, client) });
     });
   }
 
   async function pollJob(input: JobInput & { jobId: string }): Promise<JobPoll> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, scope, client } = await context(deps, input, permitLost);
-      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      const { step, where, prefix, scope, token, client } = await context(deps, input, permitLost);
+      scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
       const response = await client.send(step.poll.request, scope, `${where}.poll.request`);
       // Kept as JSON (an XML answer decoded), for the download's expressions; scrubbed of
       // every secret first, as stored pages are (a vendor may echo a token back).
@@ -105,17 +92,21 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   async function downloadResult(input: JobInput & { jobId: string }): Promise<FetchResult> {
     return underPermit(deps, input.permit, async (permitLost) => {
-      const { step, where, prefix, setPrefix, scope, client } = await context(deps, input, permitLost);
-      scope.setJson('job', JSON.stringify({ id: input.jobId }));
+      const { step, where, prefix, setPrefix, scope, token, client } = await context(deps, input, permitLost);
+      scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
       const lastPoll = await deps.objectStore.getText(`${prefix}/poll-last.json`);
       let compression: AnsweredCompression | undefined;
+      // The stored file is named and labelled by what it is (a CSV report `page-000001.csv.gz`); an empty one is plain.
+      const format = step.decode?.format ?? 'json';
+      let extension = format;
       scope.setJson('response', lastPoll);
       if (step.download && endedEmpty(step.poll, evaluate(scope, step.poll.status, `${where}.poll.status`, client))) {
         // The vendor found nothing to report (poll.empty): an empty file, no records, no download.
-        await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+        await deps.objectStore.put(pageKey(setPrefix, 1, extension), '', rawContentType(extension));
       } else if (!step.download) {
         // Results served through the vendor's API: the final poll answer (job id, status)
         // is the step's one page, and a dependent step pages through the results.
+        extension = 'json';
         await deps.objectStore.put(pageKey(setPrefix, 1), lastPoll, 'application/json');
       } else {
         scope.setJson('response', lastPoll);
@@ -126,19 +117,22 @@ export function asyncJobActivities(deps: ActivityDeps) {
         if (!found && !step.download.emptyWithoutUrl) throw finalFailure('DataError', `${where}.download.url gave no URL`);
         if (!found) {
           // A job that found nothing (download.emptyWithoutUrl): an empty file, no records.
-          await deps.objectStore.put(pageKey(setPrefix, 1), '', 'text/plain');
+          await deps.objectStore.put(pageKey(setPrefix, 1, extension), '', rawContentType(extension));
         } else {
           compression = answeredCompression(step.download, hops);
           // Pre-signed result URLs carry their own authorization: vendor auth only when asked for.
           const target = new URL(url, client.config.baseUrl).toString();
           const request = { url: target, headers: step.download.headers, cost: step.download.cost };
           const response = await client.send(request, scope, `${where}.download`, { url: target }, step.download.auth ?? false);
-          await deps.objectStore.put(pageKey(setPrefix, 1), response.body, response.headers['content-type']);
+          extension = rawExtension(format, compression ?? step.decode?.compression);
+          await deps.objectStore.put(pageKey(setPrefix, 1, extension), response.body, rawContentType(extension));
         }
       }
       const listKey = `${setPrefix}/pagesets.json`;
       // The answer's compression travels with the page, so toCsv decodes the file as the vendor packed it.
-      const sets: PageSet[] = [{ prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}) }];
+      const sets: PageSet[] = [
+        { prefix: setPrefix, count: 1, stepIndex: input.stepIndex, ...(compression ? { compression } : {}), ...(extension !== 'json' ? { extension } : {}) },
+      ];
       await deps.objectStore.put(listKey, JSON.stringify(sets), 'application/json');
       return { listKey, pages: 1, units: 1 };
     });
@@ -146,9 +140,9 @@ export function asyncJobActivities(deps: ActivityDeps) {
 
   /** Best effort: the run is ending anyway; a vendor that refuses is noted, not retried forever. */
   async function cancelJob(input: Omit<JobInput, 'permit'> & { jobId: string }): Promise<string> {
-    const { step, where, scope, client } = await context(deps, input);
+    const { step, where, scope, token, client } = await context(deps, input);
     if (!step.cancel) return 'no cancel request configured';
-    scope.setJson('job', JSON.stringify({ id: input.jobId }));
+    scope.setJson('job', JSON.stringify({ id: input.jobId, token }));
     try {
       const response = await client.send(step.cancel.request, scope, `${where}.cancel.request`);
       await readText(response.body);

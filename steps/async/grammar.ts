@@ -43,8 +43,35 @@ export const AsyncStep = shape('AsyncStep', 'Async report job step', Type.Object
             'response.data.bulkOperationRunQuery.userErrors.map(e => e.message).join("; ")',
           ),
         ),
+        idempotent: Type.Optional(
+          doc(
+            Type.Boolean(),
+            'The vendor answers a repeated submit carrying the same `job.token` with the job it created first (an idempotency key or client token, sent in a header or body field of `request`). A submit whose answer was lost (a reset mid-answer, a worker killed after sending, an answer that is not JSON) is then sent again with the same token instead of failing the run. `job.token` is derived from the run and the job, the same on every attempt. Default false.',
+            true,
+          ),
+        ),
+        find: Type.Optional(
+          Type.Object(
+            {
+              request: RequestSpec,
+              jobId: Expression(
+                'Expression over the find `response` giving the id of the job this run submitted (named by `job.token`; `job.sentAt` is when the lost submit left, ISO 8601), or null/undefined when the vendor has none (the submit never reached it: DIF submits).',
+                'response.reports.find(r => r.name === job.token)?.reportId',
+              ),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'Lists the vendor\'s jobs to recover the id of one whose submit answer was lost. The job is recognised by `job.token`, sent in the submit request (a report name, a client token), or, for a vendor without one, by what the job is and `job.sentAt` (Shopify: the newest bulk query for this window, created since).',
+            },
+          ),
+        ),
       },
-      { additionalProperties: false, description: 'Creates the vendor job. Its id is kept, so a retried run never submits a second job.' },
+      {
+        additionalProperties: false,
+        description:
+          'Creates the vendor job, at most once per run: the answer is stored before it is read and the job id kept, so a retried activity never submits again. A submit whose answer was lost is resolved by `idempotent` or `find`; without them the run fails naming the request that may have created a job.',
+      },
     ),
     poll: Type.Object(
       {

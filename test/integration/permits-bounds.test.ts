@@ -77,7 +77,11 @@ describe('a bounded wait for a permit (defect 5)', () => {
     try {
       const running = dif('run', 'zoo-contacts', '--customer', customer, '--from', window.from, '--to', window.to, '--max-wait', '2', '--json');
       const printed = await Promise.race([running, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('dif run still waiting after 25 s')), 25_000).unref())]);
-      expect(JSON.parse(printed)).toMatchObject({
+      const line = JSON.parse(printed);
+      // The run's ids as fields of their own (issue 21, item 8), not only inside uiUrl.
+      expect(line).toMatchObject({ workflowId: `zoo-contacts/${customer}/contacts/${window.from}..${window.to}`, runId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(line.uiUrl).toContain(line.runId);
+      expect(line).toMatchObject({
         status: 'FAILED',
         error: `no permit of ${key} (limit 1) within 2 s; raise semaphore.maxWaitSeconds or dif run --max-wait, or see who holds it with dif locks`,
       });

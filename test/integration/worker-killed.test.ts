@@ -9,6 +9,8 @@ import type { VendorZoo } from '../mock-vendor/vendor-zoo';
 import type { Harness } from '../setup/harness';
 import { startKilledWorkerHarness, type KilledWorkerHarness } from '../setup/killed-worker-harness';
 import { uniqueName } from '../setup/test-settings';
+import { failureChain } from '../setup/failures';
+import { AsyncJobsVendor, asyncJobRows } from '../mock-vendor/async-jobs-vendor';
 
 let k: KilledWorkerHarness;
 let h: Harness;
@@ -27,10 +29,10 @@ beforeAll(async () => {
 });
 afterAll(() => k?.stop());
 
-async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>): Promise<string> {
+async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>, baseUrl = zooUrl): Promise<string> {
   const customer = uniqueName('killed');
   await h.runtime.deps.customers.upsertCustomer(customer, customer);
-  await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl: zooUrl });
+  await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl });
   for (const [name, value] of Object.entries(secrets)) await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
   return customer;
 }
@@ -120,3 +122,54 @@ test('killed with the config’s own lease and no heartbeat override: the retry 
   expect(resumedAt - killedAt).toBeLessThan(LEASE_SECONDS * 1000);
   zoo.setLatency('generic.orders', 0);
 }, 180_000);
+
+describe('killed after the vendor accepted the job, before its answer was read', () => {
+  const jobs = new AsyncJobsVendor();
+  let jobsUrl: string;
+  beforeAll(async () => (jobsUrl = await jobs.start()));
+  afterAll(() => jobs.stop());
+
+  /** Starts a run whose submit the vendor accepts and never answers; kills its worker then, and starts another. */
+  async function killedAfterSubmit(stream: string, window: DateWindow) {
+    jobs.configure({ submit: ['hang'] });
+    await k.killWorkers(); // an earlier test's worker would take the run, and the kill would miss it
+    const customer = await seed('zoo-async-jobs', {}, {}, jobsUrl);
+    const worker = await k.startWorker();
+    const handle = await start('zoo-async-jobs', stream, customer, window);
+    await until(() => jobs.created(`${stream} ${window.from}..${window.to}`) === 1);
+    await worker.kill();
+    await k.startWorker();
+    return handle;
+  }
+
+  test('with an idempotency key: the retried submit sends the same key and gets the same job; every row, one job', async () => {
+    const window = { from: '2024-06-01', to: '2024-06-02' };
+    const handle = await killedAfterSubmit('keyed', window);
+    const summary = (await handle.result()) as IngestSummary;
+    expect(summary.recordsFetched).toBe(asyncJobRows(window.from, window.to).length);
+    expect(jobs.created(`keyed ${window.from}..${window.to}`)).toBe(1);
+    // Two submits (the lost one and its retry) carried one key.
+    const keys = jobs.jobs.filter((j) => j.name === `keyed ${window.from}..${window.to}`).map((j) => j.idempotencyKey);
+    expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)]);
+  }, 120_000);
+
+  test('with a find request: the retry finds the job by its client token; every row, one job', async () => {
+    const window = { from: '2024-06-03', to: '2024-06-03' };
+    const handle = await killedAfterSubmit('found', window);
+    const summary = (await handle.result()) as IngestSummary;
+    expect(summary.recordsFetched).toBe(asyncJobRows(window.from, window.to).length);
+    expect(jobs.created(`found ${window.from}..${window.to}`)).toBe(1);
+  }, 120_000);
+
+  test('without a means: the run fails finally naming the possibly orphaned request, and submits no second job', async () => {
+    const window = { from: '2024-06-04', to: '2024-06-04' };
+    const handle = await killedAfterSubmit('plain', window);
+    const chain = await failureChain(handle.result());
+    expect(chain.at(-1)).toEqual({
+      name: 'ApplicationFailure',
+      type: 'VendorRequestError',
+      message: expect.stringMatching(/no answer was stored .*Possibly orphaned request: POST http:\/\/127\.0\.0\.1:\d+\/reports at \d{4}-\d\d-\d\dT/),
+    });
+    expect(jobs.created(`plain ${window.from}..${window.to}`)).toBe(1);
+  }, 120_000);
+});

@@ -17,6 +17,8 @@ export interface KilledWorkerHarness {
   zooUrl: string;
   /** A child worker on the runs' queue, killed by `stop` if the test has not. */
   startWorker(): Promise<ChildWorker>;
+  /** Kills every child worker started so far: the next run goes to the next worker started, and only to it. */
+  killWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export async function startKilledWorkerHarness(name: string, edits: Record<strin
       const worker = await startChildWorker(h.settings);
       workers.push(worker);
       return worker;
+    },
+    async killWorkers() {
+      for (const w of workers) await w.kill();
     },
     async stop() {
       for (const w of workers) await w.kill();
