@@ -131,3 +131,8 @@ function optionalPort<K extends 'metricsPort' | 'temporalMetricsPort'>(key: K, n
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number (0 for any free port), got "${raw}"`);
   return { [key]: port } as Partial<Record<K, number>>;
 }
+
+/** A run's page in the Temporal Web UI. */
+export function webUiLink(settings: Pick<Settings, 'temporalUiUrl' | 'temporalNamespace'>, workflowId: string, runId: string): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
+}

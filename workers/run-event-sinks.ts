@@ -11,6 +11,7 @@ import type { DifSinks, RunEnd, RunIdentity } from '../workflows/run-events';
 import { asyncJobDone, runEnded, runStarted } from '../runtime/metrics/hooks';
 import { RunAlerts } from '../adapters/alerts/run-alerts';
 import type { Runtime as DifRuntime } from './wiring';
+import { webUiLink } from '../adapters/settings';
 
 export interface RunEventOptions {
   /** Alerts go out when settings name a webhook; a test may pass its own. */
@@ -67,8 +68,7 @@ export function alertsOf(runtime: DifRuntime): RunAlerts | undefined {
     runtime.redis,
     {
       webhookUrl: settings.alertWebhookUrl,
-      webUiUrl: settings.temporalUiUrl,
-      namespace: settings.temporalNamespace,
+      link: (workflowId, runId) => webUiLink(settings, workflowId, runId),
       quietSeconds: settings.alertQuietSeconds ?? 6 * 3600,
     },
     (message, meta) => Runtime.instance().logger.warn(message, meta),

@@ -10,9 +10,8 @@ import { alertError, slackMessage } from './slack-message';
 
 export interface AlertSettings {
   webhookUrl: string;
-  /** The Temporal Web UI, for the link to the run. */
-  webUiUrl: string;
-  namespace: string;
+  /** The run's page in the Temporal Web UI (adapters/settings.ts webUiLink). */
+  link: (workflowId: string, runId: string) => string;
   /** How long an incident stays open (no new message for it), and how long failures in a row are remembered. */
   quietSeconds: number;
 }
@@ -55,7 +54,7 @@ export class RunAlerts {
         ...(run.partition !== undefined ? { partition: run.partition } : {}),
         window: run.window,
         error: alertError(run.error ?? 'no message'),
-        link: `${this.settings.webUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(this.settings.namespace)}/workflows/${encodeURIComponent(run.workflowId)}/${encodeURIComponent(run.runId)}/history`,
+        link: this.settings.link(run.workflowId, run.runId),
       })).catch(async (e) => {
         await this.redis.del(incidentKey); // not told: the next failure tries again
         throw e;

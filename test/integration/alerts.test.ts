@@ -11,6 +11,7 @@ import { ingestWorkflowId } from '../../core/run-plan';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
 import { RunAlerts, type RunEnding } from '../../adapters/alerts/run-alerts';
+import { webUiLink } from '../../adapters/settings';
 
 interface SlackMessage {
   text: string;
@@ -27,7 +28,7 @@ const pending: Promise<void>[] = [];
 const warnings: string[] = [];
 
 function alertsTo(url: string): RunAlerts {
-  return new RunAlerts(redis, { webhookUrl: url, webUiUrl: 'http://127.0.0.1:8233', namespace: 'default', quietSeconds: 60 }, (message, meta) =>
+  return new RunAlerts(redis, { webhookUrl: url, link: (w, r) => webUiLink({ temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' }, w, r), quietSeconds: 60 }, (message, meta) =>
     warnings.push(`${message} ${JSON.stringify(meta)}`),
   );
 }
