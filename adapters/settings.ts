@@ -136,3 +136,8 @@ function optionalPort<K extends 'metricsPort' | 'temporalMetricsPort'>(key: K, n
 export function webUiLink(settings: Pick<Settings, 'temporalUiUrl' | 'temporalNamespace'>, workflowId: string, runId: string): string {
   return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
 }
+
+/** The Web UI's list of the runs a visibility query finds. */
+export function webUiRunsLink(settings: Pick<Settings, 'temporalUiUrl' | 'temporalNamespace'>, query: string): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows?query=${encodeURIComponent(query)}`;
+}

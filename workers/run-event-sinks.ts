@@ -9,9 +9,8 @@ import { Runtime, type InjectedSinks } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { DifSinks, RunEnd, RunIdentity } from '../workflows/run-events';
 import { asyncJobDone, runEnded, runStarted } from '../runtime/metrics/hooks';
-import { RunAlerts } from '../adapters/alerts/run-alerts';
+import { alertsFrom, type RunAlerts } from '../adapters/alerts/run-alerts';
 import type { Runtime as DifRuntime } from './wiring';
-import { webUiLink } from '../adapters/settings';
 
 export interface RunEventOptions {
   /** Alerts go out when settings name a webhook; a test may pass its own. */
@@ -62,15 +61,5 @@ export function runEventSinks(options: RunEventOptions = {}): InjectedSinks<DifS
 
 /** The alerts a worker's settings ask for, or none. */
 export function alertsOf(runtime: DifRuntime): RunAlerts | undefined {
-  const { settings } = runtime;
-  if (!settings.alertWebhookUrl) return undefined;
-  return new RunAlerts(
-    runtime.redis,
-    {
-      webhookUrl: settings.alertWebhookUrl,
-      link: (workflowId, runId) => webUiLink(settings, workflowId, runId),
-      quietSeconds: settings.alertQuietSeconds ?? 6 * 3600,
-    },
-    (message, meta) => Runtime.instance().logger.warn(message, meta),
-  );
+  return alertsFrom(runtime.settings, runtime.redis, (message, meta) => Runtime.instance().logger.warn(message, meta));
 }

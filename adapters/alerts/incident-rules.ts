@@ -5,6 +5,7 @@
  * makes one message, not hundreds.
  *  - A failed run (not a partition's: its parent fails too, naming it) → "run failed".
  *  - A partition failing in two runs in a row → "partition failing twice".
+ *  - A stream turning late (`dif freshness --alert`) → "stream late", until it is fresh again.
  * Cancelled runs alert nobody: someone chose to stop them.
  */
 export interface EndedRun {
@@ -15,7 +16,7 @@ export interface EndedRun {
   status: 'completed' | 'failed' | 'cancelled';
 }
 
-export type AlertKind = 'run-failed' | 'partition-failing-twice';
+export type AlertKind = 'run-failed' | 'partition-failing-twice' | 'stream-late';
 
 /** The Redis keys of a run's incident state. */
 export function incidentKeys(run: EndedRun): { incident: (kind: AlertKind) => string; failures: string } {

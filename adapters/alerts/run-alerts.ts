@@ -5,8 +5,9 @@
  * failure to post or to reach Redis is logged, never the run's failure.
  */
 import type Redis from 'ioredis';
+import { webUiLink, type Settings } from '../settings';
 import { alertFor, incidentKeys, type EndedRun } from './incident-rules';
-import { alertError, slackMessage } from './slack-message';
+import { alertError, slackMessage, type AlertFacts } from './slack-message';
 
 export interface AlertSettings {
   webhookUrl: string;
@@ -43,10 +44,7 @@ export class RunAlerts {
       await this.redis.expire(keys.failures, this.settings.quietSeconds * 4);
       const kind = alertFor(run, inARow);
       if (!kind) return;
-      const opened = await this.redis.set(keys.incident(kind), run.workflowId, 'EX', this.settings.quietSeconds, 'NX');
-      if (opened !== 'OK') return; // this incident was reported already
-      const incidentKey = keys.incident(kind);
-      await this.post(slackMessage({
+      await this.open(keys.incident(kind), this.settings.quietSeconds, {
         kind,
         vendor: run.vendor,
         customer: run.customer,
@@ -55,13 +53,48 @@ export class RunAlerts {
         window: run.window,
         error: alertError(run.error ?? 'no message'),
         link: this.settings.link(run.workflowId, run.runId),
-      })).catch(async (e) => {
-        await this.redis.del(incidentKey); // not told: the next failure tries again
-        throw e;
       });
     } catch (e) {
       this.warn('alert not sent', { vendor: run.vendor, customer: run.customer, stream: run.stream, error: (e as Error).message });
     }
+  }
+
+  /**
+   * A stream's freshness (`dif freshness --alert`): turning late posts once; the incident
+   * stays open while it is late (however often the check runs) and closes when it is not.
+   */
+  async freshness(stream: { vendor: string; customer: string; stream: string; late: boolean; window?: { from: string; to: string }; detail: string; link: string }): Promise<void> {
+    const key = incidentKeys({ ...stream, status: 'failed' }).incident('stream-late');
+    try {
+      if (!stream.late) {
+        await this.redis.del(key);
+        return;
+      }
+      // Open for as long as it stays late: a long lease, renewed by each check that still finds it late.
+      const opened = await this.open(key, 30 * 86_400, {
+        kind: 'stream-late',
+        vendor: stream.vendor,
+        customer: stream.customer,
+        stream: stream.stream,
+        window: stream.window ?? { from: 'never', to: 'loaded' },
+        error: stream.detail,
+        link: stream.link,
+        linkText: 'Open its runs in the Temporal Web UI',
+      });
+      if (!opened) await this.redis.expire(key, 30 * 86_400);
+    } catch (e) {
+      this.warn('alert not sent', { vendor: stream.vendor, customer: stream.customer, stream: stream.stream, error: (e as Error).message });
+    }
+  }
+
+  /** Opens the incident and posts its message; false when it was open already. A post that fails leaves it closed, so the next check tries again. */
+  private async open(key: string, seconds: number, facts: AlertFacts): Promise<boolean> {
+    if ((await this.redis.set(key, facts.link, 'EX', seconds, 'NX')) !== 'OK') return false;
+    await this.post(slackMessage(facts)).catch(async (e) => {
+      await this.redis.del(key);
+      throw e;
+    });
+    return true;
   }
 
   private async post(message: unknown): Promise<void> {
@@ -74,4 +107,18 @@ export class RunAlerts {
     // The webhook's URL is itself a secret (Slack's carries its token): never in the message.
     if (!response.ok) throw new Error(`the alert webhook answered ${response.status}`);
   }
+}
+
+/** The alerts settings ask for (DIF_ALERT_WEBHOOK_URL), or none. */
+export function alertsFrom(settings: Settings, redis: Redis, warn: (message: string, meta: Record<string, unknown>) => void): RunAlerts | undefined {
+  if (!settings.alertWebhookUrl) return undefined;
+  return new RunAlerts(
+    redis,
+    {
+      webhookUrl: settings.alertWebhookUrl,
+      link: (workflowId, runId) => webUiLink(settings, workflowId, runId),
+      quietSeconds: settings.alertQuietSeconds ?? 6 * 3600,
+    },
+    warn,
+  );
 }

@@ -13,11 +13,14 @@ export interface AlertFacts {
   window: { from: string; to: string };
   error: string;
   link: string;
+  /** The link's words (default: the run in the Web UI). */
+  linkText?: string;
 }
 
 const TITLES: Record<AlertKind, string> = {
   'run-failed': 'DIF run failed',
   'partition-failing-twice': 'DIF partition failing twice in a row',
+  'stream-late': 'DIF stream late',
 };
 
 export function slackMessage(facts: AlertFacts): { text: string; blocks: unknown[] } {
@@ -37,7 +40,7 @@ export function slackMessage(facts: AlertFacts): { text: string; blocks: unknown
         ],
       },
       { type: 'section', text: { type: 'mrkdwn', text: `*Error*\n\`\`\`${facts.error}\`\`\`` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `<${facts.link}|Open the run in the Temporal Web UI>` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `<${facts.link}|${facts.linkText ?? 'Open the run in the Temporal Web UI'}>` } },
     ],
   };
 }

@@ -12,6 +12,8 @@ import { projectRoot } from '../../adapters/settings';
 import { startHarness, type Harness } from '../setup/harness';
 import { dif } from '../setup/run-cli';
 import { TEST_MYSQL_URL, TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 let h: Harness;
 const vendorsDir = path.join(os.tmpdir(), 'dif-test', 'freshness', 'vendors');
@@ -86,8 +88,36 @@ test('fresh, late and failing streams, with their last window and lag; exit 1 wh
   expect(failed.exitCode).toBe(1);
 
   // A new run that loads clears it; and the table, as people read it.
+  await alertOnce(late);
   expect(await ingest(failing, day(-1), day(-1))).toBe(true);
   const table = await dif('freshness', '--vendor', 'demo-ads', '--customer', failing);
   expect(table).toMatch(new RegExp(`${failing}\\s+│?\\s*demo-ads\\s+│?\\s*campaign_daily\\s+│?\\s*${day(-1)}\\.\\.${day(-1)}.*\\bfresh\\b`));
   expect(process.exitCode).toBeUndefined();
 }, 120_000);
+
+/** `--alert`: a late stream posts once to the webhook, however often the check runs, until it is fresh again. */
+async function alertOnce(customer: string): Promise<void> {
+  const received: { text: string }[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => (received.push(JSON.parse(body)), res.end('ok')));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  process.env.DIF_ALERT_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  try {
+    for (let i = 0; i < 3; i++) await dif('freshness', '--vendor', 'demo-ads', '--customer', customer, '--alert');
+    expect(process.exitCode).toBe(1);
+    expect(received.map((m) => m.text)).toEqual([
+      expect.stringMatching(new RegExp(`^DIF stream late: demo-ads / ${customer} / campaign_daily, window 2026-10-01 – 2026-10-02: nothing loaded after 2026-10-02 \\(\\d+(\\.\\d)? h ago\\); the next window was due 2026-10-05T06:00:00.000Z \\(dueHours 30\\)$`)),
+    ]);
+    // Fresh again closes the incident; turning late again would post anew.
+    expect(await ingest(customer, day(-1), day(-1))).toBe(true);
+    await dif('freshness', '--vendor', 'demo-ads', '--customer', customer, '--alert');
+    expect(received).toHaveLength(1);
+  } finally {
+    delete process.env.DIF_ALERT_WEBHOOK_URL;
+    process.exitCode = undefined;
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+}
