@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'dif_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'dif_' }); // dif_process_cpu_seconds_total, dif_nodejs_eventloop_lag_seconds…
 
 const registers = [registry];
 const RUN_SECONDS = [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600];

@@ -98,7 +98,8 @@ function jsonLinesOf(text: string): Record<string, unknown>[] {
 
 /** The real microsoft-advertising config with its poll wait and retry delay scaled down in time only. */
 function fastMicrosoftVendors(): string {
-  const dir = path.join(os.tmpdir(), 'dif-test', 'scan-soap', 'vendors');
+  // Per process: another checkout's run of this test writes its own config (its own grammar) beside it.
+  const dir = path.join(os.tmpdir(), 'dif-test', `scan-soap-${process.pid}`, 'vendors');
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'microsoft-advertising', 'config.json'), 'utf8'));
   config.streams.campaign_performance_daily.steps[0].poll.intervalSeconds = 0.2;
   config.retry.initialIntervalSeconds = 0.2;
