@@ -37,7 +37,10 @@ export async function loggedStep<R>(step: string, args: unknown[], work: () => P
     return result;
   } catch (e) {
     // The failure's type only: its message is the SDK's own failure line, scrubbed there.
-    log.info('step failed', { ...fields, outcome: 'failed', errorType: (e as { type?: string; name?: string }).type ?? (e as Error).name, ms: Date.now() - startedAt });
+    const errorType = (e as { type?: string; name?: string }).type ?? (e as Error).name;
+    // A full semaphore is a wait, polled by retries: hundreds of waiting runs would flood the log at INFO.
+    const level = errorType === 'SemaphoreBusy' ? 'debug' : 'info';
+    log[level]('step failed', { ...fields, outcome: 'failed', errorType, ms: Date.now() - startedAt });
     throw e;
   }
 }
