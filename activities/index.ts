@@ -11,6 +11,7 @@ import { withExpressionThread } from '../runtime/expression/expression';
 import { toFailure } from './failures';
 import { withSecretScope } from './secret-scope';
 import { partitionIdsActivity } from './partitions';
+import { loggedStep } from './step-log';
 
 export type { ActivityDeps } from './deps';
 
@@ -47,13 +48,15 @@ function scoped<T extends Record<string, (...args: never[]) => Promise<unknown>>
   const wrapped = {} as Record<string, unknown>;
   for (const [name, activity] of Object.entries(activities)) {
     const isolated = (...args: unknown[]) =>
-      withExpressionThread(async () => {
-        try {
-          return await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
-        } catch (e) {
-          throw toFailure(e);
-        }
-      });
+      loggedStep(name, args, () =>
+        withExpressionThread(async () => {
+          try {
+            return await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
+          } catch (e) {
+            throw toFailure(e);
+          }
+        }),
+      );
     wrapped[name] = withSecretScope(isolated);
   }
   return wrapped as T;

@@ -7,6 +7,7 @@ import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
 import { underTableLock } from './table-lock';
 import { runTable } from './discovered-fields';
+import { timedLoad } from '../runtime/metrics/hooks';
 
 export interface LoadCsvInput {
   run: RunContext;
@@ -50,7 +51,7 @@ export function loadCsvActivity(deps: ActivityDeps) {
       const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
       const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-        deps.warehouse.load(table, parts, audit, { inTransaction: fence }, childParts),
+        timedLoad(run.vendor, run.stream, () => deps.warehouse.load(table, parts, audit, { inTransaction: fence }, childParts)),
       );
       return { ...result, rowsRejected: rejected, files: parts.length };
     });

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { PermitRef } from '../core/contracts';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
+import { permitAcquired } from '../runtime/metrics/hooks';
 
 /**
  * One attempt to take a permit. When the semaphore is full, or older waiters are ahead in
@@ -12,7 +13,11 @@ import { finalFailure, retryableFailure } from './failures';
 export function acquirePermitActivity(deps: ActivityDeps) {
   return async function acquirePermit(permit: PermitRef, poll?: { pollMs: number }): Promise<void> {
     const result = await deps.semaphores.acquire(permit, poll ? { poll } : {});
-    if (result.acquired) return;
+    if (result.acquired) {
+      // From the first attempt: the retries in between were the wait.
+      permitAcquired(permit.key, Date.now() - (activityContext()?.info.scheduledTimestampMs ?? Date.now()));
+      return;
+    }
     throw retryableFailure(
       'SemaphoreBusy',
       `all ${permit.limit} permits of ${permit.key} are taken; waiting, number ${result.position} in the queue`,

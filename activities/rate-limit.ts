@@ -13,6 +13,7 @@
  */
 import type Redis from 'ioredis';
 import type { VendorConfig } from '../core/config-schema';
+import { limiterWaited } from '../runtime/metrics/hooks';
 
 const RESERVE = `
 local t = redis.call('TIME')
@@ -47,6 +48,7 @@ export async function awaitRateLimit(redis: Redis, config: VendorConfig, custome
   if (!limit) return;
   const key = rateKey(config, customer);
   const waitMs = Number(await redis.eval(RESERVE, 2, key, `${key}:hold`, String(1000 / limit.requestsPerSecond), String(cost)));
+  limiterWaited(config.vendor, waitMs);
   if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 

@@ -12,6 +12,7 @@ import { runTable } from './discovered-fields';
 import { encryptOutsideCleanRoom, encryptedColumns, needsPiiKey } from '../core/pii-columns';
 import { revealPiiEncryptionKey, revealPiiKey } from '../adapters/mysql/pii-keys';
 import { childTables } from '../core/child-tables';
+import { csvWritten } from '../runtime/metrics/hooks';
 
 export interface ToCsvInput {
   run: RunContext;
@@ -86,6 +87,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         progress: (records) => heartbeat(records),
         cursorColumn: stream.incremental?.cursor,
       });
+      csvWritten(run.vendor, run.stream, summary.records, summary.rejected);
       const cursor = summary.maxCursor === undefined ? {} : { maxCursor: summary.maxCursor };
       return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length, ...cursor };
     });

@@ -36,6 +36,7 @@ import { Scrubber } from './secret-scrub';
 import { openSigner } from '../auth/signer-registry';
 import type { Signer } from '../auth/signer';
 import { traceExchange } from './http-trace';
+import { vendorAnswered } from '../runtime/metrics/hooks';
 
 export interface VendorResponse {
   status: number;
@@ -180,10 +181,12 @@ export class VendorClient {
         body: request.body,
         signal: this.stop ? AbortSignal.any([this.stop, AbortSignal.timeout(timeoutOf(this.config))]) : AbortSignal.timeout(timeoutOf(this.config)),
       });
+      vendorAnswered(this.config.vendor, response.status, response.headers.get('retry-after'));
       if (trace) await traceExchange(trace, request, { response }, startedAt, (text) => this.scrub(text));
       return response;
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      vendorAnswered(this.config.vendor, 'network');
       if (trace) await traceExchange(trace, request, { error: String(cause) }, startedAt, (text) => this.scrub(text)).catch(() => undefined);
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
     }

@@ -28,6 +28,14 @@ export interface Settings {
   csvPartBytes: number;
   /** http:// base URLs to loopback hosts accepted in customer overrides (DIF_ALLOW_LOOPBACK_HTTP=1): local mock vendors only. */
   allowLoopbackHttp: boolean;
+  /** Port of the worker's /metrics (DIF_METRICS_PORT; unset: not served, 0: a free port). */
+  metricsPort?: number;
+  /** Port of the Temporal SDK's own Prometheus metrics (DIF_TEMPORAL_METRICS_PORT; unset: not served). */
+  temporalMetricsPort?: number;
+  /** Where failed runs are reported, Slack-compatible (DIF_ALERT_WEBHOOK_URL; unset: no alerts). A secret: never logged. */
+  alertWebhookUrl?: string;
+  /** How long one incident stays quiet after its alert (DIF_ALERT_QUIET_HOURS, default 6). */
+  alertQuietSeconds?: number;
   /** Activity timing that tests shorten. */
   timing: { semaphoreRetryMs: number; activityTimeoutMs: number };
 }
@@ -103,10 +111,33 @@ export function loadSettings(overrides: Partial<Settings> = {}): Settings {
           },
     csvPartBytes: Number(env('DIF_CSV_PART_MB', '256')) * 1024 * 1024,
     allowLoopbackHttp: env('DIF_ALLOW_LOOPBACK_HTTP', '0') === '1',
+    ...optionalPort('metricsPort', 'DIF_METRICS_PORT'),
+    ...optionalPort('temporalMetricsPort', 'DIF_TEMPORAL_METRICS_PORT'),
+    ...(process.env.DIF_ALERT_WEBHOOK_URL ? { alertWebhookUrl: process.env.DIF_ALERT_WEBHOOK_URL } : {}),
+    alertQuietSeconds: Number(env('DIF_ALERT_QUIET_HOURS', '6')) * 3600,
     timing: {
       semaphoreRetryMs: Number(env('DIF_SEMAPHORE_RETRY_MS', '2000')),
       activityTimeoutMs: Number(env('DIF_ACTIVITY_TIMEOUT_MS', '600000')),
     },
     ...overrides,
   };
+}
+
+/** A port from the environment, or nothing when unset; a clear error when it is not one. */
+function optionalPort<K extends 'metricsPort' | 'temporalMetricsPort'>(key: K, name: string): Partial<Record<K, number>> {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return {};
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number (0 for any free port), got "${raw}"`);
+  return { [key]: port } as Partial<Record<K, number>>;
+}
+
+/** A run's page in the Temporal Web UI. */
+export function webUiLink(settings: Pick<Settings, 'temporalUiUrl' | 'temporalNamespace'>, workflowId: string, runId: string): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
+}
+
+/** The Web UI's list of the runs a visibility query finds. */
+export function webUiRunsLink(settings: Pick<Settings, 'temporalUiUrl' | 'temporalNamespace'>, query: string): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows?query=${encodeURIComponent(query)}`;
 }

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, Worker } from '@temporalio/worker';
 import { DemoAdsServer, type DemoAdsOptions } from '../test/mock-vendor/demo-ads-server';
 import { activitiesFor, createRuntime, type Runtime } from '../workers/wiring';
+import { runEventSinks } from '../workers/run-event-sinks';
 import { writeWorkflowBundle } from '../workers/bundle-workflows';
 import { loadSettings, projectRoot, type Settings } from '../adapters/settings';
 import { migrateMysql } from '../adapters/mysql/migrate';
@@ -131,6 +132,7 @@ export async function startDif(
       taskQueue: settings.taskQueue,
       workflowBundle: { codePath: bundle },
       activities: timedActivities,
+      sinks: runEventSinks(),
     });
     const running = worker.run();
     cleanups.push(async () => {

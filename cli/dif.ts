@@ -24,6 +24,7 @@ import { registerScaffold } from './scaffold/command';
 import { registerTry } from './try/command';
 import { registerCheck } from './check/command';
 import { registerFixtures } from './fixtures/command';
+import { registerFreshness } from './freshness/command';
 
 export { EXIT, exitCodeFor } from './shared/exit-codes';
 
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
   // exitOverride before the commands are added: commander copies it into each one then, so a
   // subcommand's usage error is thrown to us (exit 2) instead of calling process.exit(1) itself.
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError().exitOverride();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry, registerCheck, registerFixtures, registerScaffold]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry, registerCheck, registerFixtures, registerScaffold, registerFreshness]) register(program);
   return program;
 }
 

@@ -16,6 +16,7 @@ import { stepKinds } from '../steps/registry';
 import { PartitionsSpec } from './partitions';
 import { LoadSpec } from './load-modes';
 import { Incremental } from './incremental-grammar';
+import { Freshness } from './freshness';
 import { DiscoverFields } from './discovered-fields';
 import { Check } from './check-grammar';
 
@@ -314,6 +315,7 @@ export const Stream = shape('Stream', 'Stream', Type.Object(
     table: TableSpec,
     incremental: Type.Optional(Incremental),
     discover: Type.Optional(DiscoverFields),
+    freshness: Type.Optional(Freshness),
   },
   { additionalProperties: false, description: 'One kind of data fetched from the vendor (its steps) and the table it loads.' },
 ));

@@ -163,7 +163,10 @@ files() { [ "$all" = 0 ] || bash "$HERE/file-servers.sh" "$1"; }
 case "$cmd" in
   # Only the file-source tests need the file servers: the demo and the benchmarks run without
   # them (say, on a machine where this user cannot apt-get), and those tests name the fix.
-  up) up "$@"; rc=$?; files up || echo "services: the file servers are not up (only the file-source tests need them); run: bash scripts/file-servers.sh up" >&2; exit $rc ;;
+  up) up "$@"; rc=$?; files up || echo "services: the file servers are not up (only the file-source tests need them); run: bash scripts/file-servers.sh up" >&2
+     # Only the metrics test needs Prometheus (it starts its own server).
+     [ "$all" = 0 ] || bash "$HERE/prometheus.sh" install || echo "services: Prometheus is missing (only the metrics test needs it); run: bash scripts/prometheus.sh install" >&2
+     exit $rc ;;
   status) status; rc=$?; echo; files status || rc=1; exit $rc ;;
   down) down "$@"; files down ;;
   *) echo "usage: scripts/services.sh up|status|down [${ALL[*]}]" >&2; exit 2 ;;

@@ -21,6 +21,7 @@ import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
 import { VendorConfigs } from '../adapters/vendor-configs';
 import { explainConnectionError } from '../adapters/health';
 import type { Settings } from '../adapters/settings';
+import { measuredStore } from '../runtime/metrics/measured-store';
 
 export interface Runtime {
   settings: Settings;
@@ -45,7 +46,7 @@ export function createRuntime(settings: Settings): Runtime {
   const objectStore = createObjectStore(settings.objectStore);
   const deps: ActivityDeps = {
     vendorConfigs: new VendorConfigs(settings.vendorsDir),
-    objectStore,
+    objectStore: measuredStore(objectStore),
     customers: new CustomerRepository(mysqlPool, { allowLoopbackHttp: settings.allowLoopbackHttp }),
     credentials: new CredentialStore(mysqlPool, kms),
     fileManifest: new FileManifest(mysqlPool),

@@ -9,6 +9,7 @@
  * (job-polls.ts), so no run's history grows with a config's numbers.
  */
 import {
+  isCancellation,
   patched,
   proxyActivities,
   upsertMemo,
@@ -38,8 +39,43 @@ import { driverOf } from '../steps/workflow-registry';
 import { storeCursorAfterLoad } from './incremental';
 import { heartbeatTimeoutMs } from '../core/heartbeat';
 import type { PermitGate, StepRun } from '../steps/driver';
+import { runEvents, type RunIdentity } from './run-events';
 
+/**
+ * One run, reported to the worker as it starts and ends (run-events.ts: metrics, log lines,
+ * alerts), outside history.
+ */
 export async function ingest(input: IngestInput): Promise<IngestSummary> {
+  const events = runEvents();
+  const identity: RunIdentity = {
+    vendor: input.vendor,
+    customer: input.customer,
+    stream: input.stream,
+    window: input.window,
+    ...(input.partition !== undefined ? { partition: input.partition } : {}),
+  };
+  const shape = { parent: false };
+  const seconds = () => (Date.now() - workflowInfo().startTime.getTime()) / 1000;
+  events.started(identity);
+  try {
+    const summary = await ingestRun(input, shape);
+    events.ended({ ...identity, status: 'completed', seconds: seconds(), parent: shape.parent, pages: summary.pagesFetched });
+    return summary;
+  } catch (e) {
+    const status = isCancellation(e) ? 'cancelled' : 'failed';
+    events.ended({ ...identity, status, seconds: seconds(), parent: shape.parent, ...innermostFailure(e) });
+    throw e;
+  }
+}
+
+/** The innermost cause: the activity's own words and type, not "Activity task failed". */
+function innermostFailure(e: unknown): { error: string; errorType?: string } {
+  let error = e as { message?: string; cause?: unknown; type?: string } | undefined;
+  while (error && (error.cause as { message?: string } | undefined)?.message) error = error.cause as typeof error;
+  return { error: String(error?.message ?? e).slice(0, 2000), ...(error?.type ? { errorType: error.type } : {}) };
+}
+
+async function ingestRun(input: IngestInput, shape: { parent: boolean }): Promise<IngestSummary> {
   const { vendor, customer, stream, window } = input;
   const options = input.options ?? {};
   const info = workflowInfo();
@@ -77,7 +113,10 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   const ioOptions = optionsFor(plan.retry, plan.permit.leaseMs);
   const io = proxyActivities<Activities>(ioOptions);
   // A partitioned stream as a whole: one child run per partition, which comes back here with its partition set.
-  if (plan.partitions) return ingestPartitions(input, plan, io);
+  if (plan.partitions) {
+    shape.parent = true;
+    return ingestPartitions(input, plan, io);
+  }
   // For a clean-room customer, everything that touches the vendor or raw data runs on the
   // customer's own worker; only protected CSV comes back (exportCsv) for DIF to load.
   const roomOptions: ActivityOptions = plan.cleanRoom ? { ...ioOptions, taskQueue: plan.cleanRoom.taskQueue } : ioOptions;

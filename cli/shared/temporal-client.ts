@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Settings } from '../../adapters/settings';
+import { webUiLink, type Settings } from '../../adapters/settings';
 import { ServiceDownError } from '../../adapters/health';
 
 export async function connectTemporal(settings: Settings): Promise<{ client: Client; close: () => Promise<void> }> {
@@ -15,5 +15,5 @@ export async function connectTemporal(settings: Settings): Promise<{ client: Cli
 }
 
 export function uiUrl(settings: Settings, workflowId: string, runId: string): string {
-  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
+  return webUiLink(settings, workflowId, runId);
 }

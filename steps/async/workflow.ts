@@ -4,6 +4,7 @@ import type { FetchResult } from '../../core/contracts';
 import { DEFAULT_JOB_POLLS_PER_RUN, pollInChildRuns, pollOnce, type JobPolling } from '../../workflows/job-polls';
 import type { StepRun } from '../driver';
 import type { AsyncPlan, JobBatch } from './plan';
+import { runEvents } from '../../workflows/run-events';
 
 /**
  * Jobs a run starts at most for one step with `items`: each costs the run about 15 events
@@ -62,5 +63,7 @@ async function asyncJob(ctx: StepRun, step: AsyncPlan, stepIndex: number, batch?
     throw e;
   }
   await gate.take();
-  return room.downloadResult.executeWithOptions(inRoom(`download job ${jobId}`), [{ run, stepIndex, permit, jobId, ...onBatch }]);
+  const result = await room.downloadResult.executeWithOptions(inRoom(`download job ${jobId}`), [{ run, stepIndex, permit, jobId, ...onBatch }]);
+  runEvents().asyncJobDone({ vendor: run.vendor, stream: run.stream, seconds: (Date.now() - started) / 1000 });
+  return result;
 }

@@ -70,16 +70,36 @@ test('no secret in the history, the object store, or the worker logs of a whole 
   expect(logs).toMatch(/Activity failed|failed/i); // the scripted 500 was logged
   expect(logs).toContain(customer); // and the log is about this run
 
+  // The structured lines (runtime/logging/json-lines.ts): the run's end and each step, with
+  // the workflow id, run id, vendor, customer, stream and step; no task token.
+  const lines = jsonLinesOf(worker.logs());
+  const runEnd = lines.find((l) => l.event === 'run.completed' && l.customer === customer);
+  expect(runEnd).toMatchObject({ level: 'INFO', workflowId: handle.workflowId, runId: summary.runId, vendor: 'demo-ads', stream: 'campaign_daily', step: 'run' });
+  const steps = lines.filter((l) => l.message === 'step completed' && l.customer === customer);
+  expect(steps.map((l) => l.step)).toEqual(expect.arrayContaining(['prepareRun', 'toCsv', 'loadCsv']));
+  expect(steps.every((l) => l.workflowId === handle.workflowId && l.runId === summary.runId && l.vendor === 'demo-ads' && l.stream === 'campaign_daily')).toBe(true);
+  expect(lines.filter((l) => 'taskToken' in l)).toEqual([]);
+
   for (const secret of forms(h.apiKey)) {
     expect(historyText).not.toContain(secret);
     expect(objects).not.toContain(secret);
     expect(logs).not.toContain(secret);
+    expect(lines.filter((l) => JSON.stringify(l).includes(secret))).toEqual([]);
   }
 });
 
+/** The log's JSON lines as the production worker writes them (those with a `time`; the raw SDK entries have none). */
+function jsonLinesOf(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{"time"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** The real microsoft-advertising config with its poll wait and retry delay scaled down in time only. */
 function fastMicrosoftVendors(): string {
-  const dir = path.join(os.tmpdir(), 'dif-test', 'scan-soap', 'vendors');
+  // Per process: another checkout's run of this test writes its own config (its own grammar) beside it.
+  const dir = path.join(os.tmpdir(), 'dif-test', `scan-soap-${process.pid}`, 'vendors');
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'microsoft-advertising', 'config.json'), 'utf8'));
   config.streams.campaign_performance_daily.steps[0].poll.intervalSeconds = 0.2;
   config.retry.initialIntervalSeconds = 0.2;

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime as TemporalRuntime, Worker } from '@temporalio/worker';
 import { DemoAdsServer, type DemoAdsOptions } from '../mock-vendor/demo-ads-server';
 import { activitiesFor, createRuntime, type Runtime } from '../../workers/wiring';
+import { runEventSinks, type RunEventOptions } from '../../workers/run-event-sinks';
 import type { Settings } from '../../adapters/settings';
 import { testSettings, WORKFLOW_BUNDLE } from './test-settings';
 
@@ -27,7 +28,7 @@ export interface Harness {
 
 export async function startHarness(
   name: string,
-  options: { vendor?: Partial<DemoAdsOptions>; settings?: Partial<Settings> } = {},
+  options: { vendor?: Partial<DemoAdsOptions>; settings?: Partial<Settings>; runEvents?: RunEventOptions } = {},
 ): Promise<Harness> {
   quietTemporalLogs();
   const settings = testSettings(name, options.settings);
@@ -44,6 +45,7 @@ export async function startHarness(
     taskQueue: settings.taskQueue,
     workflowBundle: { codePath: WORKFLOW_BUNDLE },
     activities: activitiesFor(runtime),
+    sinks: runEventSinks(options.runEvents),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: settings.temporalAddress });
