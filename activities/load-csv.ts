@@ -1,7 +1,7 @@
 import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
 import { childManifestKeyOf, keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { childTables } from '../core/child-tables';
-import type { CsvPart } from '../adapters/warehouse/postgres-loader';
+import type { CsvPart } from '../adapters/warehouse/warehouse';
 import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
@@ -35,7 +35,8 @@ export function loadCsvActivity(deps: ActivityDeps) {
       let rejected = 0;
       const partsOf = async (manifestKey: string): Promise<CsvPart[]> => {
         const manifest = JSON.parse(await store.getText(manifestKey)) as Manifest;
-        return manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz') }));
+        const manifestUrl = `${store.location}/${manifestKey}`;
+        return manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz'), manifestUrl }));
       };
       // A child table's manifest sits next to the parent's (core/output-plan.ts childManifestKeyOf).
       const childParts: Record<string, CsvPart[]> = {};

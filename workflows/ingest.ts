@@ -166,7 +166,8 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
   function memo(csv: CsvResult, loaded: LoadSummary, pagesFetched: number): void {
     if (patched('memo-summary')) {
       const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
-      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}${ignoredWords(itemsIgnored)}` });
+      const removed = loaded.rowsRemoved ? `, ${loaded.rowsRemoved} removed` : '';
+      upsertMemo({ summary: `${csv.records} records, ${rowsWritten(loaded)} rows loaded (${loaded.rowsInserted} new, ${loaded.rowsReplaced} replaced${removed}), ${pagesFetched} pages${where}${ignoredWords(itemsIgnored)}` });
     }
   }
 
@@ -185,8 +186,10 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       window,
       configHash: plan.configHash,
       recordsFetched: csv.records,
-      rowsLoaded: loaded.rowsInserted,
+      rowsLoaded: rowsWritten(loaded),
       rowsReplaced: loaded.rowsReplaced,
+      rowsInserted: loaded.rowsInserted,
+      ...(loaded.rowsRemoved ? { rowsRemoved: loaded.rowsRemoved } : {}),
       pagesFetched,
       rawLists,
       csvObject: csv.csvKey,
@@ -194,4 +197,12 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
     };
   }
 
+}
+
+/**
+ * Rows a load wrote. A load result without rowsRemoved comes from a worker before the
+ * warehouse seam, whose rowsInserted counted every row written already.
+ */
+function rowsWritten(loaded: LoadSummary): number {
+  return loaded.rowsRemoved === undefined ? loaded.rowsInserted : loaded.rowsInserted + loaded.rowsReplaced;
 }

@@ -14,7 +14,7 @@ import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';
 import type { ObjectStore } from '../object-store';
-import { tablePlan } from '../warehouse/table-plan';
+import { csvColumnsOf } from '../../core/csv-layout';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
 import { ChildOutputs } from './child-outputs';
@@ -59,7 +59,7 @@ const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary & { maxCursor?: string }> {
   const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey, o.piiEncryptionKey);
   const required = mapper.requiredFields();
-  const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
+  const parts = new CsvPartWriter(o.store, o.keys.part, csvColumnsOf(o.table), o.partBytes);
   const rejects = new RejectsWriter(o.store, o.keys.rejects);
   const children = o.table.children
     ? new ChildOutputs(o.store, o.table, o.keys.prefix, o.facts, o.sandbox, o.tableWhere, o.partBytes, o.piiKey, o.piiEncryptionKey)

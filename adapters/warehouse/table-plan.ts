@@ -7,15 +7,11 @@
  * in one transaction. Only the statements that differ are chosen by dialect. Tested as text.
  */
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
+import { METADATA_COLUMNS, csvColumnsOf } from '../../core/csv-layout';
 
 export type Dialect = 'postgres' | 'redshift';
 
-/** Columns DIF adds to every table: who the row belongs to and which run wrote it. */
-export const METADATA_COLUMNS = [
-  { name: '_dif_customer', type: 'string' },
-  { name: '_dif_run_id', type: 'string' },
-  { name: '_dif_extracted_at', type: 'timestamp' },
-] as const;
+export { METADATA_COLUMNS };
 
 export const AUDIT_TABLE = 'dif_load_audit';
 
@@ -56,7 +52,7 @@ export interface TablePlan {
 export function tablePlan(schema: string, table: TableConfig): TablePlan {
   return {
     qualified: `${ident(schema)}.${ident(table.name)}`,
-    csvColumns: [...table.columns.map((c) => c.name), ...METADATA_COLUMNS.map((c) => c.name)],
+    csvColumns: csvColumnsOf(table),
     key: ['_dif_customer', ...table.primaryKey],
   };
 }
@@ -102,6 +98,8 @@ export interface LoadStatement {
   sql: string;
   /** The table the statement stages, writes or audits, when not the stream's own (a child table). */
   table?: string;
+  /** A delete's rows: replaced by staged rows of the same key, or removed (a `replaceWindow` window row not restaged). */
+  counts?: 'replaced' | 'removed';
 }
 
 /** What the audit row records; `$1…$12` in the audit statements, in this order. */
@@ -144,9 +142,11 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
           },
         ]
       : [
-          ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
+          // The key delete first: what it removes are the rows this load replaces (an update of
+          // their key); the window delete after it removes only rows the vendor stopped reporting.
           // No alias on the target: Redshift's DELETE … USING does not take one.
-          { step: 'delete', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+          { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+          ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, counts: 'removed' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
           { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) ranked WHERE _dif_rank = 1` },
         ];
   return [
@@ -154,13 +154,15 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
     // error 1023) or deadlocking: the lock conflicts with itself.
     { step: 'lock', sql: dialect === 'redshift' ? `LOCK ${plan.qualified}` : `LOCK TABLE ${plan.qualified} IN SHARE ROW EXCLUSIVE MODE` },
-    {
-      step: 'stage',
-      sql:
-        dialect === 'redshift'
-          ? `CREATE TEMP TABLE ${staging} (LIKE ${plan.qualified})`
-          : `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA`,
-    },
+    // Redshift keeps a temporary table until the session ends, and a pooled session loads
+    // again: the last load's staging table goes first. INCLUDING DEFAULTS: `_dif_loaded_at` is
+    // NOT NULL and the COPY leaves it to its default.
+    ...(dialect === 'redshift'
+      ? [
+          { step: 'stage' as const, sql: `DROP TABLE IF EXISTS ${staging}` },
+          { step: 'stage' as const, sql: `CREATE TEMP TABLE ${staging} (LIKE ${plan.qualified} INCLUDING DEFAULTS)` },
+        ]
+      : [{ step: 'stage' as const, sql: `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA` }]),
     {
       step: 'copy',
       sql:
