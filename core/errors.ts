@@ -50,7 +50,7 @@ export class MissingPiiKeyError extends Error {
   override name = 'MissingPiiKeyError';
 }
 
-/** The warehouse table's columns disagree with the config in a way DIF will not change by itself (adapters/warehouse/postgres-loader.ts). */
+/** The warehouse table's columns disagree with the config in a way DIF will not change by itself (adapters/warehouse/table-evolution.ts). */
 export class TableShapeError extends Error {
   override name = 'TableShapeError';
 }
