@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { TableConfig } from '../../core/config-schema';
-import { createAuditTableSql, createTableSql, ident, type CopySource, type Dialect } from './table-plan';
+import { createAuditTableSql, createTableSql, ident, markExistingSql, type CopySource, type Dialect } from './table-plan';
+import { DELETED_COLUMN } from '../../core/load-modes';
 import { familyLoadPlan } from './child-tables-plan';
 import { changeSql, createSchemaHistorySql, evolutionPlan, recordChangeSql, type ExistingColumn } from './table-evolution';
 import { checkFence, createFencingSql } from './fencing';
@@ -101,6 +102,9 @@ export class SqlWarehouse implements Warehouse {
       for (const [i, change] of changes.entries()) {
         await client.query(statements[i]);
         await client.query(recordChangeSql(this.schema), [table.name, change.column, change.kind, change.kind === 'widen' ? change.from : null, change.to]);
+        // The rows already there get their mark from the soft-delete column they hold.
+        const mark = change.column === DELETED_COLUMN ? markExistingSql(this.schema, table) : undefined;
+        if (mark) await client.query(mark);
       }
     } finally {
       client.release();

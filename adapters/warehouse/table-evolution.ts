@@ -8,7 +8,8 @@
  */
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
 import { TableShapeError } from '../../core/errors';
-import { ident, sqlType, type Dialect } from './table-plan';
+import { DELETED_COLUMN_TYPE, ident, sqlType, type Dialect } from './table-plan';
+import { DELETED_COLUMN } from '../../core/load-modes';
 
 /** A column as information_schema.columns reports it. */
 export interface ExistingColumn {
@@ -32,7 +33,7 @@ const MAX_VARCHAR = 65535;
 
 const shown = (c: ExistingColumn) => (c.length !== null ? `${c.dataType}(${c.length})` : c.dataType);
 
-export function evolutionPlan(dialect: Dialect, schema: string, table: Pick<TableConfig, 'name' | 'columns'>, existing: Map<string, ExistingColumn>): ColumnChange[] {
+export function evolutionPlan(dialect: Dialect, schema: string, table: Pick<TableConfig, 'name' | 'columns' | 'load'>, existing: Map<string, ExistingColumn>): ColumnChange[] {
   const changes: ColumnChange[] = [];
   const refused: string[] = [];
   for (const column of table.columns) {
@@ -59,6 +60,8 @@ export function evolutionPlan(dialect: Dialect, schema: string, table: Pick<Tabl
       refused.push(`column ${column.name} is ${shown(have)} but the config says ${column.type} (${want}), which is not a widening`);
     }
   }
+  // A table that started marking soft deletes (load.softDelete) gets DIF's marker column.
+  if (table.columns.some((c) => c.name === table.load?.softDelete) && !existing.has(DELETED_COLUMN)) changes.push({ kind: 'add', column: DELETED_COLUMN, to: DELETED_COLUMN_TYPE });
   if (refused.length) {
     throw new TableShapeError(
       `table ${schema}.${table.name}: ${refused.join('; ')}; change the table by hand or rename the column: nothing was changed or loaded`,

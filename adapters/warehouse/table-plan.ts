@@ -8,6 +8,7 @@
  */
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
 import { METADATA_COLUMNS, csvColumnsOf } from '../../core/csv-layout';
+import { DELETED_COLUMN } from '../../core/load-modes';
 
 export type Dialect = 'postgres' | 'redshift';
 
@@ -63,6 +64,7 @@ export function createTableSql(schema: string, table: TableConfig, dialect: Dial
     ...table.columns.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
     ...METADATA_COLUMNS.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)} NOT NULL`),
     `"_dif_loaded_at" ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'}`,
+    ...(deletedMark(table) ? [`${ident(DELETED_COLUMN)} ${DELETED_COLUMN_TYPE}`] : []),
   ];
   // Redshift does not enforce the primary key (the merge dedups); it informs the planner.
   return `CREATE TABLE IF NOT EXISTS ${plan.qualified} (\n  ${columns.join(',\n  ')},\n  PRIMARY KEY (${plan.key.map(ident).join(', ')})\n)`;
@@ -86,6 +88,25 @@ export function createAuditTableSql(schema: string, dialect: Dialect = 'postgres
     `  rows_rejected bigint, duration_ms bigint, loaded_at ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'},\n` +
     `  PRIMARY KEY (run_id, table_name)\n)`
   );
+}
+
+/** `_dif_deleted`'s type: every row marked, those loaded before the mark existed as not deleted. */
+export const DELETED_COLUMN_TYPE = 'boolean NOT NULL DEFAULT false';
+
+/**
+ * The soft-delete mark of a staged row, from the table's `load.softDelete` column (core/load-modes.ts):
+ * a boolean says it, a date or timestamp is set when deleted. Undefined without `softDelete`.
+ */
+export function deletedMark(table: TableConfig): string | undefined {
+  const column = table.columns.find((c) => c.name === table.load?.softDelete);
+  if (!column) return undefined;
+  return column.type === 'boolean' ? `COALESCE(${ident(column.name)}, false)` : `(${ident(column.name)} IS NOT NULL)`;
+}
+
+/** Marks the rows already in a table when `_dif_deleted` was just added to it. */
+export function markExistingSql(schema: string, table: TableConfig): string | undefined {
+  const mark = deletedMark(table);
+  return mark && `UPDATE ${ident(schema)}.${ident(table.name)} SET ${ident(DELETED_COLUMN)} = ${mark}`;
 }
 
 /** Where the staged rows come from. */
@@ -130,6 +151,10 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
   const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
   const mode = table.load?.mode ?? 'merge';
   const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY ${copyOrder(dialect, table)}) AS _dif_rank FROM ${staging}`;
+  // With `softDelete`, each row written carries its mark.
+  const mark = deletedMark(table);
+  const into = mark ? `${cols}, ${ident(DELETED_COLUMN)}` : cols;
+  const values = mark ? `${cols}, ${mark}` : cols;
   const write: LoadStatement[] =
     mode === 'append'
       ? [
@@ -137,7 +162,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
           {
             step: 'insert',
             sql:
-              `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) s WHERE _dif_rank = 1 ` +
+              `INSERT INTO ${plan.qualified} (${into}) SELECT ${values} FROM (${latest}) s WHERE _dif_rank = 1 ` +
               `AND NOT EXISTS (SELECT 1 FROM ${plan.qualified} WHERE ${on})`,
           },
         ]
@@ -147,7 +172,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
           // No alias on the target: Redshift's DELETE … USING does not take one.
           { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
           ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, counts: 'removed' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
-          { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) ranked WHERE _dif_rank = 1` },
+          { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${into}) SELECT ${values} FROM (${latest}) ranked WHERE _dif_rank = 1` },
         ];
   return [
     { step: 'begin', sql: 'BEGIN' },

@@ -13,6 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { SqlWarehouse } from '../../adapters/warehouse/sql-warehouse';
 import { stdinStager } from '../../adapters/warehouse/postgres/stdin-stager';
+import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
 import { StaleLockError } from '../../adapters/warehouse/fencing';
 import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 import type { TableConfig } from '../../core/config-schema';
@@ -136,4 +137,37 @@ test('schema evolution: a short varchar is widened and recorded; a number wideni
   await expect(refused).rejects.toThrow(TableShapeError);
   await expect(refused).rejects.toThrow(`table ${SCHEMA}.${narrow.name}: column n would widen from integer to bigint, which Redshift cannot do in place`);
   expect(await rowsOf(narrow)).toEqual([]);
+});
+
+describe.each([
+  ['redshift', () => redshift],
+  ['postgres', () => postgresWarehouseOn(pool, SCHEMA)],
+] as const)('soft deletes (%s dialect)', (_name, warehouseOf) => {
+  const contacts = (softDelete?: string): TableConfig => ({
+    name: 'contacts_placeholder',
+    primaryKey: ['id'],
+    columns: [{ name: 'id', type: 'string' }, { name: 'archived', type: 'boolean' }],
+    load: { mode: 'merge', ...(softDelete ? { softDelete } : {}) },
+  });
+  const csv = (rows: [string, string][], run: string) => {
+    const file = path.join(dir, `${uniqueName(run)}.csv`);
+    fs.writeFileSync(file, 'id,archived,_dif_customer,_dif_run_id,_dif_extracted_at\n' + rows.map(([id, archived]) => `${id},${archived},c1,${run},2026-01-0${run.slice(-1)}T00:00:00Z\n`).join(''));
+    return [{ open: async () => fs.createReadStream(file), gzip: false }];
+  };
+  const marks = async (name: string) =>
+    (await pool.query(`SELECT id, "_dif_deleted" AS d FROM ${SCHEMA}."${name}" ORDER BY id`)).rows.map((r) => `${r.id}:${r.d ? 'deleted' : 'live'}`);
+
+  test('rows the vendor archived are marked, an unarchived one is live again; a table that starts marking gets the column, its rows marked, the change recorded', async () => {
+    const warehouse = warehouseOf();
+    const name = `t_${uniqueName('soft').replace(/-/g, '_')}`;
+    // Loaded before soft deletes were mapped: no marker column yet.
+    await warehouse.load({ ...contacts(), name }, csv([['a', 'false'], ['b', 'true']], 'r1'));
+    const table = { ...contacts('archived'), name };
+    await warehouse.load(table, csv([['c', 'true']], 'r2'));
+    expect(await marks(name)).toEqual(['a:live', 'b:deleted', 'c:deleted']);
+    const { rows } = await pool.query(`SELECT column_name, change FROM ${SCHEMA}.dif_schema_history WHERE table_name = $1`, [name]);
+    expect(rows).toEqual([{ column_name: '_dif_deleted', change: 'add' }]);
+    await warehouse.load(table, csv([['a', 'true'], ['b', 'false']], 'r3'));
+    expect(await marks(name)).toEqual(['a:deleted', 'b:live', 'c:deleted']);
+  });
 });
