@@ -162,6 +162,8 @@ export interface LoadSummary extends TableLoadCounts {
   files?: number;
   /** Per child table (core/child-tables.ts), loaded in the same transaction. */
   children?: Record<string, TableLoadCounts>;
+  /** The `warn` data checks (core/data-checks.ts, `load.checks`) that did not hold; the load stands. */
+  warnings?: string[];
 }
 
 export interface IngestSummary {
@@ -182,6 +184,8 @@ export interface IngestSummary {
   rowsInserted?: number;
   /** `replaceWindow`: rows of the window deleted because the vendor no longer reports them. */
   rowsRemoved?: number;
+  /** The `warn` data checks of the load that did not hold (`load.checks`). */
+  warnings?: string[];
   /**
    * The page-set lists of the step whose records were loaded: how many, and the key of the
    * stored JSON array of their keys. One key, not one per batch, so a backfill's children

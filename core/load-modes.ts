@@ -11,6 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { doc, Identifier, shape } from './schema-parts';
 import type { ConfigProblem } from './validate';
 import type { VendorConfigDocument } from './config-schema';
+import { DataCheckSpec, dataCheckProblems } from './data-checks';
 
 export const LoadSpec = shape('Load', 'Load mode', Type.Object(
   {
@@ -42,6 +43,14 @@ export const LoadSpec = shape('Load', 'Load mode', Type.Object(
         'archived',
       ),
     ),
+    checks: Type.Optional(
+      doc(
+        Type.Array(DataCheckSpec),
+        'Checks the warehouse runs after each load, in its transaction: `rowCount` (rows staged within a range of the previous load\'s), ' +
+          '`notNull` (columns no row may leave empty); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
+        [{ kind: 'rowCount', minRatio: 0.5, maxRatio: 2, on: 'warn' }],
+      ),
+    ),
   },
   { additionalProperties: false, description: 'How the stream\'s rows are written into its table.' },
 ));
@@ -56,6 +65,7 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     const at = `$.streams.${name}.table.load`;
     if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
     if (load.softDelete !== undefined) softDeleteProblems(stream.table, load.softDelete, `${at}.softDelete`, out);
+    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
       continue;

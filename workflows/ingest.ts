@@ -190,6 +190,7 @@ export async function ingest(input: IngestInput): Promise<IngestSummary> {
       rowsReplaced: loaded.rowsReplaced,
       rowsInserted: loaded.rowsInserted,
       ...(loaded.rowsRemoved ? { rowsRemoved: loaded.rowsRemoved } : {}),
+      ...(loaded.warnings?.length ? { warnings: loaded.warnings } : {}),
       pagesFetched,
       rawLists,
       csvObject: csv.csvKey,

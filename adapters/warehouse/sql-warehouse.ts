@@ -5,6 +5,8 @@ import { DELETED_COLUMN } from '../../core/load-modes';
 import { familyLoadPlan } from './child-tables-plan';
 import { changeSql, createSchemaHistorySql, evolutionPlan, recordChangeSql, type ExistingColumn } from './table-evolution';
 import { checkFence, createFencingSql } from './fencing';
+import { runDataChecks } from './data-checks-sql';
+import { DataCheckError } from '../../core/data-checks';
 import { childTables } from '../../core/child-tables';
 import type { CsvPart, LoadAudit, LoadHooks, LoadResult, SqlSession, TableCounts, Warehouse, WarehouseEndpoint } from './warehouse';
 
@@ -142,6 +144,8 @@ export class SqlWarehouse implements Warehouse {
     };
     const partsOf = (name: string) => (name === table.name ? parts : childParts[name]);
     let locked = false;
+    let checked = false;
+    const warnings: string[] = [];
     try {
       const plan = familyLoadPlan(this.dialect, this.schema, table, children, (t) => this.options.stager.sourceOf(t, partsOf(t.name)), audit);
       for (let i = 0; i < plan.length; i++) {
@@ -153,6 +157,11 @@ export class SqlWarehouse implements Warehouse {
           // Once every table is staged (the test seam for a crash before any write).
           if (plan[i + 1]?.step !== 'copy' && plan[i + 1]?.step !== 'stage' && this.afterStage) await this.afterStage(client);
         } else if (step === 'audit') {
+          // The data checks, once, after every write and before the audit rows: a failing one rolls all back.
+          if (!checked) {
+            checked = true;
+            warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit)));
+          }
           if (!audit) continue;
           const values = [
             audit.runId, name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
@@ -176,15 +185,17 @@ export class SqlWarehouse implements Warehouse {
       };
       const result: LoadResult = tally(table.name);
       if (children.length) result.children = Object.fromEntries(children.map((c) => [c.name, tally(c.name)]));
+      if (warnings.length) result.warnings = warnings;
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       const detail = broken ? undefined : await this.options.stager.explainFailure?.(client).catch(() => undefined);
       broken ??= e as Error;
-      throw new Error(
+      const message =
         `load into ${this.schema}.${table.name}${children.length ? ` and its child tables (${children.map((c) => c.name).join(', ')})` : ''} failed, nothing was changed: ` +
-          `${(e as Error).message}${detail ? `\n${detail}` : ''}`,
-      );
+        `${(e as Error).message}${detail ? `\n${detail}` : ''}`;
+      // A failed data check keeps its class: no retry can fix the data (core/errors.ts maps it to DataError).
+      throw e instanceof DataCheckError ? new DataCheckError(message) : new Error(message);
     } finally {
       client.off('error', onError);
       // A client whose load failed is discarded, not pooled: its session state is unknown.

@@ -39,6 +39,8 @@ export interface TableCounts {
 export interface LoadResult extends TableCounts {
   /** Per child table (core/child-tables.ts), when the table has children. */
   children?: Record<string, TableCounts>;
+  /** The `warn` data checks (core/data-checks.ts) that did not hold; the load stands. */
+  warnings?: string[];
 }
 
 /** What the audit table records about a load besides the counts. */

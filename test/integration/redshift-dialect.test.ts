@@ -18,6 +18,7 @@ import { StaleLockError } from '../../adapters/warehouse/fencing';
 import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 import type { TableConfig } from '../../core/config-schema';
 import { TableShapeError } from '../../core/errors';
+import { DataCheckError } from '../../core/data-checks';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_redshift_dialect';
@@ -170,4 +171,22 @@ describe.each([
     await warehouse.load(table, csv([['a', 'true'], ['b', 'false']], 'r3'));
     expect(await marks(name)).toEqual(['a:deleted', 'b:live', 'c:deleted']);
   });
+});
+
+test('data checks run in the load: a warn reports and the load stands; a fail rolls it back as a DataCheckError', async () => {
+  const base = tableOf();
+  const warned = { ...base, load: { mode: 'merge' as const, checks: [{ kind: 'rowCount' as const, minRatio: 0.5, on: 'warn' as const }] } };
+  const auditOf = (run: string): LoadAudit => ({ ...audit(run), stream: base.name });
+  await redshift.load(warned, parts([['a', '2024-03-01', 1], ['b', '2024-03-01', 1], ['c', '2024-03-01', 1], ['d', '2024-03-01', 1]], 'r1'), auditOf('r1'));
+  const shrunk = await redshift.load(warned, parts([['a', '2024-03-01', 2]], 'r2'), auditOf('r2'));
+  expect(shrunk.warnings).toEqual([`data check on ${SCHEMA}.${base.name} (stream ${base.name}, customer c1): 1 rows staged, 0.25× the previous load's 4 (allowed 0.5×–∞×)`]);
+  expect(await rowsOf(base)).toEqual(['a@03-01=2', 'b@03-01=1', 'c@03-01=1', 'd@03-01=1']);
+
+  const failing = { ...base, load: { mode: 'merge' as const, checks: [{ kind: 'notNull' as const, columns: ['n'], on: 'fail' as const }] } };
+  const file = path.join(dir, `${uniqueName('nulls')}.csv`);
+  fs.writeFileSync(file, 'id,day,n,updated,_dif_customer,_dif_run_id,_dif_extracted_at\na,2024-03-01,,,c1,r3,2026-01-03T00:00:00Z\n');
+  const load = redshift.load(failing, [{ open: async () => fs.createReadStream(file), gzip: false }], auditOf('r3'));
+  await expect(load).rejects.toThrow(DataCheckError);
+  await expect(load).rejects.toThrow(`data check on ${SCHEMA}.${base.name} (stream ${base.name}, customer c1): 1 row(s) with n null; the load was rolled back`);
+  expect(await rowsOf(base)).toEqual(['a@03-01=2', 'b@03-01=1', 'c@03-01=1', 'd@03-01=1']);
 });
