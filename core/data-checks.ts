@@ -9,7 +9,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import { doc, Identifier } from './schema-parts';
 import type { ConfigProblem } from './validate';
 import type { TableConfig } from './config-schema';
-import { InputDataError } from './errors';
 
 const On = doc(Type.Union([Type.Literal('warn'), Type.Literal('fail')]), '`fail` rolls the load back; `warn` reports and keeps it.', 'warn');
 
@@ -57,11 +56,6 @@ export function checkVerdict(check: DataCheck, measure: CheckMeasure, where: str
     return `${where}: ${empty.map(([column, n]) => `${n} row(s) with ${column} null`).join(', ')}`;
   }
   return undefined;
-}
-
-/** A `fail` data check that did not hold: nothing of the load was written. */
-export class DataCheckError extends InputDataError {
-  override name = 'DataCheckError';
 }
 
 /** The problems of `load.checks`: columns that are not the table's, a range that is empty. */

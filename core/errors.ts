@@ -45,6 +45,11 @@ export class InputDataError extends Error {
   override name = 'InputDataError';
 }
 
+/** A `fail` data check (core/data-checks.ts) that did not hold: nothing of the load was written. */
+export class DataCheckError extends InputDataError {
+  override name = 'DataCheckError';
+}
+
 /** The customer's PII key is missing (adapters/mysql/pii-keys.ts): no retry helps, someone has to create it. */
 export class MissingPiiKeyError extends Error {
   override name = 'MissingPiiKeyError';

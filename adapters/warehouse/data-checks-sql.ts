@@ -4,7 +4,8 @@
  * and the nulls among the staged rows.
  */
 import type { TableConfig } from '../../core/config-schema';
-import { checkVerdict, DataCheckError, type CheckMeasure, type DataCheck } from '../../core/data-checks';
+import { checkVerdict, type CheckMeasure, type DataCheck } from '../../core/data-checks';
+import { DataCheckError } from '../../core/errors';
 import { stagingOf } from './child-tables-plan';
 import { AUDIT_TABLE, ident } from './table-plan';
 import type { LoadAudit, SqlSession } from './warehouse';

@@ -6,7 +6,7 @@ import { familyLoadPlan } from './child-tables-plan';
 import { changeSql, createSchemaHistorySql, evolutionPlan, recordChangeSql, type ExistingColumn } from './table-evolution';
 import { checkFence, createFencingSql } from './fencing';
 import { runDataChecks } from './data-checks-sql';
-import { DataCheckError } from '../../core/data-checks';
+import { DataCheckError } from '../../core/errors';
 import { childTables } from '../../core/child-tables';
 import type { CsvPart, LoadAudit, LoadHooks, LoadResult, SqlSession, TableCounts, Warehouse, WarehouseEndpoint } from './warehouse';
 

@@ -18,7 +18,7 @@ import { StaleLockError } from '../../adapters/warehouse/fencing';
 import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 import type { TableConfig } from '../../core/config-schema';
 import { TableShapeError } from '../../core/errors';
-import { DataCheckError } from '../../core/data-checks';
+import { DataCheckError } from '../../core/errors';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_redshift_dialect';

@@ -1,4 +1,5 @@
-import { checkVerdict, dataCheckProblems, DataCheckError } from '../../../core/data-checks';
+import { checkVerdict, dataCheckProblems } from '../../../core/data-checks';
+import { DataCheckError } from '../../../core/errors';
 import { failureOf } from '../../../core/errors';
 import type { TableConfig } from '../../../core/config-schema';
 import type { ConfigProblem } from '../../../core/validate';
