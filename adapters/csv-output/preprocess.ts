@@ -125,7 +125,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
     const written = await parts.close();
     // The children's manifests before the parent's, which stays the last object written.
     const childSummary = children ? { children: await children.close() } : {};
-    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, ...(rejectsKey ? { rejectsKey } : {}), ...childSummary };
+    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, widths: parts.widths(), ...(rejectsKey ? { rejectsKey } : {}), ...childSummary };
     await o.store.put(o.keys.summary, JSON.stringify(summary, null, 2), 'application/json');
     // Last: a manifest exists only for a complete, accepted set of parts.
     await o.store.put(o.keys.manifest, JSON.stringify(manifestOf(o.store.location, written.map((p) => p.key))), 'application/json');

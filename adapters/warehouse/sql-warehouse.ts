@@ -91,15 +91,15 @@ export class SqlWarehouse implements Warehouse {
    * table by the policy in table-evolution.ts: every change planned (and a refusal thrown)
    * before the first is made, each one recorded in dif_schema_history.
    */
-  async ensureTable(table: TableConfig): Promise<void> {
+  async ensureTable(table: TableConfig, widths?: Record<string, number>): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`).catch(ignoreRace);
       for (const sql of [createAuditTableSql(this.schema, this.dialect), createSchemaHistorySql(this.schema, this.dialect), createFencingSql(this.schema, this.dialect)]) {
         await client.query(sql).catch(ignoreRace);
       }
-      await client.query(createTableSql(this.schema, table, this.dialect)).catch(ignoreRace);
-      const changes = evolutionPlan(this.dialect, this.schema, table, await this.describe(client, table.name));
+      await client.query(createTableSql(this.schema, table, this.dialect, widths)).catch(ignoreRace);
+      const changes = evolutionPlan(this.dialect, this.schema, table, await this.describe(client, table.name), widths);
       const statements = changes.map((change) => changeSql(this.dialect, this.schema, table.name, change));
       for (const [i, change] of changes.entries()) {
         await client.query(statements[i]);
@@ -129,7 +129,7 @@ export class SqlWarehouse implements Warehouse {
     const children = childTables(table);
     const missing = children.filter((c) => !Object.hasOwn(childParts, c.name)).map((c) => c.name);
     if (missing.length) throw new Error(`load into ${this.schema}.${table.name}: no CSV for its child table(s) ${missing.join(', ')}; nothing was loaded`);
-    await this.ensureTable(table);
+    await this.ensureTable(table, hooks.widths);
     for (const child of children) await this.ensureTable(child);
     const client = await this.pool.connect();
     // A connection that dies mid-load (server restart, a killed backend) emits 'error' on

@@ -8,7 +8,7 @@
  */
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
 import { TableShapeError } from '../../core/errors';
-import { DELETED_COLUMN_TYPE, ident, sqlType, type Dialect } from './table-plan';
+import { columnType, DELETED_COLUMN_TYPE, ident, MAX_VARCHAR, sqlType, varcharLength, type Dialect } from './table-plan';
 import { DELETED_COLUMN } from '../../core/load-modes';
 
 /** A column as information_schema.columns reports it. */
@@ -29,18 +29,24 @@ const REPORTED: Record<Dialect, Record<ColumnTypeName, string>> = {
   postgres: { string: 'text', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone' },
   redshift: { string: 'character varying', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone' },
 };
-const MAX_VARCHAR = 65535;
 
 const shown = (c: ExistingColumn) => (c.length !== null ? `${c.dataType}(${c.length})` : c.dataType);
 
-export function evolutionPlan(dialect: Dialect, schema: string, table: Pick<TableConfig, 'name' | 'columns' | 'load'>, existing: Map<string, ExistingColumn>): ColumnChange[] {
+/** `widths`: the longest value of each column in the load at hand (UTF-8 bytes), when known: Redshift varchars are widened to hold them. */
+export function evolutionPlan(
+  dialect: Dialect,
+  schema: string,
+  table: Pick<TableConfig, 'name' | 'columns' | 'load'>,
+  existing: Map<string, ExistingColumn>,
+  widths?: Record<string, number>,
+): ColumnChange[] {
   const changes: ColumnChange[] = [];
   const refused: string[] = [];
   for (const column of table.columns) {
     const have = existing.get(column.name);
     const want = sqlType(column.type, dialect);
     if (!have) {
-      changes.push({ kind: 'add', column: column.name, to: want });
+      changes.push({ kind: 'add', column: column.name, to: columnType(column, dialect, widths) });
       continue;
     }
     const reported = REPORTED[dialect][column.type];
@@ -51,9 +57,14 @@ export function evolutionPlan(dialect: Dialect, schema: string, table: Pick<Tabl
       continue;
     }
     if (column.type === 'string' && (have.dataType === 'character varying' || have.dataType === 'text')) {
-      // Redshift creates strings at the widest varchar; Postgres as text.
-      const fits = have.dataType === 'text' || (dialect === 'redshift' ? have.length === MAX_VARCHAR : false);
-      if (!fits) changes.push({ kind: 'widen', column: column.name, from: shown(have), to: want });
+      if (have.dataType === 'text') continue;
+      if (dialect === 'postgres') {
+        changes.push({ kind: 'widen', column: column.name, from: shown(have), to: want });
+        continue;
+      }
+      // Redshift: as long as this load's longest value needs (the widest when unknown), never narrower.
+      const needed = widths ? varcharLength(widths[column.name] ?? 0) : MAX_VARCHAR;
+      if ((have.length ?? MAX_VARCHAR) < needed) changes.push({ kind: 'widen', column: column.name, from: shown(have), to: `varchar(${needed})` });
       continue;
     }
     if (have.dataType !== reported) {

@@ -39,6 +39,23 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
 
 export const sqlType = (t: ColumnTypeName, dialect: Dialect = 'postgres'): string => SQL_TYPES[dialect][t];
 
+/** Redshift's widest varchar, in bytes. */
+export const MAX_VARCHAR = 65535;
+
+/**
+ * A Redshift varchar length for values of up to `bytes` UTF-8 bytes: the next power of two,
+ * at least 256 (room for longer values later without a change), capped at the widest.
+ */
+export function varcharLength(bytes: number): number {
+  return Math.min(MAX_VARCHAR, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, bytes)))));
+}
+
+/** A column's type; a Redshift string sized from the longest value seen when `widths` are known. */
+export function columnType(column: { name: string; type: ColumnTypeName }, dialect: Dialect, widths?: Record<string, number>): string {
+  if (dialect === 'redshift' && column.type === 'string' && widths) return `varchar(${varcharLength(widths[column.name] ?? 0)})`;
+  return sqlType(column.type, dialect);
+}
+
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
@@ -58,10 +75,10 @@ export function tablePlan(schema: string, table: TableConfig): TablePlan {
   };
 }
 
-export function createTableSql(schema: string, table: TableConfig, dialect: Dialect = 'postgres'): string {
+export function createTableSql(schema: string, table: TableConfig, dialect: Dialect = 'postgres', widths?: Record<string, number>): string {
   const plan = tablePlan(schema, table);
   const columns = [
-    ...table.columns.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
+    ...table.columns.map((c) => `${ident(c.name)} ${columnType(c, dialect, widths)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
     ...METADATA_COLUMNS.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)} NOT NULL`),
     `"_dif_loaded_at" ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'}`,
     ...(deletedMark(table) ? [`${ident(DELETED_COLUMN)} ${DELETED_COLUMN_TYPE}`] : []),

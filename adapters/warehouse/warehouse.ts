@@ -63,9 +63,12 @@ export interface SqlSession {
 /** Runs inside the load transaction; throws (and so rolls the load back) when the table lock went stale. */
 export type Fence = (session: SqlSession) => Promise<void>;
 
+/** What the caller adds to a load besides its data. */
 export interface LoadHooks {
   /** Runs inside the load's transaction right after the table lock: the fencing-token check (activities/table-lock.ts). */
   inTransaction?: Fence;
+  /** The longest value of each column in this load, in UTF-8 bytes (the preprocess summary): Redshift sizes and widens varchar columns by them. */
+  widths?: Record<string, number>;
 }
 
 /** Where the warehouse listens, for health checks and connection-error messages (adapters/health.ts). */
@@ -87,7 +90,7 @@ export interface Warehouse {
    * config: new columns added, types widened where safe, anything else refused
    * (TableShapeError) before any change; every change recorded in the schema history.
    */
-  ensureTable(table: TableConfig): Promise<void>;
+  ensureTable(table: TableConfig, widths?: Record<string, number>): Promise<void>;
   /**
    * One transaction: lock the table (and its child tables), run the fence, stage the CSV
    * parts, write by the table's load mode (core/load-modes.ts), one audit row per table.

@@ -190,3 +190,16 @@ test('data checks run in the load: a warn reports and the load stands; a fail ro
   await expect(load).rejects.toThrow(`data check on ${SCHEMA}.${base.name} (stream ${base.name}, customer c1): 1 row(s) with n null; the load was rolled back`);
   expect(await rowsOf(base)).toEqual(['a@03-01=2', 'b@03-01=1', 'c@03-01=1', 'd@03-01=1']);
 });
+
+test("varchar columns sized from the load's longest values, widened (and recorded) when a later load needs more", async () => {
+  const table = tableOf();
+  await redshift.load(table, parts([['a', '2024-03-01', 1]], 'r1'), audit('r1'), { widths: { id: 1 } });
+  const lengthOf = async () =>
+    (await pool.query(`SELECT character_maximum_length AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'id'`, [SCHEMA, table.name])).rows[0].n;
+  expect(await lengthOf()).toBe(256);
+  const long = 'x'.repeat(300);
+  await redshift.load(table, parts([[long, '2024-03-01', 1]], 'r2'), audit('r2'), { widths: { id: 300 } });
+  expect(await lengthOf()).toBe(512);
+  const { rows } = await pool.query(`SELECT from_type, to_type FROM ${SCHEMA}.dif_schema_history WHERE table_name = $1`, [table.name]);
+  expect(rows).toEqual([{ from_type: 'character varying(256)', to_type: 'varchar(512)' }]);
+});

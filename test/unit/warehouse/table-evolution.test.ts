@@ -1,3 +1,4 @@
+import { createTableSql, varcharLength } from '../../../adapters/warehouse/table-plan';
 import { changeSql, evolutionPlan, type ExistingColumn } from '../../../adapters/warehouse/table-evolution';
 import { TableShapeError } from '../../../core/errors';
 import type { TableConfig } from '../../../core/config-schema';
@@ -48,4 +49,16 @@ test('Redshift widens varchar lengths in place and refuses number widenings it c
   expect(changeSql('redshift', 'dif', 'ads', widen)).toBe('ALTER TABLE "dif"."ads" ALTER COLUMN "id" TYPE varchar(65535)');
   const [number] = evolutionPlan('redshift', 'dif', table, have([['id', 'character varying', 65535], ['clicks', 'integer'], ['spend', 'numeric'], ['day', 'date']]));
   expect(() => changeSql('redshift', 'dif', 'ads', number)).toThrow('table dif.ads: column clicks would widen from integer to bigint, which Redshift cannot do in place');
+});
+
+test("Redshift strings are sized from the load's longest value: the next power of two, at least 256, at most 65535; widened when a load needs more", () => {
+  expect([0, 1, 255, 256, 257, 40_000, 70_000].map(varcharLength)).toEqual([256, 256, 256, 256, 512, 65535, 65535]);
+  const full: TableConfig = { ...table, primaryKey: ['id'] } as TableConfig;
+  expect(createTableSql('dif', full, 'redshift', { id: 300 })).toContain('"id" varchar(512) NOT NULL');
+  expect(createTableSql('dif', full, 'redshift')).toContain('"id" varchar(65535) NOT NULL');
+  const existing = have([['id', 'character varying', 512], ['clicks', 'bigint'], ['spend', 'numeric'], ['day', 'date']]);
+  expect(evolutionPlan('redshift', 'dif', table, existing, { id: 500 })).toEqual([]);
+  expect(evolutionPlan('redshift', 'dif', table, existing, { id: 513 })).toEqual([{ kind: 'widen', column: 'id', from: 'character varying(512)', to: 'varchar(1024)' }]);
+  // Without the load's widths, a short varchar is widened to the widest: nothing it could hold is refused.
+  expect(evolutionPlan('redshift', 'dif', table, existing)).toEqual([{ kind: 'widen', column: 'id', from: 'character varying(512)', to: 'varchar(65535)' }]);
 });
