@@ -169,11 +169,14 @@ export class SqlWarehouse implements Warehouse {
           ];
           await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
         } else {
+          // Redshift's fence locks dif_fencing to the commit (fencing.ts): checked last, so loads of
+          // different tables queue only for their commits. Still in the transaction: a stale holder writes nothing.
+          if (step === 'commit' && this.dialect === 'redshift') await hooks.inTransaction?.(client);
           const result = await client.query(sql);
-          // The fencing check right after the first lock (the parent's), before anything is read or written.
+          // Postgres's fence right after the first lock (the parent's), before anything is read or written.
           if (step === 'lock' && !locked) {
             locked = true;
-            await hooks.inTransaction?.(client);
+            if (this.dialect === 'postgres') await hooks.inTransaction?.(client);
           }
           if (step === 'delete') count[plan[i].counts ?? 'replaced'] += result.rowCount ?? 0;
           if (step === 'insert') count.written = result.rowCount ?? 0;

@@ -65,7 +65,7 @@ export type Fence = (session: SqlSession) => Promise<void>;
 
 /** What the caller adds to a load besides its data. */
 export interface LoadHooks {
-  /** Runs inside the load's transaction right after the table lock: the fencing-token check (activities/table-lock.ts). */
+  /** Runs inside the load's transaction (Postgres: right after the table lock; Redshift: just before the commit): the fencing-token check (activities/table-lock.ts). */
   inTransaction?: Fence;
   /** The longest value of each column in this load, in UTF-8 bytes (the preprocess summary): Redshift sizes and widens varchar columns by them. */
   widths?: Record<string, number>;
