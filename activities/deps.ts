@@ -5,7 +5,7 @@ import type { CredentialStore } from '../adapters/mysql/credentials';
 import type { FileManifest } from '../adapters/mysql/file-manifest';
 import type { StreamStateStore } from '../adapters/mysql/stream-state';
 import type { RedisSemaphores } from '../adapters/locks/semaphores';
-import type { PostgresLoader } from '../adapters/warehouse/postgres-loader';
+import type { Warehouse } from '../adapters/warehouse/warehouse';
 import type { VendorConfigs } from '../adapters/vendor-configs';
 import type { TableLockTiming } from './table-lock';
 import type { HttpTrace } from './http-trace';
@@ -21,7 +21,8 @@ export interface ActivityDeps {
   /** The stored cursors of incremental streams (MySQL stream_state). */
   streamState: StreamStateStore;
   semaphores: RedisSemaphores;
-  warehouse: PostgresLoader;
+  /** The warehouse DIF loads into (adapters/warehouse/registry.ts). */
+  warehouse: Warehouse;
   /** For the vendors' request rate limits, shared by all workers. */
   redis: Redis;
   /** Table lock lease and polling (activities/table-lock.ts); tests shorten them. */

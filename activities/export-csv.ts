@@ -5,7 +5,7 @@ import type { CsvResult, RunContext, PermitRef } from '../core/contracts';
 import type { ColumnPiiConfig, TableConfig } from '../core/config-schema';
 import { isProtectedCell, protectionOf } from '../core/pii-columns';
 import { keyOfUrl, manifestOf, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
-import { tablePlan } from '../adapters/warehouse/table-plan';
+import { csvColumnsOf } from '../core/csv-layout';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf } from './pinned-config';
@@ -62,7 +62,7 @@ export function exportCsvActivity(deps: ActivityDeps) {
 
 /** The CSV position, name and declaration of every pii column of the table. */
 function piiColumnsOf(table: TableConfig): PiiColumn[] {
-  const columns = tablePlan('_', table).csvColumns;
+  const columns = csvColumnsOf(table);
   return table.columns.filter((c) => c.pii).map((c) => ({ index: columns.indexOf(c.name), name: c.name, pii: c.pii! }));
 }
 

@@ -1,7 +1,7 @@
 import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
 import { childManifestKeyOf, keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { childTables } from '../core/child-tables';
-import type { CsvPart } from '../adapters/warehouse/postgres-loader';
+import type { CsvPart } from '../adapters/warehouse/warehouse';
 import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
 import { underPermit } from './permits';
@@ -34,9 +34,11 @@ export function loadCsvActivity(deps: ActivityDeps) {
       const store = deps.objectStore;
       let parts: CsvPart[];
       let rejected = 0;
+      let widths: Record<string, number> | undefined;
       const partsOf = async (manifestKey: string): Promise<CsvPart[]> => {
         const manifest = JSON.parse(await store.getText(manifestKey)) as Manifest;
-        return manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz') }));
+        const manifestUrl = `${store.location}/${manifestKey}`;
+        return manifest.entries.map(({ url }) => ({ open: () => store.getStream(keyOfUrl(store.location, url)), gzip: url.endsWith('.gz'), manifestUrl }));
       };
       // A child table's manifest sits next to the parent's (core/output-plan.ts childManifestKeyOf).
       const childParts: Record<string, CsvPart[]> = {};
@@ -44,14 +46,18 @@ export function loadCsvActivity(deps: ActivityDeps) {
         parts = await partsOf(csvKey);
         for (const child of childTables(table)) childParts[child.name] = await partsOf(childManifestKeyOf(csvKey, child.name));
         const summaryKey = summaryKeyOf(csvKey);
-        if (await store.exists(summaryKey)) rejected = (JSON.parse(await store.getText(summaryKey)) as PreprocessSummary).rejected;
+        if (await store.exists(summaryKey)) {
+          const summary = JSON.parse(await store.getText(summaryKey)) as PreprocessSummary;
+          rejected = summary.rejected;
+          widths = summary.widths;
+        }
       } else {
         parts = [{ open: () => store.getStream(csvKey), gzip: false }];
       }
       const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
       const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-        timedLoad(run.vendor, run.stream, () => deps.warehouse.load(table, parts, audit, { inTransaction: fence }, childParts)),
+        timedLoad(run.vendor, run.stream, () => deps.warehouse.load(table, parts, audit, { inTransaction: fence, ...(widths ? { widths } : {}) }, childParts)),
       );
       return { ...result, rowsRejected: rejected, files: parts.length };
     });

@@ -1,12 +1,10 @@
-import type pg from 'pg';
 import { Context } from '@temporalio/activity';
 import { TableLocks, type TableLockRef } from '../adapters/locks/table-locks';
-import { checkFence } from '../adapters/warehouse/fencing';
+import type { Fence } from '../adapters/warehouse/warehouse';
 import type { ActivityDeps } from './deps';
 import { retryableFailure } from './failures';
 
-/** Runs inside the load transaction; throws (and so rolls it back) when the lock went stale. */
-export type Fence = (client: pg.ClientBase) => Promise<void>;
+export type { Fence };
 
 export interface TableLockTiming {
   leaseMs: number;
@@ -48,7 +46,7 @@ export async function underTableLock<T>(
     return await work(async (client) => {
       // Lost per Redis already: don't even try. Otherwise the warehouse has the last word.
       if (lost) throw new Error(`the lock on ${ref.table} expired during the load; this load changes nothing`);
-      await checkFence(client, schema, table, token);
+      await deps.warehouse.checkFence(client, table, token);
     });
   } finally {
     clearInterval(timer);

@@ -5,9 +5,10 @@
  */
 import net from 'node:net';
 import type { Settings } from './settings';
+import { warehouseEndpoint } from './warehouse/registry';
 
 export interface ServiceCheck {
-  name: 'temporal' | 'mysql' | 'redis' | 'postgres' | 's3' | 'kms';
+  name: 'temporal' | 'mysql' | 'redis' | 'postgres' | 'redshift' | 's3' | 'kms';
   address: string;
   up: boolean;
   fix: string;
@@ -25,7 +26,8 @@ export function serviceAddresses(settings: Settings): Omit<ServiceCheck, 'up'>[]
     { name: 'temporal', address: settings.temporalAddress, fix: fix('temporal') },
     { name: 'mysql', address: hostPort(settings.mysqlUrl, 3306), fix: fix('mysql') },
     { name: 'redis', address: hostPort(settings.redisUrl, 6379), fix: fix('redis') },
-    { name: 'postgres', address: hostPort(settings.postgresUrl, 5432), fix: fix('postgres') },
+    // The warehouse: where its module says it listens (adapters/warehouse/registry.ts).
+    warehouseEndpoint(settings),
   ];
   if (settings.objectStore.kind === 's3' && settings.objectStore.endpoint) {
     list.push({ name: 's3', address: hostPort(settings.objectStore.endpoint, 443), fix: fix('s3') });

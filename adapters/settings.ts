@@ -15,6 +15,8 @@ export interface Settings {
   mysqlUrl: string;
   redisUrl: string;
   postgresUrl: string;
+  /** Which warehouse DIF loads into (DIF_WAREHOUSE): a name in adapters/warehouse/registry.ts, `postgres` (default) or `redshift`. */
+  warehouse: string;
   /** Warehouse schema that holds the vendors' tables. */
   warehouseSchema: string;
   vendorsDir: string;
@@ -95,6 +97,7 @@ export function loadSettings(overrides: Partial<Settings> = {}): Settings {
     mysqlUrl: env('DIF_MYSQL_URL', 'mysql://root@127.0.0.1:3306/dif'),
     redisUrl: env('DIF_REDIS_URL', 'redis://127.0.0.1:6379/0'),
     postgresUrl: env('DIF_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/dif'),
+    warehouse: env('DIF_WAREHOUSE', 'postgres'),
     warehouseSchema: env('DIF_WAREHOUSE_SCHEMA', 'dif'),
     vendorsDir: env('DIF_VENDORS_DIR', path.join(projectRoot(), 'vendors')),
     objectStore: objectStoreSettings('DIF_', path.join(home, 'objects')),

@@ -15,7 +15,7 @@ import { runEventSinks } from '../workers/run-event-sinks';
 import { writeWorkflowBundle } from '../workers/bundle-workflows';
 import { loadSettings, projectRoot, type Settings } from '../adapters/settings';
 import { migrateMysql } from '../adapters/mysql/migrate';
-import { ensurePostgresDatabase } from '../adapters/warehouse/postgres-loader';
+import { ensurePostgresDatabase } from '../adapters/warehouse/postgres';
 
 export const BENCH_MYSQL_URL = process.env.DIF_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/dif_bench';
 export const BENCH_POSTGRES_URL = process.env.DIF_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/dif_bench';

@@ -151,14 +151,24 @@ export interface CsvResult {
   maxCursor?: string;
 }
 
-export interface LoadSummary {
+/** A load's counts for one table (adapters/warehouse/warehouse.ts TableCounts). */
+export interface TableLoadCounts {
   rowsStaged: number;
+  /** Rows of keys new to the table. Before the warehouse seam this counted every row written, replaced ones too. */
   rowsInserted: number;
+  /** Rows that replaced the row of their key (updates). */
   rowsReplaced: number;
+  /** `replaceWindow`: rows of the window the vendor stopped reporting, deleted. Absent from loads before it was counted. */
+  rowsRemoved?: number;
+}
+
+export interface LoadSummary extends TableLoadCounts {
   rowsRejected?: number;
   files?: number;
   /** Per child table (core/child-tables.ts), loaded in the same transaction. */
-  children?: Record<string, { rowsStaged: number; rowsInserted: number; rowsReplaced: number }>;
+  children?: Record<string, TableLoadCounts>;
+  /** The `warn` data checks (core/data-checks.ts, `load.checks`) that did not hold; the load stands. */
+  warnings?: string[];
 }
 
 export interface IngestSummary {
@@ -171,8 +181,16 @@ export interface IngestSummary {
   configHash: string;
   recordsFetched: number;
   pagesFetched: number;
+  /** Rows written: new keys plus replaced ones. */
   rowsLoaded: number;
+  /** Of rowsLoaded, those that replaced the row of their key. */
   rowsReplaced: number;
+  /** Of rowsLoaded, those of keys new to the table (absent from runs before the warehouse seam). */
+  rowsInserted?: number;
+  /** `replaceWindow`: rows of the window deleted because the vendor no longer reports them. */
+  rowsRemoved?: number;
+  /** The `warn` data checks of the load that did not hold (`load.checks`). */
+  warnings?: string[];
   /**
    * The page-set lists of the step whose records were loaded: how many, and the key of the
    * stored JSON array of their keys. One key, not one per batch, so a backfill's children

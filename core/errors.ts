@@ -45,12 +45,17 @@ export class InputDataError extends Error {
   override name = 'InputDataError';
 }
 
+/** A `fail` data check (core/data-checks.ts) that did not hold: nothing of the load was written. */
+export class DataCheckError extends InputDataError {
+  override name = 'DataCheckError';
+}
+
 /** The customer's PII key is missing (adapters/mysql/pii-keys.ts): no retry helps, someone has to create it. */
 export class MissingPiiKeyError extends Error {
   override name = 'MissingPiiKeyError';
 }
 
-/** The warehouse table's columns disagree with the config in a way DIF will not change by itself (adapters/warehouse/postgres-loader.ts). */
+/** The warehouse table's columns disagree with the config in a way DIF will not change by itself (adapters/warehouse/table-evolution.ts). */
 export class TableShapeError extends Error {
   override name = 'TableShapeError';
 }

@@ -11,6 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { doc, Identifier, shape } from './schema-parts';
 import type { ConfigProblem } from './validate';
 import type { VendorConfigDocument } from './config-schema';
+import { DataCheckSpec, dataCheckProblems } from './data-checks';
 
 export const LoadSpec = shape('Load', 'Load mode', Type.Object(
   {
@@ -33,6 +34,23 @@ export const LoadSpec = shape('Load', 'Load mode', Type.Object(
         'updated_at',
       ),
     ),
+    softDelete: Type.Optional(
+      doc(
+        Identifier,
+        'The column holding the vendor\'s soft-delete field (`archived`, `IsDeleted`, `deleted_at`): a boolean column, true when the ' +
+          'record is deleted, or a date or timestamp column, set when it is. DIF marks such rows in its own `_dif_deleted` column ' +
+          '(true or false on every row of the table), so every table says "deleted" the same way; the rows stay.',
+        'archived',
+      ),
+    ),
+    checks: Type.Optional(
+      doc(
+        Type.Array(DataCheckSpec),
+        'Checks the warehouse runs after each load, in its transaction: `rowCount` (rows staged within a range of the previous load\'s), ' +
+          '`notNull` (columns no row may leave empty); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
+        [{ kind: 'rowCount', minRatio: 0.5, maxRatio: 2, on: 'warn' }],
+      ),
+    ),
   },
   { additionalProperties: false, description: 'How the stream\'s rows are written into its table.' },
 ));
@@ -46,6 +64,8 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     if (!load) continue;
     const at = `$.streams.${name}.table.load`;
     if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
+    if (load.softDelete !== undefined) softDeleteProblems(stream.table, load.softDelete, `${at}.softDelete`, out);
+    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
       continue;
@@ -69,3 +89,16 @@ function dedupByProblems(table: VendorConfigDocument['streams'][string]['table']
   else if (table.primaryKey.includes(name)) out.push({ path: at, message: `"${name}" is part of the key: every copy of a key has the same value` });
   else if (column.type === 'boolean') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
 }
+
+/** `softDelete` names a column of the table, not of its key, that says deleted: a boolean, or a date or timestamp set when deleted. */
+function softDeleteProblems(table: VendorConfigDocument['streams'][string]['table'], name: string, at: string, out: ConfigProblem[]): void {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) out.push({ path: at, message: `"${name}" is not one of the table's columns` });
+  else if (table.primaryKey.includes(name)) out.push({ path: at, message: `"${name}" is part of the key; a deleted record keeps its key` });
+  else if (!['boolean', 'date', 'timestamp'].includes(column.type)) {
+    out.push({ path: at, message: `column "${name}" is of type ${column.type}; a soft-delete field is a boolean (true when deleted) or a date or timestamp (set when deleted)` });
+  }
+}
+
+/** DIF's marker of a soft-deleted row, in tables whose load names a `softDelete` column. */
+export const DELETED_COLUMN = '_dif_deleted';

@@ -66,6 +66,8 @@ export interface PreprocessSummary {
   rejected: number;
   files: number;
   parts: { key: string; rows: number; bytes: number }[];
+  /** The longest value of each column, in UTF-8 bytes (columns with no value absent): Redshift sizes varchar columns from them. */
+  widths?: Record<string, number>;
   rejectsKey?: string;
   /** Rows and parts written per child table (core/child-tables.ts), when the table has children. */
   children?: Record<string, { rows: number; parts: { key: string; rows: number; bytes: number }[] }>;

@@ -18,7 +18,7 @@ import { childPath, type ConfigProblem } from './validate-paths';
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/** DIF's own warehouse tables (dif_load_audit, dif_fencing) and any it adds later share this prefix. */
+/** DIF's own warehouse tables (dif_load_audit, dif_fencing, dif_schema_history) and any it adds later share this prefix. */
 export const DIF_TABLE_PREFIX = 'dif_';
 
 /** Postgres refuses a table of more than 1,600 columns (Redshift likewise). */
@@ -66,12 +66,14 @@ export function nameProblems(config: VendorConfigDocument, out: ConfigProblem[])
 
     const table = stream.table;
     if (table.name.startsWith(DIF_TABLE_PREFIX)) {
-      out.push({ path: `${at}.table.name`, message: `"${table.name}": names starting with "${DIF_TABLE_PREFIX}" are DIF's own tables (dif_load_audit, dif_fencing); choose another` });
+      out.push({ path: `${at}.table.name`, message: `"${table.name}": names starting with "${DIF_TABLE_PREFIX}" are DIF's own tables (dif_load_audit, dif_fencing, dif_schema_history); choose another` });
     }
     table.columns.forEach((column, i) => reserved(column.name, `${at}.table.columns[${i}].name`, 'column'));
-    const total = table.columns.length + DIF_COLUMNS;
+    // With load.softDelete, DIF's _dif_deleted marker too.
+    const ours = DIF_COLUMNS + (table.load?.softDelete ? 1 : 0);
+    const total = table.columns.length + ours;
     if (total > MAX_TABLE_COLUMNS) {
-      out.push({ path: `${at}.table.columns`, message: `${table.columns.length} columns plus DIF's ${DIF_COLUMNS} make ${total}; a warehouse table holds at most ${MAX_TABLE_COLUMNS}` });
+      out.push({ path: `${at}.table.columns`, message: `${table.columns.length} columns plus DIF's ${ours} make ${total}; a warehouse table holds at most ${MAX_TABLE_COLUMNS}` });
     }
     const seenKey = new Set<string>();
     table.primaryKey.forEach((key, i) => {

@@ -4,7 +4,7 @@
  * same way.
  */
 import Redis from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import type mysql from 'mysql2/promise';
 import { createActivities, type ActivityDeps } from '../activities';
 import { retryableFailure } from '../activities/failures';
@@ -17,7 +17,7 @@ import { CredentialStore } from '../adapters/mysql/credentials';
 import { FileManifest } from '../adapters/mysql/file-manifest';
 import { StreamStateStore } from '../adapters/mysql/stream-state';
 import { RedisSemaphores } from '../adapters/locks/semaphores';
-import { PostgresLoader } from '../adapters/warehouse/postgres-loader';
+import { createWarehouse } from '../adapters/warehouse/registry';
 import { VendorConfigs } from '../adapters/vendor-configs';
 import { explainConnectionError } from '../adapters/health';
 import type { Settings } from '../adapters/settings';
@@ -29,6 +29,7 @@ export interface Runtime {
   kms: KeyManager;
   mysql: mysql.Pool;
   redis: Redis;
+  /** The warehouse's connection pool (Postgres or Redshift: both speak the Postgres protocol). */
   postgres: pg.Pool;
   close(): Promise<void>;
 }
@@ -40,8 +41,7 @@ export function createRuntime(settings: Settings): Runtime {
   const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined); // reported through the failing commands instead
   void redis.connect().catch(() => undefined);
-  const postgres = new pg.Pool({ connectionString: settings.postgresUrl, max: 4 });
-  postgres.on('error', () => undefined); // idle-client errors; the next checkout reconnects
+  const warehouse = createWarehouse(settings);
   const kms = createKeyManager(settings.kms);
   const objectStore = createObjectStore(settings.objectStore);
   const deps: ActivityDeps = {
@@ -52,7 +52,7 @@ export function createRuntime(settings: Settings): Runtime {
     fileManifest: new FileManifest(mysqlPool),
     streamState: new StreamStateStore(mysqlPool),
     semaphores: new RedisSemaphores(redis),
-    warehouse: new PostgresLoader(postgres, settings.warehouseSchema),
+    warehouse,
     redis,
     csvPartBytes: settings.csvPartBytes,
   };
@@ -62,9 +62,9 @@ export function createRuntime(settings: Settings): Runtime {
     kms,
     mysql: mysqlPool,
     redis,
-    postgres,
+    postgres: warehouse.pool,
     async close() {
-      await Promise.allSettled([mysqlPool.end(), postgres.end(), redis.quit()]);
+      await Promise.allSettled([mysqlPool.end(), warehouse.close(), redis.quit()]);
       if (objectStore instanceof S3ObjectStore) objectStore.destroy();
       const maybeDestroy = kms as { destroy?: () => void };
       maybeDestroy.destroy?.();

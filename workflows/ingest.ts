@@ -205,7 +205,8 @@ async function ingestRun(input: IngestInput, shape: { parent: boolean }): Promis
   function memo(csv: CsvResult, loaded: LoadSummary, pagesFetched: number): void {
     if (patched('memo-summary')) {
       const where = plan.cleanRoom ? `; fetched and protected in the clean room (${plan.cleanRoom.taskQueue})` : '';
-      upsertMemo({ summary: `${csv.records} records, ${loaded.rowsInserted} rows loaded (${loaded.rowsReplaced} replaced), ${pagesFetched} pages${where}${ignoredWords(itemsIgnored)}` });
+      const removed = loaded.rowsRemoved ? `, ${loaded.rowsRemoved} removed` : '';
+      upsertMemo({ summary: `${csv.records} records, ${rowsWritten(loaded)} rows loaded (${loaded.rowsInserted} new, ${loaded.rowsReplaced} replaced${removed}), ${pagesFetched} pages${where}${ignoredWords(itemsIgnored)}` });
     }
   }
 
@@ -224,8 +225,11 @@ async function ingestRun(input: IngestInput, shape: { parent: boolean }): Promis
       window,
       configHash: plan.configHash,
       recordsFetched: csv.records,
-      rowsLoaded: loaded.rowsInserted,
+      rowsLoaded: rowsWritten(loaded),
       rowsReplaced: loaded.rowsReplaced,
+      rowsInserted: loaded.rowsInserted,
+      ...(loaded.rowsRemoved ? { rowsRemoved: loaded.rowsRemoved } : {}),
+      ...(loaded.warnings?.length ? { warnings: loaded.warnings } : {}),
       pagesFetched,
       rawLists,
       csvObject: csv.csvKey,
@@ -233,4 +237,12 @@ async function ingestRun(input: IngestInput, shape: { parent: boolean }): Promis
     };
   }
 
+}
+
+/**
+ * Rows a load wrote. A load result without rowsRemoved comes from a worker before the
+ * warehouse seam, whose rowsInserted counted every row written already.
+ */
+function rowsWritten(loaded: LoadSummary): number {
+  return loaded.rowsRemoved === undefined ? loaded.rowsInserted : loaded.rowsInserted + loaded.rowsReplaced;
 }

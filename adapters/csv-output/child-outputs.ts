@@ -10,7 +10,7 @@ import { childTables } from '../../core/child-tables';
 import { childOutputKeys, manifestOf, type PreprocessSummary } from '../../core/output-plan';
 import { RowMapper, type InputRecord, type RejectedRow, type RunFacts } from '../../runtime/row-mapper';
 import type { ObjectStore } from '../object-store';
-import { tablePlan } from '../warehouse/table-plan';
+import { csvColumnsOf } from '../../core/csv-layout';
 import { CsvPartWriter } from './part-writer';
 
 interface ChildOutput {
@@ -40,7 +40,7 @@ export class ChildOutputs {
       return {
         table,
         mapper: new RowMapper(table, facts, sandbox, `${tableWhere} (child table ${table.name})`, piiKey, piiEncryptionKey),
-        parts: new CsvPartWriter(store, keys.part, tablePlan('_', table).csvColumns, partBytes),
+        parts: new CsvPartWriter(store, keys.part, csvColumnsOf(table), partBytes),
         manifest: keys.manifest,
         rows: 0,
       };

@@ -30,6 +30,8 @@ export interface WrittenPart {
 export class CsvPartWriter {
   private part?: OpenPart;
   private readonly done: WrittenPart[] = [];
+  /** The longest value of each column in UTF-8 bytes: Redshift sizes its varchar columns from them. */
+  private readonly longest: number[] = [];
 
   constructor(
     private readonly store: ObjectStore,
@@ -57,6 +59,13 @@ export class CsvPartWriter {
   async write(rows: (string | null)[][]): Promise<void> {
     if (rows.length === 0) return;
     const part = (this.part ??= this.open());
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) {
+        const cell = row[i];
+        // A UTF-16 unit is at most 3 UTF-8 bytes: only a value that might be longer is measured.
+        if (cell !== null && cell.length * 3 > (this.longest[i] ?? 0)) this.longest[i] = Math.max(this.longest[i] ?? 0, Buffer.byteLength(cell));
+      }
+    }
     const text = stringify(rows);
     part.rows += rows.length;
     part.bytes += Buffer.byteLength(text);
@@ -81,6 +90,11 @@ export class CsvPartWriter {
     if (!this.part && this.done.length === 0) this.part = this.open();
     await this.finishPart();
     return this.done;
+  }
+
+  /** The longest value written to each column, in UTF-8 bytes, by column name (columns never written are absent). */
+  widths(): Record<string, number> {
+    return Object.fromEntries(this.header.flatMap((name, i) => (this.longest[i] === undefined ? [] : [[name, this.longest[i]]])));
   }
 
   /** Stops the open upload after a failure elsewhere. */

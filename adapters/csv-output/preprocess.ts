@@ -14,7 +14,7 @@ import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';
 import type { ObjectStore } from '../object-store';
-import { tablePlan } from '../warehouse/table-plan';
+import { csvColumnsOf } from '../../core/csv-layout';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
 import { ChildOutputs } from './child-outputs';
@@ -59,7 +59,7 @@ const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary & { maxCursor?: string }> {
   const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey, o.piiEncryptionKey);
   const required = mapper.requiredFields();
-  const parts = new CsvPartWriter(o.store, o.keys.part, tablePlan('_', o.table).csvColumns, o.partBytes);
+  const parts = new CsvPartWriter(o.store, o.keys.part, csvColumnsOf(o.table), o.partBytes);
   const rejects = new RejectsWriter(o.store, o.keys.rejects);
   const children = o.table.children
     ? new ChildOutputs(o.store, o.table, o.keys.prefix, o.facts, o.sandbox, o.tableWhere, o.partBytes, o.piiKey, o.piiEncryptionKey)
@@ -125,7 +125,7 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
     const written = await parts.close();
     // The children's manifests before the parent's, which stays the last object written.
     const childSummary = children ? { children: await children.close() } : {};
-    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, ...(rejectsKey ? { rejectsKey } : {}), ...childSummary };
+    const summary: PreprocessSummary = { records, rows, rejected: rejects.count, files, parts: written, widths: parts.widths(), ...(rejectsKey ? { rejectsKey } : {}), ...childSummary };
     await o.store.put(o.keys.summary, JSON.stringify(summary, null, 2), 'application/json');
     // Last: a manifest exists only for a complete, accepted set of parts.
     await o.store.put(o.keys.manifest, JSON.stringify(manifestOf(o.store.location, written.map((p) => p.key))), 'application/json');

@@ -83,10 +83,11 @@ function childStatements(
     mode === 'append'
       ? []
       : [
+          // As the parent's (table-plan.ts): the rows replaced first, then the window's others.
+          { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${qualified} USING ${parentStaging} p WHERE ${joins(qualified, 'p')}` },
           ...(mode === 'replaceWindow'
-            ? [{ step: 'delete' as const, sql: `DELETE FROM ${qualified} USING ${parentQualified} p WHERE ${joins(qualified, 'p')} AND ${windowConditions(parent, scope, 'p').join(' AND ')}` }]
+            ? [{ step: 'delete' as const, counts: 'removed' as const, sql: `DELETE FROM ${qualified} USING ${parentQualified} p WHERE ${joins(qualified, 'p')} AND ${windowConditions(parent, scope, 'p').join(' AND ')}` }]
             : []),
-          { step: 'delete', sql: `DELETE FROM ${qualified} USING ${parentStaging} p WHERE ${joins(qualified, 'p')}` },
         ];
   const insert: LoadStatement =
     mode === 'append'

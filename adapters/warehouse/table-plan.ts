@@ -7,15 +7,12 @@
  * in one transaction. Only the statements that differ are chosen by dialect. Tested as text.
  */
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
+import { METADATA_COLUMNS, csvColumnsOf } from '../../core/csv-layout';
+import { DELETED_COLUMN } from '../../core/load-modes';
 
 export type Dialect = 'postgres' | 'redshift';
 
-/** Columns DIF adds to every table: who the row belongs to and which run wrote it. */
-export const METADATA_COLUMNS = [
-  { name: '_dif_customer', type: 'string' },
-  { name: '_dif_run_id', type: 'string' },
-  { name: '_dif_extracted_at', type: 'timestamp' },
-] as const;
+export { METADATA_COLUMNS };
 
 export const AUDIT_TABLE = 'dif_load_audit';
 
@@ -42,6 +39,23 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
 
 export const sqlType = (t: ColumnTypeName, dialect: Dialect = 'postgres'): string => SQL_TYPES[dialect][t];
 
+/** Redshift's widest varchar, in bytes. */
+export const MAX_VARCHAR = 65535;
+
+/**
+ * A Redshift varchar length for values of up to `bytes` UTF-8 bytes: the next power of two,
+ * at least 256 (room for longer values later without a change), capped at the widest.
+ */
+export function varcharLength(bytes: number): number {
+  return Math.min(MAX_VARCHAR, Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, bytes)))));
+}
+
+/** A column's type; a Redshift string sized from the longest value seen when `widths` are known. */
+export function columnType(column: { name: string; type: ColumnTypeName }, dialect: Dialect, widths?: Record<string, number>): string {
+  if (dialect === 'redshift' && column.type === 'string' && widths) return `varchar(${varcharLength(widths[column.name] ?? 0)})`;
+  return sqlType(column.type, dialect);
+}
+
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
@@ -56,17 +70,18 @@ export interface TablePlan {
 export function tablePlan(schema: string, table: TableConfig): TablePlan {
   return {
     qualified: `${ident(schema)}.${ident(table.name)}`,
-    csvColumns: [...table.columns.map((c) => c.name), ...METADATA_COLUMNS.map((c) => c.name)],
+    csvColumns: csvColumnsOf(table),
     key: ['_dif_customer', ...table.primaryKey],
   };
 }
 
-export function createTableSql(schema: string, table: TableConfig, dialect: Dialect = 'postgres'): string {
+export function createTableSql(schema: string, table: TableConfig, dialect: Dialect = 'postgres', widths?: Record<string, number>): string {
   const plan = tablePlan(schema, table);
   const columns = [
-    ...table.columns.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
+    ...table.columns.map((c) => `${ident(c.name)} ${columnType(c, dialect, widths)}${table.primaryKey.includes(c.name) ? ' NOT NULL' : ''}`),
     ...METADATA_COLUMNS.map((c) => `${ident(c.name)} ${sqlType(c.type, dialect)} NOT NULL`),
     `"_dif_loaded_at" ${sqlType('timestamp', dialect)} NOT NULL DEFAULT ${dialect === 'redshift' ? 'getdate()' : 'now()'}`,
+    ...(deletedMark(table) ? [`${ident(DELETED_COLUMN)} ${DELETED_COLUMN_TYPE}`] : []),
   ];
   // Redshift does not enforce the primary key (the merge dedups); it informs the planner.
   return `CREATE TABLE IF NOT EXISTS ${plan.qualified} (\n  ${columns.join(',\n  ')},\n  PRIMARY KEY (${plan.key.map(ident).join(', ')})\n)`;
@@ -92,6 +107,25 @@ export function createAuditTableSql(schema: string, dialect: Dialect = 'postgres
   );
 }
 
+/** `_dif_deleted`'s type: every row marked, those loaded before the mark existed as not deleted. */
+export const DELETED_COLUMN_TYPE = 'boolean NOT NULL DEFAULT false';
+
+/**
+ * The soft-delete mark of a staged row, from the table's `load.softDelete` column (core/load-modes.ts):
+ * a boolean says it, a date or timestamp is set when deleted. Undefined without `softDelete`.
+ */
+export function deletedMark(table: TableConfig): string | undefined {
+  const column = table.columns.find((c) => c.name === table.load?.softDelete);
+  if (!column) return undefined;
+  return column.type === 'boolean' ? `COALESCE(${ident(column.name)}, false)` : `(${ident(column.name)} IS NOT NULL)`;
+}
+
+/** Marks the rows already in a table when `_dif_deleted` was just added to it. */
+export function markExistingSql(schema: string, table: TableConfig): string | undefined {
+  const mark = deletedMark(table);
+  return mark && `UPDATE ${ident(schema)}.${ident(table.name)} SET ${ident(DELETED_COLUMN)} = ${mark}`;
+}
+
 /** Where the staged rows come from. */
 export type CopySource =
   | { kind: 'stdin' }
@@ -102,6 +136,8 @@ export interface LoadStatement {
   sql: string;
   /** The table the statement stages, writes or audits, when not the stream's own (a child table). */
   table?: string;
+  /** A delete's rows: replaced by staged rows of the same key, or removed (a `replaceWindow` window row not restaged). */
+  counts?: 'replaced' | 'removed';
 }
 
 /** What the audit row records; `$1…$12` in the audit statements, in this order. */
@@ -132,6 +168,10 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
   const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
   const mode = table.load?.mode ?? 'merge';
   const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY ${copyOrder(dialect, table)}) AS _dif_rank FROM ${staging}`;
+  // With `softDelete`, each row written carries its mark.
+  const mark = deletedMark(table);
+  const into = mark ? `${cols}, ${ident(DELETED_COLUMN)}` : cols;
+  const values = mark ? `${cols}, ${mark}` : cols;
   const write: LoadStatement[] =
     mode === 'append'
       ? [
@@ -139,28 +179,32 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
           {
             step: 'insert',
             sql:
-              `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) s WHERE _dif_rank = 1 ` +
+              `INSERT INTO ${plan.qualified} (${into}) SELECT ${values} FROM (${latest}) s WHERE _dif_rank = 1 ` +
               `AND NOT EXISTS (SELECT 1 FROM ${plan.qualified} WHERE ${on})`,
           },
         ]
       : [
-          ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
+          // The key delete first: what it removes are the rows this load replaces (an update of
+          // their key); the window delete after it removes only rows the vendor stopped reporting.
           // No alias on the target: Redshift's DELETE … USING does not take one.
-          { step: 'delete', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
-          { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${cols}) SELECT ${cols} FROM (${latest}) ranked WHERE _dif_rank = 1` },
+          { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+          ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, counts: 'removed' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
+          { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${into}) SELECT ${values} FROM (${latest}) ranked WHERE _dif_rank = 1` },
         ];
   return [
     { step: 'begin', sql: 'BEGIN' },
     // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
     // error 1023) or deadlocking: the lock conflicts with itself.
     { step: 'lock', sql: dialect === 'redshift' ? `LOCK ${plan.qualified}` : `LOCK TABLE ${plan.qualified} IN SHARE ROW EXCLUSIVE MODE` },
-    {
-      step: 'stage',
-      sql:
-        dialect === 'redshift'
-          ? `CREATE TEMP TABLE ${staging} (LIKE ${plan.qualified})`
-          : `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA`,
-    },
+    // Redshift keeps a temporary table until the session ends, and a pooled session loads
+    // again: the last load's staging table goes first. INCLUDING DEFAULTS: `_dif_loaded_at` is
+    // NOT NULL and the COPY leaves it to its default.
+    ...(dialect === 'redshift'
+      ? [
+          { step: 'stage' as const, sql: `DROP TABLE IF EXISTS ${staging}` },
+          { step: 'stage' as const, sql: `CREATE TEMP TABLE ${staging} (LIKE ${plan.qualified} INCLUDING DEFAULTS)` },
+        ]
+      : [{ step: 'stage' as const, sql: `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${plan.qualified} WITH NO DATA` }]),
     {
       step: 'copy',
       sql:

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings, projectRoot } from '../../adapters/settings';
 import { migrateMysql } from '../../adapters/mysql/migrate';
-import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres-loader';
+import { createWarehouse } from '../../adapters/warehouse/registry';
 import { explainServiceError } from '../shared/service-errors';
 
 /** `dif db`: schemas and databases. */
@@ -16,7 +16,8 @@ export function registerDb(program: Command): void {
       let applied: string[];
       try {
         applied = await migrateMysql(s.mysqlUrl, path.join(projectRoot(), 'migrations', 'mysql'));
-        await ensurePostgresDatabase(s.postgresUrl);
+        const warehouse = createWarehouse(s);
+        await warehouse.prepare().finally(() => warehouse.close());
       } catch (e) {
         throw explainServiceError(e, s);
       }

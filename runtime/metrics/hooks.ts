@@ -60,13 +60,15 @@ export function csvWritten(vendor: string, stream: string, records: number, reje
 }
 
 /** Times a warehouse load and counts its rows. */
-export async function timedLoad<T extends { rowsInserted: number; rowsReplaced: number }>(vendor: string, stream: string, load: () => Promise<T>): Promise<T> {
+export async function timedLoad<T extends { rowsInserted: number; rowsReplaced: number; rowsRemoved?: number }>(vendor: string, stream: string, load: () => Promise<T>): Promise<T> {
   const end = m.loadSeconds.startTimer({ vendor, stream });
   try {
     const result = await load();
     end({ status: 'ok' });
     m.loadRows.inc({ vendor, stream, change: 'inserted' }, result.rowsInserted);
     m.loadRows.inc({ vendor, stream, change: 'replaced' }, result.rowsReplaced);
+    // replaceWindow: rows of the window the new load did not bring back.
+    if (result.rowsRemoved) m.loadRows.inc({ vendor, stream, change: 'removed' }, result.rowsRemoved);
     return result;
   } catch (e) {
     end({ status: 'failed' });

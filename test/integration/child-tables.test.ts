@@ -11,14 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PostgresLoader, type LoadAudit } from '../../adapters/warehouse/postgres-loader';
+import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
+import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 import type { TableConfig } from '../../core/config-schema';
 import { stagedLoader } from '../setup/staged-loader';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_child_tables';
 const pool = new pg.Pool({ connectionString: TEST_POSTGRES_URL, max: 4 });
-const loader = new PostgresLoader(pool, SCHEMA);
+const loader = postgresWarehouseOn(pool, SCHEMA);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-child-tables-'));
 afterAll(async () => {
   await pool.end();
@@ -69,7 +70,8 @@ test('merge: a reloaded order’s lines are replaced (a removed line disappears)
   await load(table, 'r1', [['o1', '01', 'c2']], [['o1', 'a', 9, 'c2']], 'c2');
   // o1 again without line b; a line of an order that is not in this load (o9) has no parent.
   const result = await load(table, 'r2', [['o1', '01']], [['o1', 'a', 5], ['o9', 'z', 1]]);
-  expect(result).toEqual({ rowsStaged: 1, rowsInserted: 1, rowsReplaced: 1, children: { [`${table.name}_lines`]: { rowsStaged: 2, rowsInserted: 1, rowsReplaced: 2 } } });
+  // o1 was there: replaced, no new order; its two old lines replaced by one.
+  expect(result).toEqual({ rowsStaged: 1, rowsInserted: 0, rowsReplaced: 1, rowsRemoved: 0, children: { [`${table.name}_lines`]: { rowsStaged: 2, rowsInserted: 0, rowsReplaced: 2, rowsRemoved: 0 } } });
   expect(await state(table)).toEqual({
     orders: ['c1/o1@01', 'c1/o2@01', 'c2/o1@01'],
     lines: ['c1/o1/a=5', 'c1/o2/c=3', 'c2/o1/a=9'],

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PostgresLoader } from '../../adapters/warehouse/postgres-loader';
+import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
 import type { TableConfig } from '../../core/config-schema';
 import { stagedLoader } from '../setup/staged-loader';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
@@ -20,7 +20,7 @@ const HEADER = 'id,n,_dif_customer,_dif_run_id,_dif_extracted_at\n';
 
 test('killing the loader between COPY and merge loses nothing and duplicates nothing', async () => {
   const table: TableConfig = { name: `t_${uniqueName('kill').replace(/-/g, '_')}`, primaryKey: ['id'], columns: [{ name: 'id', type: 'string' }, { name: 'n', type: 'integer' }] };
-  const loader = new PostgresLoader(pool, SCHEMA);
+  const loader = postgresWarehouseOn(pool, SCHEMA);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-kill-'));
   const first = path.join(dir, 'first.csv');
   const second = path.join(dir, 'second.csv');
@@ -39,7 +39,7 @@ test('killing the loader between COPY and merge loses nothing and duplicates not
 
   // The next load waits for the server to notice the dead session, then takes the lock.
   const result = await loader.load(table, csv(second));
-  expect(result).toEqual({ rowsStaged: 3, rowsInserted: 3, rowsReplaced: 2 });
+  expect(result).toEqual({ rowsStaged: 3, rowsInserted: 1, rowsReplaced: 2, rowsRemoved: 0 });
   expect(before).toEqual([{ id: 'a', n: 1 }, { id: 'b', n: 1 }]);
   expect(await rows()).toEqual([{ id: 'a', n: 2 }, { id: 'b', n: 2 }, { id: 'c', n: 2 }]);
   fs.rmSync(dir, { recursive: true, force: true });

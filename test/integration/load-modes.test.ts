@@ -9,14 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PostgresLoader, type LoadAudit } from '../../adapters/warehouse/postgres-loader';
+import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
+import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 import type { TableConfig } from '../../core/config-schema';
 import { stagedLoader } from '../setup/staged-loader';
 import { TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
 
 const SCHEMA = 'dif_test_load_modes';
 const pool = new pg.Pool({ connectionString: TEST_POSTGRES_URL, max: 3 });
-const loader = new PostgresLoader(pool, SCHEMA);
+const loader = postgresWarehouseOn(pool, SCHEMA);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dif-load-modes-'));
 afterAll(async () => {
   await pool.end();
@@ -72,7 +73,8 @@ test('replaceWindow: a restated window leaves exactly its new rows; other days a
   const restated = csvOf([['a', 'x', '2024-03-01', 2]], 'r2');
   await killedMidLoad(table, restated, auditOf('r2'));
   const result = await loader.load(table, parts(restated), auditOf('r2'));
-  expect(result).toEqual({ rowsStaged: 1, rowsInserted: 1, rowsReplaced: 2 });
+  // a@03-01 replaced (its key staged again); the window's other row removed; no new key.
+  expect(result).toEqual({ rowsStaged: 1, rowsInserted: 0, rowsReplaced: 1, rowsRemoved: 1 });
   const after = ['c1/x/a@03-01=2', 'c1/x/z@03-05=1', 'c2/x/a@03-01=1'];
   expect(await rowsOf(table)).toEqual(after);
   // The same restatement again: the same table.
@@ -97,7 +99,7 @@ test('append: rows whose key is there are never updated, new keys are inserted o
   const again = csvOf([['a', 'x', '2024-03-01', 2], ['c', 'x', '2024-03-01', 2], ['c', 'x', '2024-03-01', 2]], 'r2');
   await killedMidLoad(table, again, auditOf('r2'));
   const result = await loader.load(table, parts(again), auditOf('r2'));
-  expect(result).toEqual({ rowsStaged: 3, rowsInserted: 1, rowsReplaced: 0 });
+  expect(result).toEqual({ rowsStaged: 3, rowsInserted: 1, rowsReplaced: 0, rowsRemoved: 0 });
   const after = ['c1/x/a@03-01=1', 'c1/x/b@03-01=1', 'c1/x/c@03-01=2'];
   expect(await rowsOf(table)).toEqual(after);
   await loader.load(table, parts(again), auditOf('r2'));

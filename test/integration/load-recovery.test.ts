@@ -3,6 +3,7 @@
  * rows are staged, Temporal retries it, and the table ends with each row once, exactly as
  * a clean run leaves it. The audit table has one row for the run.
  */
+import type { SqlWarehouse } from '../../adapters/warehouse/sql-warehouse';
 import { runIngestion } from '../../cli/run/run';
 import { startHarness, type Harness } from '../setup/harness';
 import { uniqueName } from '../setup/test-settings';
@@ -18,7 +19,7 @@ afterAll(async () => {
 test('a crash between COPY and merge is retried into a complete load, nothing lost or doubled', async () => {
   const customer = uniqueName('crash');
   await h.seedCustomer(customer);
-  const loader = h.runtime.deps.warehouse;
+  const loader = h.runtime.deps.warehouse as SqlWarehouse;
   let crashes = 0;
   // Counted here and checked after the run: an expect() inside the hook would throw inside
   // the activity, where Temporal retries the failure away and the test could never fail.

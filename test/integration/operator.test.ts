@@ -79,7 +79,7 @@ test('a backfill interrupted after some windows and re-run skips the completed o
   await waitFor(async () => (await listRuns(h.client, h.settings, { vendor: 'demo-ads', customer, type: 'ingest', status: 'completed' })).length === 4);
   const runs = await listRuns(h.client, h.settings, { vendor: 'demo-ads', customer, type: 'ingest', status: 'completed' });
   expect(runs.map((r) => r.workflowId).sort()).toEqual(second.items.map((i) => i.workflowId).sort());
-  expect(runs[0].summary).toMatch(/^35 records, 35 rows loaded \(0 replaced\), 1 pages$/);
+  expect(runs[0].summary).toMatch(/^35 records, 35 rows loaded \(35 new, 0 replaced\), 1 pages$/);
   // Without --type the list leaves out the parts of runs (chunk and poll children); the server accepts that query.
   const untyped = await listRuns(h.client, h.settings, { vendor: 'demo-ads', customer, status: 'completed' });
   expect(untyped.map((r) => r.workflowId)).toEqual(expect.arrayContaining(runs.map((r) => r.workflowId)));

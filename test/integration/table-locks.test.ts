@@ -4,7 +4,7 @@
  * inside the warehouse transaction, through the real loader.
  */
 import { Readable } from 'node:stream';
-import type { CsvPart } from '../../adapters/warehouse/postgres-loader';
+import type { CsvPart } from '../../adapters/warehouse/warehouse';
 import { TableLocks } from '../../adapters/locks/table-locks';
 import { StaleLockError, checkFence } from '../../adapters/warehouse/fencing';
 import type { TableConfig } from '../../core/config-schema';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { migrateMysql } from '../../adapters/mysql/migrate';
-import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres-loader';
+import { ensurePostgresDatabase } from '../../adapters/warehouse/postgres';
 import { requireServices } from '../../adapters/health';
 import { projectRoot } from '../../adapters/settings';
 import { writeWorkflowBundle } from '../../workers/bundle-workflows';

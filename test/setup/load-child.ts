@@ -7,13 +7,13 @@
  */
 import fs from 'node:fs';
 import pg from 'pg';
-import { PostgresLoader } from '../../adapters/warehouse/postgres-loader';
+import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
 import { TEST_POSTGRES_URL } from './test-settings';
 
 async function main(): Promise<void> {
   const [schema, tableJson, csvFile, auditJson, childFilesJson] = process.argv.slice(2);
   const pool = new pg.Pool({ connectionString: TEST_POSTGRES_URL, max: 1 });
-  const loader = new PostgresLoader(pool, schema);
+  const loader = postgresWarehouseOn(pool, schema);
   loader.afterStage = async () => {
     process.stdout.write('staged\n');
     await new Promise(() => undefined);

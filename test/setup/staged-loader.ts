@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../../adapters/settings';
 import type { TableConfig } from '../../core/config-schema';
-import type { LoadAudit } from '../../adapters/warehouse/postgres-loader';
+import type { LoadAudit } from '../../adapters/warehouse/warehouse';
 
 export async function stagedLoader(
   schema: string,

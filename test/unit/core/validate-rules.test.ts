@@ -166,7 +166,7 @@ describe('names', () => {
     for (const name of ['dif_load_audit', 'dif_fencing', 'dif_anything']) {
       const config = demo();
       config.streams.campaign_daily.table.name = name;
-      expect(problemsOf(config)).toEqual([{ path: `${TABLE}.name`, message: `"${name}": names starting with "dif_" are DIF's own tables (dif_load_audit, dif_fencing); choose another` }]);
+      expect(problemsOf(config)).toEqual([{ path: `${TABLE}.name`, message: `"${name}": names starting with "dif_" are DIF's own tables (dif_load_audit, dif_fencing, dif_schema_history); choose another` }]);
     }
   });
 

@@ -26,7 +26,7 @@ test('Redshift, merge: locks in a fixed order, everything staged before any writ
   const plan = familyLoadPlan('redshift', 'dif', orders, childTables(orders), manifestOf, scope);
   expect(steps(plan)).toEqual([
     'begin', 'lock', 'lock:order_lines', 'lock:order_refunds',
-    'stage', 'copy', 'stage:order_lines', 'copy:order_lines', 'stage:order_refunds', 'copy:order_refunds',
+    'stage', 'stage', 'copy', 'stage:order_lines', 'stage:order_lines', 'copy:order_lines', 'stage:order_refunds', 'stage:order_refunds', 'copy:order_refunds',
     'delete:order_lines', 'delete:order_refunds',
     'delete', 'insert',
     'insert:order_lines', 'insert:order_refunds',
@@ -35,7 +35,10 @@ test('Redshift, merge: locks in a fixed order, everything staged before any writ
   ]);
   const of = (step: string) => plan.find((s) => steps([s])[0] === step)!.sql;
   expect(of('lock:order_lines')).toBe('LOCK "dif"."order_lines"');
-  expect(of('stage:order_lines')).toBe('CREATE TEMP TABLE "dif_stage_order_lines" (LIKE "dif"."order_lines")');
+  expect(plan.filter((s) => s.step === 'stage' && s.table === 'order_lines').map((s) => s.sql)).toEqual([
+    'DROP TABLE IF EXISTS "dif_stage_order_lines"',
+    'CREATE TEMP TABLE "dif_stage_order_lines" (LIKE "dif"."order_lines" INCLUDING DEFAULTS)',
+  ]);
   expect(of('copy:order_lines')).toContain(`COPY "dif_stage_order_lines" ("order_id", "id", "qty", "_dif_customer", "_dif_run_id", "_dif_extracted_at") FROM 's3://dif/csv/run/children/order_lines/manifest.json'`);
   expect(of('delete:order_lines')).toBe(
     'DELETE FROM "dif"."order_lines" USING "dif_stage_orders" p WHERE "dif"."order_lines"."_dif_customer" = p."_dif_customer" AND "dif"."order_lines"."order_id" = p."id"',
@@ -55,10 +58,11 @@ test('replaceWindow: the children of the parents in the window are deleted too, 
   const table = { ...orders, load: { mode: 'replaceWindow' as const, windowColumn: 'day' } };
   const plan = familyLoadPlan('postgres', 'dif', table, childTables(table), () => ({ kind: 'stdin' }), scope);
   const deletes = plan.filter((s) => s.step === 'delete' && s.table === 'order_lines').map((s) => s.sql);
+  // The staged parents' children first (counted as replaced), then the window's others (removed).
   expect(deletes).toEqual([
+    'DELETE FROM "dif"."order_lines" USING "dif_stage_orders" p WHERE "dif"."order_lines"."_dif_customer" = p."_dif_customer" AND "dif"."order_lines"."order_id" = p."id"',
     'DELETE FROM "dif"."order_lines" USING "dif"."orders" p WHERE "dif"."order_lines"."_dif_customer" = p."_dif_customer" AND "dif"."order_lines"."order_id" = p."id" ' +
       `AND p."_dif_customer" = 'c1' AND p."day" >= '2024-03-01' AND p."day" < '2024-03-03'`,
-    'DELETE FROM "dif"."order_lines" USING "dif_stage_orders" p WHERE "dif"."order_lines"."_dif_customer" = p."_dif_customer" AND "dif"."order_lines"."order_id" = p."id"',
   ]);
   expect(plan.find((s) => s.step === 'lock')!.sql).toBe('LOCK TABLE "dif"."orders" IN SHARE ROW EXCLUSIVE MODE');
 });

@@ -18,10 +18,14 @@ const manifest = { kind: 'manifest' as const, manifestUrl: 's3://dif/csv/x/manif
 
 test('Redshift: lock, stage, COPY from the manifest with the IAM role, dedup merge, audit, in one transaction', () => {
   const plan = loadPlan('redshift', 'dif', table, manifest);
-  expect(plan.map((s) => s.step)).toEqual(['begin', 'lock', 'stage', 'copy', 'delete', 'insert', 'audit', 'audit', 'commit']);
+  expect(plan.map((s) => s.step)).toEqual(['begin', 'lock', 'stage', 'stage', 'copy', 'delete', 'insert', 'audit', 'audit', 'commit']);
   const sql = Object.fromEntries(plan.filter((s) => s.step !== 'audit').map((s) => [s.step, s.sql]));
   expect(sql.lock).toBe('LOCK "dif"."ads_daily"');
-  expect(sql.stage).toBe('CREATE TEMP TABLE "dif_stage_ads_daily" (LIKE "dif"."ads_daily")');
+  // A pooled Redshift session keeps its temporary tables: the last load's goes first.
+  expect(plan.filter((s) => s.step === 'stage').map((s) => s.sql)).toEqual([
+    'DROP TABLE IF EXISTS "dif_stage_ads_daily"',
+    'CREATE TEMP TABLE "dif_stage_ads_daily" (LIKE "dif"."ads_daily" INCLUDING DEFAULTS)',
+  ]);
   expect(sql.copy).toBe(
     'COPY "dif_stage_ads_daily" ("campaign_id", "date", "spend", "_dif_customer", "_dif_run_id", "_dif_extracted_at") ' +
       "FROM 's3://dif/csv/x/manifest.json' IAM_ROLE 'arn:aws:iam::123456789012:role/dif-load' REGION 'eu-west-1' " +
@@ -42,7 +46,8 @@ test('Redshift: lock, stage, COPY from the manifest with the IAM role, dedup mer
 
 test('Postgres differs only where it must: the lock mode, the staging table, COPY FROM STDIN, the last copy of a key winning', () => {
   const pg = loadPlan('postgres', 'dif', table, { kind: 'stdin' });
-  const rs = loadPlan('redshift', 'dif', table, manifest);
+  // Without Redshift's drop of a staging table left in a pooled session, the plans align statement by statement.
+  const rs = loadPlan('redshift', 'dif', table, manifest).filter((s) => !s.sql.startsWith('DROP TABLE'));
   const differ = pg.filter((s, i) => s.sql !== rs[i].sql).map((s) => s.step);
   expect(differ).toEqual(['lock', 'stage', 'copy', 'insert']);
   expect(pg.find((s) => s.step === 'insert')!.sql).toContain('ORDER BY "_dif_extracted_at" DESC, ctid DESC)');
@@ -65,5 +70,5 @@ test('Redshift table types are bounded; the key is declared for the planner', ()
 test('names are quoted, values in COPY are escaped', () => {
   const plan = loadPlan('redshift', 'we"ird', { ...table, name: 'a"b' }, { ...manifest, iamRole: "arn:x'y" });
   expect(plan[1].sql).toBe('LOCK "we""ird"."a""b"');
-  expect(plan[3].sql).toContain("IAM_ROLE 'arn:x''y'");
+  expect(plan.find((s) => s.step === 'copy')!.sql).toContain("IAM_ROLE 'arn:x''y'");
 });
