@@ -19,6 +19,9 @@ export interface GuardedBody {
 
 export function guardedBody(source: Readable, label: string, scrub: (text: string) => string, release: () => void): GuardedBody {
   let failure: ApplicationFailure | undefined;
+  // The body may break off before anyone reads it (the reader still awaits something else):
+  // the error stays on the stream for the reader to find, instead of being an uncaught 'error' event.
+  source.on('error', () => undefined);
   async function* read() {
     try {
       for await (const chunk of source) yield chunk as Buffer;
