@@ -74,6 +74,16 @@ test('a request that fails more often than its budget fails the attempt, naming 
   expect(h.zoo.requestsFor('campaigns.list')).toHaveLength(4);
 });
 
+test('a Retry-After three times the heartbeat timeout is waited inside the activity, which keeps heartbeating', async () => {
+  const customer = await h.customerFor('zoo-campaigns');
+  misbehave(h.zoo, 'campaigns.list', ['throttledSeconds'], { retryAfterSeconds: 3 });
+  const outcome = await h.ingest('zoo-campaigns', customer, WINDOW, { stream: 'campaigns', maxAttempts: 1, options: { heartbeatTimeoutMs: 1_000 } });
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.status).toBe('COMPLETED');
+  const [throttled, next] = h.zoo.requestsFor('campaigns.list');
+  expect(next.at - throttled.at).toBeGreaterThanOrEqual(2_900);
+});
+
 const expectedStats = () =>
   expectedCampaigns({ campaigns: 10 }).flatMap((c) => ['2024-03-01', '2024-03-02'].map((date) => [c.id, date, campaignClicks(c.id, date)]));
 
