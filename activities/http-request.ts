@@ -29,6 +29,12 @@ export interface RequestExtras {
   url?: string;
   /** A dependent step's per-item rules over an error answer (steps/dependent/item-errors.ts); not part of the request. */
   judgeError?: ItemJudge;
+  /**
+   * Not part of the request either: never sent again by the per-request retries when it may
+   * have arrived (request-retry.ts mayHaveArrived). An async job's submit: a second one is a
+   * second job at the vendor, and steps/async/submit-once.ts resolves a lost answer instead.
+   */
+  atMostOnce?: boolean;
 }
 
 /** Renders a request from the config's templates, plus what the pagination adds. */

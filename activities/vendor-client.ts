@@ -37,6 +37,11 @@ import { openSigner } from '../auth/signer-registry';
 import type { Signer } from '../auth/signer';
 import { traceExchange } from './http-trace';
 import { vendorAnswered } from '../runtime/metrics/hooks';
+import type { ApplicationFailure } from '@temporalio/common';
+import { requestRetryPolicy, type RequestRetryPolicy } from '../core/request-retry';
+import { mayHaveArrived, withRequestRetries } from './request-retry';
+import { RequestSlots } from './request-slots';
+import { guardedBody, logRetry } from './vendor-body';
 
 export interface VendorResponse {
   status: number;
@@ -47,13 +52,19 @@ export interface VendorResponse {
 }
 
 export class VendorClient {
+  private readonly retryPolicy: RequestRetryPolicy;
+  private readonly slots?: RequestSlots;
+
   private constructor(
     private readonly deps: ActivityDeps,
     readonly config: VendorConfig,
     private readonly customer: string,
     private readonly signer: Signer,
     private readonly stop?: AbortSignal,
-  ) {}
+  ) {
+    this.retryPolicy = requestRetryPolicy(config);
+    this.slots = RequestSlots.of(deps, config, customer, timeoutOf(config));
+  }
 
   /** `stop` aborts requests in flight: a holder that lost its permit stops calling the vendor. */
   static async open(deps: ActivityDeps, config: VendorConfig, customer: string, stop?: AbortSignal): Promise<VendorClient> {
@@ -78,13 +89,64 @@ export class VendorClient {
     return scrubber.isEmpty ? response.body : pipeline(response.body, new RedactStream(scrubber), () => undefined);
   }
 
+  /**
+   * One request, retried on its own (request-retry.ts, `retry.perRequest`) while it fails
+   * transiently before its answer's headers. The body is the caller's to read: a body that
+   * breaks off fails with a retryable VendorUnavailable, but only `request` (below) can send
+   * the request again for it.
+   */
   async send(spec: RequestConfig, scope: ExpressionScope, where: string, extras: RequestExtras = {}, authenticate = true): Promise<VendorResponse> {
+    return this.request(spec, scope, where, async (response) => response, extras, authenticate);
+  }
+
+  /**
+   * One request and the reading of its answer (`consume`: read the page, store it), retried
+   * together: a connection reset mid-body or a body slower than `timeoutSeconds` sends the
+   * request again, as a 429 or a 503 does, so `consume` must store nothing partial that a
+   * later attempt would not overwrite. Failures `consume` itself raises go through the same
+   * loop (a gateway's HTML page in a 200 is retried here).
+   */
+  async request<T>(
+    spec: RequestConfig,
+    scope: ExpressionScope,
+    where: string,
+    consume: (response: VendorResponse) => Promise<T>,
+    extras: RequestExtras = {},
+    authenticate = true,
+  ): Promise<T> {
     let built: BuiltRequest;
     try {
       built = buildRequest(this.config, spec, scope, where, extras);
     } catch (e) {
       throw finalFailure('ConfigError', (e as Error).message);
     }
+    return withRequestRetries(
+      this.retryPolicy,
+      async () => {
+        const { response, broken } = await this.sendOnce(built, spec, where, extras, authenticate);
+        try {
+          return await consume(response);
+        } catch (e) {
+          response.body.destroy(); // gives the request's slot back when the body was not read to its end
+          // The body broke off: whatever the reader made of that (a store's own error), it is the vendor's.
+          throw broken() ?? e;
+        }
+      },
+      {
+        stop: this.stop,
+        onRetry: (failure, attempt, waitMs) => logRetry(failure.message, attempt, this.retryPolicy.maxAttempts, waitMs),
+        ...(extras.atMostOnce ? { notAgain: mayHaveArrived } : {}),
+      },
+    );
+  }
+
+  private async sendOnce(
+    built: BuiltRequest,
+    spec: RequestConfig,
+    where: string,
+    extras: RequestExtras,
+    authenticate: boolean,
+  ): Promise<{ response: VendorResponse; broken: () => ApplicationFailure | undefined }> {
     // `auth: "none"`: a pre-signed URL or a link found in a body gets no vendor credentials.
     const signed = authenticate && spec.auth !== 'none';
     const cost = spec.cost ?? 1;
@@ -98,18 +160,27 @@ export class VendorClient {
         if (!signed) throw finalFailure('ConfigError', `${where}: the body places credentials ($auth{…}) but the request sends no vendor auth`);
         await fillAuthPlaces(request, this.signer, this.config.auth.kind);
       }
-      const response = await this.fetch(request);
-      await this.heedUsage(response.headers);
-      if (response.status === 401 && signed && attempt === 1 && this.signer.renew()) {
-        await response.body?.cancel().catch(() => undefined);
-        continue; // once, with a fresh token
+      // The vendor's limit on requests in flight: held from here until the answer is read.
+      const release = (await this.slots?.take(this.stop)) ?? (() => undefined);
+      let handedOver = false;
+      try {
+        const response = await this.fetch(request);
+        await this.heedUsage(response.headers);
+        if (response.status === 401 && signed && attempt === 1 && this.signer.renew()) {
+          await response.body?.cancel().catch(() => undefined);
+          continue; // once, with a fresh token
+        }
+        if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined, extras.judgeError);
+        if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => (headers[name] = value));
+        if (spec.graphql) return { response: await this.graphqlAnswer(request, response, headers), broken: () => undefined };
+        const guarded = guardedBody(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), request.label, (text) => this.scrub(text), release);
+        handedOver = true;
+        return { response: { status: response.status, headers, body: guarded.body, label: request.label }, broken: guarded.broken };
+      } finally {
+        if (!handedOver) release();
       }
-      if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined, extras.judgeError);
-      if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => (headers[name] = value));
-      if (spec.graphql) return this.graphqlAnswer(request, response, headers);
-      return { status: response.status, headers, body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), label: request.label };
     }
   }
 
@@ -132,7 +203,12 @@ export class VendorClient {
    * `errors.retryWhen` says it is throttling, as Shopify's THROTTLED is.
    */
   private async graphqlAnswer(request: BuiltRequest, response: Response, headers: Record<string, string>): Promise<VendorResponse> {
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (e) {
+      throw retryableFailure('VendorUnavailable', this.scrub(`${request.label}: the answer broke off while it was read: ${(e as Error).message}`));
+    }
     const answer = parseJson(text);
     if (answer === undefined) {
       throw retryableFailure('VendorError', `${request.label} answered ${response.status} with a body that is not JSON: ${this.scrub(text).slice(0, 200)}`);

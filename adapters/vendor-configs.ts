@@ -119,6 +119,7 @@ export function applyOverrides(config: VendorConfig, overrides: Record<string, u
     ...(overrides.semaphore !== undefined ? { semaphore: { ...config.semaphore, ...(overrides.semaphore as object) } } : {}),
     ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     ...(overrides.rateLimit !== undefined ? { rateLimit: { ...config.rateLimit, ...(overrides.rateLimit as object) } } : {}),
+    ...(overrides.concurrency !== undefined ? { concurrency: { ...config.concurrency, ...(overrides.concurrency as object) } } : {}),
     ...(overrides.tokenUrl !== undefined && hasTokenUrl ? { auth: { ...auth, tokenUrl: overrides.tokenUrl as string } } : {}),
   };
   if (overrides.columns !== undefined) merged.streams = overrideColumns(config, overrides.columns, source);

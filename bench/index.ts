@@ -6,6 +6,7 @@
  */
 import { runE2e } from './e2e';
 import { runPagination } from './pagination';
+import { runThrottledPagination } from './throttled-pagination';
 import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
 import { runPreprocess } from './preprocess';
@@ -24,6 +25,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   pagination: {
     description: 'pages/s and records/s of 10,000 pages of 100 records, vs a plain fetch + write + CSV + COPY loop; history length',
     run: runPagination,
+  },
+  'throttled-pagination': {
+    description: 'wall time of 200 pages from a vendor that answers every fifth request 429 with Retry-After: 1, vs the sum of those waits',
+    run: runThrottledPagination,
   },
   fanout: {
     description: 'calls/s of a dependent step fanning out to 50,000 calls, vs a plain script; history length vs the 51,200-event limit',

@@ -334,6 +334,41 @@ export const InputSpec = shape('Input', 'Input', Type.Object(
   { additionalProperties: false, description: 'A value each customer sets for this vendor (`dif customers set-vendor --inputs`), used as `inputs.<name>`.' },
 ));
 
+export const PerRequestRetry = shape('PerRequestRetry', 'Per-request retry', Type.Object(
+  {
+    maxAttempts: Type.Optional(
+      doc(Type.Integer({ minimum: 1, maximum: 100 }), 'Attempts of one request (the first included) before the activity fails and its own retry takes over; the count starts again after every answer that succeeds. 1 turns per-request retries off. Default 5.', 5),
+    ),
+    initialIntervalSeconds: Type.Optional(
+      doc(Type.Number({ minimum: 0.001, maximum: 3600 }), 'First delay before a request is sent again when the vendor did not say how long to wait (503 without Retry-After, other 5xx, 408, a connection reset, a body cut short); doubled each attempt, with jitter. Default 0.5.', 0.5),
+    ),
+    maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.001, maximum: 3600 }), 'Longest such delay; not below `initialIntervalSeconds`. Default 30.', 30)),
+    maxRetryAfterSeconds: Type.Optional(
+      doc(
+        Type.Number({ minimum: 0, maximum: 3600 }),
+        'Longest Retry-After (seconds or an HTTP date, on a 429 or 503) waited inside the activity, heartbeating; a longer one fails the attempt and the activity\'s retry waits it without holding a worker. Default 120.',
+        120,
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'How one request is retried inside the activity: throttling (429, 503) after the vendor\'s Retry-After, other transient failures after an exponential backoff with jitter.' },
+));
+
+export const ConcurrencySpec = shape('Concurrency', 'Concurrent requests', Type.Object(
+  {
+    requests: doc(
+      Type.Integer({ minimum: 1, maximum: 10_000 }),
+      'Requests in flight at the vendor at once, across every run and worker (Redis), in the scope below. Each request holds a place from before it is sent until its answer is read; waits between retries hold none.',
+      4,
+    ),
+    scope: Type.Optional(
+      doc(Type.Union([Type.Literal('account'), Type.Literal('customer')]), 'Shared by all customers of one account (account) or per customer. Default: as the semaphore (and its `account`).', 'account'),
+    ),
+    source: Type.Optional(doc(Type.String(), 'Where the vendor documents this limit.', 'https://developers.example.com/limits#concurrent-requests')),
+  },
+  { additionalProperties: false, description: 'The vendor\'s limit on concurrent requests, which the run-level semaphore (jobs) and the rate limit (requests per second) do not express: a dependent step with `concurrency: 4` sends at most this many requests at once.' },
+));
+
 export const SemaphoreSpec = shape('Semaphore', 'Semaphore', Type.Object(
   {
     scope: doc(
@@ -434,6 +469,7 @@ export const VendorConfig = Type.Object(
     headers: Type.Optional(doc(Type.Record(Type.String(), TemplateValue), 'Headers sent with every request; values are templates.', { 'linkedin-version': '202511' })),
     inputs: doc(Type.Array(InputSpec), 'Customer-specific inputs read from MySQL.'),
     semaphore: SemaphoreSpec,
+    concurrency: Type.Optional(ConcurrencySpec),
     rateLimit: Type.Optional(
       Type.Object(
         {
@@ -454,8 +490,13 @@ export const VendorConfig = Type.Object(
           maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1, maximum: 1_000 }), 'Attempts per activity for retryable failures (429, 5xx, network), at most 1,000. Default 8.', 8)),
           initialIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'First retry delay, unless the vendor sent Retry-After; at most a day. Default 1.', 1)),
           maxIntervalSeconds: Type.Optional(doc(Type.Number({ minimum: 0.01, maximum: DAY_SECONDS }), 'Longest retry delay; not below `initialIntervalSeconds` (Temporal refuses that), at most a day. Default 60.', 60)),
+          perRequest: Type.Optional(PerRequestRetry),
         },
-        { additionalProperties: false, description: 'Retry policy for calls to this vendor.' },
+        {
+          additionalProperties: false,
+          description:
+            'Retry policy for calls to this vendor: each request is retried on its own first (`perRequest`), inside the activity; the activity\'s retry (`maxAttempts`, the intervals) is the outer net, for a request whose own budget ran out or a worker that died.',
+        },
       ),
     ),
     errors: Type.Optional(

@@ -4,6 +4,7 @@
  */
 import type { VendorConfigDocument } from './config-schema';
 import type { ConfigProblem } from './validate-paths';
+import { REQUEST_RETRY_DEFAULTS } from './request-retry';
 
 export function limitProblems(config: VendorConfigDocument, out: ConfigProblem[]): void {
   // Temporal refuses a retry policy whose maximum interval is below its initial one, and
@@ -13,6 +14,16 @@ export function limitProblems(config: VendorConfigDocument, out: ConfigProblem[]
   if (max < initial) {
     const path = config.retry?.maxIntervalSeconds !== undefined ? '$.retry.maxIntervalSeconds' : '$.retry.initialIntervalSeconds';
     out.push({ path, message: `the longest retry delay (${max} s) is below the first (${initial} s); Temporal refuses that policy` });
+  }
+  // A request's own retries (retry.perRequest): a longest delay below the first would silently be the first.
+  const perRequest = config.retry?.perRequest;
+  if (perRequest) {
+    const first = perRequest.initialIntervalSeconds ?? REQUEST_RETRY_DEFAULTS.initialIntervalMs / 1000;
+    const longest = perRequest.maxIntervalSeconds ?? REQUEST_RETRY_DEFAULTS.maxIntervalMs / 1000;
+    if (longest < first) {
+      const at = perRequest.maxIntervalSeconds !== undefined ? '$.retry.perRequest.maxIntervalSeconds' : '$.retry.perRequest.initialIntervalSeconds';
+      out.push({ path: at, message: `the longest delay between a request's attempts (${longest} s) is below the first (${first} s)` });
+    }
   }
   // A request's cost is counted by the vendor's rate limit; without one it would silently do nothing.
   if (!config.rateLimit) {

@@ -16,7 +16,7 @@ import { RESERVED_NAMES } from '../core/validate-names';
 import { SemaphoreSpec, VendorConfig } from '../core/config-schema';
 
 /** The fields a customer may override; anything else would change what a stream fetches or where its rows go. */
-export const OVERRIDABLE = ['baseUrl', 'semaphore', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl', 'authVariant'] as const;
+export const OVERRIDABLE = ['baseUrl', 'semaphore', 'concurrency', 'headers', 'rateLimit', 'timeoutSeconds', 'columns', 'tokenUrl', 'authVariant'] as const;
 
 export const MAX_INPUT_LENGTH = 2_048;
 /** Values a list input may hold: a list input names partitions, and a run starts at most 1,000 (core/partitions.ts). */

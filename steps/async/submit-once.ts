@@ -15,7 +15,7 @@
  */
 import type { ObjectStore } from '../../adapters/object-store';
 import { buildRequest } from '../../activities/http-request';
-import { ApplicationFailure } from '@temporalio/common';
+import { mayHaveArrived } from '../../activities/request-retry';
 import { finalFailure, retryableFailure } from '../../activities/failures';
 import { readText, type VendorClient } from '../../activities/vendor-client';
 import { bodyAsJson } from '../../adapters/decode/xml';
@@ -104,11 +104,11 @@ async function submit(c: SubmitContext, intentKey: string, again = false): Promi
   await c.store.put(intentKey, JSON.stringify(intent), 'application/json');
   let response;
   try {
-    response = await c.client.send(request, c.scope, at);
+    response = await c.client.send(request, c.scope, at, { atMostOnce: true });
   } catch (e) {
     // The vendor answered with an error status: it created no job, and the next attempt may submit.
     // A failure without one (a reset, a timeout) leaves the intent open: the request may have arrived.
-    if (vendorAnswered(e)) await c.store.put(intentKey, JSON.stringify({ ...intent, open: false }), 'application/json');
+    if (!mayHaveArrived(e)) await c.store.put(intentKey, JSON.stringify({ ...intent, open: false }), 'application/json');
     throw e;
   }
   const text = c.client.scrub(await readText(response.body));
@@ -187,16 +187,6 @@ function stripJson(text: string, contentType: string | undefined, label: string)
   }
 }
 
-/**
- * Whether a failed send settled that no job was created: the vendor answered with an error
- * status (a 429, a 5xx, a GraphQL error list), or the request was never sent. Not when the
- * connection failed (VendorUnavailable: the request may have arrived), nor when a 2xx came
- * without a readable body (the job may exist).
- */
-function vendorAnswered(e: unknown): boolean {
-  if (!(e instanceof ApplicationFailure) || e.type === 'VendorUnavailable') return false;
-  return !/answered 2\d\d with (no body|a body that is not JSON)/.test(e.message);
-}
 
 /** The vendor's refusal as text, or '' when `submit.refused` gave nothing (null, '', an empty list). */
 function refusal(value: unknown): string {

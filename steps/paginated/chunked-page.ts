@@ -55,10 +55,13 @@ export async function fetchChunkedPage(
   const records: unknown[][] = [];
   let first: ChunkedPage | undefined;
   for (const [c, fields] of chunks.entries()) {
-    const response = await client.send(step.request, scope, `${where}.request`, withChunk(params, step.chunk, fields));
-    const text = client.scrub(await readText(response.body));
     const key = pageChunkKey(prefix, state.page, c + 1);
-    await deps.objectStore.put(key, text, response.headers['content-type']);
+    // Read and stored inside the request's retries: a body cut short is asked for again.
+    const { response, text } = await client.request(step.request, scope, `${where}.request`, async (answer) => {
+      const read = client.scrub(await readText(answer.body));
+      await deps.objectStore.put(key, read, answer.headers['content-type']);
+      return { response: answer, text: read };
+    }, withChunk(params, step.chunk, fields));
     const label = `${response.label}: page ${state.page}, chunk ${c + 1} of ${chunks.length}`;
     try {
       scope.setJson('response', text);

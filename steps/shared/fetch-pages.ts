@@ -20,12 +20,12 @@ import { finalFailure, retryableFailure } from '../../activities/failures';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import type { StepConfigOf } from '../registry';
 import { underPermit } from '../../activities/permits';
-import { readText, VendorClient } from '../../activities/vendor-client';
+import { readText, VendorClient, type VendorResponse } from '../../activities/vendor-client';
 import { xmlToValue } from '../../adapters/decode/xml';
 import { apiBase } from '../../activities/http-request';
 import { IgnoredItemAnswer, ignoredItemName, MAX_NAMED_IGNORED_ITEMS, type ItemErrorRuleConfig, type ItemJudge } from '../dependent/item-errors';
 import { usingScope } from '../../runtime/expression/expression';
-import { fetchChunkedPage } from '../paginated/chunked-page';
+import { fetchChunkedPage, type ChunkedPage } from '../paginated/chunked-page';
 import { discoverFields } from '../../activities/discovered-fields';
 import { readItems } from '../../activities/item-lists';
 
@@ -150,8 +150,27 @@ async function fetchPage(
   const chunked = paged?.kind === 'paginated' && paged.chunk && pagination
     ? await fetchChunkedPage(deps, client, scope, { ...paged, chunk: paged.chunk }, where, prefix, state, params, (label) => vendorError(client, scope, label))
     : undefined;
-  const response = chunked?.response ?? (await client.send(step.request, scope, `${where}.request`, judgeError ? { ...params, judgeError } : params));
+  const read = (response: VendorResponse) => readPage(deps, client, scope, step, where, key, state, response, chunked);
+  // The page is read and stored inside the request's retries: a body cut short is asked for again, never stored in part.
+  const meta = chunked ? await read(chunked.response) : await client.request(step.request, scope, `${where}.request`, read, judgeError ? { ...params, judgeError } : params);
+  await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
+  return meta;
+}
 
+/** One answer read as the page at `key`: stored (scrubbed), judged, and what comes next decided. */
+async function readPage(
+  deps: ActivityDeps,
+  client: VendorClient,
+  scope: ExpressionScope,
+  step: FetchStepConfig,
+  where: string,
+  key: string,
+  state: PageState,
+  response: VendorResponse,
+  chunked: ChunkedPage | undefined,
+): Promise<PageMeta> {
+  const paged = step.kind === 'single' ? undefined : step;
+  const pagination = paged?.pagination;
   let meta: PageMeta;
   if (!pagination) {
     // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
@@ -209,7 +228,6 @@ async function fetchPage(
       throw e;
     }
   }
-  await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
   return meta;
 }
 

@@ -24,8 +24,8 @@ afterAll(async () => {
   await h?.shutdown();
 });
 
-async function run(stream: 'keyed' | 'found' | 'plain', window: { from: string; to: string }) {
-  const customer = await h.customerFor('zoo-async-jobs', {}, {}, { baseUrl: vendorUrl });
+async function run(stream: 'keyed' | 'found' | 'plain', window: { from: string; to: string }, overrides: Record<string, unknown> = {}) {
+  const customer = await h.customerFor('zoo-async-jobs', {}, {}, { baseUrl: vendorUrl, ...overrides });
   const outcome = await h.ingest('zoo-async-jobs', customer, window, { stream, maxAttempts: 4 });
   // A failed run loaded nothing (its table may not even exist yet).
   if (outcome.status !== 'COMPLETED') return { outcome, customer, rows: [], jobs: vendor.created(`${stream} ${window.from}..${window.to}`) };
@@ -68,6 +68,15 @@ describe('without a means to recognise the job', () => {
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toMatch(ORPHANED);
     expect(outcome.error).toMatch(/no answer was stored/);
+    expect(jobs).toBe(1);
+  });
+
+  test('a submit never answered (its request times out) is not sent again by the per-request retries', async () => {
+    // The vendor creates the job and holds the answer; the client gives up after a second.
+    vendor.configure({ submit: ['hang'] });
+    const { outcome, jobs } = await run('plain', { from: '2024-02-09', to: '2024-02-09' }, { timeoutSeconds: 1 });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toMatch(ORPHANED);
     expect(jobs).toBe(1);
   });
 

@@ -13,6 +13,7 @@ import type { IngestSummary } from '../../core/contracts';
 import { ingestWorkflowId, type DateWindow } from '../../core/run-plan';
 import { dif } from '../setup/run-cli';
 import { startZooHarness, ZOO_VENDORS, type ZooHarness } from '../setup/zoo-harness';
+import { REQUEST_RETRY_DEFAULTS } from '../../core/request-retry';
 
 let h: ZooHarness;
 beforeAll(async () => {
@@ -96,11 +97,13 @@ describe('a bounded wait for a permit (defect 5)', () => {
 });
 
 test('a resumed attempt continues from the page checkpoint, not from page 1 (defect 4)', async () => {
-  // 10 pages of 50; page 6 answers slowly (keep-alive heartbeats come after the checkpoint of page 5), then fails once.
+  // 10 pages of 50; page 6 answers slowly (keep-alive heartbeats come after the checkpoint of page 5), then fails…
   h.zoo.configure({ contacts: { records: 500, defaultPageSize: 50, maxPageSize: 50 } });
   const customer = await h.customerFor('zoo-contacts', {}, {}, { semaphore: { scope: 'customer', limit: 1, leaseSeconds: 5 } });
   h.zoo.failNext('generic.contacts', 5, { delayMs: 1 });
   h.zoo.failNext('generic.contacts', 1, { delayMs: 4_000, status: 500 });
+  // …and goes on failing until the request's own retries (retry.perRequest) are spent, so the activity attempt fails and is retried.
+  h.zoo.failNext('generic.contacts', REQUEST_RETRY_DEFAULTS.maxAttempts - 1, { status: 500 });
   const store = h.runtime.deps.objectStore;
   const original = store.exists.bind(store);
   const lookups: string[] = [];

@@ -2,12 +2,14 @@
  * Vendors that misbehave (issue 21, items 1 and 2), on the real tiktok-ads config and its
  * fixtures: pages that start with a UTF-8 BOM load as the same pages without one, and a
  * gateway's HTML page answered with 200 is retried as the vendor's fault instead of failing
- * the run at once; when it persists the run fails naming it, with its first bytes.
+ * the run at once; when it persists the run fails naming it, with its first bytes, after the
+ * page request's own retries (retry.perRequest) in each activity attempt.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { startVendorContract, type VendorContract } from '../setup/vendor-contract';
+import { REQUEST_RETRY_DEFAULTS } from '../../core/request-retry';
 
 let c: VendorContract;
 const report = '/open_api/v1.3/report/integrated/get/';
@@ -45,5 +47,6 @@ test('an HTML page that persists fails the run after its retries, naming it', as
   const outcome = await c.ingest(customer, { from: '2024-03-01', to: '2024-03-01' }, 2);
   expect(outcome.status).toBe('FAILED');
   expect(outcome.error).toMatch(/page 1 answered 200 with an HTML page, not JSON: <!DOCTYPE html><html><head><title>502 Bad Gateway/);
-  expect(c.server.sent(report).filter((r) => r.query.advertiser_id === DOWN)).toHaveLength(2);
+  // Each of the 2 activity attempts sends the page request retry.perRequest.maxAttempts times (tiktok-ads keeps the default).
+  expect(c.server.sent(report).filter((r) => r.query.advertiser_id === DOWN)).toHaveLength(2 * REQUEST_RETRY_DEFAULTS.maxAttempts);
 });

@@ -21,6 +21,7 @@ import { GenericMock, type ListConfig } from './zoo/generic';
 import { LinkedinMock, type LinkedinConfig } from './zoo/linkedin';
 import { AmazonMock, type AmazonConfig } from './zoo/amazon';
 import { AuthMock, type BasicConfig, type OAuthConfig, type SessionConfig } from './zoo/auth';
+import { CampaignsMock, type CampaignsConfig } from './zoo/campaigns';
 
 export type { Fault, RecordedRequest, RouteName } from './zoo/core';
 export * from './zoo/meta';
@@ -30,6 +31,7 @@ export * from './zoo/generic';
 export * from './zoo/linkedin';
 export * from './zoo/amazon';
 export * from './zoo/auth';
+export * from './zoo/campaigns';
 
 export interface ZooConfig {
   meta: Partial<MetaConfig>;
@@ -42,6 +44,7 @@ export interface ZooConfig {
   oauth: Partial<OAuthConfig>;
   session: Partial<SessionConfig>;
   basic: Partial<BasicConfig>;
+  campaigns: Partial<CampaignsConfig>;
 }
 
 export interface VendorZooOptions extends Partial<ZooConfig> {
@@ -57,6 +60,7 @@ export class VendorZoo {
   readonly linkedin = new LinkedinMock();
   readonly amazon = new AmazonMock();
   readonly auth = new AuthMock();
+  readonly campaigns = new CampaignsMock();
 
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
@@ -65,6 +69,7 @@ export class VendorZoo {
   private server?: http.Server;
   private base = '';
   private readonly faults = new Map<RouteName | '*', Fault[]>();
+  private readonly periodic = new Map<RouteName | '*', { every: number; fault: Fault; seen: number }>();
   private readonly latency = new Map<RouteName | '*', number>();
   private readonly inFlight = new Map<RouteName, number>();
   private readonly peaks = new Map<RouteName, number>();
@@ -82,6 +87,7 @@ export class VendorZoo {
       ...this.linkedin.routes(),
       ...this.amazon.routes(),
       ...this.auth.routes(),
+      ...this.campaigns.routes(),
     ];
     const { latencyMs, ...config } = options;
     if (latencyMs) this.latency.set('*', latencyMs);
@@ -103,6 +109,7 @@ export class VendorZoo {
     }
     if (config.session) Object.assign(this.auth.session, config.session);
     if (config.basic) Object.assign(this.auth.basic, config.basic);
+    if (config.campaigns) Object.assign(this.campaigns.config, config.campaigns);
   }
 
   /**
@@ -113,6 +120,16 @@ export class VendorZoo {
     const list = this.faults.get(route) ?? [];
     for (let i = 0; i < count; i++) list.push(fault);
     this.faults.set(route, list);
+  }
+
+  /**
+   * Every `every`-th request of `route` ('*' = counted over all routes) gets this answer, until
+   * cleared with every = 0: a vendor that throttles one request in five. Scripted faults
+   * (failNext) come first and are counted too.
+   */
+  failEvery(route: RouteName | '*', every: number, fault: Fault): void {
+    if (every > 0) this.periodic.set(route, { every, fault, seen: 0 });
+    else this.periodic.delete(route);
   }
 
   /** Extra latency (ms) for every request of `route` ('*' = all routes). 0 removes it. */
@@ -146,6 +163,7 @@ export class VendorZoo {
     this.peaks.clear();
     this.totalPeak = 0;
     this.faults.clear();
+    this.periodic.clear();
   }
 
   get baseUrl(): string {
@@ -201,44 +219,38 @@ export class VendorZoo {
     this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, this.inFlight.get(name)!));
     this.totalInFlight++;
     this.totalPeak = Math.max(this.totalPeak, this.totalInFlight);
-    let hung = false;
-    try {
-      const latency = (this.latency.get(name) ?? 0) + (this.latency.get('*') ?? 0);
-      if (latency > 0) await sleep(latency);
-      const fault = this.takeFault(name);
-      if (fault) {
-        if (fault.delayMs) await sleep(fault.delayMs);
-        if (fault.hang) {
-          hung = true;
-          this.hanging.add(res);
-          res.on('close', () => {
-            this.hanging.delete(res);
-            this.release(name);
-          });
-          return;
-        }
-        if (fault.status !== undefined) {
-          const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', ...(fault.headers ?? {}) };
-          if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-          res.writeHead(fault.status, headers).end(fault.body ?? JSON.stringify({ error: { code: fault.status, message: 'scripted failure' } }));
-          return;
-        }
+    // In flight until the answer is sent or the connection is gone (a client that gave up on a slow body).
+    res.once('close', () => this.release(name));
+    const latency = (this.latency.get(name) ?? 0) + (this.latency.get('*') ?? 0);
+    if (latency > 0) await sleep(latency);
+    const fault = this.takeFault(name);
+    if (fault) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.hang) {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+        return;
       }
-      let reply: Reply;
-      if (!found) {
-        reply = { status: 404, json: { error: { code: 404, message: `no route ${method} ${url.pathname}` } } };
-      } else {
-        const ctx: Ctx = { baseUrl: this.base, req, url, body, parsedBody, now: () => this.now() };
-        try {
-          reply = await found.route.handle(ctx, found.m);
-        } catch (e) {
-          reply = { status: 500, json: { error: { code: 500, message: e instanceof Error ? e.message : String(e) } } };
-        }
+      if (fault.status !== undefined) {
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(fault.headers ?? {}) };
+        if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+        if (fault.retryAfterDateInMs !== undefined) headers['retry-after'] = new Date(Date.now() + fault.retryAfterDateInMs).toUTCString();
+        await send(res, { status: fault.status, headers, raw: fault.body ?? JSON.stringify({ error: { code: fault.status, message: 'scripted failure' } }) }, fault);
+        return;
       }
-      send(res, reply);
-    } finally {
-      if (!hung) this.release(name);
     }
+    let reply: Reply;
+    if (!found) {
+      reply = { status: 404, json: { error: { code: 404, message: `no route ${method} ${url.pathname}` } } };
+    } else {
+      const ctx: Ctx = { baseUrl: this.base, req, url, body, parsedBody, now: () => this.now() };
+      try {
+        reply = await found.route.handle(ctx, found.m);
+      } catch (e) {
+        reply = { status: 500, json: { error: { code: 500, message: e instanceof Error ? e.message : String(e) } } };
+      }
+    }
+    await send(res, reply, fault);
   }
 
   private release(name: RouteName): void {
@@ -247,15 +259,17 @@ export class VendorZoo {
   }
 
   private takeFault(name: RouteName): Fault | undefined {
+    // Every request counts towards the periodic faults, whatever answers it.
+    const due = [this.periodic.get(name), this.periodic.get('*')].map((p) => (p && ++p.seen % p.every === 0 ? p.fault : undefined));
     const own = this.faults.get(name);
     if (own && own.length > 0) return own.shift();
     const any = this.faults.get('*');
     if (any && any.length > 0) return any.shift();
-    return undefined;
+    return due[0] ?? due[1];
   }
 }
 
-function send(res: http.ServerResponse, reply: Reply): void {
+async function send(res: http.ServerResponse, reply: Reply, wire: Pick<Fault, 'bom' | 'cut' | 'stallMs'> = {}): Promise<void> {
   const headers: http.OutgoingHttpHeaders = { ...(reply.headers ?? {}) };
   let payload: string | Buffer = '';
   if (reply.raw !== undefined) payload = reply.raw;
@@ -263,7 +277,22 @@ function send(res: http.ServerResponse, reply: Reply): void {
     headers['content-type'] ??= 'application/json; charset=utf-8';
     payload = JSON.stringify(reply.json);
   }
-  res.writeHead(reply.status, headers).end(payload);
+  let bytes = Buffer.from(payload);
+  if (wire.bom) bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+  if (!wire.cut && !wire.stallMs) {
+    res.writeHead(reply.status, headers).end(bytes);
+    return;
+  }
+  // The whole length announced, half of it sent: the client is mid-body when the rest is late or never comes.
+  const half = Math.max(1, Math.floor(bytes.length / 2));
+  res.writeHead(reply.status, { ...headers, 'content-length': bytes.length });
+  await new Promise<void>((resolve) => res.write(bytes.subarray(0, half), () => resolve()));
+  if (wire.cut) {
+    res.socket?.resetAndDestroy();
+    return;
+  }
+  await sleep(wire.stallMs!);
+  if (!res.destroyed) res.end(bytes.subarray(half));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -22,6 +22,8 @@ export type RouteName =
   | 'session.login'
   | 'session.data'
   | 'basic.stats'
+  | 'campaigns.list'
+  | 'campaigns.stats'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -50,12 +52,23 @@ export interface Fault {
   body?: string;
   /** Value of the Retry-After header (seconds or an HTTP date). */
   retryAfter?: string | number;
+  /** Retry-After as an HTTP date this many ms after the answer is sent (dates have whole seconds). */
+  retryAfterDateInMs?: number;
   /** Wait this long before answering (or before serving normally when status is omitted). */
   delayMs?: number;
   /** Never answer; the socket stays open until stop(). Simulates a timeout. */
   hang?: boolean;
   /** Extra response headers. */
   headers?: Record<string, string>;
+  /**
+   * How the answer (the route's own, or this fault's status and body) misbehaves on the
+   * wire: `bom` puts a UTF-8 BOM before it; `cut` sends its headers and half its body, then
+   * resets the connection; `stallMs` sends half, waits that long, then the rest (a body
+   * slower than the client's timeout).
+   */
+  bom?: boolean;
+  cut?: boolean;
+  stallMs?: number;
 }
 
 export interface Ctx {

@@ -66,7 +66,7 @@ describe('header overrides are templates', () => {
 describe('override keys and inputs', () => {
   test('unknown override keys and fields are refused', () => {
     expect(refusal({}, { streams: {} })).toBe(
-      'customer "acme", vendor "demo-ads": overrides.streams: cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant',
+      'customer "acme", vendor "demo-ads": overrides.streams: cannot be overridden per customer; allowed: baseUrl, semaphore, concurrency, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant',
     );
     expect(refusal({}, { semaphore: { limit: 2, lease: 5 } })).toBe('customer "acme", vendor "demo-ads": overrides.semaphore.lease: unknown field; allowed: scope, limit, account, leaseSeconds, hold, maxWaitSeconds');
     expect(refusal({}, { timeoutSeconds: 1e9 })).toBe('customer "acme", vendor "demo-ads": overrides.timeoutSeconds: must be a number of seconds from 0.1 to 86400');

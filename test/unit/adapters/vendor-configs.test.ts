@@ -142,7 +142,7 @@ describe('applyOverrides', () => {
     const error = configError(() => applyOverrides(base(), { [field]: {} }, 'mysql:acme/demo-ads'));
     expect(error.source).toBe('mysql:acme/demo-ads');
     expect(error.problems).toEqual([
-      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant' },
+      { path: `$.${field}`, message: 'cannot be overridden per customer; allowed: baseUrl, semaphore, concurrency, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant' },
     ]);
   });
 

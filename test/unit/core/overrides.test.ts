@@ -31,5 +31,5 @@ test('bad column overrides are refused with their path', () => {
   expect(() => applyOverrides(demo(), { columns: { campaign_daily: [{ name: 'spend', type: 'string', format: 'micros' }] } }, 'overrides of acme')).toThrow(
     /columns\[3\]\.format: format "micros" does not apply to a string column/,
   );
-  expect(() => applyOverrides(demo(), { streams: {} }, 'overrides of acme')).toThrow(/\$\.streams: cannot be overridden per customer; allowed: baseUrl, semaphore, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant/);
+  expect(() => applyOverrides(demo(), { streams: {} }, 'overrides of acme')).toThrow(/\$\.streams: cannot be overridden per customer; allowed: baseUrl, semaphore, concurrency, headers, rateLimit, timeoutSeconds, columns, tokenUrl, authVariant/);
 });

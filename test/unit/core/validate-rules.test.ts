@@ -242,4 +242,14 @@ describe('numbers within what their consumers accept', () => {
     config.retry = { initialIntervalSeconds: 90 }; // against the default maximum of 60
     expect(problemsOf(config)).toEqual([{ path: '$.retry.initialIntervalSeconds', message: 'the longest retry delay (60 s) is below the first (90 s); Temporal refuses that policy' }]);
   });
+
+  test('retry.perRequest.maxIntervalSeconds below its initial interval, given or by default', () => {
+    const config = demo();
+    config.retry = { perRequest: { initialIntervalSeconds: 2, maxIntervalSeconds: 1 } };
+    expect(problemsOf(config)).toEqual([{ path: '$.retry.perRequest.maxIntervalSeconds', message: "the longest delay between a request's attempts (1 s) is below the first (2 s)" }]);
+    config.retry = { perRequest: { initialIntervalSeconds: 45 } }; // against the default maximum of 30
+    expect(problemsOf(config)).toEqual([{ path: '$.retry.perRequest.initialIntervalSeconds', message: "the longest delay between a request's attempts (30 s) is below the first (45 s)" }]);
+    config.retry = { perRequest: { initialIntervalSeconds: 0.01, maxIntervalSeconds: 0.01 } };
+    expect(() => checkVendorConfig(config, 'demo-ads')).not.toThrow();
+  });
 });
