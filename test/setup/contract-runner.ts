@@ -15,11 +15,14 @@ import type { BackfillInput } from '../../workflows/backfill-types';
 import { FixtureServer, type FixtureRoute } from '../mock-vendor/fixture-server';
 import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable } from './contract-table';
 import { fill, requestMismatch, withUrls } from './contract-match';
-import { check, checkRequests, checkRows, type Fail } from './contract-checks';
+import { check, checkColumns, checkCredential, checkRequests, checkRows, type Fail } from './contract-checks';
 import { serviceAccountKeyFile } from './jwt-check';
+import { editAnswer } from './contract-answer';
+import { getAt, setAt } from './dotted-path';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
 import { startHarness } from './harness';
+import { CHECKOUT_ID } from './test-settings';
 import { contractOn, type VendorContract } from './vendor-contract';
 
 export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
@@ -71,7 +74,8 @@ async function prepare(vendor: string): Promise<Prepared> {
 export async function startContractSuite(vendors: string[]): Promise<ContractSuite> {
   const prepared = new Map<string, Prepared>();
   for (const vendor of vendors) prepared.set(vendor, await prepare(vendor));
-  const dir = path.join(os.tmpdir(), 'dif-test', 'contracts', 'vendors');
+  // Per checkout: another worktree's run would otherwise replace the edited configs under this one's worker.
+  const dir = path.join(os.tmpdir(), 'dif-test', `contracts-${CHECKOUT_ID}`, 'vendors');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(projectRoot(), 'vendors'), dir, { recursive: true });
   for (const [vendor, p] of prepared) {
@@ -80,13 +84,15 @@ export async function startContractSuite(vendors: string[]): Promise<ContractSui
     if (edits.length === 0) continue;
     const file = path.join(dir, vendor, 'config.json');
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-    edits.forEach((e) => setAt(config, e.path, e.value));
+    edits.forEach((e) => setAt(config, e.path, e.copyOf !== undefined ? structuredClone(getAt(config, e.copyOf, 'configEdits')) : e.value, 'configEdits', e.copyOf !== undefined));
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
   }
   const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
   return {
     async start(vendor) {
       const p = prepared.get(vendor)!;
+      // A table whose first run must create its tables (and a later one alter them) starts from none.
+      for (const table of p.table.dropTables ?? []) await h.runtime.postgres.query(`DROP TABLE IF EXISTS dif_test.${table}`);
       const server = new FixtureServer(fixturesDir(vendor));
       await server.start();
       return attach(vendor, p, contractOn(h, vendor, server));
@@ -102,11 +108,13 @@ function attach(vendor: string, p: Prepared, c: VendorContract): ContractHarness
   const { table, urls, keys } = p;
   if (table.signingClock) {
     const fixed = new Date(table.signingClock);
-    setSigningClock({ now: () => fixed });
+    const nonce = table.signingNonce;
+    setSigningClock(nonce === undefined ? { now: () => fixed } : { now: () => fixed, nonce: () => nonce });
   }
   const servers = new Map<string, FixtureServer>([['', c.server], ...p.extra]);
   for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
-    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r) => fixtureRoute(vendor, r)));
+    const at = name === '' ? '$.routes' : `$.servers.${name}`;
+    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r, i) => fixtureRoute(vendor, r, `${contractFile(vendor)}: ${at}[${i}]`)));
   }
   const mocks: Mocks = { c, servers, urls };
   return {
@@ -142,27 +150,16 @@ function keyVars(keys: Record<string, 'rsa' | 'ec-p256'>): Record<string, string
   return vars;
 }
 
-function fixtureRoute(vendor: string, r: ContractRoute): FixtureRoute {
-  const { when, pathPattern, path: exact, replace, ...answer } = r;
+function fixtureRoute(vendor: string, r: ContractRoute, where: string): FixtureRoute {
+  const { when, pathPattern, path: exact, replace, edit, ...answer } = r;
   const route: FixtureRoute = { ...answer, path: pathPattern !== undefined ? new RegExp(pathPattern) : exact!, when: when ? (request) => !requestMismatch(request, when) : undefined };
-  if (replace && r.file) {
-    let text = fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8');
-    for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
+  if ((replace || edit) && (r.file || r.body !== undefined)) {
+    let text = r.file ? fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8') : r.body!;
+    for (const [from, to] of Object.entries(replace ?? {})) text = text.replaceAll(from, to);
+    if (edit) text = editAnswer(text, edit, `${where}.edit`);
     return { ...route, file: undefined, body: text };
   }
   return route;
-}
-
-/** Sets a value at a dotted path with [n] indexes: `streams.orders.steps[0].poll.intervalSeconds`. */
-function setAt(config: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
-  let node = config as Record<string, unknown>;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) throw new Error(`configEdits: ${dotted}: nothing at ${key}`);
-    node = node[key] as Record<string, unknown>;
-  }
-  if (!(keys.at(-1)! in node)) throw new Error(`configEdits: ${dotted}: the config has no such field to change`);
-  node[keys.at(-1)!] = value;
 }
 
 class ContractFailure extends Error {}
@@ -240,6 +237,8 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     const sent = server!.requests.slice(before.get(requests.server ?? ''));
     sentSecrets.push(...checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what)));
   }
+  for (const [k, columns] of (expect.columns ?? []).entries()) await checkColumns(c, columns, (what) => fail(`expect.columns[${k}]`, what));
+  for (const [k, credential] of (expect.credentials ?? []).entries()) await checkCredential(c, vendor, customer, credential, (what) => fail(`expect.credentials[${k}]`, what));
   for (const [k, s] of (expect.state ?? []).entries()) {
     const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });
     if ((stored ?? null) !== s.value) fail(`expect.state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);

@@ -33,8 +33,12 @@ const Signature = doc(
       { awsSigV4: Type.Object({ accessKeyId: Type.String(), secretAccessKey: Type.String(), region: Type.String(), service: Type.String() }) },
       { additionalProperties: false },
     ),
+    Type.Object(
+      { oauth1: Type.Object({ consumerSecret: Type.String(), tokenSecret: Type.String() }, { additionalProperties: false }) },
+      { additionalProperties: false },
+    ),
   ]),
-  'A request signature recomputed independently of DIF from the vendor’s documented algorithm (test/mock-vendor/signatures.ts); it must verify.',
+  'A request signature recomputed independently of DIF from the vendor’s documented algorithm (test/mock-vendor/signatures.ts; `oauth1`: RFC 5849 HMAC-SHA1 from the Authorization header’s oauth_* parameters, test/setup/oauth1-reference.ts); it must verify.',
   { naverHmac: { secretKey: 'naver-secret-key-SECRET', apiKey: '0100000000naver-license-SECRET' } },
 );
 
@@ -66,6 +70,36 @@ const PathSelector = {
   pathPattern: Type.Optional(doc(Type.String(), 'A regular expression tested against the path, instead of `path`.', '^/rest/')),
 };
 
+const Vary = doc(
+  Type.Object({ start: Type.Integer(), prefix: Type.Optional(Type.String()), pad: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+  'The n-th copy (from 0) gets start + n: a number, or with `prefix` a string, the number zero-padded to `pad` digits.',
+  { start: 1, prefix: 'c', pad: 2 },
+);
+
+const AnswerEdit = doc(
+  Type.Object(
+    {
+      repeat: Type.Optional(
+        Type.Object(
+          {
+            at: doc(Type.String(), 'The dotted path of an array in the answer.', 'data.reportingDataResponse.row'),
+            item: doc(Type.Integer({ minimum: 0 }), 'The index of the item copied.', 0),
+            count: doc(Type.Integer({ minimum: 1, maximum: 10000 }), 'How many copies replace the array.', 1000),
+            vary: Type.Optional(doc(Type.Record(Type.String(), Vary), 'Fields of each copy (dotted paths inside the item) numbered by copy.', { id: { start: 1, prefix: 'c', pad: 2 } })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      set: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'Values put at dotted paths (after `repeat`).', { next_cursor: null })),
+      remove: Type.Optional(doc(Type.Array(Type.String()), 'Dotted paths taken out (after `set`): an array item (`…nodes[1]`) or a field.', ['data.orders.nodes[0].lineItems.nodes[1]'])),
+    },
+    { additionalProperties: false },
+  ),
+  'The answer (a JSON file or body, after `replace`) changed before it is served: a page too big to commit built from a fixture’s item, a field varied for one case.',
+  { repeat: { at: 'data', item: 0, count: 45, vary: { id: { start: 1, prefix: 'c', pad: 2 } } }, set: { next_cursor: null } },
+);
+export type AnswerEdit = Static<typeof AnswerEdit>;
+
 export const ContractRoute = doc(
   Type.Object(
     {
@@ -82,6 +116,7 @@ export const ContractRoute = doc(
       replace: Type.Optional(
         doc(Type.Record(Type.String(), Type.String()), 'Texts replaced in the answer (a fixture varied for one case: another token echoed, another host named).', { 'meta-access-SECRET': 'meta-access-SECRET-1002' }),
       ),
+      edit: Type.Optional(AnswerEdit),
     },
     { additionalProperties: false },
   ),
@@ -98,6 +133,7 @@ export const RequestsCheck = doc(
       where: Type.Optional(doc(RequestMatch, 'Only the run’s requests that match are checked.')),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many there are.', 2)),
       atLeast: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At least this many.', 1)),
+      atMost: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At most this many.', 3)),
       each: Type.Optional(doc(RequestMatch, 'Every one of them matches.')),
       items: Type.Optional(doc(Type.Array(RequestMatch), 'One match per request, in the order they were sent (and as many).')),
       notStored: Type.Optional(
@@ -133,6 +169,33 @@ export const RowsCheck = doc(
   'Rows loaded into the warehouse.',
 );
 
+export const ColumnsCheck = doc(
+  Type.Object(
+    {
+      table: doc(Type.String(), 'The warehouse table (schema dif_test).', 'hubspot_contacts_all_properties'),
+      types: doc(Matcher, 'Its columns as {column: Postgres data_type} from information_schema, matched in part (`{"$absent": true}` for a column that must not be there).', {
+        acme_score: 'numeric',
+        phone: { $absent: true },
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  'The columns of a table after the run: discovered fields typed, a column added (ALTER) or not.',
+);
+export type ColumnsCheck = Static<typeof ColumnsCheck>;
+
+export const CredentialCheck = doc(
+  Type.Object(
+    {
+      name: doc(Type.String(), 'The credential’s name in the customer’s store.', 'refresh_token'),
+      equals: doc(Type.String(), 'The value it must hold, compared after decrypting; neither value is ever printed.', 'rft.fixture-rotated-refresh-SECRET'),
+    },
+    { additionalProperties: false },
+  ),
+  'A credential in the store after the run (a rotated refresh token kept, encrypted).',
+);
+export type CredentialCheck = Static<typeof CredentialCheck>;
+
 export const StateCheck = Type.Object(
   {
     stream: Type.String(),
@@ -163,6 +226,8 @@ export const RunExpect = Type.Object(
     rows: Type.Optional(Type.Array(RowsCheck)),
     requests: Type.Optional(Type.Array(RequestsCheck)),
     state: Type.Optional(doc(Type.Array(StateCheck), 'Stored incremental cursors after the run.')),
+    columns: Type.Optional(Type.Array(ColumnsCheck)),
+    credentials: Type.Optional(Type.Array(CredentialCheck)),
     storedNotContain: Type.Optional(doc(Type.Array(Type.String()), 'Texts that must be nowhere in the object store or the error, besides the customer’s secrets (always checked).', ['Atza|fixture-access-token'])),
   },
   { additionalProperties: false },
@@ -208,12 +273,26 @@ export const ContractTable = doc(
         ),
       ),
       signingClock: Type.Optional(doc(Type.String(), 'A fixed clock for request signers (ISO time), so signatures and signed dates are known.', '2024-03-01T12:00:00.000Z')),
+      signingNonce: Type.Optional(doc(Type.String(), 'A fixed nonce for request signers (OAuth 1.0a), with signingClock.', 'difFixtureNonce0123456789abcdef0')),
       configEdits: Type.Optional(
         doc(
-          Type.Array(Type.Object({ path: Type.String(), value: Type.Unknown(), why: Type.String() }, { additionalProperties: false })),
-          'Changes to a copy of the config before the run, each with why (only waits scaled down, never behaviour).',
+          Type.Array(
+            Type.Object(
+              {
+                path: Type.String(),
+                value: Type.Optional(Type.Unknown()),
+                copyOf: Type.Optional(doc(Type.String(), 'Instead of `value`: a copy of the config’s value at this dotted path, put at `path` (which may be new: a stream copied under another name, then edited).', 'streams.contacts_all_properties')),
+                why: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          'Changes to a copy of the config before the run, each with why (only waits scaled down, or a stream copied to try another policy; never the shipped behaviour).',
           [{ path: 'rateLimit.requestsPerSecond', value: 50, why: 'the test paces faster' }],
         ),
+      ),
+      dropTables: Type.Optional(
+        doc(Type.Array(Type.String({ pattern: '^[a-z_][a-z0-9_]*$' })), 'Warehouse tables (schema dif_test) dropped before the cases, so the first run creates them and a later one meets a new field.', ['hubspot_contacts_all_properties']),
       ),
       routes: doc(Type.Array(ContractRoute), 'The mock vendor’s answers, tried in order.'),
       servers: Type.Optional(
@@ -252,6 +331,9 @@ export function loadContractTable(file: string): ContractTable {
   }
   for (const [i, r] of t.routes.entries()) {
     if (r.path === undefined && r.pathPattern === undefined) throw new Error(`${file}: $.routes[${i}]: a route needs path or pathPattern`);
+  }
+  for (const [i, e] of (t.configEdits ?? []).entries()) {
+    if ((e.value === undefined) === (e.copyOf === undefined)) throw new Error(`${file}: $.configEdits[${i}]: give value or copyOf, one of them`);
   }
   return t;
 }
