@@ -18,6 +18,9 @@ import { fill, requestMismatch, withUrls } from './contract-match';
 import { check, checkColumns, checkCredential, checkRequests, checkRows, type Fail } from './contract-checks';
 import { serviceAccountKeyFile } from './jwt-check';
 import { editAnswer } from './contract-answer';
+import { fillInputs, historyShape, manifestOf, openCaseFiles, untilWaiting, type CaseFiles } from './contract-files';
+import { ingestWorkflowId } from '../../core/run-plan';
+import type { RunOutcome } from '../../cli/run/run';
 import { getAt, setAt } from './dotted-path';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
@@ -84,7 +87,7 @@ export async function startContractSuite(vendors: string[]): Promise<ContractSui
     if (edits.length === 0) continue;
     const file = path.join(dir, vendor, 'config.json');
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-    edits.forEach((e) => setAt(config, e.path, e.copyOf !== undefined ? structuredClone(getAt(config, e.copyOf, 'configEdits')) : e.value, 'configEdits', e.copyOf !== undefined));
+    edits.forEach((e) => setAt(config, e.path, e.copyOf !== undefined ? structuredClone(getAt(config, e.copyOf, 'configEdits')) : e.value, 'configEdits', e.copyOf !== undefined || e.add === true));
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
   }
   const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
@@ -164,25 +167,56 @@ function fixtureRoute(vendor: string, r: ContractRoute, where: string): FixtureR
 
 class ContractFailure extends Error {}
 
-async function runCase(vendor: string, mocks: Mocks, kase: ContractCase, index: number): Promise<void> {
+async function runCase(vendor: string, mocks: Mocks, table: ContractCase, index: number): Promise<void> {
   const { c } = mocks;
-  const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
-  for (const s of kase.seedState ?? []) {
-    await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
-  }
-  let firstRun: string | undefined;
-  for (const [i, run] of kase.runs.entries()) {
-    const fail = (check: string, what: string): never => {
-      throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
-    };
-    const workflowId = await runOnce(vendor, mocks, customer, run, kase.secrets ?? {}, firstRun, fail);
-    firstRun ??= workflowId;
+  const files = table.files ? await openCaseFiles(table.files, vendor, fixturesDir(vendor)) : undefined;
+  try {
+    const kase = files ? fill({ ...table, inputs: fillInputs(table.inputs ?? {}, files.vars) }, files.vars) : table;
+    const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
+    for (const s of kase.seedState ?? []) {
+      await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
+    }
+    const runIds: string[] = [];
+    let firstRun: string | undefined;
+    for (const [i, run] of kase.runs.entries()) {
+      const fail = (check: string, what: string): never => {
+        throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
+      };
+      const secret = Object.fromEntries(Object.entries(kase.secrets ?? {}).filter(([name]) => !kase.notSecret?.includes(name)));
+      const workflowId = await runOnce(vendor, mocks, customer, run, secret, firstRun, fail, files, runIds);
+      firstRun ??= workflowId;
+    }
+  } finally {
+    await files?.close();
   }
 }
 
+/** Delivers the run's drops before it, starts it, and delivers the `afterWait` ones once it waits. */
+async function ingestWithDrops(vendor: string, c: VendorContract, customer: string, run: ContractRun, files: CaseFiles | undefined, fail: Fail): Promise<RunOutcome> {
+  const drops = run.drops ?? [];
+  if (drops.length > 0 && !files) fail('drops', 'deliveries need the case’s `files`');
+  for (const [k, drop] of drops.entries()) if (!drop.afterWait) await files!.deliver(drop, `drops[${k}]`);
+  const running = c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+  if (drops.some((d) => d.afterWait)) {
+    if (!run.stream) fail('drops', 'a delivery afterWait needs the run’s stream (to find its workflow)');
+    await untilWaiting(c.h.client.workflow.getHandle(ingestWorkflowId({ vendor, customer, stream: run.stream!, window: run.window! })));
+    for (const [k, drop] of drops.entries()) if (drop.afterWait) await files!.deliver(drop, `drops[${k}]`);
+  }
+  return running;
+}
 
 /** One run and its checks; returns the run's workflow id, if it has one. */
-async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
+async function runOnce(
+  vendor: string,
+  mocks: Mocks,
+  customer: string,
+  run: ContractRun,
+  secrets: Record<string, string>,
+  firstRun: string | undefined,
+  fail: Fail,
+  files: CaseFiles | undefined,
+  runIds: string[],
+): Promise<string | undefined> {
   const { c } = mocks;
   const before = new Map([...mocks.servers].map(([name, s]) => [name, s.requests.length]));
   let expect = run.expect;
@@ -215,8 +249,9 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     }
   } else {
     if (!run.window) fail('window', 'an ingestion needs a window');
-    const outcome = await c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+    const outcome = await ingestWithDrops(vendor, c, customer, run, files, fail);
     ran = outcome;
+    if (outcome.runId) runIds.push(outcome.runId);
     expect = JSON.parse(JSON.stringify(expect).replaceAll('{{workflowId}}', outcome.workflowId)) as typeof expect;
     error = outcome.error;
     if (expect.status && outcome.status !== expect.status) fail('expect.status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
@@ -239,6 +274,20 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
   }
   for (const [k, columns] of (expect.columns ?? []).entries()) await checkColumns(c, columns, (what) => fail(`expect.columns[${k}]`, what));
   for (const [k, credential] of (expect.credentials ?? []).entries()) await checkCredential(c, vendor, customer, credential, (what) => fail(`expect.credentials[${k}]`, what));
+  for (const [k, box] of (expect.mailbox ?? []).entries()) {
+    if (!files) fail(`expect.mailbox[${k}]`, 'a mailbox check needs the case’s `files`');
+    const n = await files!.messages(box.folder);
+    if ((box.messages !== undefined && n !== box.messages) || (box.atLeast !== undefined && n < box.atLeast)) {
+      fail(`expect.mailbox[${k}]`, `${box.folder} holds ${n} message(s), expected ${box.messages ?? `at least ${box.atLeast}`}`);
+    }
+  }
+  if (expect.manifest !== undefined) check(fail, 'expect.manifest', await manifestOf(c.h.runtime.mysql, customer, runIds), expect.manifest);
+  if (expect.workflow) {
+    if (!ran?.runId) fail('expect.workflow', 'only an ingestion has a history to read here');
+    const shape = await historyShape(client.workflow.getHandle(ran!.workflowId, ran!.runId));
+    check(fail, 'expect.workflow.timers', shape.timers, expect.workflow.timers);
+    check(fail, 'expect.workflow.activities', shape.activities, expect.workflow.activities);
+  }
   for (const [k, s] of (expect.state ?? []).entries()) {
     const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });
     if ((stored ?? null) !== s.value) fail(`expect.state[${k}]`, `expected ${JSON.stringify(s.value)} stored for ${s.stream}, got ${JSON.stringify(stored ?? null)}`);

@@ -229,9 +229,68 @@ export const RunExpect = Type.Object(
     columns: Type.Optional(Type.Array(ColumnsCheck)),
     credentials: Type.Optional(Type.Array(CredentialCheck)),
     storedNotContain: Type.Optional(doc(Type.Array(Type.String()), 'Texts that must be nowhere in the object store or the error, besides the customer’s secrets (always checked).', ['Atza|fixture-access-token'])),
+    mailbox: Type.Optional(
+      doc(
+        Type.Array(Type.Object({ folder: Type.String(), messages: Type.Optional(Type.Integer({ minimum: 0 })), atLeast: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })),
+        'How many messages an IMAP folder of the test user holds after the run (`{{files.folder}}`, the case’s; `DIF/Processed`, where taken ones go).',
+        [{ folder: '{{files.folder}}', messages: 1 }],
+      ),
+    ),
+    manifest: Type.Optional(
+      doc(
+        Matcher,
+        'The file manifest of the customer (the files taken, in order) as [{path, run}], run the index of the case’s run that took it; `{{files.folder}}` in a path.',
+        [{ path: '{{files.folder}}/orders_20240901.csv.gz', run: 0 }],
+      ),
+    ),
+    workflow: Type.Optional(
+      doc(
+        Type.Object({ timers: Type.Optional(Matcher), activities: Type.Optional(Matcher) }, { additionalProperties: false }),
+        'The run’s workflow history: its timers’ durations in seconds and the activity types scheduled, in order.',
+        { timers: [15], activities: ['prepareRun', 'acquirePermit', 'fetchFiles'] },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+
+const MailDrop = Type.Object(
+  {
+    from: Type.String(),
+    subject: Type.String(),
+    date: doc(Type.String(), 'When it was sent (ISO time).', '2024-09-02T07:30:00.000Z'),
+    text: Type.String(),
+    attachments: Type.Optional(Type.Array(Type.Object({ filename: Type.String(), file: doc(Type.String(), 'A fixture file of the vendor.', 'Daily_Performance_2024-09-01.csv') }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false },
+);
+
+export const FileDrop = doc(
+  Type.Object(
+    {
+      sftp: Type.Optional(
+        doc(
+          Type.Object(
+            {
+              name: doc(Type.String(), 'The file’s name in the case’s folder.', 'orders_20240901.csv.gz'),
+              file: Type.Optional(doc(Type.String(), 'Its content: a fixture file of the vendor.', 'orders_20240901.csv')),
+              text: Type.Optional(doc(Type.String(), 'Its content inline, instead of a file.', 'still uploading')),
+              gzip: Type.Optional(doc(Type.Boolean(), 'The content gzip-compressed.', true)),
+              modifiedLater: Type.Optional(doc(Type.Boolean(), 'Its modification time a minute in the future: a file re-sent.', true)),
+            },
+            { additionalProperties: false },
+          ),
+          'A file written into the case’s folder of the test user on the SFTP/FTP servers (test/setup/file-drops.ts): `{{files.folder}}` is its remote path.',
+        ),
+      ),
+      mail: Type.Optional(doc(MailDrop, 'A message appended over IMAP to the case’s mailbox folder, `{{files.folder}}`.')),
+      afterWait: Type.Optional(doc(Type.Boolean(), 'Delivered once the run waits (a timer started in its history), not before it: a vendor that delivers late. The run needs a stream.', true)),
+    },
+    { additionalProperties: false },
+  ),
+  'A delivery of a file source (scripts/file-servers.sh), one of sftp or mail.',
+);
+export type FileDrop = Static<typeof FileDrop>;
 
 export const ContractRun = Type.Object(
   {
@@ -241,6 +300,7 @@ export const ContractRun = Type.Object(
     window: Type.Optional(doc(Type.Object({ from: Type.String(), to: Type.String() }), 'The date window (not for a retry).', { from: '2024-03-01', to: '2024-03-02' })),
     stream: Type.Optional(doc(Type.String(), 'One stream (all of the vendor’s unless given; a backfill needs one).', 'campaign_daily')),
     maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Attempts per activity; 4 unless given.', 1)),
+    drops: Type.Optional(doc(Type.Array(FileDrop), 'Deliveries of a file source before the run (or during it: afterWait); the case needs `files`.')),
     expect: RunExpect,
   },
   { additionalProperties: false },
@@ -251,8 +311,18 @@ export const ContractCase = Type.Object(
     name: doc(Type.String(), 'What the case proves; the test’s name.', 'campaign_daily: pages until total_page, rows loaded'),
     inputs: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'The customer’s inputs.', { advertiser_id: '7000000000000000001' })),
     secrets: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'The customer’s credentials. None may appear in errors or stored objects.', { access_token: 'tiktok-access-SECRET' })),
+    notSecret: Type.Optional(
+      doc(Type.Array(Type.String()), 'Credentials of `secrets` that are not secret and so not scanned for: a file source’s user name, which is in the paths it stores (the credential store reveals it as notSecret too).', ['sftp_user']),
+    ),
     overrides: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'Customer overrides besides baseUrl (the mock’s URL).', { tokenUrl: '{{baseUrl}}/token' })),
     seedState: Type.Optional(doc(Type.Array(StateCheck), 'Incremental cursors stored before the first run.')),
+    files: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('sftp'), Type.Literal('imap')]),
+        'The case reads a file source: a folder of its own on the test file servers (scripts/file-servers.sh) for its drops. Inputs and secrets may name `{{files.folder}}`, `{{files.sftpPort}}`, `{{files.imapPort}}` (numbers when a whole value), `{{files.user}}`, `{{files.clientKey}}`, `{{files.imapUser}}`, `{{files.imapPassword}}`, `{{files.cert}}`.',
+        'sftp',
+      ),
+    ),
     runs: doc(Type.Array(ContractRun, { minItems: 1 }), 'The runs, one after another, each with what it must give.'),
   },
   { additionalProperties: false },
@@ -282,6 +352,7 @@ export const ContractTable = doc(
                 path: Type.String(),
                 value: Type.Optional(Type.Unknown()),
                 copyOf: Type.Optional(doc(Type.String(), 'Instead of `value`: a copy of the config’s value at this dotted path, put at `path` (which may be new: a stream copied under another name, then edited).', 'streams.contacts_all_properties')),
+                add: Type.Optional(doc(Type.Boolean(), 'The field is not in the shipped config (its default made explicit, as a lease scaled down with the waits); without it, a path naming no field is an error, so a typo cannot pass for an edit.', true)),
                 why: Type.String(),
               },
               { additionalProperties: false },
