@@ -90,7 +90,8 @@ export async function startContractSuite(vendors: string[]): Promise<ContractSui
     edits.forEach((e) => setAt(config, e.path, e.copyOf !== undefined ? structuredClone(getAt(config, e.copyOf, 'configEdits')) : e.value, 'configEdits', e.copyOf !== undefined || e.add === true));
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
   }
-  const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
+  // Named per checkout too: its scratch (object store, keyring) is shared by every worktree's runs otherwise.
+  const h = await startHarness(`contracts-${CHECKOUT_ID}`, { settings: { vendorsDir: dir } });
   return {
     async start(vendor) {
       const p = prepared.get(vendor)!;
