@@ -6,14 +6,19 @@ type Node = Record<string, unknown>;
 
 const keysOf = (dotted: string) => dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
 
-/** The value at a dotted path; `what` names the thing in the error when the path leads nowhere. */
-export function getAt(root: unknown, dotted: string, what: string): unknown {
+/** Walks `keys` from the root; an error names the whole dotted path and the key that led nowhere. */
+function walk(root: unknown, keys: string[], dotted: string, what: string): unknown {
   let node = root;
-  for (const key of keysOf(dotted)) {
+  for (const key of keys) {
     if (typeof node !== 'object' || node === null || !(key in node)) throw new Error(`${what}: ${dotted}: nothing at ${key}`);
     node = (node as Node)[key];
   }
   return node;
+}
+
+/** The value at a dotted path; `what` names the thing in the error when the path leads nowhere. */
+export function getAt(root: unknown, dotted: string, what: string): unknown {
+  return walk(root, keysOf(dotted), dotted, what);
 }
 
 /**
@@ -22,7 +27,7 @@ export function getAt(root: unknown, dotted: string, what: string): unknown {
  */
 export function setAt(root: unknown, dotted: string, value: unknown, what: string, create = false): void {
   const keys = keysOf(dotted);
-  const parent = keys.length > 1 ? getAt(root, keys.slice(0, -1).join('.'), what) : root;
+  const parent = walk(root, keys.slice(0, -1), dotted, what);
   const last = keys.at(-1)!;
   if (typeof parent !== 'object' || parent === null) throw new Error(`${what}: ${dotted}: nothing at ${keys.at(-2) ?? last}`);
   if (!create && !(last in parent)) throw new Error(`${what}: ${dotted}: there is no such field to change`);
@@ -32,7 +37,7 @@ export function setAt(root: unknown, dotted: string, value: unknown, what: strin
 /** Takes out what a dotted path names: an array item (the later ones move up) or a field. */
 export function removeAt(root: unknown, dotted: string, what: string): void {
   const keys = keysOf(dotted);
-  const parent = keys.length > 1 ? getAt(root, keys.slice(0, -1).join('.'), what) : root;
+  const parent = walk(root, keys.slice(0, -1), dotted, what);
   const last = keys.at(-1)!;
   if (typeof parent !== 'object' || parent === null || !(last in parent)) throw new Error(`${what}: ${dotted}: nothing at ${last}`);
   if (Array.isArray(parent)) parent.splice(Number(last), 1);
