@@ -19,8 +19,9 @@ export function check(fail: Fail, name: string, actual: unknown, expected: unkno
 
 export async function checkRows(c: VendorContract, customer: string, spec: RowsCheck, fail: (what: string) => never): Promise<void> {
   const columns = spec.columns ?? ['*'];
-  const sql = `SELECT ${columns.join(', ')} FROM dif_test.${spec.table} WHERE _dif_customer = $1${spec.where ? ` AND (${spec.where})` : ''}${spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ''}`;
-  const { rows } = await c.h.runtime.postgres.query({ text: sql, values: [customer], rowMode: 'array' });
+  const conditions = [...(spec.everyCustomer ? [] : ['_dif_customer = $1']), ...(spec.where ? [`(${spec.where})`] : [])];
+  const sql = `SELECT ${columns.join(', ')} FROM dif_test.${spec.table}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}${spec.orderBy ? ` ORDER BY ${spec.orderBy}` : ''}`;
+  const { rows } = await c.h.runtime.postgres.query({ text: sql, values: spec.everyCustomer ? [] : [customer], rowMode: 'array' });
   const plain = (rows as unknown[][]).map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v)));
   if (spec.count !== undefined && plain.length !== spec.count) fail(`expected ${spec.count} row(s) in ${spec.table}, got ${plain.length}`);
   if (spec.equals) {

@@ -161,6 +161,9 @@ export const RowsCheck = doc(
       ),
       orderBy: Type.Optional(doc(Type.String(), 'SQL ORDER BY.', 'campaign_id, date')),
       where: Type.Optional(doc(Type.String(), 'An SQL condition added to the customer’s.', "campaign_id = '1'")),
+      everyCustomer: Type.Optional(
+        doc(Type.Boolean(), 'Rows of every customer in the table, not only the case’s: what an earlier case’s customer loaded (its rows kept NULL in a column a later run added).', true),
+      ),
       equals: Type.Optional(doc(Type.Array(Type.Array(Matcher)), 'The rows, each an array of the columns’ values (matchers allowed).', [['1790000000000001', '2024-03-01', 75]])),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many rows.', 3)),
     },
