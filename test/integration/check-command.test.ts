@@ -12,6 +12,7 @@ import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { InputError } from '../../core/run-plan';
 import { VendorCallError } from '../../cli/shared/activity-failures';
+import { EXIT, exitCodeFor } from '../../cli/dif';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { dif } from '../setup/run-cli';
 import { authoringRuntime, mockCustomer } from '../setup/authoring-cli';
@@ -85,6 +86,8 @@ test("credentials that do not work: the vendor's message, exit 1, the secret nev
   expect(error).toBeInstanceOf(VendorCallError);
   expect((error as Error).message).toMatch(new RegExp(`^dif check meta-ads --customer ${expired}: GET /v25\\.0/me/adaccounts answered 400: [\\s\\S]*Error validating access token: Session has expired`));
   expect((error as Error).message).not.toContain('expired-token-value');
+  expect((error as Error).message).not.toMatch(/\n\s+at /);
+  expect(exitCodeFor(error)).toBe(EXIT.runFailed);
 
   const hubspotCustomer = await mockCustomer(runtime, 'hubspot', hubspot.url, {}, { access_token: 'revoked-hs-token' });
   await expect(dif('check', 'hubspot', '--customer', hubspotCustomer)).rejects.toThrow(/answered 401: [\s\S]*Authentication credentials not found/);
@@ -106,6 +109,12 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     );
   });
 
+  test('an unknown vendor: exit 2', async () => {
+    const error = await dif('check', 'no-such-vendor', '--customer', 'anyone').catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/no-such-vendor/);
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
+  });
+
   test('a customer not set up for the vendor', async () => {
     await expect(dif('check', 'meta-ads', '--customer', 'no-such-customer')).rejects.toThrow(/customer "no-such-customer" is not set up for vendor "meta-ads" in MySQL/);
   });
@@ -115,7 +124,8 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     const error = await dif('check', 'meta-ads', '--customer', noToken).catch((e: Error) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/access_token/);
-    expect((error as Error).stack).not.toContain('\n    at Object.<anonymous> (test');
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
     const noAdvertiser = await mockCustomer(runtime, 'tiktok-ads', tiktok.url, {}, { access_token: 'tt-token' });
     await expect(dif('check', 'tiktok-ads', '--customer', noAdvertiser)).rejects.toThrow(new InputError(`dif check tiktok-ads --customer ${noAdvertiser}: customer "${noAdvertiser}" lacks input "advertiser_id" required by tiktok-ads`));
   });
@@ -133,6 +143,7 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
       const error = await dif('check', 'meta-ads', '--customer', 'anyone').catch((e: Error) => e);
       expect((error as Error).message).toMatch(/\$\.check\.request: needs a "path"/);
       expect((error as Error).message).toMatch(/\$\.check\.success: /);
+      expect(exitCodeFor(error)).toBe(EXIT.usage);
     } finally {
       delete process.env.DIF_VENDORS_DIR;
     }

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../core/run-plan';
 import { VendorCallError } from '../../cli/shared/activity-failures';
+import { EXIT, exitCodeFor } from '../../cli/dif';
+import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { dif } from '../setup/run-cli';
 import { authoringRuntime, mockCustomer } from '../setup/authoring-cli';
@@ -102,11 +104,43 @@ test('the set holds the exchanges and the expected rows, and no secret or declar
   expect(expected.rows[0].email_sha256).toMatch(/^[0-9a-f]{64}$/);
 });
 
+/** The error `dif <args>` ends with: the message the CLI prints (`dif: …`) and the exit code it maps to. */
+async function refusal(...args: string[]): Promise<{ error: Error; code: number }> {
+  const error = await dif(...args).then(
+    () => new Error('expected a refusal'),
+    (e: Error) => e,
+  );
+  expect(error.message).not.toMatch(/\n\s+at /);
+  return { error, code: exitCodeFor(error) };
+}
+
 describe('bad input: a clear message naming where, never a stack trace', () => {
-  test('an unknown stream', async () => {
+  test('an unknown stream: exit 2', async () => {
     await expect(dif('fixtures', 'record', 'hubspot', '--customer', 'anyone', '--stream', 'companies')).rejects.toThrow(
       new InputError('hubspot has no stream "companies" ($.streams.companies); streams: contacts, deals, contacts_all_properties'),
     );
+    expect((await refusal('fixtures', 'record', 'hubspot', '--customer', 'anyone', '--stream', 'companies')).code).toBe(EXIT.usage);
+  });
+
+  test('a missing credential: exit 2, naming it, and nothing written', async () => {
+    const customer = await mockCustomer(runtime, 'hubspot', server.url, {}, {});
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-fixtures-')), 'set');
+    const { error, code } = await refusal('fixtures', 'record', 'hubspot', '--customer', customer, '--stream', 'contacts', '--out', out);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^dif fixtures record hubspot --stream contacts: .*access_token/);
+    expect(code).toBe(EXIT.usage);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a config error names its JSON path: exit 2', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-fixtures-config-')), 'config.json');
+    const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'hubspot', 'config.json'), 'utf8'));
+    delete config.$schema;
+    config.streams.contacts.steps[0].pagination.kind = 'cursorr';
+    fs.writeFileSync(file, JSON.stringify(config));
+    const { error, code } = await refusal('fixtures', 'record', file, '--customer', 'anyone', '--stream', 'contacts');
+    expect(error.message).toMatch(/\$\.streams\.contacts\.steps\[0\]\.pagination/);
+    expect(code).toBe(EXIT.usage);
   });
 
   test("the vendor's 401, and nothing written", async () => {
@@ -115,6 +149,8 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     const error = await dif('fixtures', 'record', 'hubspot', '--customer', customer, '--stream', 'contacts', '--out', out).catch((e: Error) => e);
     expect(error).toBeInstanceOf(VendorCallError);
     expect((error as Error).message).toMatch(/^dif fixtures record hubspot --stream contacts: POST \/crm\/v3\/objects\/contacts\/search answered 401: .*Authentication credentials not found/);
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+    expect(exitCodeFor(error)).toBe(EXIT.runFailed);
     expect(fs.existsSync(out)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { InputError } from '../../core/run-plan';
 import { VendorCallError } from '../../cli/shared/activity-failures';
+import { EXIT, exitCodeFor } from '../../cli/dif';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { dif } from '../setup/run-cli';
 import { authoringRuntime, mockCustomer } from '../setup/authoring-cli';
@@ -78,9 +79,9 @@ test('a config file path, --base-url, and the rows that would be rejected, with 
 describe('bad input: a clear message naming where, never a stack trace', () => {
   test('an unknown stream names the streams there are', async () => {
     const customer = await mockCustomer(runtime, 'meta-ads', server.url, {}, { access_token: TOKEN });
-    await expect(dif('try', 'meta-ads', '--customer', customer, '--stream', 'campaigns')).rejects.toThrow(
-      new InputError('meta-ads has no stream "campaigns" ($.streams.campaigns); streams: ad_accounts, campaign_insights_daily'),
-    );
+    const error = await dif('try', 'meta-ads', '--customer', customer, '--stream', 'campaigns').catch((e: Error) => e);
+    expect(error).toEqual(new InputError('meta-ads has no stream "campaigns" ($.streams.campaigns); streams: ad_accounts, campaign_insights_daily'));
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
   });
 
   test('a missing credential', async () => {
@@ -89,6 +90,7 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/^dif try meta-ads --stream ad_accounts: .*access_token/);
     expect((error as Error).message).not.toMatch(/\n\s+at /);
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
   });
 
   test('the vendor answers 401: its own message, and exit 1 (not the operator\'s input)', async () => {
@@ -97,6 +99,8 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     expect(error).toBeInstanceOf(VendorCallError);
     expect((error as Error).message).toMatch(/^dif try meta-ads --stream ad_accounts: GET \/v25\.0\/me\/adaccounts answered 401: [\s\S]*Error validating access token/);
     expect((error as Error).message).not.toContain('expired-token-value');
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+    expect(exitCodeFor(error)).toBe(EXIT.runFailed);
   });
 
   test('a config error names its JSON path', async () => {
@@ -105,6 +109,9 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     delete config.$schema;
     config.streams.ad_accounts.steps[0].pagination.kind = 'cursorr';
     fs.writeFileSync(file, JSON.stringify(config));
-    await expect(dif('try', file, '--customer', 'anyone', '--stream', 'ad_accounts')).rejects.toThrow(/\$\.streams\.ad_accounts\.steps\[0\]\.pagination/);
+    const error = await dif('try', file, '--customer', 'anyone', '--stream', 'ad_accounts').catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/\$\.streams\.ad_accounts\.steps\[0\]\.pagination/);
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+    expect(exitCodeFor(error)).toBe(EXIT.usage);
   });
 });

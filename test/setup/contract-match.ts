@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { FixtureRequest } from '../mock-vendor/fixture-server';
 import { awsSignatureVerifies, naverSignature } from '../mock-vendor/signatures';
 import { jwtParts, jwtVerifies } from './jwt-check';
+import { authorizationParams, signature as oauth1Signature } from './oauth1-reference';
 import type { RequestMatch } from './contract-table';
 
 const show = (v: unknown) => (v === undefined ? 'undefined' : JSON.stringify(v));
@@ -123,6 +124,12 @@ function signatureVerifies(request: FixtureRequest, signature: NonNullable<Reque
   if ('naverHmac' in signature) {
     const { secretKey, apiKey } = signature.naverHmac;
     return request.headers['x-api-key'] === apiKey && request.headers['x-signature'] === naverSignature(secretKey, String(request.headers['x-timestamp']), request.method, request.path);
+  }
+  if ('oauth1' in signature) {
+    // The base URI as the vendor sees it: the Host header the request came with.
+    const oauth = authorizationParams(request.headers.authorization as string | undefined);
+    const baseUri = `http://${request.headers.host}${request.path}`;
+    return oauth.oauth_signature !== undefined && oauth.oauth_signature === oauth1Signature({ method: request.method, baseUri, params: Object.entries(request.query) }, oauth, signature.oauth1);
   }
   return awsSignatureVerifies(request, signature.awsSigV4);
 }

@@ -15,11 +15,17 @@ import type { BackfillInput } from '../../workflows/backfill-types';
 import { FixtureServer, type FixtureRoute } from '../mock-vendor/fixture-server';
 import { loadContractTable, type ContractCase, type ContractRoute, type ContractRun, type ContractTable } from './contract-table';
 import { fill, requestMismatch, withUrls } from './contract-match';
-import { check, checkRequests, checkRows, type Fail } from './contract-checks';
+import { check, checkColumns, checkCredential, checkRequests, checkRows, type Fail } from './contract-checks';
 import { serviceAccountKeyFile } from './jwt-check';
+import { editAnswer } from './contract-answer';
+import { fillInputs, historyShape, manifestOf, openCaseFiles, untilWaiting, type CaseFiles } from './contract-files';
+import { ingestWorkflowId } from '../../core/run-plan';
+import type { RunOutcome } from '../../cli/run/run';
+import { getAt, setAt } from './dotted-path';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
 import { startHarness } from './harness';
+import { CHECKOUT_ID } from './test-settings';
 import { contractOn, type VendorContract } from './vendor-contract';
 
 export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
@@ -71,7 +77,8 @@ async function prepare(vendor: string): Promise<Prepared> {
 export async function startContractSuite(vendors: string[]): Promise<ContractSuite> {
   const prepared = new Map<string, Prepared>();
   for (const vendor of vendors) prepared.set(vendor, await prepare(vendor));
-  const dir = path.join(os.tmpdir(), 'dif-test', 'contracts', 'vendors');
+  // Per checkout: another worktree's run would otherwise replace the edited configs under this one's worker.
+  const dir = path.join(os.tmpdir(), 'dif-test', `contracts-${CHECKOUT_ID}`, 'vendors');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(projectRoot(), 'vendors'), dir, { recursive: true });
   for (const [vendor, p] of prepared) {
@@ -80,13 +87,16 @@ export async function startContractSuite(vendors: string[]): Promise<ContractSui
     if (edits.length === 0) continue;
     const file = path.join(dir, vendor, 'config.json');
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-    edits.forEach((e) => setAt(config, e.path, e.value));
+    edits.forEach((e) => setAt(config, e.path, e.copyOf !== undefined ? structuredClone(getAt(config, e.copyOf, 'configEdits')) : e.value, 'configEdits', e.copyOf !== undefined || e.add === true));
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
   }
-  const h = await startHarness('contracts', { settings: { vendorsDir: dir } });
+  // Named per checkout too: its scratch (object store, keyring) is shared by every worktree's runs otherwise.
+  const h = await startHarness(`contracts-${CHECKOUT_ID}`, { settings: { vendorsDir: dir } });
   return {
     async start(vendor) {
       const p = prepared.get(vendor)!;
+      // A table whose first run must create its tables (and a later one alter them) starts from none.
+      for (const table of p.table.dropTables ?? []) await h.runtime.postgres.query(`DROP TABLE IF EXISTS dif_test.${table}`);
       const server = new FixtureServer(fixturesDir(vendor));
       await server.start();
       return attach(vendor, p, contractOn(h, vendor, server));
@@ -102,11 +112,13 @@ function attach(vendor: string, p: Prepared, c: VendorContract): ContractHarness
   const { table, urls, keys } = p;
   if (table.signingClock) {
     const fixed = new Date(table.signingClock);
-    setSigningClock({ now: () => fixed });
+    const nonce = table.signingNonce;
+    setSigningClock(nonce === undefined ? { now: () => fixed } : { now: () => fixed, nonce: () => nonce });
   }
   const servers = new Map<string, FixtureServer>([['', c.server], ...p.extra]);
   for (const [name, routes] of [['', table.routes] as const, ...Object.entries(table.servers ?? {})]) {
-    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r) => fixtureRoute(vendor, r)));
+    const at = name === '' ? '$.routes' : `$.servers.${name}`;
+    servers.get(name)!.route(...fill(withUrls(routes, c.server.url, urls), keys).map((r, i) => fixtureRoute(vendor, r, `${contractFile(vendor)}: ${at}[${i}]`)));
   }
   const mocks: Mocks = { c, servers, urls };
   return {
@@ -142,50 +154,70 @@ function keyVars(keys: Record<string, 'rsa' | 'ec-p256'>): Record<string, string
   return vars;
 }
 
-function fixtureRoute(vendor: string, r: ContractRoute): FixtureRoute {
-  const { when, pathPattern, path: exact, replace, ...answer } = r;
+function fixtureRoute(vendor: string, r: ContractRoute, where: string): FixtureRoute {
+  const { when, pathPattern, path: exact, replace, edit, ...answer } = r;
   const route: FixtureRoute = { ...answer, path: pathPattern !== undefined ? new RegExp(pathPattern) : exact!, when: when ? (request) => !requestMismatch(request, when) : undefined };
-  if (replace && r.file) {
-    let text = fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8');
-    for (const [from, to] of Object.entries(replace)) text = text.replaceAll(from, to);
+  if ((replace || edit) && (r.file || r.body !== undefined)) {
+    let text = r.file ? fs.readFileSync(path.join(fixturesDir(vendor), r.file), 'utf8') : r.body!;
+    for (const [from, to] of Object.entries(replace ?? {})) text = text.replaceAll(from, to);
+    if (edit) text = editAnswer(text, edit, `${where}.edit`);
     return { ...route, file: undefined, body: text };
   }
   return route;
 }
 
-/** Sets a value at a dotted path with [n] indexes: `streams.orders.steps[0].poll.intervalSeconds`. */
-function setAt(config: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
-  let node = config as Record<string, unknown>;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) throw new Error(`configEdits: ${dotted}: nothing at ${key}`);
-    node = node[key] as Record<string, unknown>;
-  }
-  if (!(keys.at(-1)! in node)) throw new Error(`configEdits: ${dotted}: the config has no such field to change`);
-  node[keys.at(-1)!] = value;
-}
-
 class ContractFailure extends Error {}
 
-async function runCase(vendor: string, mocks: Mocks, kase: ContractCase, index: number): Promise<void> {
+async function runCase(vendor: string, mocks: Mocks, table: ContractCase, index: number): Promise<void> {
   const { c } = mocks;
-  const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
-  for (const s of kase.seedState ?? []) {
-    await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
-  }
-  let firstRun: string | undefined;
-  for (const [i, run] of kase.runs.entries()) {
-    const fail = (check: string, what: string): never => {
-      throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
-    };
-    const workflowId = await runOnce(vendor, mocks, customer, run, kase.secrets ?? {}, firstRun, fail);
-    firstRun ??= workflowId;
+  const files = table.files ? await openCaseFiles(table.files, vendor, fixturesDir(vendor)) : undefined;
+  try {
+    const kase = files ? fill({ ...table, inputs: fillInputs(table.inputs ?? {}, files.vars) }, files.vars) : table;
+    const customer = await c.customer(kase.inputs ?? {}, kase.secrets ?? {}, kase.overrides ?? {});
+    for (const s of kase.seedState ?? []) {
+      await c.h.runtime.deps.streamState.put({ customer, vendor, stream: s.stream, partition: s.partition ?? '' }, s.value!, 'contract test');
+    }
+    const runIds: string[] = [];
+    let firstRun: string | undefined;
+    for (const [i, run] of kase.runs.entries()) {
+      const fail = (check: string, what: string): never => {
+        throw new ContractFailure(`${vendor} › ${kase.name} › $.cases[${index}].runs[${i}].${check}: ${what}`);
+      };
+      const secret = Object.fromEntries(Object.entries(kase.secrets ?? {}).filter(([name]) => !kase.notSecret?.includes(name)));
+      const workflowId = await runOnce(vendor, mocks, customer, run, secret, firstRun, fail, files, runIds);
+      firstRun ??= workflowId;
+    }
+  } finally {
+    await files?.close();
   }
 }
 
+/** Delivers the run's drops before it, starts it, and delivers the `afterWait` ones once it waits. */
+async function ingestWithDrops(vendor: string, c: VendorContract, customer: string, run: ContractRun, files: CaseFiles | undefined, fail: Fail): Promise<RunOutcome> {
+  const drops = run.drops ?? [];
+  if (drops.length > 0 && !files) fail('drops', 'deliveries need the case’s `files`');
+  for (const [k, drop] of drops.entries()) if (!drop.afterWait) await files!.deliver(drop, `drops[${k}]`);
+  const running = c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+  if (drops.some((d) => d.afterWait)) {
+    if (!run.stream) fail('drops', 'a delivery afterWait needs the run’s stream (to find its workflow)');
+    await untilWaiting(c.h.client.workflow.getHandle(ingestWorkflowId({ vendor, customer, stream: run.stream!, window: run.window! })));
+    for (const [k, drop] of drops.entries()) if (drop.afterWait) await files!.deliver(drop, `drops[${k}]`);
+  }
+  return running;
+}
 
 /** One run and its checks; returns the run's workflow id, if it has one. */
-async function runOnce(vendor: string, mocks: Mocks, customer: string, run: ContractRun, secrets: Record<string, string>, firstRun: string | undefined, fail: Fail): Promise<string | undefined> {
+async function runOnce(
+  vendor: string,
+  mocks: Mocks,
+  customer: string,
+  run: ContractRun,
+  secrets: Record<string, string>,
+  firstRun: string | undefined,
+  fail: Fail,
+  files: CaseFiles | undefined,
+  runIds: string[],
+): Promise<string | undefined> {
   const { c } = mocks;
   const before = new Map([...mocks.servers].map(([name, s]) => [name, s.requests.length]));
   let expect = run.expect;
@@ -218,8 +250,9 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     }
   } else {
     if (!run.window) fail('window', 'an ingestion needs a window');
-    const outcome = await c.ingest(customer, run.window!, run.maxAttempts ?? 4, run.stream);
+    const outcome = await ingestWithDrops(vendor, c, customer, run, files, fail);
     ran = outcome;
+    if (outcome.runId) runIds.push(outcome.runId);
     expect = JSON.parse(JSON.stringify(expect).replaceAll('{{workflowId}}', outcome.workflowId)) as typeof expect;
     error = outcome.error;
     if (expect.status && outcome.status !== expect.status) fail('expect.status', `expected ${expect.status}, got ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
@@ -239,6 +272,22 @@ async function runOnce(vendor: string, mocks: Mocks, customer: string, run: Cont
     if (!server) fail(`expect.requests[${k}].server`, `no server ${requests.server} in the table's servers`);
     const sent = server!.requests.slice(before.get(requests.server ?? ''));
     sentSecrets.push(...checkRequests(sent, requests, (what) => fail(`expect.requests[${k}]${requests.what ? ` (${requests.what})` : ''}`, what)));
+  }
+  for (const [k, columns] of (expect.columns ?? []).entries()) await checkColumns(c, columns, (what) => fail(`expect.columns[${k}]`, what));
+  for (const [k, credential] of (expect.credentials ?? []).entries()) await checkCredential(c, vendor, customer, credential, (what) => fail(`expect.credentials[${k}]`, what));
+  for (const [k, box] of (expect.mailbox ?? []).entries()) {
+    if (!files) fail(`expect.mailbox[${k}]`, 'a mailbox check needs the case’s `files`');
+    const n = await files!.messages(box.folder);
+    if ((box.messages !== undefined && n !== box.messages) || (box.atLeast !== undefined && n < box.atLeast)) {
+      fail(`expect.mailbox[${k}]`, `${box.folder} holds ${n} message(s), expected ${box.messages ?? `at least ${box.atLeast}`}`);
+    }
+  }
+  if (expect.manifest !== undefined) check(fail, 'expect.manifest', await manifestOf(c.h.runtime.mysql, customer, runIds), expect.manifest);
+  if (expect.workflow) {
+    if (!ran?.runId) fail('expect.workflow', 'only an ingestion has a history to read here');
+    const shape = await historyShape(client.workflow.getHandle(ran!.workflowId, ran!.runId));
+    check(fail, 'expect.workflow.timers', shape.timers, expect.workflow.timers);
+    check(fail, 'expect.workflow.activities', shape.activities, expect.workflow.activities);
   }
   for (const [k, s] of (expect.state ?? []).entries()) {
     const stored = await c.h.runtime.deps.streamState.get({ customer, vendor, stream: s.stream, partition: s.partition ?? '' });

@@ -33,8 +33,12 @@ const Signature = doc(
       { awsSigV4: Type.Object({ accessKeyId: Type.String(), secretAccessKey: Type.String(), region: Type.String(), service: Type.String() }) },
       { additionalProperties: false },
     ),
+    Type.Object(
+      { oauth1: Type.Object({ consumerSecret: Type.String(), tokenSecret: Type.String() }, { additionalProperties: false }) },
+      { additionalProperties: false },
+    ),
   ]),
-  'A request signature recomputed independently of DIF from the vendor’s documented algorithm (test/mock-vendor/signatures.ts); it must verify.',
+  'A request signature recomputed independently of DIF from the vendor’s documented algorithm (test/mock-vendor/signatures.ts; `oauth1`: RFC 5849 HMAC-SHA1 from the Authorization header’s oauth_* parameters, test/setup/oauth1-reference.ts); it must verify.',
   { naverHmac: { secretKey: 'naver-secret-key-SECRET', apiKey: '0100000000naver-license-SECRET' } },
 );
 
@@ -66,6 +70,36 @@ const PathSelector = {
   pathPattern: Type.Optional(doc(Type.String(), 'A regular expression tested against the path, instead of `path`.', '^/rest/')),
 };
 
+const Vary = doc(
+  Type.Object({ start: Type.Integer(), prefix: Type.Optional(Type.String()), pad: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+  'The n-th copy (from 0) gets start + n: a number, or with `prefix` a string, the number zero-padded to `pad` digits.',
+  { start: 1, prefix: 'c', pad: 2 },
+);
+
+const AnswerEdit = doc(
+  Type.Object(
+    {
+      repeat: Type.Optional(
+        Type.Object(
+          {
+            at: doc(Type.String(), 'The dotted path of an array in the answer.', 'data.reportingDataResponse.row'),
+            item: doc(Type.Integer({ minimum: 0 }), 'The index of the item copied.', 0),
+            count: doc(Type.Integer({ minimum: 1, maximum: 10000 }), 'How many copies replace the array.', 1000),
+            vary: Type.Optional(doc(Type.Record(Type.String(), Vary), 'Fields of each copy (dotted paths inside the item) numbered by copy.', { id: { start: 1, prefix: 'c', pad: 2 } })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      set: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'Values put at dotted paths (after `repeat`).', { next_cursor: null })),
+      remove: Type.Optional(doc(Type.Array(Type.String()), 'Dotted paths taken out (after `set`): an array item (`…nodes[1]`) or a field.', ['data.orders.nodes[0].lineItems.nodes[1]'])),
+    },
+    { additionalProperties: false },
+  ),
+  'The answer (a JSON file or body, after `replace`) changed before it is served: a page too big to commit built from a fixture’s item, a field varied for one case.',
+  { repeat: { at: 'data', item: 0, count: 45, vary: { id: { start: 1, prefix: 'c', pad: 2 } } }, set: { next_cursor: null } },
+);
+export type AnswerEdit = Static<typeof AnswerEdit>;
+
 export const ContractRoute = doc(
   Type.Object(
     {
@@ -82,6 +116,7 @@ export const ContractRoute = doc(
       replace: Type.Optional(
         doc(Type.Record(Type.String(), Type.String()), 'Texts replaced in the answer (a fixture varied for one case: another token echoed, another host named).', { 'meta-access-SECRET': 'meta-access-SECRET-1002' }),
       ),
+      edit: Type.Optional(AnswerEdit),
     },
     { additionalProperties: false },
   ),
@@ -98,6 +133,7 @@ export const RequestsCheck = doc(
       where: Type.Optional(doc(RequestMatch, 'Only the run’s requests that match are checked.')),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many there are.', 2)),
       atLeast: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At least this many.', 1)),
+      atMost: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'At most this many.', 3)),
       each: Type.Optional(doc(RequestMatch, 'Every one of them matches.')),
       items: Type.Optional(doc(Type.Array(RequestMatch), 'One match per request, in the order they were sent (and as many).')),
       notStored: Type.Optional(
@@ -125,6 +161,9 @@ export const RowsCheck = doc(
       ),
       orderBy: Type.Optional(doc(Type.String(), 'SQL ORDER BY.', 'campaign_id, date')),
       where: Type.Optional(doc(Type.String(), 'An SQL condition added to the customer’s.', "campaign_id = '1'")),
+      everyCustomer: Type.Optional(
+        doc(Type.Boolean(), 'Rows of every customer in the table, not only the case’s: what an earlier case’s customer loaded (its rows kept NULL in a column a later run added).', true),
+      ),
       equals: Type.Optional(doc(Type.Array(Type.Array(Matcher)), 'The rows, each an array of the columns’ values (matchers allowed).', [['1790000000000001', '2024-03-01', 75]])),
       count: Type.Optional(doc(Type.Integer({ minimum: 0 }), 'How many rows.', 3)),
     },
@@ -132,6 +171,33 @@ export const RowsCheck = doc(
   ),
   'Rows loaded into the warehouse.',
 );
+
+export const ColumnsCheck = doc(
+  Type.Object(
+    {
+      table: doc(Type.String(), 'The warehouse table (schema dif_test).', 'hubspot_contacts_all_properties'),
+      types: doc(Matcher, 'Its columns as {column: Postgres data_type} from information_schema, matched in part (`{"$absent": true}` for a column that must not be there).', {
+        acme_score: 'numeric',
+        phone: { $absent: true },
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  'The columns of a table after the run: discovered fields typed, a column added (ALTER) or not.',
+);
+export type ColumnsCheck = Static<typeof ColumnsCheck>;
+
+export const CredentialCheck = doc(
+  Type.Object(
+    {
+      name: doc(Type.String(), 'The credential’s name in the customer’s store.', 'refresh_token'),
+      equals: doc(Type.String(), 'The value it must hold, compared after decrypting; neither value is ever printed.', 'rft.fixture-rotated-refresh-SECRET'),
+    },
+    { additionalProperties: false },
+  ),
+  'A credential in the store after the run (a rotated refresh token kept, encrypted).',
+);
+export type CredentialCheck = Static<typeof CredentialCheck>;
 
 export const StateCheck = Type.Object(
   {
@@ -163,10 +229,71 @@ export const RunExpect = Type.Object(
     rows: Type.Optional(Type.Array(RowsCheck)),
     requests: Type.Optional(Type.Array(RequestsCheck)),
     state: Type.Optional(doc(Type.Array(StateCheck), 'Stored incremental cursors after the run.')),
+    columns: Type.Optional(Type.Array(ColumnsCheck)),
+    credentials: Type.Optional(Type.Array(CredentialCheck)),
     storedNotContain: Type.Optional(doc(Type.Array(Type.String()), 'Texts that must be nowhere in the object store or the error, besides the customer’s secrets (always checked).', ['Atza|fixture-access-token'])),
+    mailbox: Type.Optional(
+      doc(
+        Type.Array(Type.Object({ folder: Type.String(), messages: Type.Optional(Type.Integer({ minimum: 0 })), atLeast: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })),
+        'How many messages an IMAP folder of the test user holds after the run (`{{files.folder}}`, the case’s; `DIF/Processed`, where taken ones go).',
+        [{ folder: '{{files.folder}}', messages: 1 }],
+      ),
+    ),
+    manifest: Type.Optional(
+      doc(
+        Matcher,
+        'The file manifest of the customer (the files taken, in order) as [{path, run}], run the index of the case’s run that took it; `{{files.folder}}` in a path.',
+        [{ path: '{{files.folder}}/orders_20240901.csv.gz', run: 0 }],
+      ),
+    ),
+    workflow: Type.Optional(
+      doc(
+        Type.Object({ timers: Type.Optional(Matcher), activities: Type.Optional(Matcher) }, { additionalProperties: false }),
+        'The run’s workflow history: its timers’ durations in seconds and the activity types scheduled, in order.',
+        { timers: [15], activities: ['prepareRun', 'acquirePermit', 'fetchFiles'] },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+
+const MailDrop = Type.Object(
+  {
+    from: Type.String(),
+    subject: Type.String(),
+    date: doc(Type.String(), 'When it was sent (ISO time).', '2024-09-02T07:30:00.000Z'),
+    text: Type.String(),
+    attachments: Type.Optional(Type.Array(Type.Object({ filename: Type.String(), file: doc(Type.String(), 'A fixture file of the vendor.', 'Daily_Performance_2024-09-01.csv') }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false },
+);
+
+export const FileDrop = doc(
+  Type.Object(
+    {
+      sftp: Type.Optional(
+        doc(
+          Type.Object(
+            {
+              name: doc(Type.String(), 'The file’s name in the case’s folder.', 'orders_20240901.csv.gz'),
+              file: Type.Optional(doc(Type.String(), 'Its content: a fixture file of the vendor.', 'orders_20240901.csv')),
+              text: Type.Optional(doc(Type.String(), 'Its content inline, instead of a file.', 'still uploading')),
+              gzip: Type.Optional(doc(Type.Boolean(), 'The content gzip-compressed.', true)),
+              modifiedLater: Type.Optional(doc(Type.Boolean(), 'Its modification time a minute in the future: a file re-sent.', true)),
+            },
+            { additionalProperties: false },
+          ),
+          'A file written into the case’s folder of the test user on the SFTP/FTP servers (test/setup/file-drops.ts): `{{files.folder}}` is its remote path.',
+        ),
+      ),
+      mail: Type.Optional(doc(MailDrop, 'A message appended over IMAP to the case’s mailbox folder, `{{files.folder}}`.')),
+      afterWait: Type.Optional(doc(Type.Boolean(), 'Delivered once the run waits (a timer started in its history), not before it: a vendor that delivers late. The run needs a stream.', true)),
+    },
+    { additionalProperties: false },
+  ),
+  'A delivery of a file source (scripts/file-servers.sh), one of sftp or mail.',
+);
+export type FileDrop = Static<typeof FileDrop>;
 
 export const ContractRun = Type.Object(
   {
@@ -176,6 +303,7 @@ export const ContractRun = Type.Object(
     window: Type.Optional(doc(Type.Object({ from: Type.String(), to: Type.String() }), 'The date window (not for a retry).', { from: '2024-03-01', to: '2024-03-02' })),
     stream: Type.Optional(doc(Type.String(), 'One stream (all of the vendor’s unless given; a backfill needs one).', 'campaign_daily')),
     maxAttempts: Type.Optional(doc(Type.Integer({ minimum: 1 }), 'Attempts per activity; 4 unless given.', 1)),
+    drops: Type.Optional(doc(Type.Array(FileDrop), 'Deliveries of a file source before the run (or during it: afterWait); the case needs `files`.')),
     expect: RunExpect,
   },
   { additionalProperties: false },
@@ -186,8 +314,18 @@ export const ContractCase = Type.Object(
     name: doc(Type.String(), 'What the case proves; the test’s name.', 'campaign_daily: pages until total_page, rows loaded'),
     inputs: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'The customer’s inputs.', { advertiser_id: '7000000000000000001' })),
     secrets: Type.Optional(doc(Type.Record(Type.String(), Type.String()), 'The customer’s credentials. None may appear in errors or stored objects.', { access_token: 'tiktok-access-SECRET' })),
+    notSecret: Type.Optional(
+      doc(Type.Array(Type.String()), 'Credentials of `secrets` that are not secret and so not scanned for: a file source’s user name, which is in the paths it stores (the credential store reveals it as notSecret too).', ['sftp_user']),
+    ),
     overrides: Type.Optional(doc(Type.Record(Type.String(), Type.Unknown()), 'Customer overrides besides baseUrl (the mock’s URL).', { tokenUrl: '{{baseUrl}}/token' })),
     seedState: Type.Optional(doc(Type.Array(StateCheck), 'Incremental cursors stored before the first run.')),
+    files: Type.Optional(
+      doc(
+        Type.Union([Type.Literal('sftp'), Type.Literal('imap')]),
+        'The case reads a file source: a folder of its own on the test file servers (scripts/file-servers.sh) for its drops. Inputs and secrets may name `{{files.folder}}`, `{{files.sftpPort}}`, `{{files.imapPort}}` (numbers when a whole value), `{{files.user}}`, `{{files.clientKey}}`, `{{files.imapUser}}`, `{{files.imapPassword}}`, `{{files.cert}}`.',
+        'sftp',
+      ),
+    ),
     runs: doc(Type.Array(ContractRun, { minItems: 1 }), 'The runs, one after another, each with what it must give.'),
   },
   { additionalProperties: false },
@@ -208,12 +346,27 @@ export const ContractTable = doc(
         ),
       ),
       signingClock: Type.Optional(doc(Type.String(), 'A fixed clock for request signers (ISO time), so signatures and signed dates are known.', '2024-03-01T12:00:00.000Z')),
+      signingNonce: Type.Optional(doc(Type.String(), 'A fixed nonce for request signers (OAuth 1.0a), with signingClock.', 'difFixtureNonce0123456789abcdef0')),
       configEdits: Type.Optional(
         doc(
-          Type.Array(Type.Object({ path: Type.String(), value: Type.Unknown(), why: Type.String() }, { additionalProperties: false })),
-          'Changes to a copy of the config before the run, each with why (only waits scaled down, never behaviour).',
+          Type.Array(
+            Type.Object(
+              {
+                path: Type.String(),
+                value: Type.Optional(Type.Unknown()),
+                copyOf: Type.Optional(doc(Type.String(), 'Instead of `value`: a copy of the config’s value at this dotted path, put at `path` (which may be new: a stream copied under another name, then edited).', 'streams.contacts_all_properties')),
+                add: Type.Optional(doc(Type.Boolean(), 'The field is not in the shipped config (its default made explicit, as a lease scaled down with the waits); without it, a path naming no field is an error, so a typo cannot pass for an edit.', true)),
+                why: Type.String(),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          'Changes to a copy of the config before the run, each with why (only waits scaled down, or a stream copied to try another policy; never the shipped behaviour).',
           [{ path: 'rateLimit.requestsPerSecond', value: 50, why: 'the test paces faster' }],
         ),
+      ),
+      dropTables: Type.Optional(
+        doc(Type.Array(Type.String({ pattern: '^[a-z_][a-z0-9_]*$' })), 'Warehouse tables (schema dif_test) dropped before the cases, so the first run creates them and a later one meets a new field.', ['hubspot_contacts_all_properties']),
       ),
       routes: doc(Type.Array(ContractRoute), 'The mock vendor’s answers, tried in order.'),
       servers: Type.Optional(
@@ -252,6 +405,9 @@ export function loadContractTable(file: string): ContractTable {
   }
   for (const [i, r] of t.routes.entries()) {
     if (r.path === undefined && r.pathPattern === undefined) throw new Error(`${file}: $.routes[${i}]: a route needs path or pathPattern`);
+  }
+  for (const [i, e] of (t.configEdits ?? []).entries()) {
+    if ((e.value === undefined) === (e.copyOf === undefined)) throw new Error(`${file}: $.configEdits[${i}]: give value or copyOf, one of them`);
   }
   return t;
 }

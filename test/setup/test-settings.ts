@@ -6,11 +6,9 @@ import { loadSettings, projectRoot, type Settings } from '../../adapters/setting
 /** Databases and folders of the test suite, apart from the demo's. */
 export const TEST_MYSQL_URL = process.env.DIF_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/dif_test';
 export const TEST_POSTGRES_URL = process.env.DIF_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/dif_test';
-// One bundle per checkout, so test runs in two worktrees never overwrite each other's.
-export const WORKFLOW_BUNDLE = path.join(
-  os.tmpdir(),
-  `dif-test-workflow-bundle-${createHash('sha1').update(projectRoot()).digest('hex').slice(0, 8)}.js`,
-);
+/** Names this checkout in shared scratch paths, so test runs in two worktrees never overwrite each other's files. */
+export const CHECKOUT_ID = createHash('sha1').update(projectRoot()).digest('hex').slice(0, 8);
+export const WORKFLOW_BUNDLE = path.join(os.tmpdir(), `dif-test-workflow-bundle-${CHECKOUT_ID}.js`);
 export const S3_ENDPOINT = `http://127.0.0.1:${process.env.DIF_S3_PORT ?? 7070}`;
 export const S3_ACCESS_KEY = process.env.DIF_S3_ACCESS_KEY ?? 'diflocal';
 export const S3_SECRET_KEY = process.env.DIF_S3_SECRET_KEY ?? 'diflocalsecret';

@@ -10,6 +10,11 @@ import { projectRoot } from '../../../adapters/settings';
 import { loadContractTable } from '../../setup/contract-table';
 import { mismatch, requestMismatch, withUrls } from '../../setup/contract-match';
 import type { FixtureRequest } from '../../mock-vendor/fixture-server';
+import { editAnswer } from '../../setup/contract-answer';
+import { checkRequests } from '../../setup/contract-checks';
+import { fillInputs } from '../../setup/contract-files';
+import { getAt, setAt } from '../../setup/dotted-path';
+import { signature as oauth1Signature } from '../../setup/oauth1-reference';
 
 const vendorsDir = path.join(projectRoot(), 'vendors');
 const tables = fs.readdirSync(vendorsDir).filter((v) => fs.existsSync(path.join(vendorsDir, v, 'contract.json')));
@@ -76,4 +81,67 @@ test('requestMismatch: query, headers, JSON and XML bodies, negation', () => {
 
 test('withUrls fills the mock URLs into every string', () => {
   expect(withUrls({ a: '{{baseUrl}}/token', b: ['{{url:pod}}'] }, 'http://h:1', { pod: 'http://p:2' })).toEqual({ a: 'http://h:1/token', b: ['http://p:2'] });
+});
+
+describe('grammar additions', () => {
+  const write = (table: object) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-')), 'contract.json');
+    fs.writeFileSync(file, JSON.stringify(table));
+    return file;
+  };
+  const base = { description: 'd', routes: [], cases: [{ name: 'c', runs: [{ window: { from: '2024-01-01', to: '2024-01-01' }, expect: {} }] }] };
+
+  test('mistakes in the additions are named by file and JSON path', () => {
+    expect(() => loadContractTable(write({ ...base, configEdits: [{ path: 'a', why: 'w' }] }))).toThrow(/: \$\.configEdits\[0\]: give value or copyOf, one of them$/);
+    expect(() => loadContractTable(write({ ...base, dropTables: ['x; DROP'] }))).toThrow(/\$\.dropTables\[0\]/);
+    expect(() => loadContractTable(write({ ...base, cases: [{ ...base.cases[0], files: 'ftp' }] }))).toThrow(/\$\.cases\[0\]\.files/);
+    const run = (extra: object) => ({ ...base, cases: [{ ...base.cases[0], runs: [{ ...base.cases[0].runs[0], ...extra }] }] });
+    expect(() => loadContractTable(write(run({ drops: [{ sftp: { name: 'a', gzp: true } }] })))).toThrow(/\$\.cases\[0\]\.runs\[0\]\.drops\[0\]/);
+    expect(() => loadContractTable(write(run({ expect: { credentials: [{ name: 'refresh_token' }] } })))).toThrow(/\$\.cases\[0\]\.runs\[0\]\.expect\.credentials\[0\]/);
+    expect(() => loadContractTable(write({ ...base, routes: [{ method: 'GET', path: '/x', edit: { repeat: { at: 'data', item: 0, count: 0 } } }] }))).toThrow(/\$\.routes\[0\]\.edit\.repeat\.count/);
+  });
+
+  test('a route edit repeats an item with numbered fields, then sets and removes', () => {
+    const answer = JSON.stringify({ data: [{ id: 'x', meta: { n: 0 } }, { id: 'last' }], next_cursor: 'abc', keep: [1, 2, 3] });
+    const edited = JSON.parse(
+      editAnswer(answer, { repeat: { at: 'data', item: 0, count: 3, vary: { id: { start: 1, prefix: 'c', pad: 2 }, 'meta.n': { start: 900 } } }, set: { next_cursor: null, total: 3 }, remove: ['keep[1]'] }, 'w'),
+    );
+    expect(edited).toEqual({ data: [{ id: 'c01', meta: { n: 900 } }, { id: 'c02', meta: { n: 901 } }, { id: 'c03', meta: { n: 902 } }], next_cursor: null, keep: [1, 3], total: 3 });
+    expect(() => editAnswer(answer, { repeat: { at: 'data', item: 5, count: 1 } }, '$.routes[2].edit')).toThrow('$.routes[2].edit.repeat: data has no item 5');
+    expect(() => editAnswer(answer, { set: { 'nope.deeper': 1 } }, '$.routes[2].edit')).toThrow('$.routes[2].edit.set: nope.deeper: nothing at nope');
+  });
+
+  test('dotted paths: a typo is an error unless the field is meant to be new', () => {
+    const config = { streams: { a: { steps: [{ wait: { intervalMinutes: 60 } }] } } };
+    setAt(config, 'streams.a.steps[0].wait', { intervalMinutes: 0.25 }, 'configEdits');
+    expect(config.streams.a.steps[0].wait).toEqual({ intervalMinutes: 0.25 });
+    expect(() => setAt(config, 'streams.a.steps[0].wiat', 1, 'configEdits')).toThrow('configEdits: streams.a.steps[0].wiat: there is no such field to change');
+    setAt(config, 'streams.b', getAt(config, 'streams.a', 'configEdits'), 'configEdits', true);
+    expect(Object.keys(config.streams)).toEqual(['a', 'b']);
+  });
+
+  test('fillInputs: a whole port placeholder becomes a number', () => {
+    expect(fillInputs({ sftp_port: '{{files.sftpPort}}', folder: '{{files.folder}}', n: 3 }, { 'files.sftpPort': '2222', 'files.folder': '/home/u/x' })).toEqual({ sftp_port: 2222, folder: '{{files.folder}}', n: 3 });
+  });
+
+  test('an oauth1 signature verifies only with the secrets it was made with', () => {
+    const keys = { consumerSecret: 'cs+/=', tokenSecret: 'ts' };
+    const oauth = { oauth_consumer_key: 'ck', oauth_token: 't', oauth_signature_method: 'HMAC-SHA1', oauth_timestamp: '1', oauth_nonce: 'n', oauth_version: '1.0' };
+    const query = { count: '1000', cursor: 'a b' };
+    const sig = oauth1Signature({ method: 'GET', baseUri: 'http://127.0.0.1:9/12/accounts', params: Object.entries(query) }, oauth, keys);
+    const header = `OAuth ${Object.entries({ ...oauth, oauth_signature: sig }).map(([k, v]) => `${k}="${encodeURIComponent(v)}"`).join(', ')}`;
+    const request: FixtureRequest = { method: 'GET', path: '/12/accounts', query, headers: { host: '127.0.0.1:9', authorization: header }, body: '', at: 0 };
+    expect(requestMismatch(request, { signature: { oauth1: keys } })).toBeUndefined();
+    expect(requestMismatch(request, { signature: { oauth1: { ...keys, tokenSecret: 'other' } } })).toBe('signature: does not verify as oauth1');
+    expect(requestMismatch({ ...request, query: { ...query, count: '1' } }, { signature: { oauth1: keys } })).toBe('signature: does not verify as oauth1');
+  });
+
+  test('atMost counts the requests a check selects', () => {
+    const r = (p: string): FixtureRequest => ({ method: 'GET', path: p, query: {}, headers: {}, body: '', at: 0 });
+    const fail = (what: string): never => {
+      throw new Error(what);
+    };
+    expect(() => checkRequests([r('/a'), r('/a'), r('/b')], { path: '/a', atMost: 1 }, fail)).toThrow('expected at most 1 request(s) to /a, got 2');
+    expect(checkRequests([r('/a'), r('/b')], { atMost: 2 }, fail)).toEqual([]);
+  });
 });
