@@ -45,8 +45,11 @@ const scopeOf = (customer: string) => ({ customer, vendor: 'zoo-orders', stream:
 const stored = (customer: string) => h.runtime.deps.streamState.get(scopeOf(customer));
 /** The loaded rows' created_at, oldest first (none before the first load creates the table). */
 async function loaded(customer: string): Promise<string[]> {
-  const { rows: table } = await h.runtime.postgres.query("SELECT to_regclass('dif_test.zoo_orders') AS t");
-  if (!table[0].t) return [];
+  // Other files load zoo_orders without created_at: until this stream's first load adds it, it has no rows of ours.
+  const { rows: column } = await h.runtime.postgres.query(
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = 'dif_test' AND table_name = 'zoo_orders' AND column_name = 'created_at'",
+  );
+  if (!column.length) return [];
   const { rows } = await h.runtime.postgres.query('SELECT created_at FROM dif_test.zoo_orders WHERE _dif_customer = $1 ORDER BY created_at', [customer]);
   return rows.map((r) => (r.created_at as Date).toISOString());
 }

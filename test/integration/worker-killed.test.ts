@@ -29,10 +29,10 @@ beforeAll(async () => {
 });
 afterAll(() => k?.stop());
 
-async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>, baseUrl = zooUrl): Promise<string> {
+async function seed(vendor: string, inputs: Record<string, unknown>, secrets: Record<string, string>, baseUrl = zooUrl, overrides: Record<string, unknown> = {}): Promise<string> {
   const customer = uniqueName('killed');
   await h.runtime.deps.customers.upsertCustomer(customer, customer);
-  await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl });
+  await h.runtime.deps.customers.upsertCustomerVendor(customer, vendor, inputs, { baseUrl, ...overrides });
   for (const [name, value] of Object.entries(secrets)) await h.runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
   return customer;
 }
@@ -122,6 +122,30 @@ test('killed with the config’s own lease and no heartbeat override: the retry 
   expect(resumedAt - killedAt).toBeLessThan(LEASE_SECONDS * 1000);
   zoo.setLatency('generic.orders', 0);
 }, 180_000);
+
+test('killed with a 120 s lease (the longest heartbeat timeout, as vendors/demo-ads ships it): the retry renews the permit in time', async () => {
+  // The heartbeat timeout is half the lease, at most 120 s (core/heartbeat.ts): 60 s here, so
+  // the retry starts about a minute after the kill, with the permit's lease still running.
+  zoo.configure({ orders: { records: 400 } });
+  zoo.setLatency('generic.orders', 100);
+  const customer = await seed('zoo-orders', {}, {}, zooUrl, { semaphore: { leaseSeconds: 120 } });
+  const startedAt = Date.now();
+  const seen = () => zoo.requestsFor('generic.orders').filter((r) => r.at >= startedAt);
+
+  const first = await k.startWorker();
+  const handle = await start('zoo-orders', 'orders', customer, { from: '2024-01-03', to: '2024-01-03' }, {});
+  await until(() => seen().length >= 4);
+  await first.kill();
+  const killedAt = Date.now();
+  await k.startWorker();
+
+  const summary = (await handle.result()) as IngestSummary;
+  expect(summary.recordsFetched).toBe(400);
+  const resumedAt = Math.min(...seen().filter((r) => r.at > killedAt).map((r) => r.at));
+  // Within the heartbeat timeout and a retry interval: well before the 120 s lease ran out.
+  expect(resumedAt - killedAt).toBeLessThan(120_000);
+  zoo.setLatency('generic.orders', 0);
+}, 240_000);
 
 describe('killed after the vendor accepted the job, before its answer was read', () => {
   const jobs = new AsyncJobsVendor();
