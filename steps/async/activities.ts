@@ -36,7 +36,7 @@ async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobIn
   const prefix = batch ? `${stepPrefix}/job` : stepPrefix;
   const scope = new ExpressionScope(runVariables(run, pinned));
   if (batch) scope.setJson('batch', JSON.stringify(await batchItems(deps, batch)));
-  return { config, step, where, prefix, setPrefix: stepPrefix, scope, client: await VendorClient.open(deps, config, run.customer, stop) };
+  return { config, step, where, prefix, setPrefix: stepPrefix, scope, client: await VendorClient.open(deps, config, run.customer, stop, pinned.inputs) };
 }
 
 /** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */
