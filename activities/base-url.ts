@@ -33,7 +33,7 @@ export async function withDiscoveredBaseUrl(deps: ActivityDeps, config: VendorCo
   const discovery = config.baseUrlFrom;
   if (!discovery) return config;
   const where = `${config.vendor}: $.baseUrlFrom`;
-  const client = await VendorClient.open(deps, config, customer);
+  const client = await VendorClient.open(deps, config, customer, undefined, variables.inputs as Record<string, unknown> | undefined);
   const response = await client.send(discovery.request, new ExpressionScope(variables), `${where}.request`);
   const text = await readText(response.body);
   let answer: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { withBodyParameters } from '../core/body-paths';
+import { jsonValueProblem, typedLeafExpression, VALUE_KEY } from '../core/body-values';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
 import type { AuthPlace, ExpressionScope } from '../runtime/expression/expression';
 import { graphqlBody } from './graphql-request';
@@ -104,6 +105,13 @@ export function buildRequest(
 
 function renderDeep(value: unknown, scope: ExpressionScope, where: string): unknown {
   if (typeof value === 'string') return scope.render(value, where);
+  const typed = typedLeafExpression(value);
+  if (typed !== undefined) {
+    const result = scope.evaluate(typed, `${where}.${VALUE_KEY}`);
+    const problem = jsonValueProblem(result);
+    if (problem) throw new Error(`${where}.${VALUE_KEY}: ${typed} ${problem}`);
+    return result;
+  }
   if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, scope, `${where}[${i}]`));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, scope, `${where}.${k}`)]));

@@ -66,9 +66,12 @@ export class VendorClient {
     this.slots = RequestSlots.of(deps, config, customer, timeoutOf(config));
   }
 
-  /** `stop` aborts requests in flight: a holder that lost its permit stops calling the vendor. */
-  static async open(deps: ActivityDeps, config: VendorConfig, customer: string, stop?: AbortSignal): Promise<VendorClient> {
-    const signer = await openSigner({ deps, config, customer, timeoutMs: timeoutOf(config) });
+  /**
+   * `stop` aborts requests in flight: a holder that lost its permit stops calling the vendor.
+   * `inputs`: the customer's, for auth templates that read them.
+   */
+  static async open(deps: ActivityDeps, config: VendorConfig, customer: string, stop?: AbortSignal, inputs?: Record<string, unknown>): Promise<VendorClient> {
+    const signer = await openSigner({ deps, config, customer, timeoutMs: timeoutOf(config), inputs });
     return new VendorClient(deps, config, customer, signer, stop);
   }
 

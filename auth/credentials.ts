@@ -73,4 +73,9 @@ export abstract class CredentialSigner<A extends AuthConfig> {
   held(): HeldSecrets {
     return this.credentials.held();
   }
+
+  /** What the block's templates read: its credentials as `secrets`, the customer's `inputs`. */
+  protected templateVariables(): { secrets: Record<string, string>; inputs: Record<string, unknown> } {
+    return { secrets: this.credentials.byName(), inputs: this.context.inputs ?? {} };
+  }
 }

@@ -40,6 +40,11 @@ export interface SignerContext {
   customer: string;
   /** For calls the signer makes itself (token endpoints, logins). */
   timeoutMs: number;
+  /**
+   * The customer's inputs, which auth templates read as `inputs.<name>` beside `secrets`
+   * (Impact: the Account SID is the Basic username and a path id). Default none.
+   */
+  inputs?: Record<string, unknown>;
 }
 
 export type SignerFactory<A> = (auth: A, context: SignerContext) => Signer;

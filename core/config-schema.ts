@@ -408,6 +408,26 @@ export const SemaphoreSpec = shape('Semaphore', 'Semaphore', Type.Object(
 const IsoDate = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
 const HttpsUrl = Type.String({ pattern: '^https://', maxLength: 2000 });
 
+/** The catalogue's vendor categories, after the research notes' (shared/catalogue-research.md). */
+export const VENDOR_CATEGORIES = [
+  'search',
+  'ad-platform',
+  'dsp',
+  'retail-media',
+  'tv-video',
+  'mobile-attribution',
+  'analytics',
+  'social',
+  'crm',
+  'marketing-automation',
+  'ecommerce',
+  'affiliate',
+  'call-tracking',
+  'reviews',
+  'survey',
+  'files',
+] as const;
+
 export const ApiLifecycle = shape('ApiLifecycle', 'API lifecycle', Type.Object(
   {
     version: doc(Type.String({ minLength: 1, maxLength: 100 }), 'The vendor API version this config is written for, as the vendor names it.', 'v25.0'),
@@ -446,6 +466,13 @@ export const VendorConfig = Type.Object(
     $schema: Type.Optional(Type.String()),
     vendor: doc(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 63 }), 'Vendor id; equals the folder name.', 'demo-ads'),
     title: doc(Type.String(), 'Human-readable vendor name.', 'Demo Ads'),
+    category: Type.Optional(
+      doc(
+        Type.Union(VENDOR_CATEGORIES.map((c) => Type.Literal(c))),
+        'What kind of vendor this is, for the catalogue (docs/catalogue.md groups and counts vendors by it).',
+        'ad-platform',
+      ),
+    ),
     api: Type.Optional(ApiLifecycle),
     baseUrlFrom: Type.Optional(BaseUrlDiscovery),
     baseUrl: Type.Optional(

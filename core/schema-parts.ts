@@ -103,7 +103,7 @@ export const GraphqlRequest = shape('GraphqlRequest', 'GraphQL request', Type.Ob
     ),
     variables: Type.Optional(
       role(
-        doc(Type.Record(Type.String(), Type.Unknown()), 'The operation\'s variables, as JSON; string leaves are templates.', { first: 100, filter: 'updated_at:>=${window.from}' }),
+        doc(Type.Record(Type.String(), Type.Unknown()), 'The operation\'s variables, as JSON; string leaves are templates, and `{"$value": "<expression>"}` leaves the expression\'s JSON value.', { first: 100, filter: 'updated_at:>=${window.from}' }),
         'template-leaves',
       ),
     ),
@@ -151,7 +151,7 @@ const RequestShape = Type.Object(
         'none',
       ),
     ),
-    body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates.', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
+    body: Type.Optional(role(doc(Type.Unknown(), 'JSON body for POST; string leaves are templates. A leaf written `{"$value": "<expression>"}` is the expression\'s JSON value instead of a string: a number, boolean, null, array or object (Intercom\'s search wants `updated_at` as a number).', { filter: { account: '${inputs.account_id}' } }), 'template-leaves')),
     xml: Type.Optional(
       role(
         doc(

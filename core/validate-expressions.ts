@@ -30,6 +30,7 @@ import { checkExpression, checkTemplate, ExpressionSyntaxError } from './express
 import { childPath, type ConfigProblem } from './validate-paths';
 import { authIssuesToken, authSecretNames } from '../auth/grammar-registry';
 import { STATE_FIELDS } from './incremental';
+import { typedLeafExpression, typedLeafProblem, VALUE_KEY } from './body-values';
 
 /** Deepest a JSON request body may nest: deeper bodies are a mistake, and would strain every recursive reader after us. */
 export const MAX_BODY_DEPTH = 32;
@@ -102,10 +103,14 @@ function memberFor(members: TSchema[], value: unknown): TSchema | undefined {
   return members.find((m) => Value.Check(m, value));
 }
 
-/** A JSON body: string leaves are templates; nesting is bounded. */
+/** A JSON body: string leaves are templates, `{"$value": …}` leaves expressions; nesting is bounded. */
 function leaves(value: unknown, path: string, ctx: Context, depth: number): void {
   if (typeof value === 'string') return checkField('template', value, path, ctx);
   if (value === null || typeof value !== 'object') return;
+  const typedProblem = typedLeafProblem(value);
+  if (typedProblem) return void ctx.errors.push({ path, message: typedProblem });
+  const typed = typedLeafExpression(value);
+  if (typed !== undefined) return checkField('expression', typed, childPath(path, VALUE_KEY), ctx);
   if (depth >= MAX_BODY_DEPTH) {
     ctx.errors.push({ path, message: `nested more than ${MAX_BODY_DEPTH} levels deep` });
     return;

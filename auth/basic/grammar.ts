@@ -1,12 +1,19 @@
-/** Auth kind `basic`: HTTP Basic from two credentials. Pure. */
+/** Auth kind `basic`: HTTP Basic from two credentials, or a customer input and a credential. Pure. */
 import { Type, type Static } from '@sinclair/typebox';
-import { doc, SecretRef, shape } from '../../core/schema-parts';
+import { doc, SecretRef, shape, Template } from '../../core/schema-parts';
+import type { ConfigProblem } from '../../core/validate';
 import { authGrammar } from '../kind-grammar';
 
 export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(
   {
     kind: Type.Literal('basic'),
-    username: doc(SecretRef, 'Credential holding the user name.', 'username'),
+    username: Type.Optional(doc(SecretRef, 'Credential holding the user name. Give `username` or `usernameTemplate`.', 'username')),
+    usernameTemplate: Type.Optional(
+      Template(
+        'The user name written from the customer\'s `inputs`, when it is no secret and the config needs it elsewhere too (Impact: the Account SID is the user name and a path id). Give `username` or `usernameTemplate`.',
+        '${inputs.account_sid}',
+      ),
+    ),
     password: doc(SecretRef, 'Credential holding the password.', 'password'),
   },
   { additionalProperties: false, description: 'HTTP Basic authentication.' },
@@ -14,9 +21,17 @@ export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(
 
 export type BasicAuthConfig = Static<typeof BasicAuth>;
 
+function userProblems(auth: BasicAuthConfig, out: ConfigProblem[]): void {
+  if ((auth.username === undefined) === (auth.usernameTemplate === undefined)) {
+    out.push({ path: '$.auth', message: 'give one of username (a credential) or usernameTemplate (from inputs), not both or neither' });
+  }
+}
+
 export const basic = authGrammar({
   schema: BasicAuth,
-  secretNames: (auth) => [auth.username, auth.password],
-  secretPairs: (auth) => [[auth.username, auth.password]],
-  catalogueText: () => 'basic',
+  secretNames: (auth) => [...(auth.username ? [auth.username] : []), auth.password],
+  // A templated user name is paired at signing, once it is rendered (basic/signer.ts).
+  secretPairs: (auth) => (auth.username ? [[auth.username, auth.password]] : []),
+  check: userProblems,
+  catalogueText: (auth) => (auth.usernameTemplate ? 'basic (user name from inputs)' : 'basic'),
 });

@@ -7,7 +7,7 @@ export const HeaderAuth = shape('HeaderAuth', 'Header auth', Type.Object(
   {
     kind: Type.Literal('header'),
     name: doc(Type.String({ minLength: 1 }), 'Header name.', 'Authorization'),
-    value: Template('Header value; `secrets.<name>` holds each listed credential.', 'Token token=${secrets.api_token}'),
+    value: Template('Header value; `secrets.<name>` holds each listed credential, `inputs.<name>` the customer\'s inputs.', 'Token token=${secrets.api_token}'),
     secrets: doc(Type.Array(SecretRef, { minItems: 1 }), 'Credentials the value uses.', ['api_token']),
   },
   { additionalProperties: false, description: 'A header built from one or more credentials.' },

@@ -8,6 +8,6 @@ import type { HeaderAuthConfig } from './grammar';
 export class HeaderSigner extends CredentialSigner<HeaderAuthConfig> implements Signer {
   async sign(request: BuiltRequest): Promise<void> {
     const where = `${this.context.config.vendor}: $.auth.value`;
-    request.headers[this.auth.name.toLowerCase()] = usingScope({ secrets: this.credentials.byName() }, (scope) => scope.render(this.auth.value, where, 'header'));
+    request.headers[this.auth.name.toLowerCase()] = usingScope(this.templateVariables(), (scope) => scope.render(this.auth.value, where, 'header'));
   }
 }

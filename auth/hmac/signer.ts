@@ -16,7 +16,7 @@ export class HmacSigner extends CredentialSigner<HmacAuthConfig> implements Sign
     const where = `${this.context.config.vendor}: $.auth`;
     const now = signingClock.now().getTime(); // read here, after the rate-limit wait: fresh when sent
     const variables = {
-      secrets: this.credentials.byName(),
+      ...this.templateVariables(),
       request: { method: request.method, path: request.url.pathname, query: request.url.search.replace(/^\?/, ''), body: request.body ?? '' },
       timestamp: { ms: String(now), s: String(Math.floor(now / 1000)), iso: new Date(now).toISOString() },
       nonce: signingClock.nonce(),

@@ -17,7 +17,7 @@ export class LoginSigner extends TokenSigner<LoginAuthConfig> implements Signer 
   protected async obtain(): Promise<CachedToken> {
     const { auth } = this;
     const { config } = this.context;
-    const request = usingScope({ secrets: this.credentials.byName() }, (scope) => buildRequest(config, auth.request, scope, `${config.vendor}: $.auth.request`));
+    const request = usingScope(this.templateVariables(), (scope) => buildRequest(config, auth.request, scope, `${config.vendor}: $.auth.request`));
     const body = await this.tokenCall(request.url, { method: request.method, headers: request.headers, body: request.body });
     registerTokenLike(body);
     const token = usingScope({ response: body }, (scope) => scope.evaluate(auth.token, `${config.vendor}: $.auth.token`));

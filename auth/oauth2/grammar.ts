@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ConfigProblem } from '../../core/validate';
+import { childPath } from '../../core/validate-paths';
 import { AnswerField, doc, Expression, HostPattern, SecretRef, shape, TemplateValue, UrlTemplate } from '../../core/schema-parts';
 import { authGrammar } from '../kind-grammar';
 
@@ -104,6 +105,13 @@ export const OAuth2Auth = shape('OAuth2Auth', 'OAuth 2.0 auth', Type.Object(
         'X-Shopify-Access-Token',
       ),
     ),
+    tokenHeaders: Type.Optional(
+      doc(
+        Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', maxLength: 100 }), TemplateValue),
+        'Headers sent with the token request, besides the ones the grant sets: templates over credentials (`secrets.<name>`, listed in `secrets`) and the customer\'s `inputs` (Reddit asks for the app\'s own User-Agent on every call, the token call included). Not `Authorization` or `Content-Type`, which carry the client and the form.',
+        { 'User-Agent': '${inputs.user_agent}' },
+      ),
+    ),
     tokenFields: Type.Optional(TokenFields),
     tokenRequest: Type.Optional(TokenRequest),
     tokenErrors: Type.Optional(TokenErrors),
@@ -142,6 +150,16 @@ function grantProblems(auth: OAuth2AuthConfig, out: ConfigProblem[]): void {
   }
 }
 
+/** Token request headers may not replace the ones that carry the client and the form. */
+const GRANT_HEADERS = new Set(['authorization', 'content-type']);
+
+function oauth2Problems(auth: OAuth2AuthConfig, out: ConfigProblem[]): void {
+  grantProblems(auth, out);
+  for (const name of Object.keys(auth.tokenHeaders ?? {})) {
+    if (GRANT_HEADERS.has(name.toLowerCase())) out.push({ path: childPath('$.auth.tokenHeaders', name), message: 'is set by the grant (the client\'s credentials, the form\'s type): remove it' });
+  }
+}
+
 export const oauth2 = authGrammar({
   schema: OAuth2Auth,
   secretNames: (auth) => [
@@ -154,7 +172,7 @@ export const oauth2 = authGrammar({
     ]),
   ],
   secretPairs: (auth) => (auth.clientSecret ? [[auth.clientId, auth.clientSecret]] : []),
-  check: grantProblems,
+  check: oauth2Problems,
   issuesToken: true,
   catalogueText: (auth) =>
     `OAuth2 ${auth.grant.replace('_', ' ')}${auth.tokenHeader ? ` (token in \`${auth.tokenHeader}\`)` : ''}${auth.baseUrlFrom ? `, base URL from \`${auth.baseUrlFrom.field}\`` : ''}${auth.headers ? ` + headers ${Object.keys(auth.headers).map((h) => `\`${h}\``).join(', ')}` : ''}`,

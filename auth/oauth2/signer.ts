@@ -38,7 +38,7 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
     if (!bodyCarriesToken(request)) request.headers[header] = header === 'authorization' ? `Bearer ${token.value}` : token.value;
     if (token.baseUrl) request.url = rebased(request.url, apiBase(this.context.config), token.baseUrl);
     // Credentials some vendors want beside the token (Google Ads developer-token).
-    usingScope({ secrets: this.credentials.byName() }, (scope) => {
+    usingScope(this.templateVariables(), (scope) => {
       for (const [name, value] of Object.entries(this.auth.headers ?? {})) {
         request.headers[name.toLowerCase()] = scope.render(value, `${this.context.config.vendor}: $.auth.headers.${name}`, 'header');
       }
@@ -50,6 +50,7 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
     const url = this.tokenEndpoint(auth.tokenUrl);
     const { form, headers } = auth.grant === 'jwt_bearer' ? await this.assertionForm() : this.clientForm();
     if (auth.scope) form.set('scope', auth.scope);
+    Object.assign(headers, this.tokenHeaders());
     const request = auth.tokenRequest?.format === 'json' ? asJsonRequest(form, headers) : { headers, body: form.toString() };
     const body = await this.tokenCall(url, { method: 'POST', ...request });
     if (auth.tokenErrors) this.refusalIn(body, auth.tokenErrors, url);
@@ -62,6 +63,14 @@ export class OAuth2Signer extends TokenSigner<OAuth2AuthConfig> implements Signe
       credentials.replace(auth.refreshToken, rotated);
     }
     return token;
+  }
+
+  /** `tokenHeaders`, rendered over the credentials and the customer's inputs (lower-cased names). */
+  private tokenHeaders(): Record<string, string> {
+    const vendor = this.context.config.vendor;
+    return usingScope(this.templateVariables(), (scope) =>
+      Object.fromEntries(Object.entries(this.auth.tokenHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), scope.render(value, `${vendor}: $.auth.tokenHeaders.${name}`, 'header')])),
+    );
   }
 
   /**

@@ -59,7 +59,7 @@ async function callCheck(deps: ActivityDeps, config: VendorConfig, check: CheckC
   const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const variables = { inputs, window: windowVariables({ from: day, to: day }, config.window?.dateFormat), customer };
   const pinned = await withDiscoveredBaseUrl(deps, withRenderedBaseUrl(config, variables, customer), variables, customer);
-  const client = await VendorClient.open(deps, pinned, customer);
+  const client = await VendorClient.open(deps, pinned, customer, undefined, inputs);
   const where = `${config.vendor}: $.check`;
   const started = Date.now();
   const requestScope = new ExpressionScope(variables);

@@ -42,7 +42,7 @@ async function context(deps: ActivityDeps, { run, stepIndex, batch }: Pick<JobIn
   const token = jobToken(run, step.name, batch?.start);
   scope.setJson('job', JSON.stringify({ token }));
   if (batch) scope.setJson('batch', JSON.stringify(await batchItems(deps, batch)));
-  return { config, step, where, prefix, setPrefix: stepPrefix, scope, token, client: await VendorClient.open(deps, config, run.customer, stop) };
+  return { config, step, where, prefix, setPrefix: stepPrefix, scope, token, client: await VendorClient.open(deps, config, run.customer, stop, pinned.inputs) };
 }
 
 /** The items of one job: what `items` gave, without the ancestors a dependent step keeps. */

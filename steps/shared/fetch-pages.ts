@@ -65,7 +65,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
     const { run, stepIndex, permit } = input;
     return underPermit(deps, permit, async (permitLost, saveCheckpoint) => {
       const { pinned, config, step, where } = await pinnedStepOf(deps, run, stepIndex, FETCH_KINDS);
-      const client = await VendorClient.open(deps, config, run.customer, permitLost);
+      const client = await VendorClient.open(deps, config, run.customer, permitLost, pinned.inputs);
       const scope = new ExpressionScope({ ...runVariables(run, pinned), parent: null, ancestors: [] });
       // Discovered fields: listed (or read back) before the first page; requests read their names as `discovered`.
       if (config.streams[run.stream].discover) scope.setJson('discovered', JSON.stringify((await discoverFields(deps, client, config, run, scope)).listed));

@@ -10,7 +10,7 @@ import { checkVendorConfig } from '../../../core/validate';
 import { STREAM_NAMES_BUDGET, TEMPORAL_MAX_ID } from '../../../core/validate-names';
 import { backfillWorkflowId } from '../../../cli/backfill/backfill';
 import { ingestWorkflowId } from '../../../core/run-plan';
-import { problemsOf } from '../helpers/config-problems';
+import { demoConfig, problemsOf } from '../helpers/config-problems';
 
 const DEMO_FILE = path.join(__dirname, '..', '..', '..', 'vendors', 'demo-ads', 'config.json');
 const STREAM = '$.streams.campaign_daily';
@@ -252,4 +252,11 @@ describe('numbers within what their consumers accept', () => {
     config.retry = { perRequest: { initialIntervalSeconds: 0.01, maxIntervalSeconds: 0.01 } };
     expect(() => checkVendorConfig(config, 'demo-ads')).not.toThrow();
   });
+});
+
+test('a category outside the catalogue\'s list is named at $.category', () => {
+  const config = demoConfig();
+  config.category = 'adtech';
+  const problems = problemsOf(config);
+  expect(problems.map((p) => p.path)).toEqual(['$.category']);
 });

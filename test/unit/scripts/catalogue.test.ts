@@ -12,3 +12,11 @@ test('every vendor folder has its section', () => {
   expect(vendors.length).toBeGreaterThan(1);
   for (const vendor of vendors) expect(text).toContain(`\n## ${vendor}\n`);
 });
+
+test('each vendor row names its category and API version, and the header counts vendors per category', () => {
+  const text = catalogueText();
+  expect(text).toMatch(/^\d+ vendors: \d+ ad-platform, /m);
+  expect(text).toContain('| [impact](#impact) | affiliate | ');
+  expect(text).toMatch(/\| \[meta-ads\]\(#meta-ads\) \| ad-platform \| [^\n]* \| v\d+\.\d+, sunset \d{4}-\d{2}-\d{2} \|/);
+  expect(text).toContain('\nCategory: affiliate.\n');
+});

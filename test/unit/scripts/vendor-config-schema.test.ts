@@ -29,7 +29,7 @@ function at(pathText: string, schema: unknown = published): Record<string, unkno
 
 describe('published schema: each field has its own description', () => {
   test.each([
-    ['$defs.BasicAuth.properties.username', 'Credential holding the user name.'],
+    ['$defs.BasicAuth.properties.username', 'Credential holding the user name. Give `username` or `usernameTemplate`.'],
     ['$defs.BasicAuth.properties.password', 'Credential holding the password.'],
     ['$defs.ImapSource.properties.password', 'Credential holding the password (or app password).'],
     ['$defs.OAuth2Auth.properties.clientSecret', 'Credential holding the client secret. Required for the `client_credentials` and `refresh_token` grants; `jwt_bearer` needs none.'],
