@@ -43,7 +43,10 @@ import { encodeTemplateValue, type TemplatePosition } from '../../core/template-
 import { asJsonNumber, compileForHost, NOT_HERE, type HostVariables } from './expression-host';
 // Plain JavaScript shared with the expression thread.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { budgetClock } = require('./thread-cpu') as { budgetClock: (budgetMs: number, statPath?: string) => { remainingMs(): number; spent(): boolean } };
+const { budgetClock, forgetStat } = require('./thread-cpu') as {
+  budgetClock: (budgetMs: number, statPath?: string) => { remainingMs(): number; spent(): boolean };
+  forgetStat: (statPath?: string) => void;
+};
 
 export type { TemplatePosition } from '../../core/template-encoding';
 
@@ -158,6 +161,7 @@ class ExpressionThread {
 
   stop(reason: string): void {
     this.lostBecause ??= reason;
+    forgetStat(this.statPath);
     void this.worker.terminate();
     this.port.close();
   }

@@ -33,11 +33,42 @@ function ownStatPath() {
   }
 }
 
+/**
+ * Stat files stay open: every engine call reads one at its start, and a read of an open file
+ * at offset 0 (Linux makes the text anew) costs about 4 µs where open, read and close cost
+ * 12 µs, beside some 150 µs for the call itself. The host forgets a thread's file when the
+ * thread stops.
+ */
+const openStats = new Map();
+const statBuffer = Buffer.alloc(1024);
+
+function readStat(statPath) {
+  let fd = openStats.get(statPath);
+  if (fd === undefined) {
+    fd = fs.openSync(statPath, 'r');
+    openStats.set(statPath, fd);
+  }
+  const length = fs.readSync(fd, statBuffer, 0, statBuffer.length, 0);
+  return statBuffer.toString('latin1', 0, length);
+}
+
+/** Closes a stat file kept open by readStat (a thread that stopped). */
+function forgetStat(statPath) {
+  const fd = statPath && openStats.get(statPath);
+  if (fd === undefined || fd === '') return;
+  openStats.delete(statPath);
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already gone with its thread
+  }
+}
+
 /** CPU milliseconds (user + system) a thread has used, from its stat file; undefined when unreadable. */
 function cpuMsOf(statPath) {
   if (!statPath) return undefined;
   try {
-    const stat = fs.readFileSync(statPath, 'utf8');
+    const stat = readStat(statPath);
     // Fields after the command name (which may hold spaces, in parentheses): state is the first, utime the 12th, stime the 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
@@ -78,4 +109,4 @@ function budgetClock(budgetMs, statPath) {
   };
 }
 
-module.exports = { ownStatPath, cpuMsOf, budgetClock, WALL_CAP_FACTOR };
+module.exports = { ownStatPath, cpuMsOf, budgetClock, forgetStat, WALL_CAP_FACTOR };

@@ -11,10 +11,9 @@ import path from 'node:path';
 import { InputError } from '../../core/run-plan';
 import { VendorCallError } from '../../cli/shared/activity-failures';
 import { EXIT, exitCodeFor } from '../../cli/dif';
-import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { dif } from '../setup/run-cli';
-import { authoringRuntime, mockCustomer } from '../setup/authoring-cli';
+import { authoringRuntime, brokenConfigFile, mockCustomer } from '../setup/authoring-cli';
 import type { Runtime } from '../../workers/wiring';
 
 const TOKEN = 'hs-private-app-token-PLANTED';
@@ -133,11 +132,7 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
   });
 
   test('a config error names its JSON path: exit 2', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-fixtures-config-')), 'config.json');
-    const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'hubspot', 'config.json'), 'utf8'));
-    delete config.$schema;
-    config.streams.contacts.steps[0].pagination.kind = 'cursorr';
-    fs.writeFileSync(file, JSON.stringify(config));
+    const file = brokenConfigFile('hubspot', 'contacts');
     const { error, code } = await refusal('fixtures', 'record', file, '--customer', 'anyone', '--stream', 'contacts');
     expect(error.message).toMatch(/\$\.streams\.contacts\.steps\[0\]\.pagination/);
     expect(code).toBe(EXIT.usage);

@@ -14,7 +14,7 @@ import { VendorCallError } from '../../cli/shared/activity-failures';
 import { EXIT, exitCodeFor } from '../../cli/dif';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { dif } from '../setup/run-cli';
-import { authoringRuntime, mockCustomer } from '../setup/authoring-cli';
+import { authoringRuntime, brokenConfigFile, mockCustomer } from '../setup/authoring-cli';
 import type { Runtime } from '../../workers/wiring';
 
 const TOKEN = 'meta-access-SECRET';
@@ -104,11 +104,7 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
   });
 
   test('a config error names its JSON path', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dif-try-')), 'config.json');
-    const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'meta-ads', 'config.json'), 'utf8'));
-    delete config.$schema;
-    config.streams.ad_accounts.steps[0].pagination.kind = 'cursorr';
-    fs.writeFileSync(file, JSON.stringify(config));
+    const file = brokenConfigFile('meta-ads', 'ad_accounts');
     const error = await dif('try', file, '--customer', 'anyone', '--stream', 'ad_accounts').catch((e: Error) => e);
     expect((error as Error).message).toMatch(/\$\.streams\.ad_accounts\.steps\[0\]\.pagination/);
     expect((error as Error).message).not.toMatch(/\n\s+at /);

@@ -3,10 +3,12 @@
  * the runtime (MySQL, KMS) to set customers up with, the environment the in-process `dif`
  * reads (the same test databases and keyring), and a customer pointed at a mock vendor.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 import { createRuntime, type Runtime } from '../../workers/wiring';
+import { projectRoot } from '../../adapters/settings';
 import { testSettings, uniqueName, TEST_MYSQL_URL, TEST_POSTGRES_URL } from './test-settings';
 
 export function authoringRuntime(name: string): Runtime {
@@ -31,4 +33,14 @@ export async function mockCustomer(runtime: Runtime, vendor: string, baseUrl: st
   await ensurePiiKey(runtime.deps.credentials, customer); // for vendors with pseudonym (pii) columns
   for (const [name, value] of Object.entries(secrets)) await runtime.deps.credentials.set({ customerId: customer, vendor, name }, value);
   return customer;
+}
+
+/** A copy of a shipped vendor's config whose stream's first step has an unknown pagination kind: a config error at a known JSON path. */
+export function brokenConfigFile(vendor: string, stream: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `dif-broken-${vendor}-`)), 'config.json');
+  const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', vendor, 'config.json'), 'utf8'));
+  delete config.$schema;
+  config.streams[stream].steps[0].pagination.kind = 'cursorr';
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
 }
