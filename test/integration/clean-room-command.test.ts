@@ -2,7 +2,6 @@
  * `dif customers add --clean-room`, `dif customers clean-room`, `dif customers pii-key`: the marks prepareRun reads, and the key.
  * `dif customers pii-encryption-key` and `pii-decrypt`: the customer's side of encrypt columns, only inside its clean room.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { dif } from '../setup/run-cli';
 import { loadSettings } from '../../adapters/settings';
@@ -10,13 +9,13 @@ import { createRuntime, type Runtime } from '../../workers/wiring';
 import { revealPiiEncryptionKey, revealPiiKey } from '../../adapters/mysql/pii-keys';
 import { InputError } from '../../core/run-plan';
 import { PiiCipher } from '../../runtime/pii/encryption';
-import { TEST_MYSQL_URL, uniqueName } from '../setup/test-settings';
+import { TEST_MYSQL_URL, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 
 let runtime: Runtime;
 beforeAll(() => {
   process.env.DIF_MYSQL_URL = TEST_MYSQL_URL;
   process.env.DIF_KMS = 'local';
-  process.env.DIF_LOCAL_KEYRING = path.join(os.tmpdir(), 'dif-test', 'clean-room-command', 'keyring.json');
+  process.env.DIF_LOCAL_KEYRING = path.join(TEST_SCRATCH, 'clean-room-command', 'keyring.json');
   runtime = createRuntime(loadSettings());
 });
 afterAll(() => runtime?.close());

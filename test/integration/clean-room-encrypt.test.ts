@@ -8,7 +8,6 @@
  * whatever the customer's mark says.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { runIngestion } from '../../cli/run/run';
@@ -28,13 +27,13 @@ import { FixtureServer } from '../mock-vendor/fixture-server';
 import { historyText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
 import { startCleanRoomWorker } from '../setup/clean-room-worker';
-import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName } from '../setup/test-settings';
+import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 import { HUBSPOT_CONTACTS_SEARCH, hubspotContactsSearchRoutes } from '../setup/hubspot-search';
 
 const TOKEN = 'pat-na1-clean-room-encrypt-SECRET';
 const CLEAN_ROOM_MYSQL = process.env.DIF_TEST_CLEAN_ROOM_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/dif_test_clean_room';
 const customerBucket = { bucket: 'dif-test-clean-room', region: 'us-east-1', endpoint: S3_ENDPOINT, accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY, forcePathStyle: true };
-const scratch = path.join(os.tmpdir(), 'dif-test', 'clean-room-encrypt');
+const scratch = path.join(TEST_SCRATCH, 'clean-room-encrypt');
 const vendorsDir = path.join(scratch, 'vendors');
 const TABLE = 'hubspot_contacts_encrypted';
 

@@ -5,7 +5,6 @@
  * nothing of the offending cell.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { PiiCipher } from '../../runtime/pii/encryption';
@@ -18,12 +17,12 @@ import { outputKeys, manifestOf } from '../../core/output-plan';
 import type { RunContext } from '../../core/contracts';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { projectRoot } from '../../adapters/settings';
-import { testSettings, uniqueName } from '../setup/test-settings';
+import { testSettings, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 
 let runtime: Runtime;
 let customerStore: ObjectStore;
 let difStore: ObjectStore;
-const scratch = path.join(os.tmpdir(), 'dif-test', 'clean-room-export');
+const scratch = path.join(TEST_SCRATCH, 'clean-room-export');
 
 beforeAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });

@@ -27,7 +27,7 @@ import { startCleanRoomWorker, type CleanRoomProcess } from '../setup/clean-room
 import { startWorkerProcess } from '../child/worker-process';
 import { fileServers, userFolder } from '../setup/file-drops';
 import type mysql from 'mysql2/promise';
-import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName } from '../setup/test-settings';
+import { S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY, testSettings, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 import { failureChain } from '../setup/failures';
 import { HUBSPOT_CONTACTS_SEARCH, hubspotContactsSearchRoutes } from '../setup/hubspot-search';
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
     temporalAddress: h.settings.temporalAddress,
     redisUrl: h.settings.redisUrl,
     mysqlUrl: CLEAN_ROOM_MYSQL,
-    kms: { kind: 'local', keyringFile: path.join(os.tmpdir(), 'dif-test', 'clean-room-customer', 'keyring.json') },
+    kms: { kind: 'local', keyringFile: path.join(TEST_SCRATCH, 'clean-room-customer', 'keyring.json') },
     objectStore: { kind: 's3', ...customerBucket },
   });
   room = createRuntime(roomSettings);

@@ -5,18 +5,17 @@
  * The vendor is demo-ads with `freshness: { dueHours: 30 }` added, in a vendors folder of its own.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ingestWorkflowId } from '../../core/run-plan';
 import { projectRoot } from '../../adapters/settings';
 import { startHarness, type Harness } from '../setup/harness';
 import { dif } from '../setup/run-cli';
-import { TEST_MYSQL_URL, TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
+import { TEST_MYSQL_URL, TEST_POSTGRES_URL, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 let h: Harness;
-const vendorsDir = path.join(os.tmpdir(), 'dif-test', 'freshness', 'vendors');
+const vendorsDir = path.join(TEST_SCRATCH, 'freshness', 'vendors');
 
 beforeAll(async () => {
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'demo-ads', 'config.json'), 'utf8'));

@@ -7,7 +7,6 @@
  * CSV is written or the warehouse loaded.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { semaphoreKey } from '../../adapters/locks/semaphores';
@@ -16,7 +15,7 @@ import { ingestWorkflowId, type DateWindow } from '../../core/run-plan';
 import { VendorZoo } from '../mock-vendor/vendor-zoo';
 import { fileServers, userFolder, type FileServers } from '../setup/file-drops';
 import { startHarness, type Harness } from '../setup/harness';
-import { uniqueName } from '../setup/test-settings';
+import { uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 import { ZOO_VENDORS } from '../setup/zoo-harness';
 import { zipOf } from '../setup/zip';
 
@@ -39,7 +38,7 @@ afterAll(async () => {
 
 /** The zoo's configs with only their waits changed: a 15 s poll interval for the async job, 15 s between looks for the files step. */
 function scaledZooVendors(): string {
-  const dir = path.join(os.tmpdir(), 'dif-test', 'permits-waits', 'vendors');
+  const dir = path.join(TEST_SCRATCH, 'permits-waits', 'vendors');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(ZOO_VENDORS, dir, { recursive: true });
   edit(path.join(dir, 'zoo-amazon', 'config.json'), (c) => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ingestWorkflowId } from '../../core/run-plan';
 import { historyText as readHistoryText } from '../setup/history-text';
 import { startHarness, type Harness } from '../setup/harness';
-import { uniqueName } from '../setup/test-settings';
+import { uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 import { startWorkerProcess, type WorkerProcess } from '../child/worker-process';
 import { projectRoot } from '../../adapters/settings';
 import { escapeXml } from '../../core/template-encoding';
@@ -99,7 +99,7 @@ function jsonLinesOf(text: string): Record<string, unknown>[] {
 /** The real microsoft-advertising config with its poll wait and retry delay scaled down in time only. */
 function fastMicrosoftVendors(): string {
   // Per process: another checkout's run of this test writes its own config (its own grammar) beside it.
-  const dir = path.join(os.tmpdir(), 'dif-test', `scan-soap-${process.pid}`, 'vendors');
+  const dir = path.join(TEST_SCRATCH, `scan-soap-${process.pid}`, 'vendors');
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', 'microsoft-advertising', 'config.json'), 'utf8'));
   config.streams.campaign_performance_daily.steps[0].poll.intervalSeconds = 0.2;
   config.retry.initialIntervalSeconds = 0.2;

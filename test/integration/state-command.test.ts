@@ -3,19 +3,18 @@
  * and moves them (in this process, as a user would type them; exit codes and messages of bad
  * input are in cli-exit-codes-command.test.ts).
  */
-import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { StreamStateStore } from '../../adapters/mysql/stream-state';
 import { InputError } from '../../core/run-plan';
 import { dif } from '../setup/run-cli';
-import { TEST_MYSQL_URL, TEST_POSTGRES_URL, uniqueName } from '../setup/test-settings';
+import { TEST_MYSQL_URL, TEST_POSTGRES_URL, uniqueName, TEST_SCRATCH } from '../setup/test-settings';
 
 const pool = mysql.createPool({ uri: TEST_MYSQL_URL, connectionLimit: 2 });
 const store = new StreamStateStore(pool);
 beforeAll(() => {
   // The commands open the runtime from the environment, as `dif` does: point it at the test databases.
-  Object.assign(process.env, { DIF_MYSQL_URL: TEST_MYSQL_URL, DIF_POSTGRES_URL: TEST_POSTGRES_URL, DIF_KMS: 'local', DIF_LOCAL_KEYRING: path.join(os.tmpdir(), 'dif-test', 'state-command', 'keyring.json') });
+  Object.assign(process.env, { DIF_MYSQL_URL: TEST_MYSQL_URL, DIF_POSTGRES_URL: TEST_POSTGRES_URL, DIF_KMS: 'local', DIF_LOCAL_KEYRING: path.join(TEST_SCRATCH, 'state-command', 'keyring.json') });
 });
 afterAll(() => pool.end());
 

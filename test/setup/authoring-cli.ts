@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 import { createRuntime, type Runtime } from '../../workers/wiring';
 import { projectRoot } from '../../adapters/settings';
-import { testSettings, uniqueName, TEST_MYSQL_URL, TEST_POSTGRES_URL } from './test-settings';
+import { testSettings, uniqueName, TEST_MYSQL_URL, TEST_POSTGRES_URL, TEST_SCRATCH } from './test-settings';
 
 export function authoringRuntime(name: string): Runtime {
   const settings = testSettings(name);
@@ -18,8 +18,8 @@ export function authoringRuntime(name: string): Runtime {
     DIF_MYSQL_URL: TEST_MYSQL_URL,
     DIF_POSTGRES_URL: TEST_POSTGRES_URL,
     DIF_KMS: 'local',
-    DIF_LOCAL_KEYRING: path.join(os.tmpdir(), 'dif-test', name, 'keyring.json'),
-    DIF_OBJECT_STORE_DIR: path.join(os.tmpdir(), 'dif-test', name, 'objects'),
+    DIF_LOCAL_KEYRING: path.join(TEST_SCRATCH, name, 'keyring.json'),
+    DIF_OBJECT_STORE_DIR: path.join(TEST_SCRATCH, name, 'objects'),
     DIF_ALLOW_LOOPBACK_HTTP: '1',
   });
   return createRuntime(settings);

@@ -6,7 +6,6 @@
  * TEST CODE ONLY.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../adapters/settings';
 import { setSigningClock } from '../../auth/signing-clock';
@@ -25,7 +24,7 @@ import { getAt, setAt } from './dotted-path';
 import { generateKeyPairSync } from 'node:crypto';
 import { historyText } from './history-text';
 import { startHarness } from './harness';
-import { CHECKOUT_ID } from './test-settings';
+import { CHECKOUT_ID, TEST_SCRATCH } from './test-settings';
 import { contractOn, type VendorContract } from './vendor-contract';
 
 export const contractFile = (vendor: string) => path.join(projectRoot(), 'vendors', vendor, 'contract.json');
@@ -78,7 +77,7 @@ export async function startContractSuite(vendors: string[]): Promise<ContractSui
   const prepared = new Map<string, Prepared>();
   for (const vendor of vendors) prepared.set(vendor, await prepare(vendor));
   // Per checkout: another worktree's run would otherwise replace the edited configs under this one's worker.
-  const dir = path.join(os.tmpdir(), 'dif-test', `contracts-${CHECKOUT_ID}`, 'vendors');
+  const dir = path.join(TEST_SCRATCH, 'contracts', 'vendors');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(projectRoot(), 'vendors'), dir, { recursive: true });
   for (const [vendor, p] of prepared) {

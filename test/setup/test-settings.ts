@@ -8,6 +8,8 @@ export const TEST_MYSQL_URL = process.env.DIF_TEST_MYSQL_URL ?? 'mysql://root@12
 export const TEST_POSTGRES_URL = process.env.DIF_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/dif_test';
 /** Names this checkout in shared scratch paths, so test runs in two worktrees never overwrite each other's files. */
 export const CHECKOUT_ID = createHash('sha1').update(projectRoot()).digest('hex').slice(0, 8);
+/** Scratch folders of this checkout's tests (keyrings, local object stores, generated vendors). */
+export const TEST_SCRATCH = path.join(os.tmpdir(), `dif-test-${CHECKOUT_ID}`);
 export const WORKFLOW_BUNDLE = path.join(os.tmpdir(), `dif-test-workflow-bundle-${CHECKOUT_ID}.js`);
 export const S3_ENDPOINT = `http://127.0.0.1:${process.env.DIF_S3_PORT ?? 7070}`;
 export const S3_ACCESS_KEY = process.env.DIF_S3_ACCESS_KEY ?? 'diflocal';
@@ -15,7 +17,7 @@ export const S3_SECRET_KEY = process.env.DIF_S3_SECRET_KEY ?? 'diflocalsecret';
 export const KMS_ENDPOINT = `http://127.0.0.1:${process.env.DIF_KMS_PORT ?? 4599}`;
 
 export function testSettings(name: string, overrides: Partial<Settings> = {}): Settings {
-  const scratch = path.join(os.tmpdir(), 'dif-test', name);
+  const scratch = path.join(TEST_SCRATCH, name);
   return loadSettings({
     mysqlUrl: TEST_MYSQL_URL,
     postgresUrl: TEST_POSTGRES_URL,

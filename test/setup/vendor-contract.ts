@@ -5,14 +5,13 @@
  * at the fixture server; nothing else of the config is changed.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runIngestion, type RunOutcome } from '../../cli/run/run';
 import type { DateWindow } from '../../core/run-plan';
 import { projectRoot } from '../../adapters/settings';
 import { FixtureServer } from '../mock-vendor/fixture-server';
 import { startHarness, type Harness } from './harness';
-import { uniqueName } from './test-settings';
+import { uniqueName, TEST_SCRATCH } from './test-settings';
 import { ensurePiiKey } from '../../adapters/mysql/pii-keys';
 
 export interface VendorContract {
@@ -78,7 +77,7 @@ export function contractOn(h: Harness, vendor: string, server: FixtureServer): V
 }
 
 function editedVendors(name: string, vendor: string, edit: (config: any) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const dir = path.join(os.tmpdir(), 'dif-test', name, 'vendors');
+  const dir = path.join(TEST_SCRATCH, name, 'vendors');
   const config = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'vendors', vendor, 'config.json'), 'utf8'));
   edit(config);
   fs.mkdirSync(path.join(dir, vendor), { recursive: true });
