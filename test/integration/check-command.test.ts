@@ -30,9 +30,9 @@ beforeAll(async () => {
   runtime = authoringRuntime('check-command');
   await Promise.all([meta, tiktok, hubspot, linkedin].map((s) => s.start()));
   meta.route(
-    { method: 'GET', path: '/v25.0/me/adaccounts', when: (r) => r.query.access_token === META_TOKEN && r.query.limit === '1', file: 'adaccounts-page-1.json' },
-    { method: 'GET', path: '/v25.0/me/adaccounts', when: (r) => r.query.access_token === 'token-of-nobody', body: '{"data":[],"paging":{}}' },
-    { method: 'GET', path: '/v25.0/me/adaccounts', status: 400, file: 'error-400-oauth.json' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', when: (r) => r.query.access_token === META_TOKEN && r.query.limit === '1', file: 'adaccounts-page-1.json' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', when: (r) => r.query.access_token === 'token-of-nobody', body: '{"data":[],"paging":{}}' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', status: 400, file: 'error-400-oauth.json' },
   );
   // TikTok answers every call 200; code 0 is success (shapes of https://business-api.tiktok.com/portal/docs, as fixtures/README says).
   tiktok.route(
@@ -64,9 +64,9 @@ afterEach(() => {
 
 test('credentials that work: one call, exit 0, on four vendors', async () => {
   const metaCustomer = await mockCustomer(runtime, 'meta-ads', meta.url, {}, { access_token: META_TOKEN });
-  const before = meta.sent('/v25.0/me/adaccounts').length;
-  expect(await dif('check', 'meta-ads', '--customer', metaCustomer)).toMatch(new RegExp(`^✓ meta-ads, customer ${metaCustomer}: GET /v25\\.0/me/adaccounts answered 200 in \\d+ ms; the credentials and inputs work$`));
-  expect(meta.sent('/v25.0/me/adaccounts').length - before).toBe(1);
+  const before = meta.sent('/v27.0/me/adaccounts').length;
+  expect(await dif('check', 'meta-ads', '--customer', metaCustomer)).toMatch(new RegExp(`^✓ meta-ads, customer ${metaCustomer}: GET /v27\\.0/me/adaccounts answered 200 in \\d+ ms; the credentials and inputs work$`));
+  expect(meta.sent('/v27.0/me/adaccounts').length - before).toBe(1);
   expect(process.exitCode).toBe(0);
 
   const tiktokCustomer = await mockCustomer(runtime, 'tiktok-ads', tiktok.url, { advertiser_id: '7000000000000000001' }, { access_token: 'tt-token' });
@@ -84,7 +84,7 @@ test("credentials that do not work: the vendor's message, exit 1, the secret nev
   const expired = await mockCustomer(runtime, 'meta-ads', meta.url, {}, { access_token: 'expired-token-value' });
   const error = await dif('check', 'meta-ads', '--customer', expired).catch((e: Error) => e);
   expect(error).toBeInstanceOf(VendorCallError);
-  expect((error as Error).message).toMatch(new RegExp(`^dif check meta-ads --customer ${expired}: GET /v25\\.0/me/adaccounts answered 400: [\\s\\S]*Error validating access token: Session has expired`));
+  expect((error as Error).message).toMatch(new RegExp(`^dif check meta-ads --customer ${expired}: GET /v27\\.0/me/adaccounts answered 400: [\\s\\S]*Error validating access token: Session has expired`));
   expect((error as Error).message).not.toContain('expired-token-value');
   expect((error as Error).message).not.toMatch(/\n\s+at /);
   expect(exitCodeFor(error)).toBe(EXIT.runFailed);

@@ -26,9 +26,9 @@ beforeAll(async () => {
   await server.start();
   const byToken = (r: { query: Record<string, string> }) => r.query.access_token === TOKEN;
   server.route(
-    { method: 'GET', path: '/v25.0/me/adaccounts', when: (r) => byToken(r) && !r.query.after, file: 'adaccounts-page-1.json' },
-    { method: 'GET', path: '/v25.0/me/adaccounts', when: (r) => byToken(r) && r.query.after === 'QVFIUmFjdF8xMDAx', file: 'adaccounts-page-2.json' },
-    { method: 'GET', path: '/v25.0/me/adaccounts', status: 401, file: 'error-400-oauth.json' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', when: (r) => byToken(r) && !r.query.after, file: 'adaccounts-page-1.json' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', when: (r) => byToken(r) && r.query.after === 'QVFIUmFjdF8xMDAx', file: 'adaccounts-page-2.json' },
+    { method: 'GET', path: '/v27.0/me/adaccounts', status: 401, file: 'error-400-oauth.json' },
   );
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ test('each request (token masked), each page decision, the first records and the
   const customer = await mockCustomer(runtime, 'meta-ads', server.url, {}, { access_token: TOKEN });
   const out = await dif('try', 'meta-ads', '--customer', customer, '--stream', 'ad_accounts');
   expect(out).toContain(`dif try meta-ads, stream ad_accounts, customer ${customer}`);
-  expect(out).toMatch(/→ \[accounts\] GET http:\/\/127\.0\.0\.1:\d+\/v25\.0\/me\/adaccounts\?fields=account_id%2Cid%2Cname%2Caccount_status%2Ccurrency%2Ctimezone_name%2Camount_spent&limit=100&access_token=\[redacted\]$/m);
+  expect(out).toMatch(/→ \[accounts\] GET http:\/\/127\.0\.0\.1:\d+\/v27\.0\/me\/adaccounts\?fields=account_id%2Cid%2Cname%2Caccount_status%2Ccurrency%2Ctimezone_name%2Camount_spent&limit=100&access_token=\[redacted\]$/m);
   expect(out).toMatch(/← 200 in \d+ ms/);
   expect(out).toContain('page 1: 1 record(s); next page 2 (cursor QVFIUmFjdF8xMDAx)');
   expect(out).toContain('page 2: 1 record(s); done: no next cursor');
@@ -53,9 +53,9 @@ test('each request (token masked), each page decision, the first records and the
 
 test('--pages 1 stops after one page, by the pagination\'s own cap; --json gives one event a line', async () => {
   const customer = await mockCustomer(runtime, 'meta-ads', server.url, {}, { access_token: TOKEN });
-  const before = server.sent('/v25.0/me/adaccounts').length;
+  const before = server.sent('/v27.0/me/adaccounts').length;
   const events = (await dif('try', 'meta-ads', '--customer', customer, '--stream', 'ad_accounts', '--pages', '1', '--json')).split('\n').map((l) => JSON.parse(l));
-  expect(server.sent('/v25.0/me/adaccounts').length - before).toBe(1);
+  expect(server.sent('/v27.0/me/adaccounts').length - before).toBe(1);
   expect(events.map((e) => e.event)).toEqual(['start', 'request', 'page', 'records', 'csv']);
   expect(events[2]).toMatchObject({ step: 'accounts', page: 1, status: 200, records: 1, decision: { done: 'page cap of 1 reached' } });
   expect(events[4]).toMatchObject({ rowCount: 1, rejected: 0, columns: expect.arrayContaining([{ name: 'account_status', type: 'integer' }]) });
@@ -97,7 +97,7 @@ describe('bad input: a clear message naming where, never a stack trace', () => {
     const customer = await mockCustomer(runtime, 'meta-ads', server.url, {}, { access_token: 'expired-token-value' });
     const error = await dif('try', 'meta-ads', '--customer', customer, '--stream', 'ad_accounts').catch((e: Error) => e);
     expect(error).toBeInstanceOf(VendorCallError);
-    expect((error as Error).message).toMatch(/^dif try meta-ads --stream ad_accounts: GET \/v25\.0\/me\/adaccounts answered 401: [\s\S]*Error validating access token/);
+    expect((error as Error).message).toMatch(/^dif try meta-ads --stream ad_accounts: GET \/v27\.0\/me\/adaccounts answered 401: [\s\S]*Error validating access token/);
     expect((error as Error).message).not.toContain('expired-token-value');
     expect((error as Error).message).not.toMatch(/\n\s+at /);
     expect(exitCodeFor(error)).toBe(EXIT.runFailed);

@@ -60,13 +60,13 @@ describe('dif vendors lifecycle', () => {
   }
 
   test('--json gives a line per vendor, and a day past a sunset exits 1', async () => {
-    const early = await run('--json', '--today', '2026-12-02');
-    const meta = early.lines.map((l) => JSON.parse(l)).find((r) => r.vendor === 'meta-ads');
-    expect(meta).toMatchObject({ version: 'v25.0', sunset: '2027-02-23', daysLeft: 83, state: 'sunset-soon' });
+    const early = await run('--json', '--today', '2027-01-01');
+    const linkedin = early.lines.map((l) => JSON.parse(l)).find((r) => r.vendor === 'linkedin-ads');
+    expect(linkedin).toMatchObject({ version: '202603', sunset: '2027-03-16', daysLeft: 74, state: 'sunset-soon' });
     expect(early.exitCode).toBe(0);
-    const late = await run('--today', '2027-02-24');
+    const late = await run('--today', '2027-03-17');
     expect(late.lines[0]).toMatch(/^VENDOR\s+VERSION\s+SUNSET\s+DAYS LEFT\s+STATE$/);
-    expect(late.lines.find((l) => l.startsWith('meta-ads'))).toMatch(/^meta-ads\s+v25\.0\s+2027-02-23\s+-1\s+past-sunset$/);
+    expect(late.lines.find((l) => l.startsWith('linkedin-ads'))).toMatch(/^linkedin-ads\s+202603\s+2027-03-16\s+-1\s+past-sunset$/);
     expect(late.exitCode).toBe(1);
   });
 });
