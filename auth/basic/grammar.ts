@@ -14,7 +14,13 @@ export const BasicAuth = shape('BasicAuth', 'Basic auth', Type.Object(
         '${inputs.account_sid}',
       ),
     ),
-    password: doc(SecretRef, 'Credential holding the password.', 'password'),
+    password: Type.Optional(
+      doc(
+        SecretRef,
+        'Credential holding the password. Absent: an empty password, for vendors whose API key is the whole Basic user name (`api_key:`: Chargebee, Close).',
+        'password',
+      ),
+    ),
   },
   { additionalProperties: false, description: 'HTTP Basic authentication.' },
 ));
@@ -29,9 +35,16 @@ function userProblems(auth: BasicAuthConfig, out: ConfigProblem[]): void {
 
 export const basic = authGrammar({
   schema: BasicAuth,
-  secretNames: (auth) => [...(auth.username ? [auth.username] : []), auth.password],
-  // A templated user name is paired at signing, once it is rendered (basic/signer.ts).
-  secretPairs: (auth) => (auth.username ? [[auth.username, auth.password]] : []),
-  check: userProblems,
+  secretNames: (auth) => [...(auth.username ? [auth.username] : []), ...(auth.password ? [auth.password] : [])],
+  // A templated user name is paired at signing, once it is rendered (basic/signer.ts). A key
+  // sent as the user with an empty password needs no pair: the key's base64 cores, scrubbed
+  // with the key, cover base64("key:") but for its last characters (secret-forms.ts).
+  secretPairs: (auth) => (auth.username && auth.password ? [[auth.username, auth.password]] : []),
+  check: (auth, out) => {
+    userProblems(auth, out);
+    if (auth.password === undefined && auth.usernameTemplate !== undefined) {
+      out.push({ path: '$.auth.password', message: 'a Basic user name from the inputs needs a password credential: without one nothing secret is sent' });
+    }
+  },
   catalogueText: (auth) => (auth.usernameTemplate ? 'basic (user name from inputs)' : 'basic'),
 });

@@ -12,7 +12,8 @@ import type { BasicAuthConfig } from './grammar';
 
 export class BasicSigner extends CredentialSigner<BasicAuthConfig> implements Signer {
   async sign(request: BuiltRequest): Promise<void> {
-    const password = this.credentials.get(this.auth.password);
+    // No password credential: the API key is the user name and the password is empty (`key:`).
+    const password = this.auth.password === undefined ? '' : this.credentials.get(this.auth.password);
     request.headers.authorization = `Basic ${Buffer.from(`${this.username()}:${password}`).toString('base64')}`;
   }
 
@@ -20,7 +21,7 @@ export class BasicSigner extends CredentialSigner<BasicAuthConfig> implements Si
     const template = this.auth.usernameTemplate;
     if (template === undefined) return this.credentials.get(this.auth.username!);
     const user = usingScope({ inputs: this.context.inputs ?? {} }, (scope) => scope.render(template, `${this.context.config.vendor}: $.auth.usernameTemplate`, 'header'));
-    registerPair(user, this.credentials.get(this.auth.password));
+    registerPair(user, this.credentials.get(this.auth.password!));
     return user;
   }
 }

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BuiltRequest } from '../../../activities/http-request';
+import { Scrubber } from '../../../activities/secret-scrub';
 import { BasicSigner } from '../../../auth/basic/signer';
 import type { BasicAuthConfig } from '../../../auth/basic/grammar';
 import { HeaderSigner } from '../../../auth/header/signer';
@@ -56,6 +57,13 @@ describe('validation', () => {
     expect(both).toEqual([{ path: '$.auth', message: 'give one of username (a credential) or usernameTemplate (from inputs), not both or neither' }]);
     expect(problemsOf(withAuth({ kind: 'basic', password: 'auth_token' }))).toEqual(both);
   });
+
+  test('Basic without a password: a credential user name validates, a user name from the inputs is refused', () => {
+    expect(() => validateVendorConfig(withAuth({ kind: 'basic', username: 'api_token' }), 'x.json')).not.toThrow();
+    expect(problemsOf(withAuth({ kind: 'basic', usernameTemplate: '${inputs.account_sid}' }))).toEqual([
+      { path: '$.auth.password', message: expect.stringContaining('needs a password credential') },
+    ]);
+  });
 });
 
 describe('signers', () => {
@@ -99,5 +107,22 @@ describe('signers', () => {
     const request = newRequest();
     await signer.sign(request);
     expect(request.headers.authorization).toBe(`Basic ${Buffer.from('IRabc:impact-token').toString('base64')}`);
+  });
+
+  test('Basic without a password sends the key as the user name and an empty password (Chargebee, Close)', async () => {
+    const signer = new BasicSigner({ kind: 'basic', username: 'api_token' } as BasicAuthConfig, contextOf({}));
+    await signer.prepare();
+    const request = newRequest();
+    await signer.sign(request);
+    expect(request.headers.authorization).toBe(`Basic ${Buffer.from('tok:').toString('base64')}`);
+  });
+
+  test('a failure quoting such a header shows no part of the key that the base64 could give away', () => {
+    const key = 'cb_live_Fixture7Kq2mZ9xWv4Lr8';
+    const header = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+    const scrubbed = new Scrubber([key]).scrub(`the vendor refused ${header}`);
+    // The key's base64 cores are scrubbed; at most the last characters, shared with ':', remain.
+    expect(scrubbed).not.toContain(Buffer.from(key).toString('base64').slice(0, 12));
+    expect(Buffer.from(scrubbed.replace(/^.*Basic /, ''), 'base64').toString('latin1')).not.toContain(key.slice(0, 12));
   });
 });

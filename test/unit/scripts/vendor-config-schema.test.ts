@@ -30,7 +30,7 @@ function at(pathText: string, schema: unknown = published): Record<string, unkno
 describe('published schema: each field has its own description', () => {
   test.each([
     ['$defs.BasicAuth.properties.username', 'Credential holding the user name. Give `username` or `usernameTemplate`.'],
-    ['$defs.BasicAuth.properties.password', 'Credential holding the password.'],
+    ['$defs.BasicAuth.properties.password', 'Credential holding the password. Absent: an empty password, for vendors whose API key is the whole Basic user name (`api_key:`: Chargebee, Close).'],
     ['$defs.ImapSource.properties.password', 'Credential holding the password (or app password).'],
     ['$defs.OAuth2Auth.properties.clientSecret', 'Credential holding the client secret. Required for the `client_credentials` and `refresh_token` grants; `jwt_bearer` needs none.'],
     ['$defs.ApiKeyAuth.properties.secret', undefined], // the shared shape's own description, through $ref
@@ -52,7 +52,7 @@ describe('published schema: each field has its own description', () => {
   test('a field that uses a shared shape points at it with $ref and keeps its own description beside it', () => {
     expect(at('$defs.BasicAuth.properties.password')).toEqual({
       $ref: '#/$defs/SecretRef',
-      description: 'Credential holding the password.',
+      description: 'Credential holding the password. Absent: an empty password, for vendors whose API key is the whole Basic user name (`api_key:`: Chargebee, Close).',
       examples: ['password'],
     });
     expect(at('$defs.ApiKeyAuth.properties.secret')).toEqual({ $ref: '#/$defs/SecretRef' });
@@ -109,11 +109,11 @@ describe('published schema: a real draft 2020-12 validator', () => {
     expect(failing).toEqual([]);
   });
 
-  test('it refuses a basic auth without a password (so passing means something)', () => {
+  test('it refuses a bearer auth without its secret (so passing means something)', () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'vendors', 'demo-ads', 'config.json'), 'utf8'));
-    config.auth = { kind: 'basic', username: 'user' };
+    config.auth = { kind: 'bearer' };
     expect(validate(config)).toBe(false);
-    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/auth', message: "must have required property 'password'" }));
+    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/auth', message: "must have required property 'secret'" }));
   });
 
   test('the committed file equals a freshly generated one (run `npm run schema` if not)', () => {
