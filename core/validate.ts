@@ -14,6 +14,7 @@ import { limitProblems } from './validate-limits';
 import { childPath, inConfigOrder } from './validate-paths';
 import { columnProblems } from './validate-columns';
 import { keyedDecodeProblems } from './validate-keyed';
+import { decodeLinesProblems } from './validate-decode-lines';
 import { piiDeclarationProblems } from './pii-columns';
 import { stepKindOf } from '../steps/registry';
 import { authProblems } from '../auth/grammar-registry';
@@ -171,6 +172,7 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
       if (stepNames.has(step.name)) out.push({ path: `${stepAt}.name`, message: `duplicate step "${step.name}"` });
       stepKindOf(step.kind).check(step, { at: stepAt, index: i, all: stream.steps, earlier: stepNames }, out);
       keyedDecodeProblems(step as Parameters<typeof keyedDecodeProblems>[0], stepAt, out);
+      decodeLinesProblems(step as Parameters<typeof decodeLinesProblems>[0], stepAt, out);
       stepNames.add(step.name);
     });
     incrementalProblems(stream, at, out);

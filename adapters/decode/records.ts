@@ -16,6 +16,7 @@ import { streamObject } from 'stream-json/streamers/StreamObject';
 import type { DecodeConfig } from '../../core/config-schema';
 import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
+import { cutLines } from './line-window';
 import { xlsxRecords } from './xlsx';
 import { XML_LIMIT_BYTES, xmlToValue } from './xml';
 import { BATCH, DecodeError, withoutBom, type DecodeHooks } from './common';
@@ -41,7 +42,7 @@ export type RecordsSelector =
 
 export function decodeRecords(
   stream: Readable,
-  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns' | 'keyed'>,
+  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns' | 'keyed' | 'delimiter' | 'lines'>,
   selector: RecordsSelector,
   hooks: DecodeHooks,
 ): AsyncGenerator<InputRecord[]> {
@@ -299,10 +300,18 @@ async function* ndjson(stream: Readable, hooks: DecodeHooks): AsyncGenerator<Inp
   if (batch.length) yield batch;
 }
 
-async function* delimited(stream: Readable, decode: Pick<DecodeConfig, 'format' | 'header' | 'columns'>, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
+async function* delimited(
+  stream: Readable,
+  decode: Pick<DecodeConfig, 'format' | 'header' | 'columns' | 'delimiter' | 'lines'>,
+  hooks: DecodeHooks,
+): AsyncGenerator<InputRecord[]> {
   const header = decode.header !== false;
+  // A vendor's preamble and footer are cut first; numbers stay the file's own line numbers.
+  const cut = decode.lines ? cutLines(stream, decode.lines) : undefined;
+  if (cut) stream = cut.stream;
+  const lineOf = (n: number) => n + (cut?.preambleLines() ?? 0);
   const parser = parseCsv({
-    delimiter: decode.format === 'tsv' ? '\t' : ',',
+    delimiter: decode.delimiter ?? (decode.format === 'tsv' ? '\t' : ','),
     bom: true,
     info: true,
     skip_empty_lines: true,
@@ -317,13 +326,13 @@ async function* delimited(stream: Readable, decode: Pick<DecodeConfig, 'format' 
   });
   if (!header && decode.columns) hooks.onFields?.(decode.columns);
   parser.on('skip', (err: Error & { lines?: number; record?: unknown; raw?: string }) => {
-    hooks.onReject(err.lines ?? 0, `row cannot be read: ${err.message}`, err.raw ?? err.record ?? null);
+    hooks.onReject(lineOf(err.lines ?? 0), `row cannot be read: ${err.message}`, err.raw ?? err.record ?? null);
   });
   const rows = pipeline(stream, parser, () => undefined);
   let batch: InputRecord[] = [];
   try {
     for await (const { record, info } of rows as AsyncIterable<{ record: unknown; info: { lines: number } }>) {
-      batch.push({ record, number: info.lines });
+      batch.push({ record, number: lineOf(info.lines) });
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];

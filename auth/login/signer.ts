@@ -18,6 +18,10 @@ export class LoginSigner extends TokenSigner<LoginAuthConfig> implements Signer 
     const { auth } = this;
     const { config } = this.context;
     const request = usingScope(this.templateVariables(), (scope) => buildRequest(config, auth.request, scope, `${config.vendor}: $.auth.request`));
+    if (auth.basic) {
+      const pair = `${this.credentials.get(auth.basic.username)}:${this.credentials.get(auth.basic.password)}`;
+      request.headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    }
     const body = await this.tokenCall(request.url, { method: request.method, headers: request.headers, body: request.body });
     registerTokenLike(body);
     const token = usingScope({ response: body }, (scope) => scope.evaluate(auth.token, `${config.vendor}: $.auth.token`));

@@ -24,6 +24,26 @@ export const Decode = shape('Decode', 'Decoding', Type.Object(
     ),
     header: Type.Optional(doc(Type.Boolean(), 'CSV/TSV: whether the first row names the columns. Default true.', true)),
     columns: Type.Optional(doc(Type.Array(Type.String()), 'CSV/TSV without a header: the column names, in order.', ['date', 'clicks'])),
+    delimiter: Type.Optional(
+      doc(
+        Type.String({ minLength: 1, maxLength: 1, pattern: '^[^\\r\\n"]$' }),
+        'CSV: the field separator, one character (Semrush answers `;`). Default `,` (TSV: a tab).',
+        ';',
+      ),
+    ),
+    lines: Type.Optional(
+      doc(
+        Type.Object(
+          {
+            after: Type.Optional(doc(Type.String({ minLength: 1, maxLength: 200 }), 'A regular expression: the lines up to and including the first one it matches are a preamble, not data (Campaign Manager 360 files: `^Report Fields$`, the header row on the next line). No such line fails the file.', '^Report Fields$')),
+            until: Type.Optional(doc(Type.String({ minLength: 1, maxLength: 200 }), 'A regular expression: the first line after the header that it matches, and every line after it, are a footer, not data (`^Grand Total:`; `^$` for a report whose summary follows a blank line).', '^Grand Total:')),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        'CSV/TSV: the data rows lie between a preamble and a footer that vendors write into their report files. Lines are cut before the CSV is parsed, and record numbers stay the file\'s line numbers.',
+        { after: '^Report Fields$', until: '^Grand Total:' },
+      ),
+    ),
     keyed: Type.Optional(
       doc(
         Type.Object(
