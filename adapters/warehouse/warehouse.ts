@@ -73,14 +73,16 @@ export interface LoadHooks {
 
 /** Where the warehouse listens, for health checks and connection-error messages (adapters/health.ts). */
 export interface WarehouseEndpoint {
-  name: 'postgres' | 'redshift';
+  /** Its name in the registry (registry.ts), which is its DIF_WAREHOUSE value. */
+  name: string;
   /** host:port */
   address: string;
   fix: string;
 }
 
 export interface Warehouse {
-  readonly kind: 'postgres' | 'redshift';
+  /** Its name in the registry (registry.ts): a new warehouse widens no type here. */
+  readonly kind: string;
   /** The schema that holds the vendors' tables. */
   readonly schema: string;
   /** The table's column names, or undefined when there is no such table yet. */
