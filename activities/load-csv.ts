@@ -1,6 +1,7 @@
 import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
 import { childManifestKeyOf, keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { childTables } from '../core/child-tables';
+import { deletesTargetOf } from '../core/delete-keys';
 import type { CsvPart } from '../adapters/warehouse/warehouse';
 import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
@@ -55,9 +56,15 @@ export function loadCsvActivity(deps: ActivityDeps) {
         parts = [{ open: () => store.getStream(csvKey), gzip: false }];
       }
       const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
+      // A deletes feed writes into its target's table (core/delete-keys.ts), under that table's lock.
+      const target = deletesTargetOf(config, run.stream);
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
-      const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-        timedLoad(run.vendor, run.stream, () => deps.warehouse.load(table, parts, audit, { inTransaction: fence, ...(widths ? { widths } : {}) }, childParts)),
+      const result = await underTableLock(deps, deps.warehouse.schema, (target ?? table).name, holder ?? permit?.holder ?? run.runId, (fence) =>
+        timedLoad(run.vendor, run.stream, () =>
+          target
+            ? deps.warehouse.deleteKeys(table, target, parts, audit, { inTransaction: fence })
+            : deps.warehouse.load(table, parts, audit, { inTransaction: fence, ...(widths ? { widths } : {}) }, childParts),
+        ),
       );
       return { ...result, rowsRejected: rejected, files: parts.length };
     });

@@ -4,26 +4,38 @@
  * that customer (and partition) is deleted and the new rows inserted, in one transaction:
  * ad platforms restate metrics, and a row the vendor no longer reports must disappear.
  * `append`: insert only, for event streams: a row whose key is there already is left as it
- * is, so re-running a window duplicates nothing and never updates. Pure: the grammar and
- * its checks.
+ * is, so re-running a window duplicates nothing and never updates. `deleteKeys`: the stream
+ * is a vendor's deleted-records feed whose keys delete rows of `target`'s table
+ * (core/delete-keys.ts). Pure: the grammar and its checks.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, Identifier, shape } from './schema-parts';
 import type { ConfigProblem } from './validate';
 import type { VendorConfigDocument } from './config-schema';
 import { DataCheckSpec, dataCheckProblems } from './data-checks';
+import { deleteKeysProblems } from './delete-keys';
 
 export const LoadSpec = shape('Load', 'Load mode', Type.Object(
   {
     mode: doc(
-      Type.Union([Type.Literal('merge'), Type.Literal('replaceWindow'), Type.Literal('append')]),
+      Type.Union([Type.Literal('merge'), Type.Literal('replaceWindow'), Type.Literal('append'), Type.Literal('deleteKeys')]),
       '`merge` (default): a row replaces the row of the same key, the latest extraction wins. `replaceWindow`: the window\'s rows ' +
         'of the customer (and partition) are deleted and the new ones inserted, in one transaction, so rows the vendor stopped ' +
-        'reporting disappear. `append`: insert only; a row whose key is in the table already is left untouched.',
+        'reporting disappear. `append`: insert only; a row whose key is in the table already is left untouched. `deleteKeys`: the ' +
+        'stream is the vendor\'s deleted-records feed (Salesforce sObject Get Deleted): its rows are keys of `target`\'s table, ' +
+        'whose rows with those keys are deleted (marked `_dif_deleted` when the target has `softDelete`); no table of its own is created.',
       'replaceWindow',
     ),
     windowColumn: Type.Optional(
       doc(Identifier, 'With `replaceWindow`: the date or timestamp column that places a row in the run\'s window (from 00:00 of its first day to the end of its last).', 'date'),
+    ),
+    target: Type.Optional(
+      doc(
+        Identifier,
+        'With `deleteKeys`: the stream (of this config) whose table loses the rows whose keys this stream lists. This stream\'s ' +
+          'columns hold that table\'s whole primary key, same names and types; the delete runs under that table\'s lock, in one transaction.',
+        'contacts',
+      ),
     ),
     dedupBy: Type.Optional(
       doc(
@@ -66,6 +78,7 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
     if (load.softDelete !== undefined) softDeleteProblems(stream.table, load.softDelete, `${at}.softDelete`, out);
     if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out);
+    deleteKeysProblems(config, name, at, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
       continue;

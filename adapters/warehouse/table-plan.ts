@@ -195,7 +195,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     { step: 'begin', sql: 'BEGIN' },
     // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
     // error 1023) or deadlocking: the lock conflicts with itself.
-    { step: 'lock', sql: dialect === 'redshift' ? `LOCK ${plan.qualified}` : `LOCK TABLE ${plan.qualified} IN SHARE ROW EXCLUSIVE MODE` },
+    { step: 'lock', sql: lockSql(dialect, plan.qualified) },
     // Redshift keeps a temporary table until the session ends, and a pooled session loads
     // again: the last load's staging table goes first. INCLUDING DEFAULTS: `_dif_loaded_at` is
     // NOT NULL and the COPY leaves it to its default.
@@ -223,6 +223,11 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     },
     { step: 'commit', sql: 'COMMIT' },
   ];
+}
+
+/** The table lock a load takes first; it conflicts with itself, so loads of one table queue. */
+export function lockSql(dialect: Dialect, qualified: string): string {
+  return dialect === 'redshift' ? `LOCK ${qualified}` : `LOCK TABLE ${qualified} IN SHARE ROW EXCLUSIVE MODE`;
 }
 
 /**

@@ -99,6 +99,12 @@ export interface Warehouse {
    * A failure anywhere changes nothing.
    */
   load(table: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks?: LoadHooks, childParts?: Record<string, CsvPart[]>): Promise<LoadResult>;
+  /**
+   * A deletes feed (core/delete-keys.ts): one transaction that locks the target's table, runs
+   * the fence, stages the feed's keys and deletes the target's rows with those keys (of the
+   * run's customer), or marks them `_dif_deleted` when the target has `softDelete`.
+   */
+  deleteKeys(feed: TableConfig, target: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks?: LoadHooks): Promise<LoadResult>;
   /** The fencing check (adapters/warehouse/fencing.ts) in this warehouse's SQL, for `hooks.inTransaction`. */
   checkFence(session: SqlSession, table: string, token: number): Promise<void>;
   /** Creates the database when missing, where the warehouse allows it (development and tests). */

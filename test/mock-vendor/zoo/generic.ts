@@ -4,6 +4,10 @@
  *  - GET /api/v1/contacts?offset=O&limit=L  -> {"items":[...],"total":T,"offset":O,"limit":L}
  *  - GET /api/v2/orders?page=P&per_page=N   -> {"data":[...],"meta":{"current_page":P,"total_pages":K,"total":T,"per_page":N}}
  * Optional auth: when `apiKey` is configured, header X-API-Key must match (401 otherwise).
+ * And a deleted-records feed for the contacts, in the shape of Salesforce's sObject Get Deleted
+ * (REST API v29.0+, `GET /services/data/vXX.X/sobjects/<sObject>/deleted/?start=…&end=…`, its
+ * documented example response): `{"deletedRecords":[{"id","deletedDate"}],"earliestDateAvailable",
+ * "latestDateCovered"}`. Unlike Salesforce's 18-character ids, these contacts' ids are numbers.
  */
 import { type Ctx, type Reply, type RouteDef, cents, hash32, intParam, json } from './core';
 
@@ -12,6 +16,8 @@ export interface ListConfig {
   defaultPageSize: number;
   maxPageSize: number;
   apiKey?: string;
+  /** Contacts: the ids the deleted-records feed reports, each deleted at `deletedDate` (ISO). */
+  deleted?: Array<{ id: number; deletedDate: string }>;
 }
 
 export const CONTACTS_DEFAULTS: ListConfig = { records: 120, defaultPageSize: 50, maxPageSize: 200 };
@@ -76,6 +82,7 @@ export class GenericMock {
     return [
       { name: 'generic.contacts', method: 'GET', pattern: /^\/api\/v1\/contacts$/, handle: (ctx) => this.listContacts(ctx) },
       { name: 'generic.orders', method: 'GET', pattern: /^\/api\/v2\/orders$/, handle: (ctx) => this.listOrders(ctx) },
+      { name: 'generic.contactsDeleted', method: 'GET', pattern: /^\/services\/data\/v\d+\.\d\/sobjects\/Contact\/deleted\/?$/, handle: (ctx) => this.deletedContacts(ctx) },
     ];
   }
 
@@ -96,6 +103,17 @@ export class GenericMock {
     const items: Contact[] = [];
     for (let i = offset; i < Math.min(total, offset + limit); i++) items.push(contactRecord(i));
     return json(200, { items, total, offset, limit });
+  }
+
+  /** The contacts deleted in [start, end]; both are required, as Salesforce requires them. */
+  private deletedContacts(ctx: Ctx): Reply {
+    const start = Date.parse(ctx.url.searchParams.get('start') ?? '');
+    const end = Date.parse(ctx.url.searchParams.get('end') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end)) return json(400, [{ errorCode: 'MALFORMED_QUERY', message: 'start and end must be dateTimes' }]);
+    const at = (d: { deletedDate: string }) => Date.parse(d.deletedDate.replace(/\+0000$/, 'Z')); // Salesforce writes +0000
+    const deletedRecords = (this.contacts.deleted ?? []).filter((d) => at(d) >= start && at(d) <= end);
+    const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+    return json(200, { deletedRecords, earliestDateAvailable: iso(Date.UTC(2023, 0, 1)), latestDateCovered: iso(end) });
   }
 
   private listOrders(ctx: Ctx): Reply {
