@@ -161,4 +161,4 @@ test('killed mid-load in each load mode: the table holds the last extraction, ea
       expect(rows.some((r) => r.deleted)).toBe(true);
     }
   }
-});
+}, 300_000); // two rounds of four runs, and the dead loads' 60 s table-lock leases
