@@ -55,7 +55,8 @@ test('a deleted-records feed deletes its keys from the target table, only the ru
   expect(await rowsOf('zoo_deletes_contacts', c2)).toEqual(IDS);
   // The same feed again: nothing more to delete.
   const again = await h.ingest('zoo-deletes', c1, undefined, { stream: 'deleted_contacts' });
-  expect(again.summary?.rowsRemoved).toBe(0);
+  expect(again.status).toBe('COMPLETED');
+  expect(again.summary?.rowsRemoved ?? 0).toBe(0); // the summary leaves a zero out
   expect(await rowsOf('zoo_deletes_contacts', c1)).toEqual(['10001', '10003', '10004', '10006']);
   // The feed has no table of its own.
   const { rows } = await pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [SCHEMA, 'zoo_deletes_contacts_deleted']);
