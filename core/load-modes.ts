@@ -100,7 +100,7 @@ function dedupByProblems(table: VendorConfigDocument['streams'][string]['table']
   const column = table.columns.find((c) => c.name === name);
   if (!column) out.push({ path: at, message: `"${name}" is not one of the table's columns` });
   else if (table.primaryKey.includes(name)) out.push({ path: at, message: `"${name}" is part of the key: every copy of a key has the same value` });
-  else if (column.type === 'boolean') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
+  else if (column.type === 'boolean' || column.type === 'json') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
 }
 
 /** `softDelete` names a column of the table, not of its key, that says deleted: a boolean, or a date or timestamp set when deleted. */

@@ -24,6 +24,7 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
     boolean: 'boolean',
     date: 'date',
     timestamp: 'timestamp with time zone',
+    json: 'jsonb',
   },
   // Redshift has no unbounded text or numeric: the widest VARCHAR, and 38 digits with 10 decimals
   // (micros and percentages fit with room to spare).
@@ -34,6 +35,9 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
     boolean: 'boolean',
     date: 'date',
     timestamp: 'timestamptz',
+    // COPY … CSV parses a SUPER column's cell as serialized JSON (Developer Guide, "Using COPY to load data into
+    // SUPER columns", from text and CSV); one value holds up to 16 MB ("SUPER type"). No COPY option is needed.
+    json: 'super',
   },
 };
 
