@@ -14,6 +14,7 @@ import type { ConfigProblem } from './validate';
 import type { VendorConfigDocument } from './config-schema';
 import { DataCheckSpec, dataCheckProblems } from './data-checks';
 import { deleteKeysProblems } from './delete-keys';
+import { totalsStepsOf } from './vendor-totals';
 
 export const LoadSpec = shape('Load', 'Load mode', Type.Object(
   {
@@ -59,7 +60,7 @@ export const LoadSpec = shape('Load', 'Load mode', Type.Object(
       doc(
         Type.Array(DataCheckSpec),
         'Checks the warehouse runs after each load, in its transaction: `rowCount` (rows staged within a range of the previous load\'s), ' +
-          '`notNull` (columns no row may leave empty); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
+          '`notNull` (columns no row may leave empty), `sum` (a column\'s sum against the vendor\'s total, read by a step\'s `totals`); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
         [{ kind: 'rowCount', minRatio: 0.5, maxRatio: 2, on: 'warn' }],
       ),
     ),
@@ -77,7 +78,7 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     const at = `$.streams.${name}.table.load`;
     if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
     if (load.softDelete !== undefined) softDeleteProblems(stream.table, load.softDelete, `${at}.softDelete`, out);
-    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out);
+    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out, totalsStepsOf(config, name).flatMap((t) => t.names));
     deleteKeysProblems(config, name, at, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });

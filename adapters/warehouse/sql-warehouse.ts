@@ -192,7 +192,7 @@ export class SqlWarehouse implements Warehouse {
           // The data checks, once, after every write and before the audit rows: a failing one rolls all back.
           if (!checked) {
             checked = true;
-            warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit)));
+            warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit, hooks.totals)));
           }
           if (!audit) continue;
           const values = [

@@ -69,6 +69,8 @@ export interface LoadHooks {
   inTransaction?: Fence;
   /** The longest value of each column in this load, in UTF-8 bytes (the preprocess summary): Redshift sizes and widens varchar columns by them. */
   widths?: Record<string, number>;
+  /** The vendor's totals of the run (core/vendor-totals.ts), which `sum` data checks compare with. */
+  totals?: Record<string, number>;
 }
 
 /** Where the warehouse listens, for health checks and connection-error messages (adapters/health.ts). */

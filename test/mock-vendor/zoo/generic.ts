@@ -2,7 +2,8 @@
  * Two generic REST list styles that many vendors use. These are not one vendor's API; they are
  * the common offset/limit and page-number conventions, kept deliberately plain:
  *  - GET /api/v1/contacts?offset=O&limit=L  -> {"items":[...],"total":T,"offset":O,"limit":L}
- *  - GET /api/v2/orders?page=P&per_page=N   -> {"data":[...],"meta":{"current_page":P,"total_pages":K,"total":T,"per_page":N}}
+ *  - GET /api/v2/orders?page=P&per_page=N   -> {"data":[...],"meta":{"current_page":P,"total_pages":K,"total":T,"per_page":N,"amount_total":"S"}}
+ *    (amount_total: the sum of every order's amount, a report's summary row repeated on each page)
  * Optional auth: when `apiKey` is configured, header X-API-Key must match (401 otherwise).
  * And a deleted-records feed for the contacts, in the shape of Salesforce's sObject Get Deleted
  * (REST API v29.0+, `GET /services/data/vXX.X/sobjects/<sObject>/deleted/?start=…&end=…`, its
@@ -16,6 +17,8 @@ export interface ListConfig {
   defaultPageSize: number;
   maxPageSize: number;
   apiKey?: string;
+  /** Orders: added to the `amount_total` the answer reports, to play a vendor whose total disagrees with its rows. */
+  totalOffset?: number;
   /** Contacts: the ids the deleted-records feed reports, each deleted at `deletedDate` (ISO). */
   deleted?: Array<{ id: number; deletedDate: string }>;
 }
@@ -127,6 +130,10 @@ export class GenericMock {
     const total = this.orders.records;
     const data: Order[] = [];
     for (let i = (page - 1) * perPage; i < Math.min(total, page * perPage); i++) data.push(orderRecord(i));
-    return json(200, { data, meta: { current_page: page, total_pages: Math.ceil(total / perPage), total, per_page: perPage } });
+    // The report's total over every order, on every page, as report APIs repeat a summary row.
+    let cents = 0;
+    for (let i = 0; i < total; i++) cents += Math.round(Number(orderRecord(i).amount) * 100);
+    const amountTotal = ((cents + Math.round((this.orders.totalOffset ?? 0) * 100)) / 100).toFixed(2);
+    return json(200, { data, meta: { current_page: page, total_pages: Math.ceil(total / perPage), total, per_page: perPage, amount_total: amountTotal } });
   }
 }
