@@ -73,7 +73,8 @@ export function checkVerdict(check: DataCheck, measure: CheckMeasure, where: str
     if (measure.total === undefined) return undefined;
     const difference = Math.abs(measure.sum - measure.total);
     if (difference <= (check.tolerance ?? 0)) return undefined;
-    return `${where}: sum of ${check.column} is ${measure.sum}, the vendor's total ${check.total} is ${measure.total} (off by ${difference}, tolerance ${check.tolerance ?? 0})`;
+    // Twelve significant digits: a float difference of decimals without its binary noise (0.0010000000000047748).
+    return `${where}: sum of ${check.column} is ${measure.sum}, the vendor's total ${check.total} is ${measure.total} (off by ${Number(difference.toPrecision(12))}, tolerance ${check.tolerance ?? 0})`;
   }
   return undefined;
 }
