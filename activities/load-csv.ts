@@ -1,6 +1,10 @@
 import type { LoadSummary, RunContext, PermitRef } from '../core/contracts';
 import { childManifestKeyOf, keyOfUrl, summaryKeyOf, type Manifest, type PreprocessSummary } from '../core/output-plan';
 import { childTables } from '../core/child-tables';
+import { deletesTargetOf } from '../core/delete-keys';
+import { totalsKeyOf, totalsStepsOf, type Totals } from '../core/vendor-totals';
+import { runPrefix } from '../core/run-plan';
+import type { VendorConfig } from '../core/config-schema';
 import type { CsvPart } from '../adapters/warehouse/warehouse';
 import type { ActivityDeps } from './deps';
 import { pinnedRunOf } from './pinned-config';
@@ -55,11 +59,29 @@ export function loadCsvActivity(deps: ActivityDeps) {
         parts = [{ open: () => store.getStream(csvKey), gzip: false }];
       }
       const audit = { runId: run.runId, vendor: run.vendor, customer: run.customer, stream: run.stream, window: run.window, rowsRejected: rejected, ...(run.partition !== undefined ? { partition: run.partition } : {}) };
+      const totals = await vendorTotals(deps, run, config);
+      // A deletes feed writes into its target's table (core/delete-keys.ts), under that table's lock.
+      const target = deletesTargetOf(config, run.stream);
       // One loader per table at a time, and a stale one (lease lost while paused) refused by the fence.
-      const result = await underTableLock(deps, deps.warehouse.schema, table.name, holder ?? permit?.holder ?? run.runId, (fence) =>
-        timedLoad(run.vendor, run.stream, () => deps.warehouse.load(table, parts, audit, { inTransaction: fence, ...(widths ? { widths } : {}) }, childParts)),
+      const result = await underTableLock(deps, deps.warehouse.schema, (target ?? table).name, holder ?? permit?.holder ?? run.runId, (fence) =>
+        timedLoad(run.vendor, run.stream, () =>
+          target
+            ? deps.warehouse.deleteKeys(table, target, parts, audit, { inTransaction: fence })
+            : deps.warehouse.load(table, parts, audit, { inTransaction: fence, ...(widths ? { widths } : {}), ...(totals ? { totals } : {}) }, childParts),
+        ),
       );
       return { ...result, rowsRejected: rejected, files: parts.length };
     });
   };
+}
+
+/** The vendor's totals the run's steps kept (core/vendor-totals.ts), when its table checks a sum. */
+async function vendorTotals(deps: ActivityDeps, run: RunContext, config: VendorConfig): Promise<Totals | undefined> {
+  if (!config.streams[run.stream].table.load?.checks?.some((c) => c.kind === 'sum')) return undefined;
+  const totals: Totals = {};
+  for (const { step } of totalsStepsOf(config, run.stream)) {
+    const key = totalsKeyOf(runPrefix('raw', run, run.runId), step);
+    if (await deps.objectStore.exists(key)) Object.assign(totals, JSON.parse(await deps.objectStore.getText(key)));
+  }
+  return totals;
 }

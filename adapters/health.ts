@@ -6,9 +6,11 @@
 import net from 'node:net';
 import type { Settings } from './settings';
 import { warehouseEndpoint } from './warehouse/registry';
+import type { WarehouseEndpoint } from './warehouse/warehouse';
 
 export interface ServiceCheck {
-  name: 'temporal' | 'mysql' | 'redis' | 'postgres' | 'redshift' | 's3' | 'kms';
+  /** The warehouse's is its registry name (adapters/warehouse/registry.ts). */
+  name: 'temporal' | 'mysql' | 'redis' | 's3' | 'kms' | WarehouseEndpoint['name'];
   address: string;
   up: boolean;
   fix: string;

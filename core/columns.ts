@@ -178,6 +178,9 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
       if (!date || Number.isNaN(date.getTime())) throw bad(`a date (${format})`);
       return date.toISOString().slice(0, 10);
     }
+    case 'json':
+      // The value itself as JSON text, a string too ("abc" → "\"abc\""): jsonb and SUPER parse it back.
+      return JSON.stringify(value);
     case 'timestamp': {
       const instant = parseInstant(value, text, format);
       if (!instant || Number.isNaN(instant.getTime())) throw bad(format ? `a timestamp (${format})` : 'a timestamp');

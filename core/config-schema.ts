@@ -32,8 +32,9 @@ export type { FilesStepConfig, FileSourceConfig } from '../steps/files/grammar';
 export const Step = shape('Step', 'Step', doc(Type.Union(Object.values(stepKinds).map((kind) => kind.grammar)), 'One step of a stream, chosen by `kind`.'));
 
 export const ColumnType = doc(
-  Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'].map((t) => Type.Literal(t))),
-  'Warehouse type of the column.',
+  Type.Union(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp', 'json'].map((t) => Type.Literal(t))),
+  'Warehouse type of the column. `json`: the value kept as JSON (an object, a list, any value), written to the CSV as its JSON text; ' +
+    'Postgres `jsonb`, Redshift `SUPER`. A json column cannot be part of the key or `dedupBy`.',
   'integer',
 );
 

@@ -158,7 +158,7 @@ export interface TableLoadCounts {
   rowsInserted: number;
   /** Rows that replaced the row of their key (updates). */
   rowsReplaced: number;
-  /** `replaceWindow`: rows of the window the vendor stopped reporting, deleted. Absent from loads before it was counted. */
+  /** `replaceWindow`: rows of the window the vendor stopped reporting, deleted; `deleteKeys`: the target's rows deleted (or marked). Absent from loads before it was counted. */
   rowsRemoved?: number;
 }
 
@@ -187,7 +187,7 @@ export interface IngestSummary {
   rowsReplaced: number;
   /** Of rowsLoaded, those of keys new to the table (absent from runs before the warehouse seam). */
   rowsInserted?: number;
-  /** `replaceWindow`: rows of the window deleted because the vendor no longer reports them. */
+  /** `replaceWindow`: rows of the window deleted because the vendor no longer reports them; `deleteKeys`: the target's rows deleted (or marked). */
   rowsRemoved?: number;
   /** The `warn` data checks of the load that did not hold (`load.checks`). */
   warnings?: string[];

@@ -30,6 +30,19 @@ export const DataCheckSpec = Type.Union([
     },
     { additionalProperties: false, description: 'No row this load wrote has a null in these columns.' },
   ),
+  Type.Object(
+    {
+      kind: Type.Literal('sum'),
+      column: doc(Identifier, 'The numeric column whose sum over the rows staged is compared.', 'spend'),
+      total: doc(Identifier, 'The name of the vendor\'s total (a paginated step\'s `totals`) it must match.', 'spend'),
+      tolerance: Type.Optional(doc(Type.Number({ minimum: 0 }), 'The largest difference that still matches, in the column\'s units. Default 0.', 0.01)),
+      on: On,
+    },
+    {
+      additionalProperties: false,
+      description: 'The column\'s sum over the rows staged equals the vendor\'s total, within `tolerance`. A run where the vendor gave no total holds: there is nothing to compare.',
+    },
+  ),
 ]);
 
 export type DataCheck = Static<typeof DataCheckSpec>;
@@ -37,7 +50,8 @@ export type DataCheck = Static<typeof DataCheckSpec>;
 /** What the warehouse measured for one check. */
 export type CheckMeasure =
   | { kind: 'rowCount'; staged: number; previous?: number }
-  | { kind: 'notNull'; nulls: Record<string, number> };
+  | { kind: 'notNull'; nulls: Record<string, number> }
+  | { kind: 'sum'; sum: number; total?: number };
 
 /** The verdict of one check: undefined when it holds, else the sentence saying what is wrong. */
 export function checkVerdict(check: DataCheck, measure: CheckMeasure, where: string): string | undefined {
@@ -55,17 +69,31 @@ export function checkVerdict(check: DataCheck, measure: CheckMeasure, where: str
     if (!empty.length) return undefined;
     return `${where}: ${empty.map(([column, n]) => `${n} row(s) with ${column} null`).join(', ')}`;
   }
+  if (check.kind === 'sum' && measure.kind === 'sum') {
+    if (measure.total === undefined) return undefined;
+    const difference = Math.abs(measure.sum - measure.total);
+    if (difference <= (check.tolerance ?? 0)) return undefined;
+    // Twelve significant digits: a float difference of decimals without its binary noise (0.0010000000000047748).
+    return `${where}: sum of ${check.column} is ${measure.sum}, the vendor's total ${check.total} is ${measure.total} (off by ${Number(difference.toPrecision(12))}, tolerance ${check.tolerance ?? 0})`;
+  }
   return undefined;
 }
 
 /** The problems of `load.checks`: columns that are not the table's, a range that is empty. */
-export function dataCheckProblems(table: TableConfig, checks: DataCheck[], at: string, out: ConfigProblem[]): void {
+export function dataCheckProblems(table: TableConfig, checks: DataCheck[], at: string, out: ConfigProblem[], totals?: string[]): void {
   const names = new Set(table.columns.map((c) => c.name));
   checks.forEach((check, i) => {
     if (check.kind === 'notNull') {
       check.columns.forEach((c, j) => {
         if (!names.has(c)) out.push({ path: `${at}[${i}].columns[${j}]`, message: `"${c}" is not one of the table's columns` });
       });
+    } else if (check.kind === 'sum') {
+      const column = table.columns.find((c) => c.name === check.column);
+      if (!column) out.push({ path: `${at}[${i}].column`, message: `"${check.column}" is not one of the table's columns` });
+      else if (column.type !== 'integer' && column.type !== 'decimal') out.push({ path: `${at}[${i}].column`, message: `column "${check.column}" is of type ${column.type}; a sum needs an integer or decimal column` });
+      if (totals && !totals.includes(check.total)) {
+        out.push({ path: `${at}[${i}].total`, message: `no step of the stream reads a total "${check.total}" (its totals: ${totals.join(', ') || 'none'})` });
+      }
     } else if (check.minRatio === undefined && check.maxRatio === undefined) {
       out.push({ path: `${at}[${i}]`, message: 'a rowCount check needs minRatio, maxRatio or both' });
     } else if (check.minRatio !== undefined && check.maxRatio !== undefined && check.minRatio > check.maxRatio) {

@@ -4,26 +4,39 @@
  * that customer (and partition) is deleted and the new rows inserted, in one transaction:
  * ad platforms restate metrics, and a row the vendor no longer reports must disappear.
  * `append`: insert only, for event streams: a row whose key is there already is left as it
- * is, so re-running a window duplicates nothing and never updates. Pure: the grammar and
- * its checks.
+ * is, so re-running a window duplicates nothing and never updates. `deleteKeys`: the stream
+ * is a vendor's deleted-records feed whose keys delete rows of `target`'s table
+ * (core/delete-keys.ts). Pure: the grammar and its checks.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { doc, Identifier, shape } from './schema-parts';
 import type { ConfigProblem } from './validate';
 import type { VendorConfigDocument } from './config-schema';
 import { DataCheckSpec, dataCheckProblems } from './data-checks';
+import { deleteKeysProblems } from './delete-keys';
+import { totalsStepsOf } from './vendor-totals';
 
 export const LoadSpec = shape('Load', 'Load mode', Type.Object(
   {
     mode: doc(
-      Type.Union([Type.Literal('merge'), Type.Literal('replaceWindow'), Type.Literal('append')]),
+      Type.Union([Type.Literal('merge'), Type.Literal('replaceWindow'), Type.Literal('append'), Type.Literal('deleteKeys')]),
       '`merge` (default): a row replaces the row of the same key, the latest extraction wins. `replaceWindow`: the window\'s rows ' +
         'of the customer (and partition) are deleted and the new ones inserted, in one transaction, so rows the vendor stopped ' +
-        'reporting disappear. `append`: insert only; a row whose key is in the table already is left untouched.',
+        'reporting disappear. `append`: insert only; a row whose key is in the table already is left untouched. `deleteKeys`: the ' +
+        'stream is the vendor\'s deleted-records feed (Salesforce sObject Get Deleted): its rows are keys of `target`\'s table, ' +
+        'whose rows with those keys are deleted (marked `_dif_deleted` when the target has `softDelete`); no table of its own is created.',
       'replaceWindow',
     ),
     windowColumn: Type.Optional(
       doc(Identifier, 'With `replaceWindow`: the date or timestamp column that places a row in the run\'s window (from 00:00 of its first day to the end of its last).', 'date'),
+    ),
+    target: Type.Optional(
+      doc(
+        Identifier,
+        'With `deleteKeys`: the stream (of this config) whose table loses the rows whose keys this stream lists. This stream\'s ' +
+          'columns hold that table\'s whole primary key, same names and types; the delete runs under that table\'s lock, in one transaction.',
+        'contacts',
+      ),
     ),
     dedupBy: Type.Optional(
       doc(
@@ -47,7 +60,7 @@ export const LoadSpec = shape('Load', 'Load mode', Type.Object(
       doc(
         Type.Array(DataCheckSpec),
         'Checks the warehouse runs after each load, in its transaction: `rowCount` (rows staged within a range of the previous load\'s), ' +
-          '`notNull` (columns no row may leave empty); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
+          '`notNull` (columns no row may leave empty), `sum` (a column\'s sum against the vendor\'s total, read by a step\'s `totals`); each `warn` (reported in the summary) or `fail` (the load is rolled back).',
         [{ kind: 'rowCount', minRatio: 0.5, maxRatio: 2, on: 'warn' }],
       ),
     ),
@@ -65,7 +78,8 @@ export function loadModeProblems(config: VendorConfigDocument, out: ConfigProble
     const at = `$.streams.${name}.table.load`;
     if (load.dedupBy !== undefined) dedupByProblems(stream.table, load.dedupBy, `${at}.dedupBy`, out);
     if (load.softDelete !== undefined) softDeleteProblems(stream.table, load.softDelete, `${at}.softDelete`, out);
-    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out);
+    if (load.checks !== undefined) dataCheckProblems(stream.table, load.checks, `${at}.checks`, out, totalsStepsOf(config, name).flatMap((t) => t.names));
+    deleteKeysProblems(config, name, at, out);
     if (load.mode !== 'replaceWindow') {
       if (load.windowColumn !== undefined) out.push({ path: `${at}.windowColumn`, message: 'goes with mode "replaceWindow" only' });
       continue;
@@ -87,7 +101,7 @@ function dedupByProblems(table: VendorConfigDocument['streams'][string]['table']
   const column = table.columns.find((c) => c.name === name);
   if (!column) out.push({ path: at, message: `"${name}" is not one of the table's columns` });
   else if (table.primaryKey.includes(name)) out.push({ path: at, message: `"${name}" is part of the key: every copy of a key has the same value` });
-  else if (column.type === 'boolean') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
+  else if (column.type === 'boolean' || column.type === 'json') out.push({ path: at, message: `column "${name}" is of type ${column.type}, which does not say which copy is newer` });
 }
 
 /** `softDelete` names a column of the table, not of its key, that says deleted: a boolean, or a date or timestamp set when deleted. */

@@ -165,6 +165,9 @@ function semanticErrors(config: VendorConfigDocument, folderName: string | undef
     stream.table.primaryKey.forEach((key, i) => {
       if (!columns.has(key))
         out.push({ path: `${at}.table.primaryKey[${i}]`, message: `"${key}" is not one of the table's columns` });
+      // Redshift's SUPER neither compares nor groups: a key column must.
+      else if (stream.table.columns.find((c) => c.name === key)?.type === 'json')
+        out.push({ path: `${at}.table.primaryKey[${i}]`, message: `"${key}" is a json column, which cannot be part of a key` });
     });
     const stepNames = new Set<string>();
     stream.steps.forEach((step, i) => {

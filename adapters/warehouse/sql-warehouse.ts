@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { TableConfig } from '../../core/config-schema';
-import { createAuditTableSql, createTableSql, ident, markExistingSql, type CopySource, type Dialect } from './table-plan';
+import { createAuditTableSql, createTableSql, ident, markExistingSql, type CopySource, type Dialect, type LoadStatement } from './table-plan';
+import { deleteKeysPlan } from './delete-keys-plan';
 import { DELETED_COLUMN } from '../../core/load-modes';
 import { familyLoadPlan } from './child-tables-plan';
 import { changeSql, createSchemaHistorySql, evolutionPlan, recordChangeSql, type ExistingColumn } from './table-evolution';
@@ -125,12 +126,43 @@ export class SqlWarehouse implements Warehouse {
     /** The CSV parts of each child table, by its name: all loaded in the parent's transaction. */
     childParts: Record<string, CsvPart[]> = {},
   ): Promise<LoadResult> {
-    const started = Date.now();
     const children = childTables(table);
     const missing = children.filter((c) => !Object.hasOwn(childParts, c.name)).map((c) => c.name);
     if (missing.length) throw new Error(`load into ${this.schema}.${table.name}: no CSV for its child table(s) ${missing.join(', ')}; nothing was loaded`);
+    if (table.load?.mode === 'deleteKeys') throw new Error(`table ${table.name} is a deletes feed (load mode deleteKeys): it is loaded by deleteKeys, into its target`);
     await this.ensureTable(table, hooks.widths);
     for (const child of children) await this.ensureTable(child);
+    const what = `${this.schema}.${table.name}${children.length ? ` and its child tables (${children.map((c) => c.name).join(', ')})` : ''}`;
+    return this.execute(what, table, parts, audit, hooks, childParts, children, () =>
+      familyLoadPlan(this.dialect, this.schema, table, children, (t) => this.options.stager.sourceOf(t, t.name === table.name ? parts : childParts[t.name]), audit),
+    );
+  }
+
+  /**
+   * A deletes feed (core/delete-keys.ts): its staged keys delete the target's rows of the
+   * run's customer, or mark them `_dif_deleted` when the target keeps soft deletes; the
+   * target locked and `hooks.inTransaction` (the fence of the target's table lock) run as
+   * in a load, one audit row for the feed. `rowsRemoved` counts the rows deleted or marked.
+   */
+  async deleteKeys(feed: TableConfig, target: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks: LoadHooks = {}): Promise<LoadResult> {
+    await this.ensureTable(target);
+    return this.execute(`${this.schema}.${target.name} (the keys of deletes feed ${feed.name})`, feed, parts, audit, hooks, {}, [], () =>
+      deleteKeysPlan(this.dialect, this.schema, feed, target, this.options.stager.sourceOf(feed, parts), audit),
+    );
+  }
+
+  /** Runs a plan statement by statement in one transaction: staging, writes, data checks, audit rows. */
+  private async execute(
+    what: string,
+    table: TableConfig,
+    parts: CsvPart[],
+    audit: LoadAudit | undefined,
+    hooks: LoadHooks,
+    childParts: Record<string, CsvPart[]>,
+    children: TableConfig[],
+    planOf: () => LoadStatement[],
+  ): Promise<LoadResult> {
+    const started = Date.now();
     const client = await this.pool.connect();
     // A connection that dies mid-load (server restart, a killed backend) emits 'error' on
     // the client; without a listener that would crash the worker instead of failing the load.
@@ -147,7 +179,7 @@ export class SqlWarehouse implements Warehouse {
     let checked = false;
     const warnings: string[] = [];
     try {
-      const plan = familyLoadPlan(this.dialect, this.schema, table, children, (t) => this.options.stager.sourceOf(t, partsOf(t.name)), audit);
+      const plan = planOf();
       for (let i = 0; i < plan.length; i++) {
         const { step, sql } = plan[i];
         const name = plan[i].table ?? table.name;
@@ -160,7 +192,7 @@ export class SqlWarehouse implements Warehouse {
           // The data checks, once, after every write and before the audit rows: a failing one rolls all back.
           if (!checked) {
             checked = true;
-            warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit)));
+            warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit, hooks.totals)));
           }
           if (!audit) continue;
           const values = [
@@ -195,7 +227,7 @@ export class SqlWarehouse implements Warehouse {
       const detail = broken ? undefined : await this.options.stager.explainFailure?.(client).catch(() => undefined);
       broken ??= e as Error;
       const message =
-        `load into ${this.schema}.${table.name}${children.length ? ` and its child tables (${children.map((c) => c.name).join(', ')})` : ''} failed, nothing was changed: ` +
+        `load into ${what} failed, nothing was changed: ` +
         `${(e as Error).message}${detail ? `\n${detail}` : ''}`;
       // A failed data check keeps its class: no retry can fix the data (core/errors.ts maps it to DataError).
       throw e instanceof DataCheckError ? new DataCheckError(message) : new Error(message);

@@ -26,8 +26,8 @@ export type ColumnChange =
 const NUMBER_RANKS = ['smallint', 'integer', 'bigint', 'numeric'];
 /** information_schema's data_type for the type each config type is created with (table-plan.ts sqlType). */
 const REPORTED: Record<Dialect, Record<ColumnTypeName, string>> = {
-  postgres: { string: 'text', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone' },
-  redshift: { string: 'character varying', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone' },
+  postgres: { string: 'text', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone', json: 'jsonb' },
+  redshift: { string: 'character varying', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', timestamp: 'timestamp with time zone', json: 'super' },
 };
 
 const shown = (c: ExistingColumn) => (c.length !== null ? `${c.dataType}(${c.length})` : c.dataType);

@@ -24,6 +24,7 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
     boolean: 'boolean',
     date: 'date',
     timestamp: 'timestamp with time zone',
+    json: 'jsonb',
   },
   // Redshift has no unbounded text or numeric: the widest VARCHAR, and 38 digits with 10 decimals
   // (micros and percentages fit with room to spare).
@@ -34,6 +35,9 @@ const SQL_TYPES: Record<Dialect, Record<ColumnTypeName, string>> = {
     boolean: 'boolean',
     date: 'date',
     timestamp: 'timestamptz',
+    // COPY … CSV parses a SUPER column's cell as serialized JSON (Developer Guide, "Using COPY to load data into
+    // SUPER columns", from text and CSV); one value holds up to 16 MB ("SUPER type"). No COPY option is needed.
+    json: 'super',
   },
 };
 
@@ -195,7 +199,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     { step: 'begin', sql: 'BEGIN' },
     // Taken first, so concurrent loads of one table queue here instead of failing (Redshift
     // error 1023) or deadlocking: the lock conflicts with itself.
-    { step: 'lock', sql: dialect === 'redshift' ? `LOCK ${plan.qualified}` : `LOCK TABLE ${plan.qualified} IN SHARE ROW EXCLUSIVE MODE` },
+    { step: 'lock', sql: lockSql(dialect, plan.qualified) },
     // Redshift keeps a temporary table until the session ends, and a pooled session loads
     // again: the last load's staging table goes first. INCLUDING DEFAULTS: `_dif_loaded_at` is
     // NOT NULL and the COPY leaves it to its default.
@@ -223,6 +227,11 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
     },
     { step: 'commit', sql: 'COMMIT' },
   ];
+}
+
+/** The table lock a load takes first; it conflicts with itself, so loads of one table queue. */
+export function lockSql(dialect: Dialect, qualified: string): string {
+  return dialect === 'redshift' ? `LOCK ${qualified}` : `LOCK TABLE ${qualified} IN SHARE ROW EXCLUSIVE MODE`;
 }
 
 /**

@@ -69,18 +69,22 @@ export interface LoadHooks {
   inTransaction?: Fence;
   /** The longest value of each column in this load, in UTF-8 bytes (the preprocess summary): Redshift sizes and widens varchar columns by them. */
   widths?: Record<string, number>;
+  /** The vendor's totals of the run (core/vendor-totals.ts), which `sum` data checks compare with. */
+  totals?: Record<string, number>;
 }
 
 /** Where the warehouse listens, for health checks and connection-error messages (adapters/health.ts). */
 export interface WarehouseEndpoint {
-  name: 'postgres' | 'redshift';
+  /** Its name in the registry (registry.ts), which is its DIF_WAREHOUSE value. */
+  name: string;
   /** host:port */
   address: string;
   fix: string;
 }
 
 export interface Warehouse {
-  readonly kind: 'postgres' | 'redshift';
+  /** Its name in the registry (registry.ts): a new warehouse widens no type here. */
+  readonly kind: string;
   /** The schema that holds the vendors' tables. */
   readonly schema: string;
   /** The table's column names, or undefined when there is no such table yet. */
@@ -97,6 +101,12 @@ export interface Warehouse {
    * A failure anywhere changes nothing.
    */
   load(table: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks?: LoadHooks, childParts?: Record<string, CsvPart[]>): Promise<LoadResult>;
+  /**
+   * A deletes feed (core/delete-keys.ts): one transaction that locks the target's table, runs
+   * the fence, stages the feed's keys and deletes the target's rows with those keys (of the
+   * run's customer), or marks them `_dif_deleted` when the target has `softDelete`.
+   */
+  deleteKeys(feed: TableConfig, target: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks?: LoadHooks): Promise<LoadResult>;
   /** The fencing check (adapters/warehouse/fencing.ts) in this warehouse's SQL, for `hooks.inTransaction`. */
   checkFence(session: SqlSession, table: string, token: number): Promise<void>;
   /** Creates the database when missing, where the warehouse allows it (development and tests). */

@@ -223,12 +223,31 @@ async function readPage(
         restart: restartAnchor(scope, paged && 'restart' in paged ? paged.restart : undefined, state, where, key),
       };
       meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, apiBase(client.config)) };
+      if (paged?.kind === 'paginated' && paged.totals) await keepTotals(deps, scope, paged.totals, key, where);
     } catch (e) {
       if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
       throw e;
     }
   }
   return meta;
+}
+
+/**
+ * The vendor's totals this page gives (core/vendor-totals.ts), written over the step's
+ * totals object: the last page that gives a number wins. Only numbers are kept.
+ */
+async function keepTotals(deps: ActivityDeps, scope: ExpressionScope, totals: Record<string, string>, pageKey: string, where: string): Promise<void> {
+  const found: Record<string, number> = {};
+  for (const [name, expression] of Object.entries(totals)) {
+    const value = Number(scope.evaluate(expression, `${where}.totals.${name}`));
+    if (Number.isFinite(value)) found[name] = value;
+  }
+  if (!Object.keys(found).length) return;
+  // The page's folder holds the step's pages (core/run-plan.ts pageKey): the totals sit beside them.
+  const stepPrefix = pageKey.slice(0, pageKey.lastIndexOf('/'));
+  const key = `${stepPrefix}/totals.json`;
+  const kept = (await deps.objectStore.exists(key)) ? (JSON.parse(await deps.objectStore.getText(key)) as Record<string, number>) : {};
+  await deps.objectStore.put(key, JSON.stringify({ ...kept, ...found }), 'application/json');
 }
 
 /** An HTML document where JSON was expected: by its Content-Type, or by its first characters. */

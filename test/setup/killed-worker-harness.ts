@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Settings } from '../../adapters/settings';
 import { VendorZoo } from '../mock-vendor/vendor-zoo';
 import { startHarness, type Harness } from './harness';
 import { startChildWorker, type ChildWorker } from './child-worker';
@@ -22,8 +23,12 @@ export interface KilledWorkerHarness {
   stop(): Promise<void>;
 }
 
-/** `edits`: per zoo vendor, a change to its copied config. */
-export async function startKilledWorkerHarness(name: string, edits: Record<string, (config: any) => void>): Promise<KilledWorkerHarness> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** `edits`: per zoo vendor, a change to its copied config; `settings`: the harness's (and so its workers') own. */
+export async function startKilledWorkerHarness(
+  name: string,
+  edits: Record<string, (config: any) => void>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  settings: Partial<Settings> = {},
+): Promise<KilledWorkerHarness> {
   const vendorsDir = fs.mkdtempSync(path.join(os.tmpdir(), `dif-${name}-vendors-`));
   fs.cpSync(ZOO_VENDORS, vendorsDir, { recursive: true });
   for (const [vendor, edit] of Object.entries(edits)) {
@@ -32,7 +37,7 @@ export async function startKilledWorkerHarness(name: string, edits: Record<strin
     edit(config);
     fs.writeFileSync(file, JSON.stringify(config));
   }
-  const h = await startHarness(name, { settings: { vendorsDir } });
+  const h = await startHarness(name, { settings: { ...settings, vendorsDir } });
   h.settings.taskQueue = `${h.settings.taskQueue}-children`;
   const zoo = new VendorZoo();
   const zooUrl = await zoo.start();

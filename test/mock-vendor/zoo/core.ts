@@ -9,6 +9,7 @@ export type RouteName =
   | 'github.issues'
   | 'googleAds.search'
   | 'generic.contacts'
+  | 'generic.contactsDeleted'
   | 'generic.orders'
   | 'linkedin.adAccounts'
   | 'linkedin.adCampaigns'

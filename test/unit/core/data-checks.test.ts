@@ -39,3 +39,19 @@ test('config problems: unknown columns, a rowCount without a range, an empty ran
     { path: '$.streams.ads.table.load.checks[2]', message: 'minRatio 3 is above maxRatio 2: no count passes' },
   ]);
 });
+
+test('sum holds within its tolerance of the vendor\'s total, and when the vendor gave none; its column is numeric and its total read by a step', () => {
+  const check = { kind: 'sum' as const, column: 'spend', total: 'spend', tolerance: 0.01, on: 'fail' as const };
+  expect(checkVerdict(check, { kind: 'sum', sum: 100.005, total: 100 }, where)).toBeUndefined();
+  expect(checkVerdict(check, { kind: 'sum', sum: 100 }, where)).toBeUndefined();
+  expect(checkVerdict(check, { kind: 'sum', sum: 90, total: 100 }, where)).toBe("data check on dif.ads: sum of spend is 90, the vendor's total spend is 100 (off by 10, tolerance 0.01)");
+  expect(checkVerdict({ ...check, tolerance: undefined }, { kind: 'sum', sum: 100.001, total: 100 }, where)).toBe("data check on dif.ads: sum of spend is 100.001, the vendor's total spend is 100 (off by 0.001, tolerance 0)");
+  const table: TableConfig = { name: 'ads', primaryKey: ['id'], columns: [{ name: 'id', type: 'string' }, { name: 'spend', type: 'decimal' }] };
+  const out: ConfigProblem[] = [];
+  dataCheckProblems(table, [check, { ...check, column: 'id', total: 'cost' }, { ...check, column: 'clicks' }], '$.load.checks', out, ['spend']);
+  expect(out).toEqual([
+    { path: '$.load.checks[1].column', message: 'column "id" is of type string; a sum needs an integer or decimal column' },
+    { path: '$.load.checks[1].total', message: 'no step of the stream reads a total "cost" (its totals: spend)' },
+    { path: '$.load.checks[2].column', message: '"clicks" is not one of the table\'s columns' },
+  ]);
+});
