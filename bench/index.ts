@@ -39,7 +39,7 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
     run: runSemaphore,
   },
   preprocess: {
-    description: 'records/s and peak RSS of 1,000,000 JSON records to CSV vs Miller; peak RSS for 10,000,000 records',
+    description: 'records/s and peak RSS of 1,000,000 JSON records to gzip CSV vs DuckDB (read_json → COPY) and vs Miller; peak RSS for 10,000,000 records',
     run: runPreprocess,
   },
   load: {
