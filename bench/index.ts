@@ -10,6 +10,7 @@ import { runThrottledPagination } from './throttled-pagination';
 import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
 import { runPreprocess } from './preprocess';
+import { runCsvWriter } from './csv-writer';
 import { runLoad } from './load';
 import { runFiles } from './files';
 import { runPii } from './pii';
@@ -41,6 +42,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   preprocess: {
     description: 'records/s and peak RSS of 1,000,000 JSON records to gzip CSV vs DuckDB (read_json → COPY) and vs Miller; peak RSS for 10,000,000 records',
     run: runPreprocess,
+  },
+  'csv-writer': {
+    description: 'rows/s of the CSV formatting (runtime/csv/csv-text.ts) vs csv-stringify; MB/s and size of gzip levels 1, 3, 9 vs 6 on the same CSV',
+    run: runCsvWriter,
   },
   load: {
     description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
