@@ -12,6 +12,7 @@ import { runSemaphore } from './semaphore';
 import { runPreprocess } from './preprocess';
 import { runCsvWriter } from './csv-writer';
 import { runLoad } from './load';
+import { runMergeVariants } from './merge-variants';
 import { runFiles } from './files';
 import { runPii } from './pii';
 import { runExpressions } from './expressions';
@@ -50,6 +51,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   load: {
     description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
     run: runLoad,
+  },
+  'merge-variants': {
+    description: 'rows/s of Postgres merge forms (unlogged or bigger-buffer staging, ON CONFLICT, MERGE) vs today\'s delete + insert, 1,000,000 rows into 3,000,000',
+    run: runMergeVariants,
   },
   files: {
     description: 'MB/s of taking a 256 MB file from SFTP into the object store (digest, head check) vs OpenSSH sftp get; memory growth vs file size',
