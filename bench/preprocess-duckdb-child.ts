@@ -4,9 +4,10 @@
  * bench table's types → `COPY … TO` gzip CSV with the same columns in the same order
  * (spend from micros as a decimal, the three metadata columns as constants).
  *   node preprocess-duckdb-child.js <input.json> <output.csv.gz> <threads>
- * Prints {"rows","seconds","maxRssMb"} on stdout.
+ * Prints {"rows","seconds","cpuSeconds","maxRssMb"} on stdout.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { processCpuSeconds } from './report';
 
 /** A SQL string literal. */
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   db.closeSync();
   instance.closeSync();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(`${JSON.stringify({ rows, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ rows, seconds, cpuSeconds: processCpuSeconds(), maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
 main().catch((e) => {
