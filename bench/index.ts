@@ -10,7 +10,9 @@ import { runThrottledPagination } from './throttled-pagination';
 import { runFanout } from './fanout';
 import { runSemaphore } from './semaphore';
 import { runPreprocess } from './preprocess';
+import { runCsvWriter } from './csv-writer';
 import { runLoad } from './load';
+import { runMergeVariants } from './merge-variants';
 import { runFiles } from './files';
 import { runPii } from './pii';
 import { runExpressions } from './expressions';
@@ -39,12 +41,20 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
     run: runSemaphore,
   },
   preprocess: {
-    description: 'records/s and peak RSS of 1,000,000 JSON records to CSV vs Miller; peak RSS for 10,000,000 records',
+    description: 'records/s and peak RSS of 1,000,000 JSON records to gzip CSV vs DuckDB (read_json → COPY) and vs Miller; peak RSS for 10,000,000 records',
     run: runPreprocess,
+  },
+  'csv-writer': {
+    description: 'rows/s of the CSV formatting (runtime/csv/csv-text.ts) vs csv-stringify; MB/s and size of gzip levels 1, 3, 9 vs 6 on the same CSV',
+    run: runCsvWriter,
   },
   load: {
     description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
     run: runLoad,
+  },
+  'merge-variants': {
+    description: 'rows/s of Postgres merge forms (unlogged or bigger-buffer staging, ON CONFLICT, MERGE) vs today\'s delete + insert, 1,000,000 rows into 3,000,000',
+    run: runMergeVariants,
   },
   files: {
     description: 'MB/s of taking a 256 MB file from SFTP into the object store (digest, head check) vs OpenSSH sftp get; memory growth vs file size',

@@ -29,7 +29,7 @@ const TARGET_ROWS = Number(process.env.DIF_BENCH_MERGE_TARGET_ROWS ?? 10_000_000
 const PSQL = 'psql \\copy of the same rows (plain CSV) into an empty table of the same shape';
 
 /** Row i of the bench: the same keys as bench/fixtures.ts's records. */
-function csvRow(i: number, extractedAt: string): string {
+export function csvRow(i: number, extractedAt: string): string {
   const campaign = i % 1000;
   const day = new Date(Date.UTC(2000, 0, 1) + Math.floor(i / 1000) * 86_400_000).toISOString().slice(0, 10);
   return `c-${campaign},Campaign ${campaign},${day},${((i * 7919) % 100_000_000) / 1e6},${i % 50_000},${i % 977},bench,bench-run,${extractedAt}\n`;

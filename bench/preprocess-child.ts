@@ -1,12 +1,13 @@
 /**
  * One preprocessor run in a process of its own, so its peak RSS is its own:
  *   node preprocess-child.js <object-store-dir> <input-key>
- * Prints {"records","rows","seconds","maxRssMb"} on stdout.
+ * Prints {"records","rows","seconds","cpuSeconds","maxRssMb"} on stdout.
  */
 import { LocalObjectStore } from '../adapters/object-store/local-object-store';
 import { preprocess } from '../adapters/csv-output/preprocess';
 import { outputKeys } from '../core/output-plan';
 import { BENCH_TABLE } from './fixtures';
+import { processCpuSeconds } from './report';
 
 async function main(): Promise<void> {
   const [root, key] = process.argv.slice(2);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   // maxRSS is in kilobytes: the process's high-water mark, including V8 and every buffer.
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ records: summary.records, rows: summary.rows, parts: summary.parts.length, seconds, maxRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ records: summary.records, rows: summary.rows, parts: summary.parts.length, seconds, cpuSeconds: processCpuSeconds(), maxRssMb })}\n`);
 }
 
 main().catch((e) => {

@@ -56,3 +56,9 @@ function round(n: number, digits = 3): number {
   const p = 10 ** digits;
   return Math.round(n * p) / p;
 }
+
+/** CPU seconds of this whole process, every thread (zlib's, DuckDB's): steadier than wall time when other work shares the cores. */
+export function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
