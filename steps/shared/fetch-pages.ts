@@ -207,9 +207,8 @@ async function readPage(
       vendorError(client, scope, `${response.label}: page ${state.page}`);
       let records = -1;
       if (!rowFormat) {
-        // The records themselves stay in the sandbox; only their count comes out.
-        scope.assign('__records', step.records ?? 'response', `${where}.records`);
-        records = scope.lengthOf('__records', `${where}.records`);
+        // Counted by the host for a plain path; otherwise the records stay in the sandbox and only their count comes out.
+        records = scope.countOf('__records', step.records ?? 'response', `${where}.records`);
       }
       // An XML element that appears once is not a list: its count is unknown (-1), not an error.
       if (records < 0 && format === 'json') throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
