@@ -100,6 +100,9 @@ function engineModule(): CompiledWasm {
 let threadsStarted = 0;
 /** Expression threads this process has started (the pool's test reads it). */
 export const expressionThreadsStarted = (): number => threadsStarted;
+let engineCalls = 0;
+/** Round trips into an expression thread this process has made (tests and benches read it: plain paths make none). */
+export const expressionEngineCalls = (): number => engineCalls;
 
 /** One thread running QuickJS; its scopes live and die with it. */
 class ExpressionThread {
@@ -142,6 +145,7 @@ class ExpressionThread {
    */
   call(request: Record<string, unknown>, waitMs: number): Reply | undefined {
     if (this.lostBecause) return { error: this.lostBecause };
+    engineCalls++;
     Atomics.store(this.flag, 0, 0);
     this.worker.postMessage(request);
     const clock = budgetClock(waitMs, this.statPath);
@@ -304,6 +308,21 @@ export class ExpressionScope {
     this.send({ op: 'assign', name, code: wrap(expression), where }, where, expression, this.timeoutMs);
     this.hostValues.delete(name);
     this.unsent.delete(name);
+  }
+
+  /**
+   * The length of the array `expression` gives, or -1 when it gives no array. A plain path
+   * (`response.data`) over variables the host holds is counted by the host, so a page whose
+   * expressions are all plain never enters the engine; otherwise the value is kept in the
+   * sandbox as `name` and only its length comes out.
+   */
+  countOf(name: string, expression: string, where: string): number {
+    this.assertUsable(where, expression);
+    checkSyntax(expression, where);
+    const host = this.evaluateInHost(expression);
+    if (host) return Array.isArray(host.value) ? host.value.length : -1;
+    this.assign(name, expression, where);
+    return this.lengthOf(name, where);
   }
 
   /** The length of the array `name` holds in the sandbox, or -1 when it holds no array. */

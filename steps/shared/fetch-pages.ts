@@ -14,6 +14,7 @@ import { ExpressionScope } from '../../runtime/expression/expression';
 import { ExpressionError } from '../../core/errors';
 import { firstPage, nextPage, pageParameters, restartStalls, type PageDecision, type PageState } from '../../core/pagination';
 import type { RestartConfig } from '../shared/grammar';
+import type { PaginationConfig } from '../../core/config-schema';
 import { pageKey, pageMetaKey, pageSetPrefix, runPrefix } from '../../core/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure, retryableFailure } from '../../activities/failures';
@@ -59,6 +60,8 @@ interface Checkpoint {
 /** The kinds whose pages fetchPages fetches. */
 const FETCH_KINDS = ['single', 'paginated', 'dependent'] as const;
 type FetchStepConfig = StepConfigOf<(typeof FETCH_KINDS)[number]>;
+/** The kinds that may page. */
+type PagedStepConfig = Exclude<FetchStepConfig, { kind: 'single' }>;
 
 export function fetchPagesActivity(deps: ActivityDeps) {
   return async function fetchPages(input: FetchPagesInput): Promise<FetchResult> {
@@ -125,12 +128,28 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
   return (await readItems(deps.objectStore, itemsKey, start, end)).map((entry, i) => ({ index: start + i, parent: entry.item, ancestors: entry.ancestors }));
 }
 
+/**
+ * The decision stored for a page, when the page is stored too: the two are written at the
+ * same time (storePage), so either may be there without the other after a crash; such a
+ * page is the one that was in flight, and it is fetched again.
+ */
 async function storedMeta(deps: ActivityDeps, prefix: string, page: number): Promise<PageMeta | undefined> {
   const key = pageMetaKey(prefix, page);
-  return (await deps.objectStore.exists(key)) ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta) : undefined;
+  const [decided, stored] = await Promise.all([deps.objectStore.exists(key), deps.objectStore.exists(pageKey(prefix, page))]);
+  return decided && stored ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta) : undefined;
 }
 
-/** Calls the vendor for one page, stores it, decides what comes next, stores the decision. */
+/** A page and its decision, written at once (resuming trusts a decision only beside its page: storedMeta). */
+async function storePage(deps: ActivityDeps, key: string, body: string | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
+  await Promise.all([deps.objectStore.put(key, body, contentType), storeMeta(deps, prefix, page, meta)]);
+  return meta;
+}
+
+async function storeMeta(deps: ActivityDeps, prefix: string, page: number, meta: PageMeta): Promise<void> {
+  await deps.objectStore.put(pageMetaKey(prefix, page), JSON.stringify(meta), 'application/json');
+}
+
+/** Calls the vendor for one page, decides what comes next, and stores the page and the decision. */
 async function fetchPage(
   deps: ActivityDeps,
   client: VendorClient,
@@ -145,34 +164,31 @@ async function fetchPage(
   const pagination = paged?.pagination;
   const params = pageParameters(pagination, state);
   scope.setJson('page', JSON.stringify(state));
-  const key = pageKey(prefix, state.page);
   // Fields in chunks: the page is asked for once per chunk and stored merged; the first chunk's answer decides what comes next.
   const chunked = paged?.kind === 'paginated' && paged.chunk && pagination
     ? await fetchChunkedPage(deps, client, scope, { ...paged, chunk: paged.chunk }, where, prefix, state, params, (label) => vendorError(client, scope, label))
     : undefined;
-  const read = (response: VendorResponse) => readPage(deps, client, scope, step, where, key, state, response, chunked);
+  const read = (response: VendorResponse) => readPage(deps, client, scope, step, where, prefix, state, response, chunked);
   // The page is read and stored inside the request's retries: a body cut short is asked for again, never stored in part.
-  const meta = chunked ? await read(chunked.response) : await client.request(step.request, scope, `${where}.request`, read, judgeError ? { ...params, judgeError } : params);
-  await deps.objectStore.put(pageMetaKey(prefix, state.page), JSON.stringify(meta), 'application/json');
-  return meta;
+  return chunked ? await read(chunked.response) : await client.request(step.request, scope, `${where}.request`, read, judgeError ? { ...params, judgeError } : params);
 }
 
-/** One answer read as the page at `key`: stored (scrubbed), judged, and what comes next decided. */
+/** One answer read as page `state.page`: judged, what comes next decided, and both stored (the page scrubbed). */
 async function readPage(
   deps: ActivityDeps,
   client: VendorClient,
   scope: ExpressionScope,
   step: FetchStepConfig,
   where: string,
-  key: string,
+  prefix: string,
   state: PageState,
   response: VendorResponse,
   chunked: ChunkedPage | undefined,
 ): Promise<PageMeta> {
   const paged = step.kind === 'single' ? undefined : step;
   const pagination = paged?.pagination;
-  let meta: PageMeta;
-  if (!pagination) {
+  const key = pageKey(prefix, state.page);
+  if (!pagination || !paged) {
     // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
     let body = client.scrubbed(response);
     if (client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
@@ -182,54 +198,86 @@ async function readPage(
       body = peeked.rest;
       if (peeked.text !== undefined) judgeSmallAnswer(client, scope, peeked.text, response, `${response.label}: single call`);
     }
-    await deps.objectStore.put(key, body, response.headers['content-type']);
-    meta = { status: response.status, records: -1, decision: { done: 'single call' } };
-  } else {
-    const text = chunked?.text ?? client.scrub(await readText(response.body));
-    const format = step.decode?.format ?? 'json';
-    if (!chunked && format === 'json' && isHtmlPage(text, response.headers['content-type'])) {
-      // A gateway's or maintenance page in a 2xx: the vendor's fault, and usually brief.
-      throw retryableFailure('VendorError', `${response.label}: page ${state.page} answered ${response.status} with an HTML page, not JSON: ${text.slice(0, 200)}`);
-    }
+    return storePage(deps, key, body, response.headers['content-type'], prefix, state.page, { status: response.status, records: -1, decision: { done: 'single call' } });
+  }
+  const text = chunked?.text ?? client.scrub(await readText(response.body));
+  const format = step.decode?.format ?? 'json';
+  if (!chunked && format === 'json' && isHtmlPage(text, response.headers['content-type'])) {
+    // A gateway's or maintenance page in a 2xx: the vendor's fault, and usually brief.
+    throw retryableFailure('VendorError', `${response.label}: page ${state.page} answered ${response.status} with an HTML page, not JSON: ${text.slice(0, 200)}`);
+  }
+  let meta: PageMeta;
+  try {
+    meta = decidePage(client, scope, paged, pagination, where, key, state, response, text, format);
+  } catch (e) {
+    // A page that fails its expressions is kept, as it came, for whoever looks into the failure.
     if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
-    // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
-    // not JSON: expressions see the body as text, and the record count is unknown (-1).
-    // XML pages are seen decoded (adapters/decode/xml.ts).
-    const rowFormat = format !== 'json' && format !== 'xml';
+    throw e;
+  }
+  if (paged.kind === 'paginated' && paged.totals) {
     try {
-      scope.setJson('response', rowFormat ? JSON.stringify(text) : format === 'xml' ? JSON.stringify(xmlToValue(text)) : text);
+      await keepTotals(deps, scope, paged.totals, key, where);
     } catch (e) {
-      throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid ${format === 'xml' ? 'XML' : 'JSON'}: ${(e as Error).message}`);
-    }
-    scope.setJson('headers', JSON.stringify(response.headers));
-    scope.setJson('status', String(response.status));
-    try {
-      vendorError(client, scope, `${response.label}: page ${state.page}`);
-      let records = -1;
-      if (!rowFormat) {
-        // The records themselves stay in the sandbox; only their count comes out.
-        scope.assign('__records', step.records ?? 'response', `${where}.records`);
-        records = scope.lengthOf('__records', `${where}.records`);
-      }
-      // An XML element that appears once is not a list: its count is unknown (-1), not an error.
-      if (records < 0 && format === 'json') throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
-      const seen = {
-        records,
-        next: pagination.kind === 'cursor' || pagination.kind === 'nextUrl' ? scope.evaluate(pagination.next, `${where}.pagination.next`) : undefined,
-        link: response.headers.link ?? null,
-        stopWhen: paged?.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
-        total: paged?.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
-        items: pagination.kind === 'offset' && pagination.advanceBy ? itemCount(scope.evaluate(pagination.advanceBy, `${where}.pagination.advanceBy`), `${where}.pagination.advanceBy`, key) : undefined,
-        restart: restartAnchor(scope, paged && 'restart' in paged ? paged.restart : undefined, state, where, key),
-      };
-      meta = { status: response.status, records, decision: nextPage(pagination, paged?.stop, paged?.maxPages, state, seen, apiBase(client.config)) };
-      if (paged?.kind === 'paginated' && paged.totals) await keepTotals(deps, scope, paged.totals, key, where);
-    } catch (e) {
+      if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
       if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
       throw e;
     }
   }
-  return meta;
+  // A chunked page was stored merged already (chunked-page.ts).
+  if (chunked) {
+    await storeMeta(deps, prefix, state.page, meta);
+    return meta;
+  }
+  return storePage(deps, key, text, response.headers['content-type'], prefix, state.page, meta);
+}
+
+/** What comes after a page read whole: its records counted and the pagination's expressions evaluated over it. */
+function decidePage(
+  client: VendorClient,
+  scope: ExpressionScope,
+  paged: PagedStepConfig,
+  pagination: PaginationConfig,
+  where: string,
+  key: string,
+  state: PageState,
+  response: VendorResponse,
+  text: string,
+  format: string,
+): PageMeta {
+  // Pages in a row format (CSV results paged by a header, as Salesforce Bulk 2.0 does) are
+  // not JSON: expressions see the body as text, and the record count is unknown (-1).
+  // XML pages are seen decoded (adapters/decode/xml.ts).
+  const rowFormat = format !== 'json' && format !== 'xml';
+  try {
+    scope.setJson('response', rowFormat ? JSON.stringify(text) : format === 'xml' ? JSON.stringify(xmlToValue(text)) : text);
+  } catch (e) {
+    throw finalFailure('DataError', `${response.label}: page ${state.page} (${key}) is not valid ${format === 'xml' ? 'XML' : 'JSON'}: ${(e as Error).message}`);
+  }
+  scope.setJson('headers', JSON.stringify(response.headers));
+  scope.setJson('status', String(response.status));
+  try {
+    vendorError(client, scope, `${response.label}: page ${state.page}`);
+    let records = -1;
+    if (!rowFormat) {
+      // Counted by the host for a plain path; otherwise the records stay in the sandbox and only their count comes out.
+      records = scope.countOf('__records', paged.records ?? 'response', `${where}.records`);
+    }
+    // An XML element that appears once is not a list: its count is unknown (-1), not an error.
+    if (records < 0 && format === 'json') throw finalFailure('DataError', `${where}.records did not give an array on page ${state.page} (${key})`);
+    const seen = {
+      records,
+      next: pagination.kind === 'cursor' || pagination.kind === 'nextUrl' ? scope.evaluate(pagination.next, `${where}.pagination.next`) : undefined,
+      link: response.headers.link ?? null,
+      stopWhen: paged.stop?.when ? scope.evaluate(paged.stop.when, `${where}.stop.when`) : undefined,
+      total: paged.stop?.total ? scope.evaluate(paged.stop.total, `${where}.stop.total`) : undefined,
+      items: pagination.kind === 'offset' && pagination.advanceBy ? itemCount(scope.evaluate(pagination.advanceBy, `${where}.pagination.advanceBy`), `${where}.pagination.advanceBy`, key) : undefined,
+      restart: restartAnchor(scope, 'restart' in paged ? paged.restart : undefined, state, where, key),
+    };
+    return { status: response.status, records, decision: nextPage(pagination, paged.stop, paged.maxPages, state, seen, apiBase(client.config)) };
+  } catch (e) {
+    if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
+    throw e;
+  }
 }
 
 /**

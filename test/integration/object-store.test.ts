@@ -38,6 +38,16 @@ describe.each([
     expect(Buffer.concat(chunks).length).toBe(100 * chunk.length);
   });
 
+  test('text and buffers: bytes counted as stored, a new folder made on the way, nothing partial left', async () => {
+    const text = 'é€😀"'; // 2 + 3 + 4 + 1 bytes in UTF-8
+    expect(await store.put(`${prefix}/new/deeper/t.json`, text)).toEqual({ bytes: 10 });
+    expect(await store.put(`${prefix}/new/deeper/b.bin`, Buffer.from([1, 2, 3, 4]))).toEqual({ bytes: 4 });
+    expect(await store.put(`${prefix}/new/deeper/t.json`, `${text}!`)).toEqual({ bytes: 11 });
+    expect(await store.getText(`${prefix}/new/deeper/t.json`)).toBe(`${text}!`);
+    expect(await store.list(`${prefix}/new/`)).toEqual([`${prefix}/new/deeper/b.bin`, `${prefix}/new/deeper/t.json`]);
+    if (store === local) expect(fs.readdirSync(path.join(new URL(local.location).pathname, prefix, 'new', 'deeper')).sort()).toEqual(['b.bin', 't.json']);
+  });
+
   test('lists by prefix, sorted; exists; overwrites in place', async () => {
     await store.put(`${prefix}/list/2.txt`, 'two');
     await store.put(`${prefix}/list/1.txt`, 'one');

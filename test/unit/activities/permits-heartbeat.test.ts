@@ -72,3 +72,18 @@ test('an activity without a permit (CSV, load) still heartbeats and never touche
   expect(beats.length).toBeGreaterThanOrEqual(2);
   expect(renew).not.toHaveBeenCalled();
 });
+
+test('checkpoints are handed on at most once per keep-alive period, and the next beat carries the latest', async () => {
+  const { env, beats } = environment({ heartbeatTimeoutMs: 3_000 }); // keep-alive beats every second
+  await env.run(() =>
+    underPermit(deps, permit, async (_signal, checkpoint) => {
+      for (let page = 1; page <= 1000; page++) checkpoint({ unit: 0, state: { page } });
+      await sleep(1_200);
+    }),
+  );
+  // The first checkpoint at once, the thousandth with the keep-alive beat; none of the 998 in between.
+  expect(beats[0]).toEqual({ unit: 0, state: { page: 1 } });
+  expect(beats.slice(1)).toEqual(beats.slice(1).map(() => ({ unit: 0, state: { page: 1000 } })));
+  expect(beats.length).toBeGreaterThanOrEqual(2);
+  expect(beats.length).toBeLessThanOrEqual(3);
+});

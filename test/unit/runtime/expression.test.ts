@@ -4,7 +4,7 @@
  * (process, require, the file system), must not hang the worker, and must not leak changes
  * into the host's objects.
  */
-import { ExpressionScope, usingScope, withExpressionThread } from '../../../runtime/expression/expression';
+import { expressionEngineCalls, ExpressionScope, usingScope, withExpressionThread } from '../../../runtime/expression/expression';
 import { ExpressionError } from '../../../core/errors';
 
 /** The ExpressionError `fn` throws; fails the test if it throws anything else or nothing. */
@@ -154,6 +154,52 @@ describe('ExpressionScope: assign, render, mapRows', () => {
     let kept: ExpressionScope | undefined;
     expect(usingScope({ a: 2 }, (s) => ((kept = s), s.evaluate('a * 2', 'w')))).toBe(4);
     expect(() => kept!.evaluate('a', 'w')).toThrow('disposed');
+  });
+});
+
+describe('ExpressionScope: countOf (a page\'s records)', () => {
+  const PAGE = '{"data":[{"id":1},{"id":2},{"id":3}],"none":[],"obj":{"a":1},"s":"abc","n":null,"z":0}';
+
+  /** The count as the engine gives it: `(0, e)` is outside the host's subset, so the engine evaluates it. */
+  function engineCount(expression: string): number {
+    const scope = new ExpressionScope({});
+    scope.setJson('response', PAGE);
+    return scope.countOf('__records', `(0, ${expression})`, 'w');
+  }
+
+  test.each(['response.data', 'response.none', 'response.obj', 'response.s', 'response.n', 'response.missing', 'response.z', 'response', 'response["data"]', 'response.data[0]'])(
+    '%s: the host counts a plain path as the engine does, without a round trip',
+    (expression) => {
+      const scope = new ExpressionScope({});
+      scope.setJson('response', PAGE);
+      const before = expressionEngineCalls();
+      const count = scope.countOf('__records', expression, 'w');
+      expect(expressionEngineCalls()).toBe(before);
+      expect(count).toBe(engineCount(expression));
+    },
+  );
+
+  test('a path the host cannot read (through null, an inherited name) goes to the engine: same value or same error', () => {
+    const scope = new ExpressionScope({});
+    scope.setJson('response', PAGE);
+    const before = expressionEngineCalls();
+    expect(scope.countOf('__records', 'response.constructor', 'w')).toBe(-1);
+    expect(expressionEngineCalls()).toBeGreaterThan(before);
+    const error = expressionError(() => scope.countOf('__records', 'response.n.items', '$.streams.s.steps[0].records'));
+    expect(error.where).toBe('$.streams.s.steps[0].records');
+    expect(error.message).toMatch(/^\$\.streams\.s\.steps\[0\]\.records: expression "response\.n\.items" failed: .*null/);
+  });
+
+  test('an expression that is not a path is counted in the engine, its records kept there', () => {
+    const scope = new ExpressionScope({});
+    scope.setJson('response', PAGE);
+    expect(scope.countOf('__records', 'response.data.filter((r) => r.id > 1)', 'w')).toBe(2);
+    expect(scope.evaluate('__records.map((r) => r.id)', 'w')).toEqual([2, 3]);
+  });
+
+  test('syntax is checked first, as for evaluate', () => {
+    const error = expressionError(() => new ExpressionScope({}).countOf('__records', 'response.', '$.records'));
+    expect(error.message).toMatch(/^\$\.records: expression "response\." failed: not a JavaScript expression/);
   });
 });
 
