@@ -27,6 +27,19 @@ test.each(tables)('%s: contract.json follows the grammar and its fixture files e
   expect(table.cases.map((c) => c.name)).toEqual([...new Set(table.cases.map((c) => c.name))]); // test names are unique
 });
 
+// The catalogue's fidelity rule: every fixture names the documentation its shape follows, in a
+// README beside the fixtures or in a `_fixture` field of the file (which the mock ignores).
+test.each(tables)('%s: its fixtures name their sources', (vendor) => {
+  const dir = path.join(vendorsDir, vendor, 'fixtures');
+  const readme = path.join(dir, 'README.md');
+  if (fs.existsSync(readme)) {
+    expect(fs.readFileSync(readme, 'utf8').trim().length).toBeGreaterThan(100);
+    return;
+  }
+  const unnamed = fs.readdirSync(dir).filter((f) => !/"_fixture"\s*:/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+  expect(unnamed).toEqual([]);
+});
+
 test('a table mistake names the file and the JSON path', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-')), 'contract.json');
   const table = { description: 'd', routes: [{ method: 'GET', path: '/x', file: 'x.json', tims: 1 }], cases: [{ name: 'c', runs: [{ window: { from: '2024-01-01', to: '2024-01-01' }, expect: { status: 'DONE' } }] }] };
