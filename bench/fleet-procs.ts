@@ -44,9 +44,37 @@ export function pidsNamed(name: string): number[] {
   return pids;
 }
 
-/** CPU seconds of every process named `name` (those alive now). */
-export function cpuSecondsNamed(name: string): number {
-  return pidsNamed(name).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+/**
+ * CPU seconds a service spent between `start()` and the last `sample()`, over all its
+ * processes: those that were there at the start count from then, those born later (a
+ * Postgres backend per connection) count whole. A process that ends between two samples
+ * loses what it spent since the last one, so sample every few seconds.
+ */
+export class CpuMeter {
+  private readonly baseline = new Map<number, number>();
+  private readonly latest = new Map<number, number>();
+
+  constructor(private readonly pids: () => number[]) {}
+
+  start(): void {
+    for (const pid of this.pids()) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== undefined) this.baseline.set(pid, cpu);
+    }
+  }
+
+  sample(): void {
+    for (const pid of this.pids()) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== undefined) this.latest.set(pid, cpu);
+    }
+  }
+
+  used(): number {
+    let sum = 0;
+    for (const [pid, cpu] of this.latest) sum += cpu - (this.baseline.get(pid) ?? 0);
+    return sum;
+  }
 }
 
 /** The machine's busy and total CPU seconds since boot, over all cores (/proc/stat). */

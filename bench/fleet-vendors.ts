@@ -8,8 +8,7 @@
  * customer otherwise.
  *
  * The limits, and where their vendors say so (checked 2026-12-03):
- * - meta: Business Manager agencies share one limit (scope account, 3 runs at once); insights
- *   are slow to answer (latency). Meta throttles with error codes in 400s, not 429s: none scripted.
+ * - meta: Business Manager agencies share one limit (scope account, 3 runs at once). Meta throttles with error codes in 400s, not 429s: none scripted.
  * - google-ads: each customer one run at a time; one developer token for every customer, so
  *   one request rate for all (rateLimit scope account, 10 requests/s); every 20th search is
  *   429 RESOURCE_EXHAUSTED without Retry-After, as Google Ads answers (its docs give no
@@ -26,6 +25,9 @@
  *   concurrent requests).
  * - orders (a shop): each customer its own store, 2 requests/s (Shopify REST's leaky bucket
  *   leaks 2 requests per second).
+ * Every answer takes the time a real API's does (100 to 300 ms, insights the slowest): with
+ * instant answers requests would seldom overlap, and the mocks' count of requests in flight
+ * could not catch a semaphore letting too many runs through.
  * Every vendor keeps DIF's default lease (300 s) unless DIF_BENCH_FLEET_LEASE_SECONDS says
  * otherwise. A shorter lease notices a killed worker sooner (the heartbeat timeout is half the
  * lease, at most 120 s), but measured on this machine under load, 30 s failed 150 of 240 runs
@@ -96,7 +98,7 @@ const SPECS: VendorSpec[] = [
     scope: 'account',
     runLimit: 3,
     limits: {},
-    zooOptions: { latencyMs: 40 },
+    zooOptions: { latencyMs: 300 },
     customer: (i) => ({ inputs: { ad_account_id: String(100_000 + i) }, secrets: { access_token: META_DEFAULTS.accessToken } }),
     expectedRows: expectedMetaInsights('x', FLEET_DAY, FLEET_DAY).length,
     misbehave: () => undefined,
@@ -107,7 +109,7 @@ const SPECS: VendorSpec[] = [
     scope: 'customer',
     runLimit: 1,
     limits: { rateLimit: { requestsPerSecond: 10, scope: 'account' } },
-    zooOptions: { googleAds: { campaigns: 20 } },
+    zooOptions: { latencyMs: 200, googleAds: { campaigns: 20 } },
     customer: (i) => ({ inputs: { customer_id: String(1_000_000_000 + i), developer_token: 'dev-token' }, secrets: { access_token: 'google-token' } }),
     expectedRows: expectedGoogleAdsRows('x', FLEET_DAY, FLEET_DAY, 20).length,
     misbehave: (zoo) =>
@@ -122,7 +124,7 @@ const SPECS: VendorSpec[] = [
     scope: 'customer',
     runLimit: 1,
     limits: {},
-    zooOptions: { amazon: { pollsBeforeComplete: 4, campaigns: 10, duplicate425: false } },
+    zooOptions: { latencyMs: 150, amazon: { pollsBeforeComplete: 4, campaigns: 10, duplicate425: false } },
     customer: (i) => ({ inputs: { client_id: AMAZON_DEFAULTS.clientId, profile_id: String(3_000_000 + i) }, secrets: { access_token: AMAZON_DEFAULTS.accessToken } }),
     expectedRows: expectedAmazonRows(FLEET_DAY, FLEET_DAY, undefined, 10).length,
     misbehave: (zoo) => zoo.failEvery('amazon.getReport', 10, { status: 429, retryAfter: '2', body: JSON.stringify({ code: '429', details: 'Too Many Requests' }) }),
@@ -133,7 +135,7 @@ const SPECS: VendorSpec[] = [
     scope: 'account',
     runLimit: 2,
     limits: { concurrency: { requests: 3, scope: 'account' } },
-    zooOptions: {},
+    zooOptions: { latencyMs: 200 },
     customer: () => ({ inputs: {}, secrets: { access_token: LINKEDIN_DEFAULTS.accessToken } }),
     expectedRows: expectedLinkedinAnalytics(
       Array.from({ length: LINKEDIN_DEFAULTS.accounts }, (_, a) => Array.from({ length: LINKEDIN_DEFAULTS.campaignsPerAccount }, (_, c) => linkedinCampaignId(a, c))).flat(),
@@ -148,7 +150,7 @@ const SPECS: VendorSpec[] = [
     scope: 'account',
     runLimit: 1,
     limits: {},
-    zooOptions: {},
+    zooOptions: { latencyMs: 150 },
     customer: (i) => ({ inputs: { owner: `org-${i}`, repo: 'site' }, secrets: { token: 'gh-token' } }),
     expectedRows: expectedGithubIssues('x', 'y', GITHUB_DEFAULTS.records).length,
     misbehave: (zoo) =>
@@ -160,7 +162,7 @@ const SPECS: VendorSpec[] = [
     scope: 'customer',
     runLimit: 2,
     limits: { rateLimit: { requestsPerSecond: 2, scope: 'customer' } },
-    zooOptions: {},
+    zooOptions: { latencyMs: 100 },
     customer: () => ({ inputs: {}, secrets: {} }),
     expectedRows: expectedOrders(ORDERS_DEFAULTS.records).length,
     misbehave: () => undefined,

@@ -26,7 +26,7 @@ import { planRun } from '../cli/run/run';
 import { ingestWorkflowId } from '../core/run-plan';
 import type { IngestInput } from '../core/contracts';
 import { checkRows } from './fleet-check';
-import { cpuSeconds, cpuSecondsNamed, machineCpu, peakRssBytes } from './fleet-procs';
+import { CpuMeter, machineCpu, peakRssBytes, pidsNamed } from './fleet-procs';
 import { FLEET_SCHEMA, inBatches, stageFleet, type FleetStage } from './fleet-setup';
 import { fifoJainIndex, jainIndex, percentile, runsPerMinute } from './fleet-stats';
 import { FLEET_DAY } from './fleet-vendors';
@@ -64,19 +64,21 @@ export async function runFleet(): Promise<Figure[]> {
         planRun(stage.runtime.deps.vendorConfigs, { vendor: vendor.vendor, customer, window: { from: FLEET_DAY, to: FLEET_DAY }, streams: [vendor.stream] }),
       ),
     );
-    let redisCpuBeforeRestart = 0;
-    const services = (): Record<string, number> => ({ ...serviceCpu(), bench_redis: redisCpuBeforeRestart + (cpuSeconds(stage.redis.pid() ?? -1) ?? 0) });
-    const workerCpu = new Map<number, { cpu: number; rss: number }>();
-    const sampleWorkers = () => {
-      for (const w of stage.workers) {
-        const pid = w.process.pid!;
-        const cpu = cpuSeconds(pid);
-        const rss = peakRssBytes(pid);
-        if (cpu !== undefined && rss !== undefined) workerCpu.set(pid, { cpu, rss });
-      }
+    // CPU of each part the runs lean on; the shared services' meters count every user of them.
+    const meters = {
+      workers: new CpuMeter(() => stage.workers.map((w) => w.process.pid!)),
+      temporal_server: new CpuMeter(() => pidsNamed('temporal')),
+      postgres: new CpuMeter(() => pidsNamed('postgres')),
+      mariadb: new CpuMeter(() => pidsNamed('mariadbd')),
+      bench_redis: new CpuMeter(() => [stage.redis.pid() ?? -1]),
     };
-    const workerCpuBefore = new Map(stage.workers.map((w) => [w.process.pid!, cpuSeconds(w.process.pid!) ?? 0]));
-    const before = { services: services(), machine: machineCpu(), self: process.cpuUsage(), at: Date.now() };
+    const peakRss = new Map<number, number>();
+    const sample = () => {
+      for (const meter of Object.values(meters)) meter.sample();
+      for (const w of stage.workers) peakRss.set(w.process.pid!, peakRssBytes(w.process.pid!) ?? peakRss.get(w.process.pid!) ?? 0);
+    };
+    for (const meter of Object.values(meters)) meter.start();
+    const before = { machine: machineCpu(), self: process.cpuUsage(), at: Date.now() };
     progress(`fleet: load average before the fire ${fs.readFileSync('/proc/loadavg', 'utf8').trim()} (${os.cpus().length} cores)`);
 
     progress(`fleet: firing ${inputs.length} runs at once (${stage.customers.length} customers x ${stage.vendors.length} vendors, one day each)`);
@@ -94,7 +96,7 @@ export async function runFleet(): Promise<Figure[]> {
         await sleep(3000);
         const elapsed = (Date.now() - fired) / 1000;
         closed = (await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`)).count;
-        sampleWorkers();
+        sample();
         progress(`fleet: ${closed}/${inputs.length} runs closed after ${elapsed.toFixed(0)} s; load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
         if (chaos.outage === 'before' && elapsed >= OUTAGE_AT_SECONDS) {
           chaos.outage = 'on';
@@ -108,14 +110,14 @@ export async function runFleet(): Promise<Figure[]> {
         if (!chaos.killed && closed >= inputs.length / 4) {
           chaos.killed = true;
           const victim = stage.workers[0];
-          sampleWorkers();
+          sample();
           await victim.kill();
           progress(`fleet: killed worker ${victim.process.pid} with SIGKILL (${closed} runs closed)`);
         }
         if (!chaos.redis && closed >= inputs.length / 2) {
           chaos.redis = true;
           progress(`fleet: restarting the bench's own Redis (${stage.redis.url}), down ${REDIS_DOWN_SECONDS} s`);
-          redisCpuBeforeRestart += cpuSeconds(stage.redis.pid() ?? -1) ?? 0;
+          sample();
           await stage.redis.restart(REDIS_DOWN_SECONDS * 1000);
           progress('fleet: the bench Redis is back');
         }
@@ -131,8 +133,8 @@ export async function runFleet(): Promise<Figure[]> {
     } finally {
       if (chaos.outage === 'on') down.zoo.failEvery('*', 0, {});
     }
-    sampleWorkers();
-    const after = { services: services(), machine: machineCpu(), self: process.cpuUsage(before.self), at: Date.now() };
+    sample();
+    const after = { machine: machineCpu(), self: process.cpuUsage(before.self), at: Date.now() };
 
     const runs = await closedRuns(client, query);
     const rows = await checkRows(
@@ -144,23 +146,22 @@ export async function runFleet(): Promise<Figure[]> {
     const wallSeconds = (after.at - before.at) / 1000;
     const figures = fleetFigures(stage, runs, inputs.length, rows, wallSeconds);
     const cores = os.cpus().length;
-    const cpuShare = (seconds: number) => seconds / wallSeconds;
-    const workerSeconds = stage.workers.reduce((sum, w) => sum + (workerCpu.get(w.process.pid!)?.cpu ?? 0) - (workerCpuBefore.get(w.process.pid!) ?? 0), 0);
-    const peakRss = Math.max(...[...workerCpu.values()].map((w) => w.rss));
-    const machine = cpuShare(after.machine.busy - before.machine.busy);
+    const used: Record<string, number> = { ...Object.fromEntries(Object.entries(meters).map(([name, m]) => [name, m.used()])), bench_and_mocks: (after.self.user + after.self.system) / 1e6 };
+    const completed = Math.max(1, figures.find((f) => f.metric === 'runs_completed')!.dif);
     figures.push(
-      figure({ bench: BENCH, metric: 'worker_cpu_cores', unit: 'cores', dif: cpuShare(workerSeconds), baseline: cores, baselineName: `the machine's cores (${stage.workers.length} workers together, averaged over ${wallSeconds.toFixed(0)} s)`, higherIsBetter: false }),
-      figure({ bench: BENCH, metric: 'worker_peak_rss_mb', unit: 'MB', dif: peakRss / 2 ** 20, baseline: os.totalmem() / 2 ** 20, baselineName: "the machine's memory (VmHWM of the largest worker)", higherIsBetter: false }),
+      figure({ bench: BENCH, metric: 'worker_cpu_cores', unit: 'cores', dif: used.workers / wallSeconds, baseline: cores, baselineName: `the machine's cores (${stage.workers.length} workers together, averaged over ${wallSeconds.toFixed(0)} s)`, higherIsBetter: false }),
+      figure({ bench: BENCH, metric: 'worker_peak_rss_mb', unit: 'MB', dif: Math.max(...peakRss.values()) / 2 ** 20, baseline: os.totalmem() / 2 ** 20, baselineName: "the machine's memory (VmHWM of the largest worker)", higherIsBetter: false }),
     );
-    for (const [name, seconds] of Object.entries(after.services)) {
-      const used = seconds - (before.services[name] ?? 0);
-      const whose = name === 'bench_redis' ? "the bench's own Redis" : "every process of that name, the machine's other users' work included";
-      figures.push(figure({ bench: BENCH, metric: `cpu_cores_${name}`, unit: 'cores', dif: cpuShare(used), baseline: cores, baselineName: `the machine's cores (${whose})`, higherIsBetter: false }));
+    // Per completed run, what each part cost: what capacity planning multiplies (the shared services' figures include the machine's other users).
+    for (const [name, seconds] of Object.entries(used)) {
+      figures.push(figure({ bench: BENCH, metric: `cpu_seconds_per_run_${name}`, unit: 's', dif: seconds / completed, higherIsBetter: false }));
     }
+    const ours = Object.values(used).reduce((a, b) => a + b, 0);
     figures.push(
-      figure({ bench: BENCH, metric: 'cpu_cores_bench_and_mocks', unit: 'cores', dif: cpuShare((after.self.user + after.self.system) / 1e6), baseline: cores, baselineName: "the machine's cores (this process: the six mocks, starting and watching runs)", higherIsBetter: false }),
-      figure({ bench: BENCH, metric: 'cpu_cores_machine', unit: 'cores', dif: machine, baseline: cores, baselineName: "the machine's cores (all processes, /proc/stat)", higherIsBetter: false }),
+      figure({ bench: BENCH, metric: 'cpu_cores_fleet', unit: 'cores', dif: ours / wallSeconds, baseline: cores, baselineName: "the machine's cores (workers, Temporal, Postgres, MariaDB, Redis, mocks: what the fleet got)", higherIsBetter: false }),
+      figure({ bench: BENCH, metric: 'cpu_cores_machine', unit: 'cores', dif: (after.machine.busy - before.machine.busy) / wallSeconds, baseline: cores, baselineName: "the machine's cores (every process, /proc/stat: the rest is other users' work)", higherIsBetter: false }),
     );
+    progress(`fleet: CPU seconds: ${Object.entries(used).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}; wall ${wallSeconds.toFixed(0)} s`);
     progress(`fleet: load average after ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 
     const broken = figures.filter((f) => (f.metric.startsWith('peak_in_flight_') && f.dif > f.baseline!) || ((f.metric === 'rows_lost' || f.metric === 'rows_duplicated') && f.dif > 0));
@@ -250,11 +251,6 @@ async function terminateOpen(client: Client, query: string): Promise<void> {
   } catch (e) {
     progress(`fleet: could not terminate the open runs: ${(e as Error).message}`);
   }
-}
-
-/** CPU seconds so far of the shared services the runs lean on (all processes of that name on the machine, whoever uses them). */
-function serviceCpu(): Record<string, number> {
-  return { temporal_server: cpuSecondsNamed('temporal'), mariadb: cpuSecondsNamed('mariadbd'), postgres: cpuSecondsNamed('postgres') };
 }
 
 function top(): string {
