@@ -13,7 +13,7 @@
  * lost and duplicated in Postgres against the mocks' rows (0 and 0, or the bench fails), and
  * CPU and peak RSS of the workers and the services (/proc), to say what limits throughput.
  *
- * Sizes: DIF_BENCH_FLEET_CUSTOMERS (default 40), DIF_BENCH_FLEET_PER_ACCOUNT (customers
+ * Sizes: DIF_BENCH_FLEET_CUSTOMERS (default 20), DIF_BENCH_FLEET_PER_ACCOUNT (customers
  * sharing an account, 5), DIF_BENCH_FLEET_WORKERS (3), DIF_BENCH_FLEET_OUTAGE_SECONDS (one
  * vendor down, 60), DIF_BENCH_FLEET_REDIS_DOWN_SECONDS (3), DIF_BENCH_FLEET_TIMEOUT_SECONDS
  * (runs still open then are terminated and counted as lost, 600).
@@ -33,7 +33,7 @@ import { FLEET_DAY } from './fleet-vendors';
 import { emit, figure, progress, type Figure } from './report';
 
 const SIZE = {
-  customers: intEnv('DIF_BENCH_FLEET_CUSTOMERS', 40),
+  customers: intEnv('DIF_BENCH_FLEET_CUSTOMERS', 20),
   perAccount: intEnv('DIF_BENCH_FLEET_PER_ACCOUNT', 5),
   workers: intEnv('DIF_BENCH_FLEET_WORKERS', 3),
 };
@@ -51,6 +51,7 @@ interface ClosedRun {
   status: string;
   startMs: number;
   closeMs: number;
+  historyEvents: number;
 }
 
 export async function runFleet(): Promise<Figure[]> {
@@ -192,6 +193,8 @@ function fleetFigures(stage: FleetStage, runs: ClosedRun[], fired: number, rows:
     figure({ bench: BENCH, metric: 'runs_per_minute', unit: 'runs/min', dif: runsPerMinute(completed), higherIsBetter: true }),
     figure({ bench: BENCH, metric: 'run_latency_p50', unit: 's', dif: latencies.length ? percentile(latencies, 50) : NaN, higherIsBetter: false }),
     figure({ bench: BENCH, metric: 'run_latency_p95', unit: 's', dif: latencies.length ? percentile(latencies, 95) : NaN, higherIsBetter: false }),
+    // What the Temporal server persists per run (its children, async polls, not counted): the driver of its CPU.
+    figure({ bench: BENCH, metric: 'history_events_per_run', unit: 'events', dif: completed.reduce((a, r) => a + r.historyEvents, 0) / Math.max(1, completed.length), higherIsBetter: false }),
     figure({ bench: BENCH, metric: 'rows_lost', unit: 'rows', dif: rows.lost, baseline: rows.expected, baselineName: 'rows the mocks served (every customer x vendor)', higherIsBetter: false }),
     figure({ bench: BENCH, metric: 'rows_duplicated', unit: 'rows', dif: rows.duplicated, baseline: rows.expected, baselineName: 'rows the mocks served (every customer x vendor)', higherIsBetter: false }),
   ];
@@ -237,7 +240,7 @@ async function closedRuns(client: Client, query: string): Promise<ClosedRun[]> {
   const runs: ClosedRun[] = [];
   for await (const wf of client.workflow.list({ query: `${query} AND ExecutionStatus != 'Running'` })) {
     const [vendor, customer] = wf.workflowId.split('/');
-    runs.push({ vendor, customer, status: wf.status.name, startMs: wf.startTime.getTime(), closeMs: (wf.closeTime ?? new Date()).getTime() });
+    runs.push({ vendor, customer, status: wf.status.name, startMs: wf.startTime.getTime(), closeMs: (wf.closeTime ?? new Date()).getTime(), historyEvents: wf.historyLength });
   }
   return runs;
 }
