@@ -248,9 +248,11 @@ async function closedRuns(client: Client, query: string): Promise<ClosedRun[]> {
 /** The bench leaves nothing running on the shared Temporal server. */
 async function terminateOpen(client: Client, query: string): Promise<void> {
   try {
-    for await (const wf of client.workflow.list({ query: `${query} AND ExecutionStatus = 'Running'` })) {
+    const open: { workflowId: string; runId: string }[] = [];
+    for await (const wf of client.workflow.list({ query: `${query} AND ExecutionStatus = 'Running'` })) open.push(wf);
+    await inBatches(open, 16, async (wf) => {
       await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('fleet bench over');
-    }
+    });
   } catch (e) {
     progress(`fleet: could not terminate the open runs: ${(e as Error).message}`);
   }
