@@ -2,6 +2,7 @@
  * `npm run bench -- <name>…`: runs the named benchmarks (all of them when none is named)
  * and prints one JSON line per figure on stdout:
  *   {"bench","metric","unit","dif","baseline","baselineName","ratio","higherIsBetter"}
+ * (baseline, baselineName and ratio absent from a figure with nothing fair to set it against).
  * Progress goes to stderr. Exit 0 when every bench ran, 1 when one failed, 2 on bad usage.
  */
 import { runE2e } from './e2e';
@@ -17,6 +18,7 @@ import { runFiles } from './files';
 import { runPii } from './pii';
 import { runExpressions } from './expressions';
 import { runKeyedRecords } from './keyed-records';
+import { runFleet } from './fleet';
 import { emit, progress, type Figure } from './report';
 
 const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]> }> = {
@@ -67,6 +69,10 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
   pii: {
     description: 'records/s of mapping contacts with 4 pii columns protected vs a plain hashing loop, and vs the same columns undeclared',
     run: runPii,
+  },
+  fleet: {
+    description: 'a day of many customers: every customer x 6 mock vendors started at once on 3 worker processes, one killed, Redis restarted, a vendor down; runs/min, latency, peak concurrency vs limits, fairness, rows lost/duplicated, CPU',
+    run: runFleet,
   },
   expressions: {
     description: 'µs per evaluation of record.a * 2 in the isolated engine, and µs per record of mapping a 10,000-record page, vs plain loops',

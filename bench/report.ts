@@ -9,14 +9,17 @@ export interface Figure {
   metric: string;
   unit: string;
   dif: number;
-  baseline: number;
-  baselineName: string;
+  /** Absent for a figure with nothing fair to set it against (the fleet bench's runs per minute). */
+  baseline?: number;
+  baselineName?: string;
   /** dif / baseline, whatever the direction: read it with `higherIsBetter`. */
-  ratio: number;
+  ratio?: number;
   higherIsBetter: boolean;
 }
 
 export function figure(f: Omit<Figure, 'ratio'>): Figure {
+  if ((f.baseline === undefined) !== (f.baselineName === undefined)) throw new Error(`figure ${f.bench}/${f.metric}: a baseline needs its name, and a name its baseline`);
+  if (f.baseline === undefined) return { bench: f.bench, metric: f.metric, unit: f.unit, dif: round(f.dif), higherIsBetter: f.higherIsBetter };
   return {
     bench: f.bench,
     metric: f.metric,

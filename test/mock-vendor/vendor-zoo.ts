@@ -75,6 +75,9 @@ export class VendorZoo {
   private readonly peaks = new Map<RouteName, number>();
   private totalInFlight = 0;
   private totalPeak = 0;
+  private keyOf?: (request: RecordedRequest) => string | undefined;
+  private readonly inFlightByKey = new Map<string, number>();
+  private readonly peaksByKey = new Map<string, number>();
   private readonly hanging = new Set<http.ServerResponse>();
   private clockOffsetMs = 0;
 
@@ -148,6 +151,19 @@ export class VendorZoo {
     return route ? (this.peaks.get(route) ?? 0) : this.totalPeak;
   }
 
+  /**
+   * Also count requests in flight per key that `keyOf` names for each request (the account a
+   * request is made for, when a semaphore's limit is per account); undefined counts nowhere.
+   */
+  countInFlightBy(keyOf: (request: RecordedRequest) => string | undefined): void {
+    this.keyOf = keyOf;
+  }
+
+  /** Highest number of simultaneous requests seen per key of countInFlightBy. */
+  peakConcurrencyByKey(): Map<string, number> {
+    return new Map(this.peaksByKey);
+  }
+
   /** Move the zoo's clock forward (token expiry, report timestamps) without waiting. */
   advanceClock(ms: number): void {
     this.clockOffsetMs += ms;
@@ -161,6 +177,7 @@ export class VendorZoo {
   resetLog(): void {
     this.requests.length = 0;
     this.peaks.clear();
+    this.peaksByKey.clear();
     this.totalPeak = 0;
     this.faults.clear();
     this.periodic.clear();
@@ -204,7 +221,7 @@ export class VendorZoo {
     const parsedBody = parseBody(body, String(req.headers['content-type'] ?? ''));
     const found = this.match(method, url.pathname);
     const name: RouteName = found?.route.name ?? 'unknown';
-    this.requests.push({
+    const recorded: RecordedRequest = {
       route: name,
       method,
       path: url.pathname,
@@ -214,13 +231,20 @@ export class VendorZoo {
       body,
       parsedBody,
       at: Date.now(),
-    });
+    };
+    this.requests.push(recorded);
     this.inFlight.set(name, (this.inFlight.get(name) ?? 0) + 1);
     this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, this.inFlight.get(name)!));
     this.totalInFlight++;
     this.totalPeak = Math.max(this.totalPeak, this.totalInFlight);
+    const key = this.keyOf?.(recorded);
+    if (key !== undefined) {
+      const now = (this.inFlightByKey.get(key) ?? 0) + 1;
+      this.inFlightByKey.set(key, now);
+      this.peaksByKey.set(key, Math.max(this.peaksByKey.get(key) ?? 0, now));
+    }
     // In flight until the answer is sent or the connection is gone (a client that gave up on a slow body).
-    res.once('close', () => this.release(name));
+    res.once('close', () => this.release(name, key));
     const latency = (this.latency.get(name) ?? 0) + (this.latency.get('*') ?? 0);
     if (latency > 0) await sleep(latency);
     const fault = this.takeFault(name);
@@ -253,9 +277,10 @@ export class VendorZoo {
     await send(res, reply, fault);
   }
 
-  private release(name: RouteName): void {
+  private release(name: RouteName, key: string | undefined): void {
     this.inFlight.set(name, (this.inFlight.get(name) ?? 1) - 1);
     this.totalInFlight--;
+    if (key !== undefined) this.inFlightByKey.set(key, (this.inFlightByKey.get(key) ?? 1) - 1);
   }
 
   private takeFault(name: RouteName): Fault | undefined {
