@@ -19,6 +19,7 @@ test('each vendor row names its category and API version, and the header counts 
   expect(text).toMatch(/^\d+ vendors: (\d+ [a-z-]+, )*\d+ ad-platform[,.]/m);
   expect(text).toMatch(/^\d+ vendors: (\d+ [a-z-]+, )*\d+ affiliate[,.]/m);
   expect(text).toContain('| [impact](#impact) | affiliate | ');
-  expect(text).toMatch(/\| \[meta-ads\]\(#meta-ads\) \| ad-platform \| [^\n]* \| v\d+\.\d+, sunset \d{4}-\d{2}-\d{2} \|/);
+  expect(text).toMatch(/\| \[meta-ads\]\(#meta-ads\) \| ad-platform \| [^\n]* \| v\d+\.\d+, no sunset announced \|/);
+  expect(text).toMatch(/\| \[linkedin-ads\]\(#linkedin-ads\) \| ad-platform \| [^\n]* \| \d{6}, sunset \d{4}-\d{2}-\d{2} \|/);
   expect(text).toContain('\nCategory: affiliate.\n');
 });

@@ -94,7 +94,7 @@ describe('published schema: shapes editors can complete', () => {
   });
 
   test('string choices are enums', () => {
-    expect(at('$defs.Column.properties.type')).toMatchObject({ type: 'string', enum: ['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp'] });
+    expect(at('$defs.Column.properties.type')).toMatchObject({ type: 'string', enum: ['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp', 'json'] });
     expect(at('$defs.Column.properties.type').anyOf).toBeUndefined();
   });
 });
