@@ -28,12 +28,13 @@ async function main(): Promise<void> {
   });
   const runtime = createRuntime(settings);
   watchSemaphores(runtime.deps.semaphores);
-  const metrics = settings.metricsPort !== undefined ? await startMetricsServer(settings.metricsPort) : undefined;
+  let worker: Worker | undefined;
+  const metrics = settings.metricsPort !== undefined ? await startMetricsServer(settings.metricsPort, '0.0.0.0', () => worker?.getState() === 'RUNNING') : undefined;
   if (metrics) console.error(`dif worker: metrics at ${metrics.url}`);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   // A prebuilt bundle (npm run build writes it) starts faster than bundling at start-up.
   const bundle = process.env.DIF_WORKFLOW_BUNDLE ?? path.join(projectRoot(), 'dist', 'workflow-bundle.js');
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: settings.temporalNamespace,
     taskQueue: settings.taskQueue,

@@ -32,7 +32,7 @@ export interface RunInfo {
   uiUrl: string;
 }
 
-function toRunInfo(settings: Settings, e: Omit<WorkflowExecutionInfo, 'raw'>): RunInfo {
+export function toRunInfo(settings: Settings, e: Omit<WorkflowExecutionInfo, 'raw'>): RunInfo {
   const summary = e.memo?.summary;
   return {
     workflowId: e.workflowId,
