@@ -49,6 +49,14 @@ make_local_base() {
     # A clean environment: this shell's TMPDIR and the like do not exist inside the chroot.
     chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/sh -c 'dpkg --configure -a && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates && apt-get clean && rm -rf /var/lib/apt/lists/*' >&2
   fi
+  # This machine's own trusted CAs (a TLS-inspecting egress proxy's, say) go into the local base, so npm
+  # inside the build reaches the registry as it does here; an image pulled from a registry gets none of them.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    say "adding this machine's local CAs ($(ls /usr/local/share/ca-certificates | tr '\n' ' '))to the local base"
+    mkdir -p "$rootfs/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+    chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin update-ca-certificates >/dev/null
+  fi
   say "copying Node $node_version and its npm into the base"
   # The node binary, and npm and corepack as installed here (npm may be newer than the package's).
   local files=(usr/bin/node) f
@@ -60,7 +68,9 @@ make_local_base() {
   local ctr
   ctr=$("${BUILDAH[@]}" from scratch)
   "${BUILDAH[@]}" add "$ctr" "$WORK/rootfs.tar" / >/dev/null
-  "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node \
+  # NODE_EXTRA_CA_CERTS: Node reads its own CA list, not the system's, unless told.
+  "${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt --cmd node \
     --label "org.opencontainers.image.description=Debian bookworm (debootstrap) with Node $node_version, made by scripts/container-build.sh" "$ctr"
   "${BUILDAH[@]}" commit --rm "$ctr" "$BASE" >/dev/null
   rm -f "$WORK/rootfs.tar"
