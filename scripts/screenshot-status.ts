@@ -21,7 +21,7 @@ async function main(url: string, out: string): Promise<void> {
     const page = browser.pages()[0] ?? (await browser.newPage());
     const answer = await page.goto(url, { waitUntil: 'load' });
     if (!answer?.ok()) throw new Error(`${url} answered ${answer?.status()}`);
-    await page.screenshot({ path: out, fullPage: true });
+    await page.screenshot({ path: out, fullPage: true, clip: { x: 0, y: 0, width: 1400, height: Math.min(2000, Number(await page.evaluate('document.body.scrollHeight')) + 30) } });
   } finally {
     await browser.close();
     fs.rmSync(profile, { recursive: true, force: true });

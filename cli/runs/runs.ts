@@ -77,6 +77,8 @@ export interface ListFilter {
   status?: string;
   since?: string;
   type?: string;
+  /** Only runs started on this task queue (one DIF deployment's, when several share a namespace). */
+  taskQueue?: string;
   limit?: number;
 }
 
@@ -97,6 +99,7 @@ export function listQuery(f: ListFilter): string {
   if (f.vendor) parts.push(`DifVendor = "${safe(f.vendor, '--vendor')}"`);
   if (f.customer) parts.push(`DifCustomer = "${safe(f.customer, '--customer')}"`);
   if (f.type) parts.push(`WorkflowType = "${safe(f.type, '--type')}"`);
+  if (f.taskQueue) parts.push(`TaskQueue = "${safe(f.taskQueue, 'task queue')}"`);
   else parts.push(...PART_WORKFLOW_TYPES.map((type) => `WorkflowType != "${type}"`));
   if (f.status) {
     const s = STATUSES[f.status.toLowerCase()];

@@ -2,7 +2,9 @@
  * What `dif serve` shows, read fresh from the services an operator already trusts: vendors
  * (configs and MySQL), running and failed runs (Temporal visibility), lateness (the same
  * rows as `dif freshness`) and limits (semaphore holders against limits, from Redis). The
- * page (status-html.ts) and its JSON twin (/status.json) render this one snapshot.
+ * page (status-html.ts) and its JSON twin (/status.json) render this one snapshot. Runs are
+ * those of this deployment's task queue (settings.taskQueue), so deployments sharing a
+ * Temporal namespace each see their own.
  */
 import type { Client } from '@temporalio/client';
 import type { Settings } from '../../adapters/settings';
@@ -76,7 +78,7 @@ export async function collectStatus(src: StatusSources, settings: Settings, opti
     }
   };
   const [running, failed, freshness, locks] = await Promise.all([
-    section('running runs (Temporal)', () => listRuns(src.temporal, settings, { status: 'running', limit: options.runs }), []),
+    section('running runs (Temporal)', () => listRuns(src.temporal, settings, { status: 'running', taskQueue: settings.taskQueue, limit: options.runs }), []),
     section('failed runs (Temporal)', () => failedRuns(src.temporal, settings, options, nowMs), []),
     section('lateness (warehouse audit, Temporal)', () => freshnessRows(src, {}, nowMs), []),
     section('limits (Redis)', () => readLocks(src.semaphores, 'vendor:'), []),
@@ -94,7 +96,7 @@ export async function collectStatus(src: StatusSources, settings: Settings, opti
 
 async function failedRuns(temporal: Client, settings: Settings, options: StatusOptions, nowMs: number): Promise<FailedRun[]> {
   const since = new Date(nowMs - options.failedHours * 3_600_000).toISOString();
-  const query = `${listQuery({})} AND ExecutionStatus IN ${FAILED_STATUSES} AND CloseTime >= "${since}"`;
+  const query = `${listQuery({ taskQueue: settings.taskQueue })} AND ExecutionStatus IN ${FAILED_STATUSES} AND CloseTime >= "${since}"`;
   const runs: RunInfo[] = [];
   for await (const e of temporal.workflow.list({ query })) {
     runs.push(toRunInfo(settings, e));
