@@ -99,8 +99,8 @@ export function listQuery(f: ListFilter): string {
   if (f.vendor) parts.push(`DifVendor = "${safe(f.vendor, '--vendor')}"`);
   if (f.customer) parts.push(`DifCustomer = "${safe(f.customer, '--customer')}"`);
   if (f.type) parts.push(`WorkflowType = "${safe(f.type, '--type')}"`);
-  if (f.taskQueue) parts.push(`TaskQueue = "${safe(f.taskQueue, 'task queue')}"`);
   else parts.push(...PART_WORKFLOW_TYPES.map((type) => `WorkflowType != "${type}"`));
+  if (f.taskQueue) parts.push(`TaskQueue = "${safe(f.taskQueue, 'task queue')}"`);
   if (f.status) {
     const s = STATUSES[f.status.toLowerCase()];
     if (!s) throw new InputError(`--status must be one of ${Object.keys(STATUSES).join(', ')}, got "${f.status}"`);
