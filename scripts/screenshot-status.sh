@@ -28,7 +28,11 @@ dif() { node dist/cli/dif.js "$@"; }
 dif db migrate >&2
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 5 # the worker drains; anything still there is stopped hard
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 KEY="shot-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 DEMO_ADS_API_KEY="$KEY" node dist/test/mock-vendor/main.js --port "$FAST_PORT" >>"$DIF_HOME/log/vendor.log" 2>&1 & pids+=($!)
@@ -48,10 +52,16 @@ yesterday=$(date -u -d yesterday +%F)
 dif run demo-ads --customer acme-retail --from "$yesterday" --to "$yesterday" >&2
 dif run demo-ads --customer globex --from 2026-10-01 --to 2026-10-02 >&2
 dif run demo-ads --customer initech --from "$yesterday" --to "$yesterday" >&2 || true
-dif run demo-ads --customer umbrella-labs --from "$yesterday" --to "$yesterday" >/dev/null 2>&1 & pids+=($!)
+# node itself in the background (not the dif function), so $! is the process the trap stops.
+node dist/cli/dif.js run demo-ads --customer umbrella-labs --from "$yesterday" --to "$yesterday" >/dev/null 2>&1 & pids+=($!)
 
-dif serve --port "$SERVE_PORT" >&2 & pids+=($!)
-for _ in $(seq 60); do curl -fs "http://127.0.0.1:$SERVE_PORT/status.json" | grep -q umbrella-labs && break; sleep 1; done
+node dist/cli/dif.js serve --port "$SERVE_PORT" >&2 & pids+=($!)
+for _ in $(seq 60); do
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "screenshot: dif serve stopped (port $SERVE_PORT taken? DIF_SHOT_PORT moves it)" >&2; exit 1; }
+  curl -fs "http://127.0.0.1:$SERVE_PORT/status.json" | grep -q '"running":\[{' && break
+  sleep 1
+done
 sleep 2
 node dist/scripts/screenshot-status.js "http://127.0.0.1:$SERVE_PORT/" "$OUT"
 dif cancel "demo-ads/umbrella-labs/campaign_daily/$yesterday..$yesterday" >&2 || true
+sleep 3 # the worker records the cancellation before it is stopped
