@@ -14,6 +14,11 @@ export DIF_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/dif_status_shot
 export DIF_TASK_QUEUE=dif-status-shot
 FAST_PORT="${DIF_SHOT_PORT:-8191}"; SLOW_PORT=$((FAST_PORT + 1)); SERVE_PORT=$((FAST_PORT + 2))
 mkdir -p "$DIF_HOME/log"
+# demo-ads as shipped, with `freshness: { dueHours: 30 }` so lateness has something to say.
+export DIF_VENDORS_DIR="$DIF_HOME/vendors"
+mkdir -p "$DIF_VENDORS_DIR/demo-ads"
+node -e 'const c = require("./vendors/demo-ads/config.json"); c.streams.campaign_daily.freshness = { dueHours: 30 }; delete c.$schema;
+  require("fs").writeFileSync(process.argv[1], JSON.stringify(c, null, 2))' "$DIF_VENDORS_DIR/demo-ads/config.json"
 
 if ! command -v chromium >/dev/null; then
   [[ $(id -u) == 0 ]] || { echo "screenshot: needs Debian's chromium (apt-get install -y chromium)" >&2; exit 1; }
