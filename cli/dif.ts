@@ -25,6 +25,7 @@ import { registerTry } from './try/command';
 import { registerCheck } from './check/command';
 import { registerFixtures } from './fixtures/command';
 import { registerFreshness } from './freshness/command';
+import { registerServe } from './serve/command';
 
 export { EXIT, exitCodeFor } from './shared/exit-codes';
 
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
   // exitOverride before the commands are added: commander copies it into each one then, so a
   // subcommand's usage error is thrown to us (exit 2) instead of calling process.exit(1) itself.
   const program = new Command('dif').description('DIF, the Data Ingestion Framework').showHelpAfterError().exitOverride();
-  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry, registerCheck, registerFixtures, registerScaffold, registerFreshness]) register(program);
+  for (const register of [registerRun, registerValidate, registerDb, registerCustomers, registerCredentials, registerLocks, registerBackfill, registerRuns, registerSchedule, registerVendors, registerState, registerTry, registerCheck, registerFixtures, registerScaffold, registerFreshness, registerServe]) register(program);
   return program;
 }
 

@@ -22,6 +22,9 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { withholdPersonalData } from '../core/pii-scrub';
+import { startMetricsServer } from '../runtime/metrics/server';
+import { emfOutputFromEnv } from '../runtime/metrics/emf';
+import { registry } from '../runtime/metrics/dif-metrics';
 
 export interface CleanRoomWorkerOptions {
   customer: string;
@@ -114,11 +117,16 @@ async function main(): Promise<void> {
   }
   const difStore = objectStoreSettings('DIF_EXPORT_', path.join(difHome(), 'dif-export'));
   const { worker, runtime } = await createCleanRoomWorker({ customer, settings, difStore }, connection);
+  // Metrics and liveness (/healthz, the container's HEALTHCHECK) when DIF_METRICS_PORT is set, as for DIF's worker.
+  const metrics = settings.metricsPort !== undefined ? await startMetricsServer(settings.metricsPort, '0.0.0.0', () => worker.getState() === 'RUNNING') : undefined;
+  const emf = emfOutputFromEnv(registry);
   console.log(`dif clean-room worker for customer "${customer}" polling task queue "${cleanRoomTaskQueue(customer)}" on ${settings.temporalAddress}`);
   try {
     await worker.run();
   } finally {
     await connection.close();
+    await metrics?.close();
+    await emf?.stop();
     await runtime.close();
   }
 }

@@ -11,6 +11,8 @@ import { activitiesFor, createRuntime } from './wiring';
 import { scopedScrubbingLogger } from '../activities/secret-scope';
 import { jsonLinesLogger } from '../runtime/logging/json-lines';
 import { startMetricsServer } from '../runtime/metrics/server';
+import { emfOutputFromEnv } from '../runtime/metrics/emf';
+import { registry } from '../runtime/metrics/dif-metrics';
 import { watchSemaphores } from '../runtime/metrics/hooks';
 import { alertsOf, runEventSinks } from './run-event-sinks';
 
@@ -28,12 +30,14 @@ async function main(): Promise<void> {
   });
   const runtime = createRuntime(settings);
   watchSemaphores(runtime.deps.semaphores);
-  const metrics = settings.metricsPort !== undefined ? await startMetricsServer(settings.metricsPort) : undefined;
+  let worker: Worker | undefined;
+  const metrics = settings.metricsPort !== undefined ? await startMetricsServer(settings.metricsPort, '0.0.0.0', () => worker?.getState() === 'RUNNING') : undefined;
   if (metrics) console.error(`dif worker: metrics at ${metrics.url}`);
+  const emf = emfOutputFromEnv(registry);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   // A prebuilt bundle (npm run build writes it) starts faster than bundling at start-up.
   const bundle = process.env.DIF_WORKFLOW_BUNDLE ?? path.join(projectRoot(), 'dist', 'workflow-bundle.js');
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: settings.temporalNamespace,
     taskQueue: settings.taskQueue,
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await metrics?.close();
+    await emf?.stop();
     await runtime.close();
   }
 }

@@ -32,7 +32,7 @@ export interface RunInfo {
   uiUrl: string;
 }
 
-function toRunInfo(settings: Settings, e: Omit<WorkflowExecutionInfo, 'raw'>): RunInfo {
+export function toRunInfo(settings: Settings, e: Omit<WorkflowExecutionInfo, 'raw'>): RunInfo {
   const summary = e.memo?.summary;
   return {
     workflowId: e.workflowId,
@@ -77,6 +77,8 @@ export interface ListFilter {
   status?: string;
   since?: string;
   type?: string;
+  /** Only runs started on this task queue (one DIF deployment's, when several share a namespace). */
+  taskQueue?: string;
   limit?: number;
 }
 
@@ -98,6 +100,7 @@ export function listQuery(f: ListFilter): string {
   if (f.customer) parts.push(`DifCustomer = "${safe(f.customer, '--customer')}"`);
   if (f.type) parts.push(`WorkflowType = "${safe(f.type, '--type')}"`);
   else parts.push(...PART_WORKFLOW_TYPES.map((type) => `WorkflowType != "${type}"`));
+  if (f.taskQueue) parts.push(`TaskQueue = "${safe(f.taskQueue, 'task queue')}"`);
   if (f.status) {
     const s = STATUSES[f.status.toLowerCase()];
     if (!s) throw new InputError(`--status must be one of ${Object.keys(STATUSES).join(', ')}, got "${f.status}"`);

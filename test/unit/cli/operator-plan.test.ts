@@ -32,6 +32,8 @@ test('list filters become a visibility query; a quote cannot get in', () => {
   );
   expect(listQuery({})).toBe('WorkflowType != "fanOutChunk" AND WorkflowType != "jobPolls"');
   expect(listQuery({ type: 'jobPolls' })).toBe('WorkflowType = "jobPolls"');
+  expect(listQuery({ taskQueue: 'dif-ingest' })).toBe('WorkflowType != "fanOutChunk" AND WorkflowType != "jobPolls" AND TaskQueue = "dif-ingest"');
+  expect(() => listQuery({ taskQueue: 'q" OR 1=1' })).toThrow(/task queue .* may only hold/);
   expect(() => listQuery({ customer: 'x" OR 1=1' })).toThrow(/may only hold/);
   expect(() => listQuery({ status: 'broken' })).toThrow(/--status must be one of/);
   expect(() => listQuery({ since: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
