@@ -209,19 +209,13 @@ async function readPage(
   let meta: PageMeta;
   try {
     meta = decidePage(client, scope, paged, pagination, where, key, state, response, text, format);
+    if (paged.kind === 'paginated' && paged.totals) await keepTotals(deps, scope, paged.totals, key, where);
   } catch (e) {
     // A page that fails its expressions is kept, as it came, for whoever looks into the failure.
     if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
+    // decidePage names the page in its own failures; a totals expression's error is named here.
+    if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
     throw e;
-  }
-  if (paged.kind === 'paginated' && paged.totals) {
-    try {
-      await keepTotals(deps, scope, paged.totals, key, where);
-    } catch (e) {
-      if (!chunked) await deps.objectStore.put(key, text, response.headers['content-type']);
-      if (e instanceof ExpressionError) throw finalFailure('DataError', client.scrub(`${e.message} (page ${key})`));
-      throw e;
-    }
   }
   // A chunked page was stored merged already (chunked-page.ts).
   if (chunked) {
