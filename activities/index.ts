@@ -7,11 +7,12 @@ import { toCsvActivity } from './to-csv';
 import { loadCsvActivity } from './load-csv';
 import { exportCsvActivity } from './export-csv';
 import { storeCursorActivity } from './incremental-state';
-import { withExpressionThread } from '../runtime/expression/expression';
+import { prepareExpressionThreads, withExpressionThread } from '../runtime/expression/expression';
 import { toFailure } from './failures';
 import { withSecretScope } from './secret-scope';
 import { partitionIdsActivity } from './partitions';
 import { loggedStep } from './step-log';
+import { warmHttpClient } from './http-warmup';
 
 export type { ActivityDeps } from './deps';
 
@@ -21,6 +22,10 @@ export type { ActivityDeps } from './deps';
  * (activities/secret-scope.ts), so no activity has to remember to.
  */
 export function createActivities(deps: ActivityDeps) {
+  // Started with the worker, so that neither Node loading its HTTP client nor an expression thread
+  // starting stalls the worker's event loop while a request waits to go out in its rate-limit slot.
+  void warmHttpClient();
+  prepareExpressionThreads();
   return scoped({
     prepareRun: prepareRunActivity(deps),
     acquirePermit: acquirePermitActivity(deps),

@@ -1,0 +1,19 @@
+/**
+ * Loads Node's HTTP client (the undici behind global `fetch`) before the first vendor request.
+ * Node compiles undici on the first `fetch` call, which took 190-680 ms on this project's
+ * loaded 2-core machine (test/integration/step-executor.test.ts, rate limit across runs).
+ * Paid after the rate limiter's wait, that delay sends the first request late and bunches it
+ * with the next run's slot: the vendor then saw two requests closer than its limit allows.
+ * A `data:` URL goes through the same fetch machinery without touching the network.
+ */
+let warming: Promise<void> | undefined;
+
+export function warmHttpClient(): Promise<void> {
+  warming ??= fetch('data:,')
+    .then((response) => response.arrayBuffer())
+    .then(
+      () => undefined,
+      () => undefined, // a warm-up that fails costs only the first request's speed
+    );
+  return warming;
+}
