@@ -1,6 +1,7 @@
 /**
- * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
- * records array out of the token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
+ * Decodes one (decompressed) file into batches of records, streaming: JSON's records array
+ * cut from the bytes and parsed a batch at a time (json-records-scanner.ts), a keyed object
+ * picked out of stream-json's token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
  * by line, CSV/TSV with csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in
  * memory; XML alone is parsed whole (xml.ts), as fast-xml-parser does not stream. A line that cannot be read (bad NDJSON, a CSV row with the wrong number of
  * fields) is reported through `onReject` with its line number and the file goes on; a
@@ -11,12 +12,12 @@ import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
-import { streamArray } from 'stream-json/streamers/StreamArray';
 import { streamObject } from 'stream-json/streamers/StreamObject';
 import type { DecodeConfig } from '../../core/config-schema';
 import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
 import { cutLines } from './line-window';
+import { JsonRecordsScanner } from './json-records-scanner';
 import { xlsxRecords } from './xlsx';
 import { XML_LIMIT_BYTES, xmlToValue } from './xml';
 import { BATCH, DecodeError, withoutBom, type DecodeHooks } from './common';
@@ -128,37 +129,18 @@ async function* jsonPath(stream: Readable, keys: string[], wholeBelow: number, h
   }
 }
 
+/** The records array at `keys`, cut from the bytes and parsed a batch at a time (json-records-scanner.ts). */
 async function* jsonStream(stream: Readable, keys: string[], hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
-  let found = keys.length === 0;
-  const samePath = (stack: readonly (string | number | null)[]) => {
-    if (stack.length !== keys.length) return false;
-    for (let i = 0; i < keys.length; i++) if (String(stack[i]) !== keys[i]) return false;
-    return (found = true);
+  const scanner = new JsonRecordsScanner(keys, BATCH, pathText(keys));
+  let number = 0;
+  const numbered = (records: unknown[]): InputRecord[] => {
+    if (number === 0 && records.length) hooks.onFields?.(fieldsOf(records[0]));
+    return records.map((record) => ({ record, number: ++number }));
   };
-  // Packed tokens only (no streamed string chunks): fewer tokens, and StreamArray assembles them.
-  const tokens = jsonParser({ packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false });
-  const items = streamArray();
-  const chain =
-    keys.length === 0
-      ? pipeline(stream, tokens, items, () => undefined)
-      : pipeline(stream, tokens, pick({ filter: samePath }), items, () => undefined);
-  let batch: InputRecord[] = [];
-  try {
-    for await (const { key, value } of chain as AsyncIterable<{ key: number; value: unknown }>) {
-      if (key === 0) hooks.onFields?.(fieldsOf(value));
-      batch.push({ record: value, number: key + 1 });
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (e) {
-    const message = (e as Error).message;
-    if (/should be an array/i.test(message)) throw new DecodeError(`${pathText(keys)} is not an array`);
-    throw new DecodeError(`is not valid JSON: ${message}`);
+  for await (const chunk of stream) {
+    for (const records of scanner.push(chunk as Buffer)) yield numbered(records);
   }
-  if (!found) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);
-  if (batch.length) yield batch;
+  for (const records of scanner.end()) yield numbered(records);
 }
 
 /** The rows of one entry of a keyed object: each with the entry's key as `keyAs`. */
