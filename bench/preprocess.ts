@@ -6,6 +6,9 @@
  * runs in a process of its own so each peak RSS is its own (DIF's and DuckDB's from
  * process.resourceUsage(), Miller's from GNU time). DIF does more per record than Miller
  * (types checked, micros converted, metadata columns, gzip output, a manifest).
+ * The floor on the same file (preprocess-floor-child.ts): its records JSON.parse'd and
+ * nothing else, against DIF's decoder alone and the whole preprocessor, so the
+ * gap splits into V8's JSON.parse, DIF's finding of the records, and mapping + CSV + gzip.
  * Then DIF alone on 10,000,000 records: its peak RSS against the 200 MB budget.
  * Sizes: DIF_BENCH_PREPROCESS_RECORDS (1,000,000), DIF_BENCH_PREPROCESS_BIG (10,000,000;
  * 0 skips it). DuckDB runs on DIF_BENCH_DUCKDB_THREADS threads (1: a preprocess activity is
@@ -25,6 +28,7 @@ const RECORDS = Number(process.env.DIF_BENCH_PREPROCESS_RECORDS ?? 1_000_000);
 const BIG = Number(process.env.DIF_BENCH_PREPROCESS_BIG ?? 10_000_000);
 const RSS_BUDGET_MB = 200;
 const MILLER = 'Miller 6 (mlr --ijson --ocsv cat), same file';
+const FLOOR = "floor: the same file's records JSON.parse'd one by one, cut at its newlines, nothing mapped or written";
 const DUCKDB_THREADS = Number(process.env.DIF_BENCH_DUCKDB_THREADS ?? 1);
 const DUCKDB = `DuckDB (read_json → COPY TO gzip CSV, same columns and types, ${DUCKDB_THREADS} thread${DUCKDB_THREADS === 1 ? '' : 's'}), same file`;
 
@@ -48,6 +52,12 @@ async function duckdbOnce(input: string, output: string): Promise<Measured & { r
   const { stdout } = await run(process.execPath, [child, input, output, String(DUCKDB_THREADS)], { maxBuffer: 1 << 20 });
   fs.rmSync(output, { force: true });
   return JSON.parse(stdout) as { rows: number; seconds: number; cpuSeconds: number; maxRssMb: number };
+}
+
+async function floorOnce(mode: 'parse' | 'decode', input: string): Promise<Measured & { records: number }> {
+  const child = path.join(__dirname, 'preprocess-floor-child.js');
+  const { stdout } = await run(process.execPath, [child, mode, input], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as { records: number; seconds: number; cpuSeconds: number; maxRssMb: number };
 }
 
 async function millerOnce(input: string, output: string): Promise<Measured> {
@@ -77,12 +87,20 @@ export async function runPreprocess(): Promise<Figure[]> {
     progress(`preprocess: DuckDB ${duck.seconds.toFixed(2)} s (${Math.round(RECORDS / duck.seconds)} rec/s, ${duck.cpuSeconds!.toFixed(1)} CPU s), peak RSS ${duck.maxRssMb.toFixed(0)} MB`);
     const mlr = await millerOnce(input, path.join(scratch, 'miller.csv'));
     progress(`preprocess: Miller ${mlr.seconds.toFixed(2)} s (${Math.round(RECORDS / mlr.seconds)} rec/s), peak RSS ${mlr.maxRssMb.toFixed(0)} MB`);
+    const floor = await floorOnce('parse', input);
+    const decoded = await floorOnce('decode', input);
+    for (const [name, m] of [['floor (JSON.parse alone)', floor], ['DIF decode alone', decoded]] as const) {
+      if (m.records !== RECORDS) throw new Error(`preprocess: ${name} read ${m.records} records, expected ${RECORDS}`);
+      progress(`preprocess: ${name} ${m.seconds.toFixed(2)} s (${m.cpuSeconds!.toFixed(1)} CPU s), peak RSS ${m.maxRssMb.toFixed(0)} MB`);
+    }
     const figures = [
       figure({ bench: BENCH, metric: 'records_per_second_vs_duckdb', unit: 'records/s', dif: RECORDS / dif.seconds, baseline: RECORDS / duck.seconds, baselineName: DUCKDB, higherIsBetter: true }),
       figure({ bench: BENCH, metric: 'records_per_cpu_second_vs_duckdb', unit: 'records/CPU s', dif: RECORDS / dif.cpuSeconds!, baseline: RECORDS / duck.cpuSeconds!, baselineName: DUCKDB, higherIsBetter: true }),
       figure({ bench: BENCH, metric: 'peak_rss_mb_vs_duckdb', unit: 'MB', dif: dif.maxRssMb, baseline: duck.maxRssMb, baselineName: DUCKDB, higherIsBetter: false }),
       figure({ bench: BENCH, metric: 'records_per_second', unit: 'records/s', dif: RECORDS / dif.seconds, baseline: RECORDS / mlr.seconds, baselineName: MILLER, higherIsBetter: true }),
       figure({ bench: BENCH, metric: 'peak_rss_mb', unit: 'MB', dif: dif.maxRssMb, baseline: mlr.maxRssMb, baselineName: MILLER, higherIsBetter: false }),
+      figure({ bench: BENCH, metric: 'records_per_cpu_second_vs_floor', unit: 'records/CPU s', dif: RECORDS / dif.cpuSeconds!, baseline: RECORDS / floor.cpuSeconds!, baselineName: FLOOR, higherIsBetter: true }),
+      figure({ bench: BENCH, metric: 'decode_records_per_cpu_second_vs_floor', unit: 'records/CPU s', dif: RECORDS / decoded.cpuSeconds!, baseline: RECORDS / floor.cpuSeconds!, baselineName: FLOOR, higherIsBetter: true }),
     ];
     fs.rmSync(input, { force: true });
 

@@ -1,6 +1,7 @@
 /**
- * Decodes one (decompressed) file into batches of records, streaming: JSON by picking the
- * records array out of the token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
+ * Decodes one (decompressed) file into batches of records, streaming: JSON's records array
+ * cut from the bytes and parsed a batch at a time (json-records-scanner.ts), a keyed object
+ * picked out of stream-json's token stream (stream-json 1.x: v3 needs Node 22), NDJSON line
  * by line, CSV/TSV with csv-parse, XLSX row by row (xlsx.ts). Only the batch in hand is in
  * memory; XML alone is parsed whole (xml.ts), as fast-xml-parser does not stream. A line that cannot be read (bad NDJSON, a CSV row with the wrong number of
  * fields) is reported through `onReject` with its line number and the file goes on; a
@@ -11,12 +12,12 @@ import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
-import { streamArray } from 'stream-json/streamers/StreamArray';
 import { streamObject } from 'stream-json/streamers/StreamObject';
 import type { DecodeConfig } from '../../core/config-schema';
 import type { InputRecord } from '../../runtime/row-mapper';
 import type { ExpressionScope } from '../../runtime/expression/expression';
 import { cutLines } from './line-window';
+import { JsonRecordsScanner } from './json-records-scanner';
 import { xlsxRecords } from './xlsx';
 import { XML_LIMIT_BYTES, xmlToValue } from './xml';
 import { BATCH, DecodeError, withoutBom, type DecodeHooks } from './common';
@@ -24,8 +25,10 @@ import { BATCH, DecodeError, withoutBom, type DecodeHooks } from './common';
 export { BATCH, DecodeError, type DecodeHooks } from './common';
 
 /**
- * A JSON object smaller than this is parsed whole with JSON.parse, which is native and
- * about twice as fast as a token stream; a larger one is streamed. Memory stays bounded
+ * A keyed JSON object (decode.keyed) smaller than this is parsed whole with JSON.parse, which
+ * is native and about twice as fast as a token stream; a larger one is streamed. (A records
+ * array is always cut by the byte scanner: parsed whole, a 6.6 MB page cost the same CPU,
+ * 0.68-1.07 s against 0.67-1.01 s for ten, and held 8 MiB more.) Memory stays bounded
  * either way: by this size (and its parsed records) or by the batch. Deciding costs this
  * much buffered input at the start of every large object, which adds to its peak RSS. On
  * 10,000,000 records (bench/preprocess.ts, a shared 2-core machine) peak RSS measured
@@ -35,7 +38,7 @@ export { BATCH, DecodeError, type DecodeHooks } from './common';
 export const WHOLE_JSON_BYTES = 8 * 1024 * 1024;
 
 export type RecordsSelector =
-  /** A plain path below `response`: streamed (or parsed whole below `wholeBelowBytes`). `[]` is the top-level array. */
+  /** A plain path below `response`: streamed (a keyed object parsed whole below `wholeBelowBytes`). `[]` is the top-level array. */
   | { kind: 'path'; keys: string[]; wholeBelowBytes?: number }
   /** Any other expression: the document is parsed whole in the sandbox. */
   | { kind: 'expression'; expression: string; scope: () => ExpressionScope; where: string };
@@ -53,7 +56,7 @@ export function decodeRecords(
         if (selector.kind !== 'path') throw new DecodeError('decode.keyed needs `records` to be a plain path (the object keyed by entity id)');
         return jsonKeyed(stream, selector.keys, decode.keyed.keyAs, selector.wholeBelowBytes ?? WHOLE_JSON_BYTES, hooks);
       }
-      return selector.kind === 'path' ? jsonPath(stream, selector.keys, selector.wholeBelowBytes ?? WHOLE_JSON_BYTES, hooks) : jsonWhole(stream, selector, hooks);
+      return selector.kind === 'path' ? jsonStream(stream, selector.keys, hooks) : jsonWhole(stream, selector, hooks);
     case 'ndjson':
       return ndjson(stream, hooks);
     case 'csv':
@@ -114,51 +117,18 @@ function parsedAt(head: Buffer[], keys: string[]): unknown {
   return value;
 }
 
-async function* jsonPath(stream: Readable, keys: string[], wholeBelow: number, hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
-  const { head, rest } = await readUpTo(stream, wholeBelow);
-  if (rest) {
-    yield* jsonStream(replayed(head, rest), keys, hooks);
-    return;
-  }
-  const list = parsedAt(head, keys);
-  if (!Array.isArray(list)) throw new DecodeError(`${pathText(keys)} is not an array`);
-  if (list.length) hooks.onFields?.(fieldsOf(list[0]));
-  for (let start = 0; start < list.length; start += BATCH) {
-    yield list.slice(start, start + BATCH).map((record, i) => ({ record, number: start + i + 1 }));
-  }
-}
-
+/** The records array at `keys`, cut from the bytes and parsed a batch at a time (json-records-scanner.ts). */
 async function* jsonStream(stream: Readable, keys: string[], hooks: DecodeHooks): AsyncGenerator<InputRecord[]> {
-  let found = keys.length === 0;
-  const samePath = (stack: readonly (string | number | null)[]) => {
-    if (stack.length !== keys.length) return false;
-    for (let i = 0; i < keys.length; i++) if (String(stack[i]) !== keys[i]) return false;
-    return (found = true);
+  const scanner = new JsonRecordsScanner(keys, BATCH, pathText(keys));
+  let number = 0;
+  const numbered = (records: unknown[]): InputRecord[] => {
+    if (number === 0 && records.length) hooks.onFields?.(fieldsOf(records[0]));
+    return records.map((record) => ({ record, number: ++number }));
   };
-  // Packed tokens only (no streamed string chunks): fewer tokens, and StreamArray assembles them.
-  const tokens = jsonParser({ packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false });
-  const items = streamArray();
-  const chain =
-    keys.length === 0
-      ? pipeline(stream, tokens, items, () => undefined)
-      : pipeline(stream, tokens, pick({ filter: samePath }), items, () => undefined);
-  let batch: InputRecord[] = [];
-  try {
-    for await (const { key, value } of chain as AsyncIterable<{ key: number; value: unknown }>) {
-      if (key === 0) hooks.onFields?.(fieldsOf(value));
-      batch.push({ record: value, number: key + 1 });
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (e) {
-    const message = (e as Error).message;
-    if (/should be an array/i.test(message)) throw new DecodeError(`${pathText(keys)} is not an array`);
-    throw new DecodeError(`is not valid JSON: ${message}`);
+  for await (const chunk of stream) {
+    for (const records of scanner.push(chunk as Buffer)) yield numbered(records);
   }
-  if (!found) throw new DecodeError(`has no ${pathText(keys)} (the step's records path)`);
-  if (batch.length) yield batch;
+  for (const records of scanner.end()) yield numbered(records);
 }
 
 /** The rows of one entry of a keyed object: each with the entry's key as `keyAs`. */

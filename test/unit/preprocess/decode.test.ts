@@ -23,7 +23,7 @@ async function decode(body: string | Buffer, format: 'json' | 'ndjson' | 'csv' |
   return { records, rejects, fields };
 }
 
-// Small objects are parsed whole, large ones streamed: both must read the same.
+// A records array is always scanned (wholeBelowBytes is for keyed objects): both must read the same.
 describe.each([
   ['parsed whole', 1 << 20],
   ['streamed', 0],
