@@ -115,6 +115,13 @@ describe('CsvPartWriter with a multiple of 4', () => {
     expect(parts.map((p) => p.rows)).toEqual([30, 10, 10, 10]);
   });
 
+  test('a set after the first opens whole: one batch past a full set still makes 4 parts (three of them header-only)', async () => {
+    // Each set takes 24 batches here (6 in each part): 97 batches are 4 sets and one batch.
+    const parts = await write(batchesOf(97, 10), 2_000, layout);
+    expect(parts).toHaveLength(20);
+    expect(parts.slice(16).map((p) => p.rows)).toEqual([10, 0, 0, 0]);
+  });
+
   test('a multiple above the open-parts cap opens sets of a divisor of it', async () => {
     const parts = await write(batchesOf(300, 1), 50, { multiple: 128, minPartBytes: 50 });
     expect(parts.length % 64).toBe(0);
