@@ -37,6 +37,11 @@ export interface ActivityDeps {
   configStore?: ObjectStore;
   /** Uncompressed CSV bytes per output part (default 256 MiB). */
   csvPartBytes?: number;
+  /**
+   * Fixes how many parts the CSV output is a multiple of, instead of asking the warehouse
+   * (Warehouse.partMultiple): `dif try`, which never touches the warehouse, sets 1.
+   */
+  csvPartMultiple?: number;
   /** Authoring commands only (`dif try`, `dif fixtures record`): sees every vendor exchange, scrubbed (activities/http-trace.ts). */
   trace?: HttpTrace;
 }

@@ -84,6 +84,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         sandbox: runVariables(run, pinned),
         keys,
         partBytes: deps.csvPartBytes ?? DEFAULT_PART_BYTES,
+        partMultiple: await partMultipleOf(deps),
         progress: (records) => heartbeat(records),
         cursorColumn: stream.incremental?.cursor,
       });
@@ -92,6 +93,15 @@ export function toCsvActivity(deps: ActivityDeps) {
       return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length, ...cursor };
     });
   };
+}
+
+/**
+ * How many parts the warehouse wants the output to be a multiple of. A clean-room worker
+ * (deps.difStore) never talks to a warehouse: its parts close one at a time by size.
+ */
+async function partMultipleOf(deps: ActivityDeps): Promise<number> {
+  if (deps.csvPartMultiple !== undefined) return deps.csvPartMultiple;
+  return deps.difStore ? 1 : deps.warehouse.partMultiple();
 }
 
 function heartbeat(records: number): void {

@@ -11,7 +11,7 @@ import { childOutputKeys, manifestOf, type PreprocessSummary } from '../../core/
 import { RowMapper, type InputRecord, type RejectedRow, type RunFacts } from '../../runtime/row-mapper';
 import type { ObjectStore } from '../object-store';
 import { csvColumnsOf } from '../../core/csv-layout';
-import { CsvPartWriter } from './part-writer';
+import { CsvPartWriter, type PartLayout } from './part-writer';
 
 interface ChildOutput {
   table: TableConfig;
@@ -31,7 +31,8 @@ export class ChildOutputs {
     facts: RunFacts,
     sandbox: Record<string, unknown>,
     tableWhere: string,
-    partBytes: number,
+    /** The parent's part size and layout: a child table is loaded by the same warehouse. */
+    parts: PartLayout & { partBytes: number },
     piiKey?: Buffer,
     piiEncryptionKey?: Buffer,
   ) {
@@ -40,7 +41,7 @@ export class ChildOutputs {
       return {
         table,
         mapper: new RowMapper(table, facts, sandbox, `${tableWhere} (child table ${table.name})`, piiKey, piiEncryptionKey),
-        parts: new CsvPartWriter(store, keys.part, csvColumnsOf(table), partBytes),
+        parts: new CsvPartWriter(store, keys.part, csvColumnsOf(table), parts.partBytes, parts),
         manifest: keys.manifest,
         rows: 0,
       };

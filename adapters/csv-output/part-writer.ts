@@ -4,6 +4,15 @@
  * written (one multipart upload per part on S3). Backpressure goes all the way to the
  * caller: `write` resolves when the part can take more, so memory stays flat.
  *
+ * For a warehouse that loads parts in parallel (Redshift), the part count is a multiple of
+ * its `multiple` (the cluster's slices, core/part-sets.ts): once the first part holds
+ * `minPartBytes` the output widens to a set of that many parts, open together, each batch
+ * going to the part of the set holding the fewest bytes; the set closes when every part of
+ * it holds `partBytes`, and the next batch opens the next set. An output smaller than
+ * `minPartBytes` stays one part. Dealing batches across parts changes the order of rows
+ * between parts, which only Postgres's dedup relies on (the last copy of a key wins by its
+ * place in the COPY): Postgres's multiple is 1, so there the parts keep the data's order.
+ *
  * Rows are formatted a batch at a time (runtime/csv/csv-text.ts, csv-stringify's bytes without
  * its per-field option checks) and handed to gzip as one chunk: row-by-row chunks made zlib's
  * per-chunk thread-pool round trip the bottleneck.
@@ -12,6 +21,7 @@ import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
 import { csvText } from '../../runtime/csv/csv-text';
 import type { ObjectStore } from '../object-store';
+import { leastFilled, MIN_SPLIT_PART_BYTES, partSetWidth } from '../../core/part-sets';
 
 /**
  * zlib level 1: on the preprocess bench's CSV (`npm run bench -- csv-writer`, 2026-12-03,
@@ -29,6 +39,7 @@ interface OpenPart {
   uploaded: Promise<{ bytes: number }>;
 }
 
+
 export interface WrittenPart {
   key: string;
   rows: number;
@@ -36,21 +47,36 @@ export interface WrittenPart {
   bytes: number;
 }
 
+export interface PartLayout {
+  /** The part count should be a multiple of this (Warehouse.partMultiple); 1 or absent: parts close one at a time. */
+  multiple?: number;
+  /** Uncompressed bytes the first part holds before the output widens to a set (default MIN_SPLIT_PART_BYTES, at most `partBytes`). */
+  minPartBytes?: number;
+}
+
 export class CsvPartWriter {
-  private part?: OpenPart;
+  /** The parts open now, in key order: one, or a whole set of `width`. */
+  private open: OpenPart[] = [];
+  private opened = 0;
   private readonly done: WrittenPart[] = [];
   /** The longest value of each column in UTF-8 bytes: Redshift sizes its varchar columns from them. */
   private readonly longest: number[] = [];
+  private readonly width: number;
+  private readonly splitAt: number;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly keyOf: (n: number) => string,
     private readonly header: string[],
     private readonly partBytes: number,
-  ) {}
+    layout: PartLayout = {},
+  ) {
+    this.width = partSetWidth(layout.multiple ?? 1);
+    this.splitAt = Math.min(layout.minPartBytes ?? MIN_SPLIT_PART_BYTES, partBytes);
+  }
 
-  private open(): OpenPart {
-    const key = this.keyOf(this.done.length + 1);
+  private openPart(): OpenPart {
+    const key = this.keyOf(++this.opened);
     const gzip = createGzip({ level: CSV_GZIP_LEVEL });
     const part: OpenPart = { key, gzip, rows: 0, bytes: 0, uploaded: this.store.put(key, gzip, 'application/gzip') };
     // Keep an upload failure from being unhandled before close() awaits it.
@@ -61,13 +87,24 @@ export class CsvPartWriter {
     return part;
   }
 
+  /** The part the next batch goes to, opening parts when none is open. */
+  private target(): OpenPart {
+    if (this.open.length === 0) {
+      // The output's first part starts alone (a small output stays one part); a later set opens whole.
+      const count = this.opened === 0 ? 1 : this.width;
+      for (let i = 0; i < count; i++) this.open.push(this.openPart());
+    }
+    return this.open[leastFilled(this.open.map((p) => p.bytes))];
+  }
+
   /**
-   * Writes a batch of rows; resolves once the part can take more. A part closes after the
-   * batch that takes it past `partBytes`, so parts overshoot by at most one batch.
+   * Writes a batch of rows; resolves once the part can take more. Parts close after the
+   * batch that takes them past `partBytes` (a set: all of its parts), so parts overshoot by
+   * at most one batch.
    */
   async write(rows: (string | null)[][]): Promise<void> {
     if (rows.length === 0) return;
-    const part = (this.part ??= this.open());
+    const part = this.target();
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
         const cell = row[i];
@@ -82,22 +119,28 @@ export class CsvPartWriter {
       // An upload that died never drains: surface its error instead of waiting forever.
       await Promise.race([once(part.gzip, 'drain'), part.uploaded.then(() => undefined)]);
     }
-    if (part.bytes >= this.partBytes) await this.finishPart();
+    if (this.open.length < this.width) {
+      // The first part, alone: big enough to split, the rest of its set opens beside it.
+      if (part.bytes >= this.splitAt) while (this.open.length < this.width) this.open.push(this.openPart());
+      else return;
+    }
+    if (Math.min(...this.open.map((p) => p.bytes)) >= this.partBytes) await this.finishOpen();
   }
 
-  private async finishPart(): Promise<void> {
-    const part = this.part;
-    if (!part) return;
-    this.part = undefined;
-    part.gzip.end();
-    const { bytes } = await part.uploaded;
-    this.done.push({ key: part.key, rows: part.rows, bytes });
+  private async finishOpen(): Promise<void> {
+    const parts = this.open;
+    this.open = [];
+    for (const part of parts) part.gzip.end();
+    for (const part of parts) {
+      const { bytes } = await part.uploaded;
+      this.done.push({ key: part.key, rows: part.rows, bytes });
+    }
   }
 
-  /** Ends the last part (writing a header-only part when there were no rows) and lists the parts. */
+  /** Ends the open parts (writing a header-only part when there were no rows) and lists the parts. */
   async close(): Promise<WrittenPart[]> {
-    if (!this.part && this.done.length === 0) this.part = this.open();
-    await this.finishPart();
+    if (this.open.length === 0 && this.done.length === 0) this.open.push(this.openPart());
+    await this.finishOpen();
     return this.done;
   }
 
@@ -106,9 +149,9 @@ export class CsvPartWriter {
     return Object.fromEntries(this.header.flatMap((name, i) => (this.longest[i] === undefined ? [] : [[name, this.longest[i]]])));
   }
 
-  /** Stops the open upload after a failure elsewhere. */
+  /** Stops the open uploads after a failure elsewhere. */
   abort(error: Error): void {
-    this.part?.gzip.destroy(error);
-    this.part = undefined;
+    for (const part of this.open) part.gzip.destroy(error);
+    this.open = [];
   }
 }

@@ -48,6 +48,8 @@ export interface PreprocessOptions {
   keys: OutputKeys;
   /** Uncompressed CSV bytes per part before the next part starts. */
   partBytes: number;
+  /** The part count is made a multiple of this (Warehouse.partMultiple, core/part-sets.ts); default 1. */
+  partMultiple?: number;
   /** Called after every batch: activities heartbeat here. */
   progress?: (records: number) => void;
   /** An incremental stream's cursor column (a timestamp column): its greatest value among the rows written is returned as `maxCursor`. */
@@ -59,10 +61,10 @@ const DEFAULT_DECODE: DecodeConfig = { format: 'json', compression: 'none' };
 export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummary & { maxCursor?: string }> {
   const mapper = new RowMapper(o.table, o.facts, o.sandbox, o.tableWhere, o.piiKey, o.piiEncryptionKey);
   const required = mapper.requiredFields();
-  const parts = new CsvPartWriter(o.store, o.keys.part, csvColumnsOf(o.table), o.partBytes);
+  const parts = new CsvPartWriter(o.store, o.keys.part, csvColumnsOf(o.table), o.partBytes, { multiple: o.partMultiple });
   const rejects = new RejectsWriter(o.store, o.keys.rejects);
   const children = o.table.children
-    ? new ChildOutputs(o.store, o.table, o.keys.prefix, o.facts, o.sandbox, o.tableWhere, o.partBytes, o.piiKey, o.piiEncryptionKey)
+    ? new ChildOutputs(o.store, o.table, o.keys.prefix, o.facts, o.sandbox, o.tableWhere, { partBytes: o.partBytes, multiple: o.partMultiple }, o.piiKey, o.piiEncryptionKey)
     : undefined;
   let records = 0;
   let rows = 0;

@@ -20,6 +20,8 @@ export interface Stager {
   sourceOf(table: TableConfig, parts: CsvPart[]): CopySource;
   /** Runs the table's `copy` statement with its parts; the rows staged. */
   copy(client: pg.PoolClient, sql: string, parts: CsvPart[]): Promise<number>;
+  /** How many parts a load should be a multiple of (Warehouse.partMultiple); absent: 1, parts staged one after another. */
+  partMultiple?(pool: pg.Pool): Promise<number>;
   /** After a failed load, rolled back: what the warehouse says about the rows it could not stage (Redshift's load errors). */
   explainFailure?(client: pg.PoolClient): Promise<string | undefined>;
 }
@@ -49,6 +51,7 @@ export class SqlWarehouse implements Warehouse {
   /** The connection pool (the Postgres protocol, whichever warehouse): tests and benches query the tables through it. */
   readonly pool: pg.Pool;
   private readonly dialect: Dialect;
+  private multiple?: Promise<number>;
 
   constructor(private readonly options: SqlWarehouseOptions) {
     this.kind = options.kind;
@@ -67,6 +70,17 @@ export class SqlWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The stager's answer, asked once per warehouse (one per process); a failed ask is asked again next time. */
+  partMultiple(): Promise<number> {
+    const ask = this.options.stager.partMultiple;
+    if (!ask) return Promise.resolve(1);
+    this.multiple ??= ask(this.pool).catch((e) => {
+      this.multiple = undefined;
+      throw e;
+    });
+    return this.multiple;
   }
 
   checkFence(session: SqlSession, table: string, token: number): Promise<void> {

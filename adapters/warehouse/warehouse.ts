@@ -107,6 +107,13 @@ export interface Warehouse {
    * run's customer), or marks them `_dif_deleted` when the target has `softDelete`.
    */
   deleteKeys(feed: TableConfig, target: TableConfig, parts: CsvPart[], audit?: LoadAudit, hooks?: LoadHooks): Promise<LoadResult>;
+  /**
+   * How many CSV parts a load should be a multiple of, for the preprocessor's part writer
+   * (core/part-sets.ts): 1 where parts are staged one after another (Postgres), the
+   * cluster's slice count where the warehouse loads them in parallel (Redshift). Asked once
+   * per process.
+   */
+  partMultiple(): Promise<number>;
   /** The fencing check (adapters/warehouse/fencing.ts) in this warehouse's SQL, for `hooks.inTransaction`. */
   checkFence(session: SqlSession, table: string, token: number): Promise<void>;
   /** Creates the database when missing, where the warehouse allows it (development and tests). */

@@ -81,6 +81,8 @@ export async function runTrial(deps: ActivityDeps, request: TrialRequest, report
     ...deps,
     objectStore: store,
     configStore: undefined,
+    // One part at a time, by size: a trial never asks the warehouse (Redshift's slice count).
+    csvPartMultiple: 1,
     vendorConfigs: { load: () => config, fileOf: () => request.target, vendors: () => [config.vendor] } as unknown as VendorConfigs,
     customers: request.baseUrl === undefined ? deps.customers : withoutBaseUrlOverride(deps.customers),
     trace: { bodies: options.keepBodies ?? false, exchange: (exchange) => report({ event: 'request', step: current, exchange }) },

@@ -11,6 +11,8 @@ import pg from 'pg';
 import ExcelJS from 'exceljs';
 import { S3ObjectStore } from '../../adapters/object-store';
 import { postgresWarehouseOn } from '../../adapters/warehouse/postgres';
+import { SqlWarehouse } from '../../adapters/warehouse/sql-warehouse';
+import { stdinStager } from '../../adapters/warehouse/postgres/stdin-stager';
 import { toCsvActivity } from '../../activities/to-csv';
 import { loadCsvActivity } from '../../activities/load-csv';
 import type { ActivityDeps } from '../../activities/deps';
@@ -277,6 +279,41 @@ test('output is split into gzip parts listed in the manifest, and all of them lo
   const manifest = JSON.parse(await store.getText(csv.csvKey));
   expect(manifest.entries.map((e: { url: string }) => e.url.replace(/.*\//, ''))).toEqual(['part-000001.csv.gz', 'part-000002.csv.gz', 'part-000003.csv.gz']);
   expect(loaded).toMatchObject({ rowsStaged: 2500, rowsInserted: 2500, files: 3 });
+});
+
+test('a warehouse that loads parts in parallel gets a part count that is a multiple of its slices, and every row loads once', async () => {
+  partBytes = 20_000; // about 400 rows a part; pages of 50 records are batches of 50
+  // The same executor as Postgres's, its stager answering 4 as Redshift's answers its slice count (adapters/warehouse/redshift/slices.ts).
+  const sliced = new SqlWarehouse({ kind: 'postgres', dialect: 'postgres', pool, schema: SCHEMA, stager: { ...stdinStager, partMultiple: async () => 4 }, endpoint: { name: 'postgres', address: 'test', fix: '' } });
+  const slicedDeps = { ...deps, warehouse: sliced, csvPartBytes: partBytes } as ActivityDeps;
+  const bodies = Array.from({ length: 42 }, (_, page) => jsonPage(Array.from({ length: 50 }, (_, i) => rec(`id${page * 50 + i}`, '2026-01-01', i, page))));
+  const { run, table, pageLists } = await setup({ bodies });
+  const csv = await toCsvActivity(slicedDeps)({ run, pageLists, permit });
+  expect(csv.parts! % 4).toBe(0);
+  expect(csv.parts).toBeGreaterThan(4);
+  const summary = JSON.parse(await store.getText(csv.csvKey.replace(/manifest\.json$/, 'summary.json')));
+  const manifest = JSON.parse(await store.getText(csv.csvKey));
+  expect(manifest.entries.map((e: { url: string }) => e.url.replace(/.*\//, ''))).toEqual(summary.parts.map((_: unknown, i: number) => `part-${String(i + 1).padStart(6, '0')}.csv.gz`));
+  expect(summary.parts.reduce((n: number, p: { rows: number }) => n + p.rows, 0)).toBe(2100);
+  // Every set of 4 holds the same rows within one batch.
+  for (let set = 0; set < summary.parts.length; set += 4) {
+    const rows = summary.parts.slice(set, set + 4).map((p: { rows: number }) => p.rows);
+    expect(Math.max(...rows) - Math.min(...rows)).toBeLessThanOrEqual(50);
+  }
+  const loaded = await loadCsvActivity(slicedDeps)({ run, csvKey: csv.csvKey, permit });
+  expect(loaded).toMatchObject({ rowsStaged: 2100, rowsInserted: 2100, files: csv.parts });
+  const { rows } = await pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM ${SCHEMA}."${table.name}" WHERE _dif_customer = $1`, [run.customer]);
+  expect(rows[0]).toEqual({ n: 2100, ids: 2100 });
+
+  // A clean-room worker (deps.difStore) never asks the warehouse: its parts close one at a time by size.
+  const room = await setup({ bodies });
+  const roomCsv = await toCsvActivity({ ...slicedDeps, difStore: store })({ run: room.run, pageLists: room.pageLists, permit });
+  const plain = await setup({ bodies });
+  const plainCsv = await toCsv({ run: plain.run, pageLists: plain.pageLists, permit });
+  const partRows = async (manifestKey: string) =>
+    (JSON.parse(await store.getText(manifestKey.replace(/manifest\.json$/, 'summary.json'))).parts as { rows: number }[]).map((p) => p.rows);
+  expect(await partRows(roomCsv.csvKey)).toEqual(await partRows(plainCsv.csvKey));
+  expect((await partRows(roomCsv.csvKey)).length % 4).not.toBe(0);
 });
 
 describe('loads', () => {

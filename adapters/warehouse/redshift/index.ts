@@ -8,6 +8,7 @@ import { SqlWarehouse } from '../sql-warehouse';
 import { redshiftPool } from './connection';
 import { s3ManifestStager } from './s3-stager';
 import { redshiftSettings } from './settings';
+import { isServerless, sliceCount } from './slices';
 
 function create(settings: Settings): SqlWarehouse {
   const s = redshiftSettings();
@@ -19,7 +20,7 @@ function create(settings: Settings): SqlWarehouse {
     dialect: 'redshift',
     pool,
     schema: settings.warehouseSchema,
-    stager: s3ManifestStager({ iamRole: s.iamRole, region: s.s3Region }),
+    stager: { ...s3ManifestStager({ iamRole: s.iamRole, region: s.s3Region }), partMultiple: (p) => sliceCount(p, isServerless(s)) },
     endpoint: endpoint(),
   });
 }

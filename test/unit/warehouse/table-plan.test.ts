@@ -4,6 +4,11 @@
  */
 import type { TableConfig } from '../../../core/config-schema';
 import { createAuditTableSql, createTableSql, loadPlan } from '../../../adapters/warehouse/table-plan';
+import type pg from 'pg';
+import { isServerless, SLICE_COUNT_SQL, sliceCount } from '../../../adapters/warehouse/redshift/slices';
+import { redshiftSettings } from '../../../adapters/warehouse/redshift/settings';
+import { SqlWarehouse } from '../../../adapters/warehouse/sql-warehouse';
+import { stdinStager } from '../../../adapters/warehouse/postgres/stdin-stager';
 
 const table: TableConfig = {
   name: 'ads_daily',
@@ -71,4 +76,53 @@ test('names are quoted, values in COPY are escaped', () => {
   const plan = loadPlan('redshift', 'we"ird', { ...table, name: 'a"b' }, { ...manifest, iamRole: "arn:x'y" });
   expect(plan[1].sql).toBe('LOCK "we""ird"."a""b"');
   expect(plan.find((s) => s.step === 'copy')!.sql).toContain("IAM_ROLE 'arn:x''y'");
+});
+
+describe('Redshift: the slice count the CSV part count is a multiple of (adapters/warehouse/redshift/slices.ts)', () => {
+  const poolAnswering = (answer: () => Promise<{ rows: unknown[] }>) => {
+    const asked: string[] = [];
+    const pool = { query: async (sql: string) => (asked.push(sql), answer()) } as unknown as pg.Pool;
+    return { pool, asked };
+  };
+
+  test('counts the rows of stv_slices', async () => {
+    expect(SLICE_COUNT_SQL).toBe('SELECT COUNT(*) AS slices FROM stv_slices');
+    const { pool, asked } = poolAnswering(async () => ({ rows: [{ slices: '8' }] }));
+    expect(await sliceCount(pool, false)).toBe(8);
+    expect(asked).toEqual([SLICE_COUNT_SQL]);
+  });
+
+  test('Serverless is not asked; a refused query or no rows is 1; a connection failure fails', async () => {
+    const serverless = poolAnswering(async () => ({ rows: [{ slices: '8' }] }));
+    expect(await sliceCount(serverless.pool, true)).toBe(1);
+    expect(serverless.asked).toEqual([]);
+    const refused = Object.assign(new Error('permission denied for relation stv_slices'), { code: '42501' });
+    expect(await sliceCount(poolAnswering(() => Promise.reject(refused)).pool, false)).toBe(1);
+    expect(await sliceCount(poolAnswering(async () => ({ rows: [{ slices: '0' }] })).pool, false)).toBe(1);
+    const down = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:5439'), { code: 'ECONNREFUSED' });
+    await expect(sliceCount(poolAnswering(() => Promise.reject(down)).pool, false)).rejects.toThrow('ECONNREFUSED');
+  });
+
+  test('a Serverless workgroup is known by its settings or its endpoint', () => {
+    const base = redshiftSettings({});
+    expect(isServerless({ ...base, host: 'h', workgroup: 'wg' })).toBe(true);
+    expect(isServerless({ ...base, url: 'postgres://u:p@wg.123456789012.us-east-1.redshift-serverless.amazonaws.com:5439/dev' })).toBe(true);
+    expect(isServerless({ ...base, url: 'postgres://u:p@c.abc.us-east-1.redshift.amazonaws.com:5439/dev' })).toBe(false);
+    expect(isServerless({ ...base, host: 'h', clusterId: 'c', dbUser: 'u' })).toBe(false);
+  });
+
+  test('the warehouse asks once per process, and again after a failed ask; Postgres is 1 without asking', async () => {
+    let asks = 0;
+    const answers = [() => Promise.reject(new Error('ECONNREFUSED')), () => Promise.resolve(16)];
+    const warehouse = new SqlWarehouse({
+      kind: 'redshift', dialect: 'redshift', pool: {} as pg.Pool, schema: 's', endpoint: { name: 'redshift', address: 'a', fix: '' },
+      stager: { ...stdinStager, partMultiple: () => answers[Math.min(asks++, 1)]() },
+    });
+    await expect(warehouse.partMultiple()).rejects.toThrow('ECONNREFUSED');
+    expect(await warehouse.partMultiple()).toBe(16);
+    expect(await warehouse.partMultiple()).toBe(16);
+    expect(asks).toBe(2);
+    const postgres = new SqlWarehouse({ kind: 'postgres', dialect: 'postgres', pool: {} as pg.Pool, schema: 's', endpoint: { name: 'postgres', address: 'a', fix: '' }, stager: stdinStager });
+    expect(await postgres.partMultiple()).toBe(1);
+  });
 });
