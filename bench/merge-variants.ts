@@ -22,10 +22,11 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ensurePostgresDatabase } from '../adapters/warehouse/postgres';
-import { createTableSql, ident, tablePlan } from '../adapters/warehouse/table-plan';
+import { ident, tablePlan } from '../adapters/warehouse/table-plan';
 import { BENCH_POSTGRES_URL, BENCH_SCHEMA } from './dif-in-process';
 import { BENCH_TABLE } from './fixtures';
 import { csvRow } from './load';
+import { seedMergeTarget } from './merge-target';
 import { figure, progress, timed, type Figure } from './report';
 
 const BENCH = 'merge-variants';
@@ -123,17 +124,8 @@ export async function runMergeVariants(): Promise<Figure[]> {
   const target = tablePlan(BENCH_SCHEMA, BENCH_TABLE).qualified;
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ident(BENCH_SCHEMA)}`);
-    await pool.query(`DROP TABLE IF EXISTS ${target}`);
-    await pool.query(createTableSql(BENCH_SCHEMA, BENCH_TABLE).replace(/,\n  PRIMARY KEY \([^)]*\)/, ''));
     const first = Math.floor(ROWS / 2);
-    await pool.query(
-      `INSERT INTO ${target} (campaign_id, campaign_name, date, spend, impressions, clicks, _dif_customer, _dif_run_id, _dif_extracted_at)
-       SELECT 'c-' || (i % 1000), 'Campaign ' || (i % 1000), date '2000-01-01' + (i / 1000)::int, ((i::bigint * 7919) % 100000000) / 1e6,
-              i % 50000, i % 977, 'bench', 'seed', now() - interval '1 day'
-         FROM generate_series(${first}, ${first + TARGET_ROWS - 1}) AS i`,
-    );
-    await pool.query(`ALTER TABLE ${target} ADD PRIMARY KEY ("_dif_customer", "campaign_id", "date")`);
-    await pool.query(`VACUUM ANALYZE ${target}`);
+    await seedMergeTarget(pool, first, TARGET_ROWS);
     const extractedAt = new Date().toISOString();
     let text = `${tablePlan('_', BENCH_TABLE).csvColumns.join(',')}\n`;
     const chunks: string[] = [];
