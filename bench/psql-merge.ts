@@ -44,14 +44,25 @@ export function psqlMergeScript(
 }
 
 /**
- * Runs the script (written to `scriptFile`) and reads the statements' command tags, one a
- * line in plan order (`DELETE 500000`, `INSERT 0 1000000`): the seconds it took, the rows the
- * key delete replaced and the rows the insert wrote.
+ * Runs the script (written to `scriptFile`) under `\timing` and reads each statement's
+ * command tag and time, in plan order (`DELETE 500000`, then `Time: 812.3 ms`): the seconds
+ * it took, the rows the key delete replaced, the rows the insert wrote, and the seconds of
+ * each step (the COPY's, the delete's, the insert's…), to set beside DIF's.
  */
-export async function runPsqlMerge(url: string, scriptFile: string, steps: LoadStatement['step'][]): Promise<{ seconds: number; replaced: number; written: number }> {
-  const { result, seconds } = await timed(() => run('psql', [url, '-X', '-v', 'ON_ERROR_STOP=1', '-f', scriptFile]));
-  const tags = result.stdout.trim().split('\n');
-  if (tags.length !== steps.length) throw new Error(`psql merge floor: ${steps.length} statements but ${tags.length} command tags:\n${result.stdout}`);
+export async function runPsqlMerge(
+  url: string,
+  scriptFile: string,
+  steps: LoadStatement['step'][],
+): Promise<{ seconds: number; replaced: number; written: number; steps: Partial<Record<LoadStatement['step'], number>> }> {
+  const { result, seconds } = await timed(() => run('psql', [url, '-X', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-f', scriptFile]));
+  const lines = result.stdout.trim().split('\n').filter((l) => l !== 'Timing is on.');
+  const tags = lines.filter((l) => !l.startsWith('Time: '));
+  const times = lines.filter((l) => l.startsWith('Time: ')).map((l) => Number(/^Time: ([\d.]+) ms/.exec(l)?.[1]) / 1000);
+  if (tags.length !== steps.length || times.length !== steps.length) {
+    throw new Error(`psql merge floor: ${steps.length} statements but ${tags.length} command tags and ${times.length} times:\n${result.stdout}`);
+  }
   const rows = (i: number) => Number(tags[i].split(' ').pop());
-  return { seconds, replaced: rows(steps.indexOf('delete')), written: rows(steps.indexOf('insert')) };
+  const bySteps: Partial<Record<LoadStatement['step'], number>> = {};
+  steps.forEach((step, i) => (bySteps[step] = (bySteps[step] ?? 0) + times[i]));
+  return { seconds, replaced: rows(steps.indexOf('delete')), written: rows(steps.indexOf('insert')), steps: bySteps };
 }
