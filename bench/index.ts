@@ -51,7 +51,7 @@ const BENCHES: Record<string, { description: string; run: () => Promise<Figure[]
     run: runCsvWriter,
   },
   load: {
-    description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table',
+    description: 'rows/s of loading 1,000,000 rows vs psql \\copy; merging them into a 10,000,000-row table, vs the same \\copy and vs psql running DIF\'s merge statements by hand (the floor)',
     run: runLoad,
   },
   'merge-variants': {

@@ -3,9 +3,12 @@
  * staging table → dedup merge → audit row, one transaction) against `psql \copy` of the
  * same rows as plain CSV into an empty table of the same shape, in the same run. Then the
  * merge that matters in production: the same 1,000,000 rows, half of them already there,
- * into a 10,000,000-row table, against the same `psql \copy` time. The loader is timed on
- * its own (no Temporal around it; the e2e bench covers that).
- * Sizes: DIF_BENCH_LOAD_ROWS (1,000,000), DIF_BENCH_MERGE_TARGET_ROWS (10,000,000; 0 skips).
+ * into a 10,000,000-row table, against the same `psql \copy` time and against its floor:
+ * psql running the same merge statements by hand (bench/psql-merge.ts), each merge on a
+ * freshly seeded table. The loader is timed on its own (no Temporal around it; the e2e
+ * bench covers that).
+ * Sizes: DIF_BENCH_LOAD_ROWS (1,000,000), DIF_BENCH_MERGE_TARGET_ROWS (10,000,000; 0 skips),
+ * DIF_BENCH_MERGE_PAIRS (1).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,15 +20,19 @@ import { createGzip } from 'node:zlib';
 import pg from 'pg';
 import { LocalObjectStore } from '../adapters/object-store/local-object-store';
 import { ensurePostgresDatabase, postgresWarehouseOn } from '../adapters/warehouse/postgres';
-import { createTableSql, ident, tablePlan } from '../adapters/warehouse/table-plan';
+import { ident, tablePlan } from '../adapters/warehouse/table-plan';
 import { BENCH_POSTGRES_URL, BENCH_SCHEMA } from './dif-in-process';
 import { BENCH_TABLE } from './fixtures';
 import { figure, progress, timed, type Figure } from './report';
+import { seedMergeTarget } from './merge-target';
+import { psqlMergeScript, runPsqlMerge } from './psql-merge';
 
 const run = promisify(execFile);
 const BENCH = 'load';
 const ROWS = Number(process.env.DIF_BENCH_LOAD_ROWS ?? 1_000_000);
 const TARGET_ROWS = Number(process.env.DIF_BENCH_MERGE_TARGET_ROWS ?? 10_000_000);
+/** DIF_BENCH_MERGE_PAIRS (1): how many merges each of DIF and the psql floor run, alternating. */
+const PAIRS = Math.max(1, Number(process.env.DIF_BENCH_MERGE_PAIRS ?? 1));
 const PSQL = 'psql \\copy of the same rows (plain CSV) into an empty table of the same shape';
 
 /** Row i of the bench: the same keys as bench/fixtures.ts's records. */
@@ -74,6 +81,13 @@ async function psqlCopy(table: string, file: string): Promise<number> {
   return seconds;
 }
 
+/** Floor first, then DIF, in ABBA blocks (floor, DIF, DIF, floor, …): a drift in the machine's load weighs on both alike. */
+function mergeOrder(pairs: number): ('dif' | 'psql')[] {
+  return Array.from({ length: pairs }, (_, i): ('dif' | 'psql')[] => (i % 2 ? ['dif', 'psql'] : ['psql', 'dif'])).flat();
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
 export async function runLoad(): Promise<Figure[]> {
   await ensurePostgresDatabase(BENCH_POSTGRES_URL);
   const pool = new pg.Pool({ connectionString: BENCH_POSTGRES_URL, max: 2 });
@@ -107,36 +121,51 @@ export async function runLoad(): Promise<Figure[]> {
     ];
 
     if (TARGET_ROWS > 0) {
-      // 2. Into a 10,000,000-row table holding half of the incoming keys already.
-      await pool.query(`DROP TABLE IF EXISTS ${target}`);
-      await pool.query(createTableSql(BENCH_SCHEMA, BENCH_TABLE).replace(/,\n  PRIMARY KEY \([^)]*\)/, ''));
+      // 2. Into a 10,000,000-row table holding half of the incoming keys already: DIF's merge,
+      // and psql running the same statements by hand (the floor), each on a freshly seeded table.
       const first = Math.floor(ROWS / 2);
-      const { seconds: seedSeconds } = await timed(() =>
-        pool.query(
-          `INSERT INTO ${target} (campaign_id, campaign_name, date, spend, impressions, clicks, _dif_customer, _dif_run_id, _dif_extracted_at)
-           SELECT 'c-' || (i % 1000), 'Campaign ' || (i % 1000), date '2000-01-01' + (i / 1000)::int, ((i::bigint * 7919) % 100000000) / 1e6,
-                  i % 50000, i % 977, 'bench', 'seed', now() - interval '1 day'
-             FROM generate_series(${first}, ${first + TARGET_ROWS - 1}) AS i`,
-        ),
-      );
-      // The key index built once, after the rows: far faster than maintaining it row by row.
-      await pool.query(`ALTER TABLE ${target} ADD PRIMARY KEY ("_dif_customer", "campaign_id", "date")`);
-      await pool.query(`ANALYZE ${target}`);
-      progress(`load: seeded ${TARGET_ROWS} rows in ${seedSeconds.toFixed(1)} s`);
-      const { result: merged, seconds: mergeSeconds } = await timed(() => loader.load(BENCH_TABLE, parts, { ...audit, runId: `${audit.runId}-merge` }));
-      progress(`load: DIF merge into ${TARGET_ROWS} rows ${mergeSeconds.toFixed(2)} s: ${merged.rowsInserted} inserted, ${merged.rowsReplaced} replaced`);
-      // rowsInserted counts keys new to the table; the replaced ones are rowsReplaced.
-      if (merged.rowsInserted !== first || merged.rowsReplaced !== ROWS - first) {
-        throw new Error(`load: the merge inserted ${merged.rowsInserted} and replaced ${merged.rowsReplaced}, expected ${first} and ${ROWS - first}`);
+      const expected = { files: keys.length, staged: ROWS, inserted: first, replaced: ROWS - first };
+      const floor = psqlMergeScript(BENCH_SCHEMA, BENCH_TABLE, plainFile, { ...audit, runId: `${audit.runId}-psql-merge` }, expected);
+      const scriptFile = path.join(scratch, 'merge.sql');
+      fs.writeFileSync(scriptFile, floor.script);
+      const seconds: Record<'dif' | 'psql', number[]> = { dif: [], psql: [] };
+      for (const side of mergeOrder(PAIRS)) {
+        const { seconds: seedSeconds } = await timed(() => seedMergeTarget(pool, first, TARGET_ROWS));
+        progress(`load: seeded ${TARGET_ROWS} rows in ${seedSeconds.toFixed(1)} s`);
+        let outcome: { seconds: number; inserted: number; replaced: number; detail: string };
+        if (side === 'dif') {
+          // Where DIF's time goes, split where the psql floor's can be: up to the end of the COPY (the warehouse's test seam), and after.
+          const start = process.hrtime.bigint();
+          let staged = 0;
+          loader.afterStage = async () => void (staged = Number(process.hrtime.bigint() - start) / 1e9);
+          const { result, seconds: s } = await timed(() => loader.load(BENCH_TABLE, parts, { ...audit, runId: `${audit.runId}-merge-${seconds.dif.length}` }));
+          loader.afterStage = undefined;
+          // rowsInserted counts keys new to the table; the replaced ones are rowsReplaced.
+          outcome = { seconds: s, inserted: result.rowsInserted, replaced: result.rowsReplaced, detail: `to the end of the COPY ${staged.toFixed(1)} s, after it ${(s - staged).toFixed(1)} s` };
+        } else {
+          const result = await runPsqlMerge(BENCH_POSTGRES_URL, scriptFile, floor.steps);
+          const detail = Object.entries(result.steps).map(([step, t]) => `${step} ${t.toFixed(1)} s`).join(', ');
+          outcome = { seconds: result.seconds, inserted: result.written - result.replaced, replaced: result.replaced, detail };
+        }
+        const who = side === 'dif' ? 'DIF merge' : 'psql merge (the floor)';
+        progress(`load: ${who} into ${TARGET_ROWS} rows ${outcome.seconds.toFixed(2)} s (${outcome.detail}): ${outcome.inserted} inserted, ${outcome.replaced} replaced; load average ${os.loadavg()[0].toFixed(1)}`);
+        if (outcome.inserted !== first || outcome.replaced !== ROWS - first) {
+          throw new Error(`load: the ${who} inserted ${outcome.inserted} and replaced ${outcome.replaced}, expected ${first} and ${ROWS - first}`);
+        }
+        seconds[side].push(outcome.seconds);
       }
+      const dif = mean(seconds.dif);
+      const psql = mean(seconds.psql);
+      progress(`load: merge into ${TARGET_ROWS}: DIF ${dif.toFixed(2)} s, psql merge ${psql.toFixed(2)} s, psql \\copy ${psqlSeconds.toFixed(2)} s; psql merge / \\copy ${(psqlSeconds / psql).toFixed(2)}`);
       figures.push(
+        figure({ bench: BENCH, metric: `merge_rows_per_second_into_${TARGET_ROWS}`, unit: 'rows/s', dif: ROWS / dif, baseline: ROWS / psqlSeconds, baselineName: PSQL, higherIsBetter: true }),
         figure({
           bench: BENCH,
-          metric: `merge_rows_per_second_into_${TARGET_ROWS}`,
+          metric: `merge_rows_per_second_into_${TARGET_ROWS}_vs_psql_merge`,
           unit: 'rows/s',
-          dif: ROWS / mergeSeconds,
-          baseline: ROWS / psqlSeconds,
-          baselineName: PSQL,
+          dif: ROWS / dif,
+          baseline: ROWS / psql,
+          baselineName: `psql running DIF's merge statements by hand (bench/psql-merge.ts), the rows \\copy'd from the plain CSV; mean of ${seconds.psql.length} run(s) alternating with DIF's`,
           higherIsBetter: true,
         }),
       );

@@ -10,6 +10,10 @@
  *   - delete-insert-temp-buffers: the temporary table with temp_buffers raised to 256 MB;
  *   - …-work-mem: with `SET LOCAL work_mem = '256MB'`, so the dedup's sort (row_number over
  *     the key) stays in memory instead of spilling to disk at the default 4 MB;
+ *   - …-analyze: `ANALYZE` of the staging table after the COPY, so the delete's join is planned
+ *     from the staged keys' statistics instead of a guess from the table's size;
+ *   - delete-insert-no-dedup: the insert without the row_number dedup, as it could run if the
+ *     preprocessor knew the staged keys unique: the most skipping the dedup could save;
  *   - on-conflict: INSERT … ON CONFLICT (key) DO UPDATE, counting updates by xmax;
  *   - merge: MERGE (Postgres 15), counting the matched keys with a join first (MERGE has
  *     no RETURNING before Postgres 17).
@@ -22,17 +26,18 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ensurePostgresDatabase } from '../adapters/warehouse/postgres';
-import { createTableSql, ident, tablePlan } from '../adapters/warehouse/table-plan';
+import { ident, tablePlan } from '../adapters/warehouse/table-plan';
 import { BENCH_POSTGRES_URL, BENCH_SCHEMA } from './dif-in-process';
 import { BENCH_TABLE } from './fixtures';
 import { csvRow } from './load';
+import { seedMergeTarget } from './merge-target';
 import { figure, progress, timed, type Figure } from './report';
 
 const BENCH = 'merge-variants';
 const ROWS = Number(process.env.DIF_BENCH_LOAD_ROWS ?? 1_000_000);
 const TARGET_ROWS = Number(process.env.DIF_BENCH_MERGE_TARGET_ROWS ?? 3_000_000);
 
-const ALL = ['delete-insert', 'delete-insert-work-mem', 'delete-insert-unlogged', 'delete-insert-unlogged-work-mem', 'delete-insert-temp-buffers', 'on-conflict', 'merge'] as const;
+const ALL = ['delete-insert', 'delete-insert-analyze', 'delete-insert-analyze-work-mem', 'delete-insert-no-dedup', 'delete-insert-work-mem', 'delete-insert-unlogged', 'delete-insert-unlogged-work-mem', 'delete-insert-temp-buffers', 'on-conflict', 'merge'] as const;
 type Variant = (typeof ALL)[number];
 /** DIF_BENCH_MERGE_VARIANTS: a comma-separated subset (delete-insert, the baseline, always runs first). */
 const VARIANTS: Variant[] = [
@@ -71,12 +76,14 @@ async function runVariant(variant: Variant, csv: Buffer): Promise<Outcome> {
     await client.query('BEGIN');
     await client.query(`LOCK TABLE ${target} IN SHARE ROW EXCLUSIVE MODE`);
     if (variant.endsWith('-work-mem')) await client.query(`SET LOCAL work_mem = '256MB'`);
+    const unique = variant === 'delete-insert-no-dedup';
     await client.query(
       variant.startsWith('delete-insert-unlogged')
         ? `CREATE UNLOGGED TABLE ${staging} AS SELECT ${cols} FROM ${target} WITH NO DATA`
         : `CREATE TEMP TABLE ${staging} ON COMMIT DROP AS SELECT ${cols} FROM ${target} WITH NO DATA`,
     );
     await step('copy', () => pipeline(Readable.from([csv]), client.query(copyFrom(`COPY ${staging} (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true)`))));
+    if (variant.startsWith('delete-insert-analyze')) await step('analyze', () => client.query(`ANALYZE ${staging}`));
     let inserted = 0;
     let replaced = 0;
     if (variant === 'on-conflict') {
@@ -103,7 +110,7 @@ async function runVariant(variant: Variant, csv: Buffer): Promise<Outcome> {
       inserted = (result.rowCount ?? 0) - replaced;
     } else {
       const deleted = await step('delete', () => client.query(`DELETE FROM ${target} USING ${staging} s WHERE ${onTarget}`));
-      const written = await step('insert', () => client.query(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM (${latest}) s`));
+      const written = await step('insert', () => client.query(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${unique ? staging : `(${latest})`} s`));
       replaced = deleted.rowCount ?? 0;
       inserted = (written.rowCount ?? 0) - replaced;
     }
@@ -123,17 +130,8 @@ export async function runMergeVariants(): Promise<Figure[]> {
   const target = tablePlan(BENCH_SCHEMA, BENCH_TABLE).qualified;
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ident(BENCH_SCHEMA)}`);
-    await pool.query(`DROP TABLE IF EXISTS ${target}`);
-    await pool.query(createTableSql(BENCH_SCHEMA, BENCH_TABLE).replace(/,\n  PRIMARY KEY \([^)]*\)/, ''));
     const first = Math.floor(ROWS / 2);
-    await pool.query(
-      `INSERT INTO ${target} (campaign_id, campaign_name, date, spend, impressions, clicks, _dif_customer, _dif_run_id, _dif_extracted_at)
-       SELECT 'c-' || (i % 1000), 'Campaign ' || (i % 1000), date '2000-01-01' + (i / 1000)::int, ((i::bigint * 7919) % 100000000) / 1e6,
-              i % 50000, i % 977, 'bench', 'seed', now() - interval '1 day'
-         FROM generate_series(${first}, ${first + TARGET_ROWS - 1}) AS i`,
-    );
-    await pool.query(`ALTER TABLE ${target} ADD PRIMARY KEY ("_dif_customer", "campaign_id", "date")`);
-    await pool.query(`VACUUM ANALYZE ${target}`);
+    await seedMergeTarget(pool, first, TARGET_ROWS);
     const extractedAt = new Date().toISOString();
     let text = `${tablePlan('_', BENCH_TABLE).csvColumns.join(',')}\n`;
     const chunks: string[] = [];
