@@ -75,15 +75,19 @@ interface LastLoad {
 /** The newest window loaded per customer × stream; none when nothing was ever loaded (no audit table yet). */
 async function lastLoads(src: FreshnessSources, vendor: string, customers: string[]): Promise<Map<string, LastLoad>> {
   const out = new Map<string, LastLoad>();
+  if (!customers.length) return out;
   let result: pg.QueryResult<{ customer: string; stream: string; window_from: string; window_to: string; loaded_at: Date }>;
   try {
+    // ROW_NUMBER and an IN list rather than Postgres's DISTINCT ON and `= ANY($2)`: Redshift has neither.
+    const places = customers.map((_, i) => `$${i + 2}`).join(', ');
     result = await src.postgres.query(
-      `SELECT DISTINCT ON (customer, stream) customer, stream, to_char(window_from, 'YYYY-MM-DD') AS window_from,
-              to_char(window_to, 'YYYY-MM-DD') AS window_to, loaded_at
-         FROM "${src.schema.replace(/"/g, '""')}"."${AUDIT_TABLE}"
-        WHERE vendor = $1 AND customer = ANY($2)
-        ORDER BY customer, stream, window_to DESC, loaded_at DESC`,
-      [vendor, customers],
+      `SELECT customer, stream, window_from, window_to, loaded_at FROM (
+         SELECT customer, stream, to_char(window_from, 'YYYY-MM-DD') AS window_from, to_char(window_to, 'YYYY-MM-DD') AS window_to, loaded_at,
+                ROW_NUMBER() OVER (PARTITION BY customer, stream ORDER BY window_to DESC, loaded_at DESC) AS newest
+           FROM "${src.schema.replace(/"/g, '""')}"."${AUDIT_TABLE}"
+          WHERE vendor = $1 AND customer IN (${places})) latest
+        WHERE newest = 1`,
+      [vendor, ...customers],
     );
   } catch (e) {
     if ((e as { code?: string }).code === '42P01') return out; // no load yet: no audit table
