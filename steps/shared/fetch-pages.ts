@@ -89,10 +89,10 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
         let pages: number;
         for (;;) {
-          const meta = resuming ? await storedMeta(deps, prefix, state.page) : undefined;
+          const stored = resuming ? await storedDecision(deps, prefix, state.page, step.kind === 'dependent' && !step.pagination) : undefined;
           let decision: PageDecision;
           try {
-            decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
+            decision = stored ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
           } catch (e) {
             if (!(e instanceof IgnoredItemAnswer)) throw e;
             // The item's pages before this answer stay; the item is named, not silently dropped.
@@ -131,15 +131,25 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
 /**
  * The decision stored for a page, when the page is stored too: the two are written at the
  * same time (storePage), so either may be there without the other after a crash; such a
- * page is the one that was in flight, and it is fetched again.
+ * page is the one that was in flight, and it is fetched again. A fan-out item's single call
+ * (`answerIsDecision`) stores no decision: its page, written atomically, is the whole of it.
  */
-async function storedMeta(deps: ActivityDeps, prefix: string, page: number): Promise<PageMeta | undefined> {
+async function storedDecision(deps: ActivityDeps, prefix: string, page: number, answerIsDecision: boolean): Promise<PageDecision | undefined> {
+  if (answerIsDecision) return (await deps.objectStore.exists(pageKey(prefix, page))) ? SINGLE_CALL : undefined;
   const key = pageMetaKey(prefix, page);
   const [decided, stored] = await Promise.all([deps.objectStore.exists(key), deps.objectStore.exists(pageKey(prefix, page))]);
-  return decided && stored ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta) : undefined;
+  return decided && stored ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta).decision : undefined;
 }
 
-/** A page and its decision, written at once (resuming trusts a decision only beside its page: storedMeta). */
+/**
+ * What follows a call that does not page. A fan-out item's status and record count are not
+ * kept (nothing reads them back: resuming needs only "done", and `dif try` does not run
+ * dependent steps), so one object per item is written, not two: on a fan-out's per-item
+ * path the decision file was half of the object-store writes (README "Benchmarks").
+ */
+const SINGLE_CALL: PageDecision = { done: 'single call' };
+
+/** A page and its decision, written at once (resuming trusts a decision only beside its page: storedDecision). */
 async function storePage(deps: ActivityDeps, key: string, body: string | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
   await Promise.all([deps.objectStore.put(key, body, contentType), storeMeta(deps, prefix, page, meta)]);
   return meta;
@@ -198,7 +208,13 @@ async function readPage(
       body = peeked.rest;
       if (peeked.text !== undefined) judgeSmallAnswer(client, scope, peeked.text, response, `${response.label}: single call`);
     }
-    return storePage(deps, key, body, response.headers['content-type'], prefix, state.page, { status: response.status, records: -1, decision: { done: 'single call' } });
+    const meta: PageMeta = { status: response.status, records: -1, decision: SINGLE_CALL };
+    // A fan-out item's answer is its own decision (storedDecision); a single step's keeps its file, which `dif try` reports.
+    if (step.kind === 'dependent') {
+      await deps.objectStore.put(key, body, response.headers['content-type']);
+      return meta;
+    }
+    return storePage(deps, key, body, response.headers['content-type'], prefix, state.page, meta);
   }
   const text = chunked?.text ?? client.scrub(await readText(response.body));
   const format = step.decode?.format ?? 'json';
