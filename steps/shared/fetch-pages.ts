@@ -150,7 +150,7 @@ async function storedDecision(deps: ActivityDeps, prefix: string, page: number, 
 const SINGLE_CALL: PageDecision = { done: 'single call' };
 
 /** A page and its decision, written at once (resuming trusts a decision only beside its page: storedDecision). */
-async function storePage(deps: ActivityDeps, key: string, body: string | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
+async function storePage(deps: ActivityDeps, key: string, body: string | Buffer | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
   await Promise.all([deps.objectStore.put(key, body, contentType), storeMeta(deps, prefix, page, meta)]);
   return meta;
 }
@@ -199,14 +199,16 @@ async function readPage(
   const pagination = paged?.pagination;
   const key = pageKey(prefix, state.page);
   if (!pagination || !paged) {
-    // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
-    let body = client.scrubbed(response);
-    if (client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
+    // A single call is stored scrubbed of secrets, whatever its size or format: a small answer
+    // (a fan-out item's, mostly) in one write of its bytes, a larger one as it streams in. A
+    // stream per item cost a fan-out a file stream, a pipeline and its abort error per call
+    // (README "Benchmarks", CPU profile).
+    const peeked = await peekSmall(client.scrubbed(response), SMALL_ANSWER_BYTES);
+    const body = peeked.whole ?? peeked.rest;
+    if (peeked.whole && client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
       // The vendor's `errors` rules are judged on a small JSON answer (an error envelope is
       // small); a larger one is data, stored without being held in memory.
-      const peeked = await peekSmall(body, SMALL_ANSWER_BYTES);
-      body = peeked.rest;
-      if (peeked.text !== undefined) judgeSmallAnswer(client, scope, peeked.text, response, `${response.label}: single call`);
+      judgeSmallAnswer(client, scope, peeked.whole.toString('utf8'), response, `${response.label}: single call`);
     }
     const meta: PageMeta = { status: response.status, records: -1, decision: SINGLE_CALL };
     // A fan-out item's answer is its own decision (storedDecision); a single step's keeps its file, which `dif try` reports.
@@ -318,10 +320,10 @@ function isHtmlPage(text: string, contentType: string | undefined): boolean {
 const SMALL_ANSWER_BYTES = 1 << 20;
 
 /**
- * The body's text when it ends within `limit` bytes; either way a stream of the whole body,
+ * The body's bytes when it ends within `limit` bytes; otherwise a stream of the whole body,
  * the bytes already read first.
  */
-async function peekSmall(body: Readable, limit: number): Promise<{ text?: string; rest: Readable }> {
+async function peekSmall(body: Readable, limit: number): Promise<{ whole?: Buffer; rest: Readable }> {
   const source = body[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
@@ -329,7 +331,7 @@ async function peekSmall(body: Readable, limit: number): Promise<{ text?: string
     const next = await source.next();
     if (next.done) {
       const whole = Buffer.concat(head);
-      return { text: whole.toString('utf8'), rest: Readable.from([whole]) };
+      return { whole, rest: Readable.from([whole]) };
     }
     const chunk = Buffer.from(next.value);
     head.push(chunk);
