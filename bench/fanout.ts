@@ -12,8 +12,11 @@ import { stringify } from 'csv-stringify';
 import { from as copyFrom } from 'pg-copy-streams';
 import { runIngestion } from '../cli/run/run';
 import { VendorZoo } from '../test/mock-vendor/vendor-zoo';
+import { LocalObjectStore } from '../adapters/object-store/local-object-store';
+import { pageKey, pageSetPrefix } from '../core/run-plan';
 import { startDif } from './dif-in-process';
 import { figure, progress, timed, type Figure } from './report';
+import { activityRoundTripSeconds, scheduledActivities } from './temporal-floor';
 
 const ITEMS = Number(process.env.DIF_BENCH_ITEMS ?? 50_000);
 const CONCURRENCY = 4;
@@ -73,9 +76,18 @@ export async function runFanout(): Promise<Figure[]> {
 
     progress('fanout: plain script');
     const plainRun = await timed(() => plainFanout(zooUrl, path.join(dif.scratch, 'plain'), dif.runtime.postgres));
+    // The floor: what the resume rule and Temporal cost whatever DIF does (README "Benchmarks").
+    progress('fanout: floor (plain script storing each answer atomically in a folder per item, and the same number of no-op activities)');
+    const durableRun = await timed(() => plainFanout(zooUrl, path.join(dif.scratch, 'durable'), dif.runtime.postgres, true));
+    const activities = scheduledActivities(history);
+    const temporalSeconds = await activityRoundTripSeconds(dif.settings, activities, CONCURRENCY);
+    const floorSeconds = durableRun.seconds + temporalSeconds;
+    progress(`fanout: plain ${plainRun.seconds.toFixed(1)} s; durable script ${durableRun.seconds.toFixed(1)} s; ${activities} no-op activities ${temporalSeconds.toFixed(2)} s; floor ${floorSeconds.toFixed(1)} s`);
     const baselineName = `plain script: the same calls, ${CONCURRENCY} at a time, each body written to a file, then csv-stringify + COPY (no Temporal)`;
+    const floorName = `floor: the plain script storing each answer atomically (temp + rename, a folder per item, as DIF's local store), plus ${activities} no-op Temporal activities (DIF's count), ${CONCURRENCY} at a time`;
     return [
       figure({ bench: 'fanout', metric: 'calls_per_second', unit: 'calls/s', dif: ITEMS / difRun.seconds, baseline: ITEMS / plainRun.seconds, baselineName, higherIsBetter: true }),
+      figure({ bench: 'fanout', metric: 'calls_per_second_vs_floor', unit: 'calls/s', dif: ITEMS / difRun.seconds, baseline: ITEMS / floorSeconds, baselineName: floorName, higherIsBetter: true }),
       figure({ bench: 'fanout', metric: 'history_events', unit: 'events', dif: events, baseline: 51_200, baselineName: "Temporal's history limit (events)", higherIsBetter: false }),
     ];
   } finally {
@@ -84,15 +96,21 @@ export async function runFanout(): Promise<Figure[]> {
   }
 }
 
-async function plainFanout(baseUrl: string, dir: string, pool: import('pg').Pool): Promise<void> {
+/** The plain script; with `durable`, each answer stored as no resumable fan-out can skip: atomically, under its item's own key. */
+async function plainFanout(baseUrl: string, dir: string, pool: import('pg').Pool, durable = false): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
+  const store = new LocalObjectStore(dir);
+  const answerKey = (index: number) => pageKey(pageSetPrefix('floor', 'contact', index), 1);
+  const answerFile = (index: number, id: number) => path.join(dir, durable ? answerKey(index) : `${id}.json`);
   const orders = (await (await fetch(`${baseUrl}/api/v2/orders?page=1&per_page=${ITEMS}`)).json()) as { data: { id: number }[] };
   let next = 0;
   const lane = async () => {
     while (next < orders.data.length) {
-      const order = orders.data[next++];
+      const index = next++;
+      const order = orders.data[index];
       const response = await fetch(`${baseUrl}/api/v1/contacts?offset=${order.id - 50_001}&limit=1`);
-      fs.writeFileSync(path.join(dir, `${order.id}.json`), await response.text());
+      if (durable) await store.put(answerKey(index), await response.text());
+      else fs.writeFileSync(answerFile(index, order.id), await response.text());
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
@@ -101,8 +119,8 @@ async function plainFanout(baseUrl: string, dir: string, pool: import('pg').Pool
     await client.query('DROP TABLE IF EXISTS bench_plain_fanout');
     await client.query('CREATE TABLE bench_plain_fanout (order_id bigint, contact_id bigint, email text)');
     async function* rows() {
-      for (const order of orders.data) {
-        const body = JSON.parse(fs.readFileSync(path.join(dir, `${order.id}.json`), 'utf8')) as { items: { id: number; email: string }[] };
+      for (const [index, order] of orders.data.entries()) {
+        const body = JSON.parse(fs.readFileSync(answerFile(index, order.id), 'utf8')) as { items: { id: number; email: string }[] };
         for (const item of body.items) yield [order.id, item.id, item.email];
       }
     }

@@ -89,10 +89,10 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
         let pages: number;
         for (;;) {
-          const meta = resuming ? await storedMeta(deps, prefix, state.page) : undefined;
+          const stored = resuming ? await storedDecision(deps, prefix, state.page, step.kind === 'dependent' && !step.pagination) : undefined;
           let decision: PageDecision;
           try {
-            decision = meta?.decision ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
+            decision = stored ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
           } catch (e) {
             if (!(e instanceof IgnoredItemAnswer)) throw e;
             // The item's pages before this answer stay; the item is named, not silently dropped.
@@ -131,16 +131,26 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
 /**
  * The decision stored for a page, when the page is stored too: the two are written at the
  * same time (storePage), so either may be there without the other after a crash; such a
- * page is the one that was in flight, and it is fetched again.
+ * page is the one that was in flight, and it is fetched again. A fan-out item's single call
+ * (`answerIsDecision`) stores no decision: its page, written atomically, is the whole of it.
  */
-async function storedMeta(deps: ActivityDeps, prefix: string, page: number): Promise<PageMeta | undefined> {
+async function storedDecision(deps: ActivityDeps, prefix: string, page: number, answerIsDecision: boolean): Promise<PageDecision | undefined> {
+  if (answerIsDecision) return (await deps.objectStore.exists(pageKey(prefix, page))) ? SINGLE_CALL : undefined;
   const key = pageMetaKey(prefix, page);
   const [decided, stored] = await Promise.all([deps.objectStore.exists(key), deps.objectStore.exists(pageKey(prefix, page))]);
-  return decided && stored ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta) : undefined;
+  return decided && stored ? (JSON.parse(await deps.objectStore.getText(key)) as PageMeta).decision : undefined;
 }
 
-/** A page and its decision, written at once (resuming trusts a decision only beside its page: storedMeta). */
-async function storePage(deps: ActivityDeps, key: string, body: string | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
+/**
+ * What follows a call that does not page. A fan-out item's status and record count are not
+ * kept (nothing reads them back: resuming needs only "done", and `dif try` does not run
+ * dependent steps), so one object per item is written, not two: on a fan-out's per-item
+ * path the decision file was half of the object-store writes (README "Benchmarks").
+ */
+const SINGLE_CALL: PageDecision = { done: 'single call' };
+
+/** A page and its decision, written at once (resuming trusts a decision only beside its page: storedDecision). */
+async function storePage(deps: ActivityDeps, key: string, body: string | Buffer | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
   await Promise.all([deps.objectStore.put(key, body, contentType), storeMeta(deps, prefix, page, meta)]);
   return meta;
 }
@@ -189,16 +199,24 @@ async function readPage(
   const pagination = paged?.pagination;
   const key = pageKey(prefix, state.page);
   if (!pagination || !paged) {
-    // A single call is stored as it streams in, whatever its size or format, scrubbed of secrets.
-    let body = client.scrubbed(response);
-    if (client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
+    // A single call is stored scrubbed of secrets, whatever its size or format: a small answer
+    // (a fan-out item's, mostly) in one write of its bytes, a larger one as it streams in. A
+    // stream per item cost a fan-out a file stream, a pipeline and its abort error per call
+    // (README "Benchmarks", CPU profile).
+    const peeked = await peekSmall(client.scrubbed(response), SMALL_ANSWER_BYTES);
+    const body = peeked.whole ?? peeked.rest;
+    if (peeked.whole && client.config.errors?.when && (step.decode?.format ?? 'json') === 'json') {
       // The vendor's `errors` rules are judged on a small JSON answer (an error envelope is
       // small); a larger one is data, stored without being held in memory.
-      const peeked = await peekSmall(body, SMALL_ANSWER_BYTES);
-      body = peeked.rest;
-      if (peeked.text !== undefined) judgeSmallAnswer(client, scope, peeked.text, response, `${response.label}: single call`);
+      judgeSmallAnswer(client, scope, peeked.whole.toString('utf8'), response, `${response.label}: single call`);
     }
-    return storePage(deps, key, body, response.headers['content-type'], prefix, state.page, { status: response.status, records: -1, decision: { done: 'single call' } });
+    const meta: PageMeta = { status: response.status, records: -1, decision: SINGLE_CALL };
+    // A fan-out item's answer is its own decision (storedDecision); a single step's keeps its file, which `dif try` reports.
+    if (step.kind === 'dependent') {
+      await deps.objectStore.put(key, body, response.headers['content-type']);
+      return meta;
+    }
+    return storePage(deps, key, body, response.headers['content-type'], prefix, state.page, meta);
   }
   const text = chunked?.text ?? client.scrub(await readText(response.body));
   const format = step.decode?.format ?? 'json';
@@ -302,10 +320,10 @@ function isHtmlPage(text: string, contentType: string | undefined): boolean {
 const SMALL_ANSWER_BYTES = 1 << 20;
 
 /**
- * The body's text when it ends within `limit` bytes; either way a stream of the whole body,
+ * The body's bytes when it ends within `limit` bytes; otherwise a stream of the whole body,
  * the bytes already read first.
  */
-async function peekSmall(body: Readable, limit: number): Promise<{ text?: string; rest: Readable }> {
+async function peekSmall(body: Readable, limit: number): Promise<{ whole?: Buffer; rest: Readable }> {
   const source = body[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
@@ -313,7 +331,7 @@ async function peekSmall(body: Readable, limit: number): Promise<{ text?: string
     const next = await source.next();
     if (next.done) {
       const whole = Buffer.concat(head);
-      return { text: whole.toString('utf8'), rest: Readable.from([whole]) };
+      return { whole, rest: Readable.from([whole]) };
     }
     const chunk = Buffer.from(next.value);
     head.push(chunk);
