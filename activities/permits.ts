@@ -85,7 +85,7 @@ export async function underPermit<T>(
 ): Promise<T> {
   const lostError = (p: PermitRef) =>
     finalFailure('PermitLost', `the permit on ${p.key} expired before this job renewed it; the job stops`);
-  if (permit && !(await deps.semaphores.renew(permit))) throw lostError(permit);
+  if (permit && !(await deps.semaphores.renew(permit))) await takeBackLapsedPermit(deps, permit, lostError);
   const abort = new AbortController();
   let renewedAt = Date.now();
   let onLost!: (e: unknown) => void;
@@ -135,6 +135,48 @@ export async function underPermit<T>(
     clearInterval(beat);
     if (renewal) clearInterval(renewal);
   }
+}
+
+/** How long a vendor activity waits in the queue for a lapsed permit before Temporal retries it. */
+const TAKE_BACK_WAIT_MS = 60_000;
+
+/**
+ * A permit found lapsed as a vendor activity starts: its run waited longer than a lease
+ * between taking it and using it (a worker too busy to start the activity: the fleet bench,
+ * at a 30 s lease, lost 150 of 240 runs this way). Under `hold: calls` nothing of the run is
+ * at the vendor between its activities, so taking the permit back through the fair queue
+ * keeps the limit and loses nothing; the activity waits here, asking as often as the queue
+ * says, and after TAKE_BACK_WAIT_MS fails with a retryable SemaphoreBusy (the retry asks
+ * again). Under `hold: job` (a report job may be running at the vendor on the run's permit),
+ * and for runs planned before `hold` existed, the run stops with PermitLost as before.
+ */
+async function takeBackLapsedPermit(deps: ActivityDeps, permit: PermitRef, lostError: (p: PermitRef) => Error): Promise<void> {
+  if (permit.hold !== 'calls') throw lostError(permit);
+  const context = activityContext();
+  const until = Date.now() + Math.min(TAKE_BACK_WAIT_MS, permit.maxWaitMs ?? TAKE_BACK_WAIT_MS);
+  for (;;) {
+    const result = await deps.semaphores.acquire(permit);
+    if (result.acquired) {
+      context?.log.warn(`the permit on ${permit.key} lapsed before this activity started; taken back in the queue`);
+      return;
+    }
+    if (Date.now() + result.nextPollMs > until) {
+      throw retryableFailure(
+        'SemaphoreBusy',
+        `the permit on ${permit.key} lapsed before this activity started and all ${permit.limit} are taken; waiting, number ${result.position} in the queue`,
+        result.nextPollMs,
+      );
+    }
+    context?.heartbeat(context.info.heartbeatDetails); // alive, and the previous checkpoint kept
+    await sleepUnlessCancelled(result.nextPollMs);
+  }
+}
+
+async function sleepUnlessCancelled(ms: number): Promise<void> {
+  const cancelled = cancellationSignal();
+  if (cancelled?.aborted) throw cancelled.reason;
+  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  if (cancelled?.aborted) throw cancelled.reason;
 }
 
 function activityContext(): Context | undefined {

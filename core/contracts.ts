@@ -32,6 +32,12 @@ export interface PermitRef {
   /** Unique per holder (the workflow run), so a retried acquire recognises its own permit. */
   holder: string;
   leaseMs: number;
+  /**
+   * From the plan's PermitSpec (the run's permit is the spec plus its holder): `calls` lets a
+   * vendor activity take back, through the queue, a permit that lapsed before it started.
+   */
+  hold?: PermitHold;
+  maxWaitMs?: number;
 }
 
 /** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */

@@ -144,6 +144,54 @@ test('a job that learns at a renewal that its permit is gone stops at once, with
   expect(aborted).toBe(true);
 });
 
+const lapsed = async (p: PermitRef) => {
+  await semaphores.tryAcquire(p);
+  await new Promise((r) => setTimeout(r, p.leaseMs + 300)); // the activity started a lease too late
+};
+
+test('hold calls: a permit that lapsed before its vendor activity started is taken back in the queue, and the work runs', async () => {
+  const p: PermitRef = { key: uniqueName('sem'), limit: 1, holder: 'run', leaseMs: 1000, hold: 'calls' };
+  await lapsed(p);
+  const deps = { semaphores } as unknown as ActivityDeps;
+  const holdersDuringWork = await underPermit(deps, p, () => semaphores.holders(p.key));
+  expect(holdersDuringWork).toEqual(['run']);
+});
+
+test('hold calls: a lapsed permit whose place was taken waits for room, never above the limit', async () => {
+  const p: PermitRef = { key: uniqueName('sem'), limit: 1, holder: 'run', leaseMs: 1000, hold: 'calls' };
+  await lapsed(p);
+  const other = { ...p, holder: 'other' };
+  expect(await semaphores.tryAcquire(other)).toBe(true);
+  setTimeout(() => void semaphores.release(other), 1500);
+  const deps = { semaphores } as unknown as ActivityDeps;
+  const started = Date.now();
+  const holdersDuringWork = await underPermit(deps, p, () => semaphores.holders(p.key));
+  expect(holdersDuringWork).toEqual(['run']);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+});
+
+test('hold calls: a lapsed permit with no room within the wait fails with a retryable SemaphoreBusy, without working', async () => {
+  const p: PermitRef = { key: uniqueName('sem'), limit: 1, holder: 'run', leaseMs: 1000, hold: 'calls', maxWaitMs: 1500 };
+  await lapsed(p);
+  await semaphores.tryAcquire({ ...p, holder: 'other', leaseMs: 10_000 });
+  let worked = false;
+  const job = underPermit({ semaphores } as unknown as ActivityDeps, p, async () => (worked = true));
+  await expect(job).rejects.toMatchObject({ type: 'SemaphoreBusy', nonRetryable: false, message: expect.stringContaining('lapsed before this activity started') });
+  expect(worked).toBe(false);
+});
+
+test('hold job, or a run planned before hold existed: a lapsed permit stops the run with PermitLost, without working', async () => {
+  for (const hold of ['job', undefined] as const) {
+    const p: PermitRef = { key: uniqueName('sem'), limit: 1, holder: 'run', leaseMs: 1000, ...(hold ? { hold } : {}) };
+    await lapsed(p);
+    let worked = false;
+    const job = underPermit({ semaphores } as unknown as ActivityDeps, p, async () => (worked = true));
+    await expect(job).rejects.toMatchObject({ type: 'PermitLost', nonRetryable: true });
+    expect(worked).toBe(false);
+    expect(await semaphores.holders(p.key)).toEqual([]);
+  }
+});
+
 test('a job whose run is cancelled stops at once and stops renewing, so its permit lapses on its lease', async () => {
   const key = uniqueName('sem');
   const p = { key, limit: 1, holder: 'job', leaseMs: 1500 };
