@@ -1,9 +1,10 @@
 /**
  * Loads Node's HTTP client (the undici behind global `fetch`) before the first vendor request.
- * Node compiles undici on the first `fetch` call, which took 190-680 ms on this project's
- * loaded 2-core machine (test/integration/step-executor.test.ts, rate limit across runs).
- * Paid after the rate limiter's wait, that delay sends the first request late and bunches it
- * with the next run's slot: the vendor then saw two requests closer than its limit allows.
+ * Node compiles undici on the first `fetch` call: in a fresh process on this project's
+ * loaded 2-core machine (load 12, one run each), the first request to a local server took
+ * 571 ms, and 135 ms after this warm-up (which itself took 189 ms). Paid after the rate
+ * limiter's wait, that delay sends the first request late and bunches it with the next
+ * run's slot (test/integration/step-executor.test.ts, rate limit across runs).
  * A `data:` URL goes through the same fetch machinery without touching the network.
  */
 let warming: Promise<void> | undefined;

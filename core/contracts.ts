@@ -11,10 +11,15 @@ import type { IncrementalMode, IncrementalPlan, StateVariables } from './increme
 export type PermitHold = 'calls' | 'job';
 
 export interface PermitSpec {
+  /** Semaphore name, e.g. `vendor:demo-ads:customer:acme`. */
   key: string;
   limit: number;
   leaseMs: number;
-  /** Absent in plans of runs started before `hold` existed: they hold the permit as they always did. */
+  /**
+   * Absent in plans of runs started before `hold` existed: they hold the permit as they always
+   * did. `calls` also lets a vendor activity take back, through the queue, a permit that
+   * lapsed before it started (activities/permits.ts).
+   */
   hold?: PermitHold;
   /** Longest wait in the queue for the permit, each time it is asked for. */
   maxWaitMs?: number;
@@ -23,21 +28,11 @@ export interface PermitSpec {
 /**
  * A permit in a distributed counting semaphore, named entirely by values so it can travel
  * through workflow history: acquire, renew and release happen in different activities,
- * possibly on different workers.
+ * possibly on different workers. A run's permit is its plan's spec plus the run as holder.
  */
-export interface PermitRef {
-  /** Semaphore name, e.g. `vendor:demo-ads:customer:acme`. */
-  key: string;
-  limit: number;
+export interface PermitRef extends PermitSpec {
   /** Unique per holder (the workflow run), so a retried acquire recognises its own permit. */
   holder: string;
-  leaseMs: number;
-  /**
-   * From the plan's PermitSpec (the run's permit is the spec plus its holder): `calls` lets a
-   * vendor activity take back, through the queue, a permit that lapsed before it started.
-   */
-  hold?: PermitHold;
-  maxWaitMs?: number;
 }
 
 /** Default of `semaphore.maxWaitSeconds`: a run that gets no permit in 6 hours fails visibly instead of waiting for ever. */

@@ -39,7 +39,6 @@ interface OpenPart {
   uploaded: Promise<{ bytes: number }>;
 }
 
-
 export interface WrittenPart {
   key: string;
   rows: number;

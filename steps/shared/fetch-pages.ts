@@ -89,7 +89,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
         let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
         let pages: number;
         for (;;) {
-          const stored = resuming ? await storedDecision(deps, prefix, state.page, step.kind === 'dependent' && !step.pagination) : undefined;
+          const stored = resuming ? await storedDecision(deps, prefix, state.page, answerIsItsDecision(step)) : undefined;
           let decision: PageDecision;
           try {
             decision = stored ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
@@ -132,7 +132,7 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
  * The decision stored for a page, when the page is stored too: the two are written at the
  * same time (storePage), so either may be there without the other after a crash; such a
  * page is the one that was in flight, and it is fetched again. A fan-out item's single call
- * (`answerIsDecision`) stores no decision: its page, written atomically, is the whole of it.
+ * (answerIsItsDecision) stores no decision: its page, written atomically, is the whole of it.
  */
 async function storedDecision(deps: ActivityDeps, prefix: string, page: number, answerIsDecision: boolean): Promise<PageDecision | undefined> {
   if (answerIsDecision) return (await deps.objectStore.exists(pageKey(prefix, page))) ? SINGLE_CALL : undefined;
@@ -148,6 +148,11 @@ async function storedDecision(deps: ActivityDeps, prefix: string, page: number, 
  * path the decision file was half of the object-store writes (README "Benchmarks").
  */
 const SINGLE_CALL: PageDecision = { done: 'single call' };
+
+/** A fan-out item's one call (a dependent step without pagination): its stored answer alone says it is done. */
+function answerIsItsDecision(step: FetchStepConfig): boolean {
+  return step.kind === 'dependent' && !step.pagination;
+}
 
 /** A page and its decision, written at once (resuming trusts a decision only beside its page: storedDecision). */
 async function storePage(deps: ActivityDeps, key: string, body: string | Buffer | Readable, contentType: string | undefined, prefix: string, page: number, meta: PageMeta): Promise<PageMeta> {
@@ -212,7 +217,7 @@ async function readPage(
     }
     const meta: PageMeta = { status: response.status, records: -1, decision: SINGLE_CALL };
     // A fan-out item's answer is its own decision (storedDecision); a single step's keeps its file, which `dif try` reports.
-    if (step.kind === 'dependent') {
+    if (answerIsItsDecision(step)) {
       await deps.objectStore.put(key, body, response.headers['content-type']);
       return meta;
     }
@@ -321,17 +326,16 @@ const SMALL_ANSWER_BYTES = 1 << 20;
 
 /**
  * The body's bytes when it ends within `limit` bytes; otherwise a stream of the whole body,
- * the bytes already read first.
+ * the bytes already read first (a small body gets no stream: it is written in one go).
  */
-async function peekSmall(body: Readable, limit: number): Promise<{ whole?: Buffer; rest: Readable }> {
+async function peekSmall(body: Readable, limit: number): Promise<{ whole: Buffer; rest?: undefined } | { whole?: undefined; rest: Readable }> {
   const source = body[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
   for (;;) {
     const next = await source.next();
     if (next.done) {
-      const whole = Buffer.concat(head);
-      return { whole, rest: Readable.from([whole]) };
+      return { whole: Buffer.concat(head) };
     }
     const chunk = Buffer.from(next.value);
     head.push(chunk);
