@@ -27,7 +27,8 @@ export function withoutBom(stream: Readable): Readable {
     let head = Buffer.alloc(0);
     let decided = false;
     for await (const chunk of stream) {
-      const bytes = Buffer.from(chunk);
+      // Not copied: a stream never writes into a chunk it has handed out.
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       if (decided) {
         yield bytes;
         continue;

@@ -137,3 +137,20 @@ test('with a multiple of 1 the parts are the data in order, split by size as bef
   for (const part of parts) ids.push(...(await rowsOf(part.key)).map((r) => r[0]));
   expect(ids).toEqual(batches.flat().map((r) => r[0]));
 });
+
+test('widths are each column’s longest value in UTF-8 bytes, in ASCII batches and in batches with other characters', async () => {
+  const writer = new CsvPartWriter(store, (n) => `w/part-${n}.csv.gz`, ['a', 'b', 'c', 'd'], 1 << 20);
+  await writer.write([
+    ['abcd', null, '', 'x'],
+    ['ab', null, '', 'x,y'], // quoted in the CSV; its width is the value's
+  ]);
+  // 'é' is 2 bytes, '€' 3, '😀' 4 (two UTF-16 units): shorter in characters than 'abcd', longer in bytes.
+  await writer.write([
+    ['éé€', null, '', 'y'],
+    ['a', null, '', '😀😀'],
+  ]);
+  await writer.write([['abcdef', null, '', 'z']]); // an ASCII batch after them keeps the wider byte counts
+  await writer.close();
+  // Column b was never written and c held only empty cells: neither has a width.
+  expect(writer.widths()).toEqual({ a: 7, d: 8 });
+});
