@@ -5,7 +5,7 @@
  * record number and the file, and send the row to the rejects file.
  */
 import type { ColumnConfig } from './config-schema';
-import { shiftDecimal } from './decimal-shift';
+import { shiftDecimal, shiftIntegerDown } from './decimal-shift';
 
 export class ColumnValueError extends Error {
   constructor(
@@ -103,7 +103,30 @@ function parseInstant(value: unknown, text: string, format: string | undefined):
   return date;
 }
 
-const validDays = new Set<string>();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** The digit at `i` of `text` as a number, or -1. */
+const digitAt = (text: string, i: number) => {
+  const d = text.charCodeAt(i) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1;
+};
+
+/**
+ * Whether `text` is exactly YYYY-MM-DD and a real day of the (proleptic Gregorian) calendar:
+ * what the date check below accepts (DAY and the round trip through Date), by arithmetic on
+ * the characters, without a Date or a regular expression (it runs once per date cell).
+ */
+export function isIsoDay(text: string): boolean {
+  if (text.length !== 10 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return false;
+  const y0 = digitAt(text, 0), y1 = digitAt(text, 1), y2 = digitAt(text, 2), y3 = digitAt(text, 3);
+  const m0 = digitAt(text, 5), m1 = digitAt(text, 6), d0 = digitAt(text, 8), d1 = digitAt(text, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
 
 /** Each column's default as a cell, made once (a column config is never changed after validation). */
 const defaultCells = new WeakMap<ColumnConfig, string | null>();
@@ -133,7 +156,9 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
   if (column.format === undefined) {
     if (column.type === 'string' && typeof value === 'string' && value !== '') return value;
     if (column.type === 'integer' && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    if (column.type === 'date' && typeof value === 'string' && validDays.has(value)) return value;
+    if (column.type === 'date' && typeof value === 'string' && isIsoDay(value)) return value;
+  } else if (column.type === 'decimal' && typeof value === 'number' && Number.isSafeInteger(value) && Object.hasOwn(NUMBER_FORMATS, column.format)) {
+    return shiftIntegerDown(value, NUMBER_FORMATS[column.format]);
   }
   const text = typeof value === 'string' ? value.trim() : String(value);
   // The value as the message shows it, made only when a cell is refused.
@@ -169,9 +194,6 @@ export function toCell(value: unknown, column: ColumnConfig): string | null {
         // The round trip refuses 2026-02-30, which Date.parse rolls over into March.
         const day = DAY.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
         if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw bad('a date (YYYY-MM-DD)');
-        // Records of a window share few days: remember the valid ones (bounded).
-        if (validDays.size >= 10_000) validDays.clear();
-        validDays.add(text);
         return text;
       }
       const date = parseInstant(value, text, format);

@@ -31,3 +31,18 @@ export function shiftDecimal(text: string, places: number): string | undefined {
   fraction = fraction.replace(/0+$/, '');
   return `${m[1]}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+/**
+ * `shiftDecimal(String(n), -places)` for a safe integer `n` (what a micros or cents field
+ * holds), by slicing its digits: no regular expression, the hot path of such columns.
+ */
+export function shiftIntegerDown(n: number, places: number): string {
+  const digits = String(n < 0 ? -n : n);
+  const point = digits.length - places;
+  const whole = point > 0 ? digits.slice(0, point) : '0';
+  const fraction = point > 0 ? digits.slice(point) : digits.padStart(places, '0');
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 0x30) end--;
+  const sign = n < 0 ? '-' : '';
+  return end > 0 ? `${sign}${whole}.${fraction.slice(0, end)}` : `${sign}${whole}`;
+}

@@ -140,11 +140,15 @@ export class RowMapper {
   }
 
   map(batch: InputRecord[], parent: unknown, ancestors: unknown[] = []): { rows: Cell[][]; rejects: RejectedRow[] } {
-    const units: { record: unknown; item: unknown; number: number }[] = [];
-    for (const { record, number } of batch) {
-      const items = this.itemsOf(record);
-      if (items === undefined) units.push({ record, item: undefined, number });
-      else for (const item of items) units.push({ record, item, number });
+    // Without explode a record is its own unit (its item undefined): no copy of the batch.
+    let units: { record: unknown; item?: unknown; number: number }[] = batch;
+    if (this.explode) {
+      units = [];
+      for (const { record, number } of batch) {
+        const items = this.itemsOf(record);
+        if (items === undefined) units.push({ record, item: undefined, number });
+        else for (const item of items) units.push({ record, item, number });
+      }
     }
     const computed = this.expressions.length ? this.evaluate(units, parent, ancestors) : undefined;
     const rows: Cell[][] = [];
@@ -193,7 +197,7 @@ export class RowMapper {
    * of the table in its subset, expression-host.ts); the units it cannot answer, and all of
    * them when a column is outside the subset, go to the sandbox in one call.
    */
-  private evaluate(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
+  private evaluate(units: { record: unknown; item?: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
     const host = this.hostCompiled();
     if (!host) return this.evaluateInSandbox(units, parent, ancestors);
     const { expressions } = host;
@@ -231,7 +235,7 @@ export class RowMapper {
     return this.host;
   }
 
-  private evaluateInSandbox(units: { record: unknown; item: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
+  private evaluateInSandbox(units: { record: unknown; item?: unknown }[], parent: unknown, ancestors: unknown[]): EvaluatedUnit[] {
     if (!this.scope) this.scope = new ExpressionScope(this.sandboxVariables);
     // Records enter the sandbox as JSON text (see expression/expression.ts: no host objects inside).
     // Only the parts of each record the expressions can read cross into the engine.

@@ -150,15 +150,21 @@ export class JsonRecordsScanner {
       i++;
     }
     for (; i < n; i++) {
-      const b = chunk[i];
       if (inString) {
-        if (b === QUOTE) inString = false;
-        else if (b === BACKSLASH) {
-          if (i + 1 < n) i++;
-          else this.escaped = true;
-        } else if (b === NEWLINE) this.newline(i);
+        // A string's body in a loop of its own: most of a record's bytes are strings.
+        for (; i < n; i++) {
+          const c = chunk[i];
+          if (c === QUOTE) break;
+          if (c === BACKSLASH) {
+            if (i + 1 < n) i++;
+            else this.escaped = true;
+          } else if (c === NEWLINE) this.newline(i);
+        }
+        if (i >= n) break; // the chunk ends inside the string
+        inString = false;
         continue;
       }
+      const b = chunk[i];
       switch (b) {
         case QUOTE:
           inString = true;

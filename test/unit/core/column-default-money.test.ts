@@ -6,7 +6,7 @@
 import { ColumnValueError, toCell } from '../../../core/columns';
 import type { ColumnConfig } from '../../../core/config-schema';
 import { ISO_4217_MINOR_UNITS, minorUnitOf } from '../../../core/currency-exponents';
-import { shiftDecimal } from '../../../core/decimal-shift';
+import { shiftDecimal, shiftIntegerDown } from '../../../core/decimal-shift';
 import { moneyValue, type MoneyConfig } from '../../../core/money';
 import { demoConfig, problemsOf } from '../helpers/config-problems';
 
@@ -58,6 +58,21 @@ describe('shiftDecimal', () => {
   test('not a number: undefined', () => {
     expect(shiftDecimal('abc', 2)).toBeUndefined();
     expect(shiftDecimal('', -2)).toBeUndefined();
+  });
+});
+
+describe('shiftIntegerDown (the fast path of micros, cents and percent cells of integers)', () => {
+  const edges = [0, -0, 1, -1, 5, -5, 10, 99, 100, 101, 999_999, 1_000_000, -1_000_000, 1_000_001, 1_500_000, 120_000_000, -123_456_789, 2 ** 53 - 1, -(2 ** 53 - 1)];
+  test.each([2, 6])('equals shiftDecimal of the integer text, places %i', (places) => {
+    const randoms = Array.from({ length: 2000 }, (_, i) => Math.round((Math.random() - 0.5) * 10 ** (i % 16)));
+    for (const n of [...edges, ...randoms]) expect([n, shiftIntegerDown(n, places)]).toEqual([n, shiftDecimal(String(n), -places)]);
+  });
+  test('a decimal column with a number format gives the same cell through either path', () => {
+    const micros: ColumnConfig = { name: 'spend', type: 'decimal', format: 'micros' };
+    expect(toCell(1_500_000, micros)).toBe('1.5');
+    expect(toCell(-5, micros)).toBe('-0.000005');
+    expect(toCell('1500000', micros)).toBe('1.5');
+    expect(toCell(2.5, micros)).toBe('0.0000025');
   });
 });
 

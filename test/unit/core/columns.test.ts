@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ColumnValueError, columnSource, toCell } from '../../../core/columns';
+import { ColumnValueError, columnSource, isIsoDay, toCell } from '../../../core/columns';
 import type { ColumnConfig, ColumnTypeName } from '../../../core/config-schema';
 import { runNode, transpileToTemp } from '../helpers/child-node';
 
@@ -136,6 +136,18 @@ describe('toCell: types', () => {
   // V8's Date.parse rolls impossible days over (2024-02-30 → 2024-03-01) instead of
   // returning NaN, so the check passes and the warehouse COPY fails later with an error that
   // does not name the record (columns.ts, the 'date' case).
+  test('date: the fast day check (isIsoDay) agrees with the Date round trip on every day of 0000-9999 shapes tried', () => {
+    const roundTrip = (text: string) => {
+      const day = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : undefined;
+      return !!day && !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+    };
+    const texts: string[] = [' 2024-01-01', '2024-01-01 ', '2024-1-01', '2024-01-1x', '２０２４-01-01', '2024_01_01', '+02024-01-01', ''];
+    for (const year of ['0000', '0001', '1582', '1900', '2000', '2023', '2024', '2100', '2400', '9999'])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) texts.push(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+    for (const text of texts) expect([text, isIsoDay(text)]).toEqual([text, roundTrip(text)]);
+  });
+
   test.each(['2024-02-30', '2023-02-29', '2024-04-31'])('date: the impossible day %j is rejected', (value) => {
     expect(() => toCell(value, col('date'))).toThrow(ColumnValueError);
   });
