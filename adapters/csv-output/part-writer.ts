@@ -18,26 +18,28 @@
  * per-chunk thread-pool round trip the bottleneck.
  */
 import { once } from 'node:events';
-import type { TransformOptions } from 'node:stream';
-import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
+import { createGzip, type Gzip } from 'node:zlib';
 import { csvText } from '../../runtime/csv/csv-text';
 import type { ObjectStore } from '../object-store';
 import { leastFilled, MIN_SPLIT_PART_BYTES, partSetWidth } from '../../core/part-sets';
 
 /**
- * zlib level 1: on the preprocess bench's CSV (`npm run bench -- csv-writer`, 2026-12-03,
- * 2 loaded cores) level 1 compressed 69 MB/s into 16.1 MB, level 3 53 MB/s into 16.0 MB,
- * level 6 (the default) 25 MB/s into 14.5 MB, level 9 11 MB/s into 14.3 MB: 2.8 times the
- * speed for 11% more bytes stored, and gzip at level 6 was the preprocessor's slowest stage.
+ * zlib level 1: on the preprocess bench's CSV (`node dist/bench/index.js csv-writer`,
+ * 2026-12-03, 2 cores at load 7-8) level 1 compressed 127.5 MB/s into 16.1 MB, level 3
+ * 117.9 MB/s into 16.0 MB, level 6 (the default) 60.0 MB/s into 14.5 MB, level 9 13.8 MB/s
+ * into 14.3 MB: level 6 would store 10% fewer bytes for 2.1 times the compression CPU (an
+ * earlier run on a busier machine: 69, 53, 25 and 11 MB/s, the same sizes). Gzip runs on the
+ * threadpool beside the main thread, but its CPU is still the worker host's.
  */
 export const CSV_GZIP_LEVEL = 1;
 
 /**
- * CSV text gzip may hold before `write` waits. zlib compresses on the libuv threadpool: with
- * the stream default (16 KiB) every 70 KB batch overflowed it, so the main thread waited for
- * each batch to be compressed before mapping the next (1,000 waits, 1.3-2.1 s of 1,000,000
- * bench records) instead of mapping while zlib compresses. A few batches' worth lets the two
- * overlap; memory stays bounded by it per open part.
+ * CSV text the open parts' gzip streams may hold together before `write` waits. zlib
+ * compresses on the libuv threadpool: waiting whenever one stream passed its own 16 KiB
+ * mark made the main thread wait for every 70 KB batch to be compressed before mapping the
+ * next (1,000 waits, 1.3-2.1 s of 1,000,000 bench records). A budget of a few batches lets
+ * mapping and compressing overlap, and being one budget for all open parts (up to 64 for
+ * Redshift) keeps memory bounded however wide the set.
  */
 const GZIP_QUEUE_BYTES = 1024 * 1024;
 /** zlib's output buffer: one threadpool round trip per 64 KiB compressed, not per 16 KiB. */
@@ -88,9 +90,7 @@ export class CsvPartWriter {
 
   private openPart(): OpenPart {
     const key = this.keyOf(++this.opened);
-    // zlib hands its options to stream.Transform (Node's lib/zlib.js); @types/node's ZlibOptions omits the stream's.
-    const options: ZlibOptions & TransformOptions = { level: CSV_GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES, writableHighWaterMark: GZIP_QUEUE_BYTES };
-    const gzip = createGzip(options);
+    const gzip = createGzip({ level: CSV_GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES });
     const part: OpenPart = { key, gzip, rows: 0, bytes: 0, uploaded: this.store.put(key, gzip, 'application/gzip') };
     // Keep an upload failure from being unhandled before close() awaits it.
     part.uploaded.catch(() => undefined);
@@ -123,16 +123,33 @@ export class CsvPartWriter {
     this.measure(rows, text.length === csv.length);
     part.rows += rows.length;
     part.bytes += text.length;
-    if (!part.gzip.write(text)) {
-      // An upload that died never drains: surface its error instead of waiting forever.
-      await Promise.race([once(part.gzip, 'drain'), part.uploaded.then(() => undefined)]);
-    }
+    part.gzip.write(text);
+    await this.queueBelowBudget();
     if (this.open.length < this.width) {
       // The first part, alone: big enough to split, the rest of its set opens beside it.
       if (part.bytes >= this.splitAt) while (this.open.length < this.width) this.open.push(this.openPart());
       else return;
     }
     if (Math.min(...this.open.map((p) => p.bytes)) >= this.partBytes) await this.finishOpen();
+  }
+
+  /**
+   * Waits while the open parts' gzip streams hold more than GZIP_QUEUE_BYTES, for the fullest
+   * to drain. It holds more than a 64th of the budget, so more than its stream's 16 KiB mark:
+   * the write that filled it said so, and 'drain' follows once it is empty.
+   */
+  private async queueBelowBudget(): Promise<void> {
+    for (;;) {
+      let queued = 0;
+      let fullest = this.open[0];
+      for (const p of this.open) {
+        queued += p.gzip.writableLength;
+        if (p.gzip.writableLength > fullest.gzip.writableLength) fullest = p;
+      }
+      if (queued <= GZIP_QUEUE_BYTES) return;
+      // An upload that died never drains: surface its error instead of waiting forever.
+      await Promise.race([once(fullest.gzip, 'drain'), fullest.uploaded.then(() => undefined)]);
+    }
   }
 
   /**
