@@ -30,7 +30,8 @@ export function psqlMergeScript(
 ): { script: string; steps: LoadStatement['step'][] } {
   if (table.load?.checks?.length) throw new Error(`psql merge floor: table ${table.name} has data checks, which the floor does not run`);
   if (file.includes("'") || file.includes('\n')) throw new Error(`psql merge floor: the CSV path ${JSON.stringify(file)} cannot be quoted for \\copy`);
-  const plan = loadPlan('postgres', schema, table, { kind: 'stdin' });
+  // The audit is the scope, as SqlWarehouse.load passes it: the same statements as DIF's.
+  const plan = loadPlan('postgres', schema, table, { kind: 'stdin' }, audit);
   const values = [
     audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
     expected.files, expected.staged, expected.inserted, expected.replaced, audit.rowsRejected, 0,

@@ -163,17 +163,43 @@ async function ingestRun(input: IngestInput, shape: { parent: boolean }): Promis
   };
   const vendorGate = vendorPermit(permit, permitOptions);
   let fetchedSteps: { pageLists: string[]; pagesFetched: number };
+  let releasing: Promise<void> | undefined;
+  let overlap = false;
   try {
     fetchedSteps = await fetchSteps(vendorGate, permitOptions);
-    await vendorGate.release(); // the last vendor call is done: CSV and load hold no vendor permit
+    // Since this patch the release is not waited for here: the permit goes back in the same
+    // workflow task that stores the raw lists (and starts the CSV when it needs no stored
+    // list), instead of one activity round trip after another. Awaited on every way out below.
+    overlap = patched('release-beside-csv');
+    releasing = vendorGate.release(); // the last vendor call is done: CSV and load hold no vendor permit
+    if (!overlap) await releasing;
   } finally {
     await vendorGate.release(); // failure or cancellation: nothing if given back already
   }
   const { pageLists, pagesFetched } = fetchedSteps;
-  const rawLists = await storeRawLists(pageLists);
-  // Many lists go to the CSV activity as the one key of their stored list: 50,000 keys would pass Temporal's 2 MB payload limit.
-  const csvLists = pageLists.length > 1 && patched('bounded-history') ? [rawLists.key] : pageLists;
-  let csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists: csvLists }]);
+  let rawLists: IngestSummary['rawLists'];
+  let csv: CsvResult;
+  try {
+    // Many lists go to the CSV activity as the one key of their stored list: 50,000 keys would pass Temporal's 2 MB payload limit.
+    if (overlap && !(pageLists.length > 1 && patched('bounded-history'))) {
+      // The CSV reads the lists as passed, not the stored one: both start at once. Both are
+      // waited for, so no activity is left behind when one fails; the store's failure first, as before.
+      const [stored, written] = await Promise.allSettled([
+        storeRawLists(pageLists),
+        room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists }]),
+      ]);
+      if (stored.status === 'rejected') throw stored.reason;
+      if (written.status === 'rejected') throw written.reason;
+      rawLists = stored.value;
+      csv = written.value;
+    } else {
+      rawLists = await storeRawLists(pageLists);
+      const csvLists = pageLists.length > 1 && patched('bounded-history') ? [rawLists.key] : pageLists;
+      csv = await room.toCsv.executeWithOptions(inRoom(`CSV from ${pagesFetched} page(s)`), [{ run, pageLists: csvLists }]);
+    }
+  } finally {
+    await releasing; // never rejects (vendor-permit.ts release); a run must not end with its release unscheduled
+  }
   const { maxCursor } = csv;
   if (plan.cleanRoom) {
     csv = await room.exportCsv.executeWithOptions(inRoom(`export ${csv.parts} protected CSV part(s)`), [{ run, csvKey: csv.csvKey }]);

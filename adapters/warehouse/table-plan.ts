@@ -169,6 +169,11 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
   const cols = plan.csvColumns.map(ident).join(', ');
   const keyCols = plan.key.map(ident).join(', ');
   const on = plan.key.map((k) => `${plan.qualified}.${ident(k)} = s.${ident(k)}`).join(' AND ');
+  // Every staged row is the run's customer's (the CSV's `_dif_customer` is the run's,
+  // runtime/row-mapper.ts): naming it lets the key delete read only that customer's rows of
+  // the target, through the key's leading column, instead of hashing the whole table (other
+  // customers' rows included) to find the staged keys. Its rows deleted are the same.
+  const ownRows = scope ? `${plan.qualified}.${ident('_dif_customer')} = ${literal(scope.customer)} AND ` : '';
   const audit = `${ident(schema)}.${ident(AUDIT_TABLE)}`;
   const mode = table.load?.mode ?? 'merge';
   const latest = `SELECT *, row_number() OVER (PARTITION BY ${keyCols} ORDER BY ${copyOrder(dialect, table)}) AS _dif_rank FROM ${staging}`;
@@ -191,7 +196,7 @@ export function loadPlan(dialect: Dialect, schema: string, table: TableConfig, s
           // The key delete first: what it removes are the rows this load replaces (an update of
           // their key); the window delete after it removes only rows the vendor stopped reporting.
           // No alias on the target: Redshift's DELETE … USING does not take one.
-          { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${on}` },
+          { step: 'delete', counts: 'replaced', sql: `DELETE FROM ${plan.qualified} USING ${staging} s WHERE ${ownRows}${on}` },
           ...(mode === 'replaceWindow' ? [{ step: 'delete' as const, counts: 'removed' as const, sql: windowDelete(plan.qualified, table, scope) }] : []),
           { step: 'insert', sql: `INSERT INTO ${plan.qualified} (${into}) SELECT ${values} FROM (${latest}) ranked WHERE _dif_rank = 1` },
         ];

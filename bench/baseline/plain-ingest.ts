@@ -48,6 +48,24 @@ export interface PlainIngestRequest {
 
 /** Returns the number of rows COPY loaded. */
 export async function plainIngest(pool: pg.Pool, r: PlainIngestRequest): Promise<number> {
+  await plainCsv(r);
+  const client = await pool.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS ${r.table}`);
+    await client.query(`CREATE TABLE ${r.table} (
+      campaign_id text NOT NULL, campaign_name text, date date NOT NULL, spend numeric, impressions bigint, clicks bigint,
+      _dif_customer text NOT NULL, _dif_run_id text NOT NULL, _dif_extracted_at timestamptz NOT NULL,
+      _dif_loaded_at timestamptz NOT NULL DEFAULT now())`);
+    const copy = client.query(copyFrom(`COPY ${r.table} (${BASELINE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
+    await pipeline(fs.createReadStream(r.csvFile), copy);
+    return Number(copy.rowCount);
+  } finally {
+    client.release();
+  }
+}
+
+/** The script's first half: the vendor's answer fetched, parsed, mapped and written to `r.csvFile` as CSV with a header. */
+export async function plainCsv(r: PlainIngestRequest): Promise<void> {
   const url = new URL(`${r.baseUrl.replace(/\/$/, '')}/v1/accounts/${encodeURIComponent(r.account)}/campaign-stats`);
   url.searchParams.set('start_date', r.window.from);
   url.searchParams.set('end_date', r.window.to);
@@ -69,18 +87,4 @@ export async function plainIngest(pool: pg.Pool, r: PlainIngestRequest): Promise
     extractedAt,
   ]);
   await pipeline(Readable.from(rows), stringify({ header: true, columns: [...BASELINE_COLUMNS] }), fs.createWriteStream(r.csvFile));
-
-  const client = await pool.connect();
-  try {
-    await client.query(`DROP TABLE IF EXISTS ${r.table}`);
-    await client.query(`CREATE TABLE ${r.table} (
-      campaign_id text NOT NULL, campaign_name text, date date NOT NULL, spend numeric, impressions bigint, clicks bigint,
-      _dif_customer text NOT NULL, _dif_run_id text NOT NULL, _dif_extracted_at timestamptz NOT NULL,
-      _dif_loaded_at timestamptz NOT NULL DEFAULT now())`);
-    const copy = client.query(copyFrom(`COPY ${r.table} (${BASELINE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
-    await pipeline(fs.createReadStream(r.csvFile), copy);
-    return Number(copy.rowCount);
-  } finally {
-    client.release();
-  }
 }

@@ -132,6 +132,22 @@ test('workflow history holds keys and counts, never a response body or a secret'
   for (const file of files) expect(fs.readFileSync(file, 'utf8')).not.toContain(h.apiKey);
 });
 
+test("after the last vendor call, the permit's release, the raw lists' store and the CSV start in one workflow task", async () => {
+  const customer = uniqueName('overlap-tasks');
+  await h.seedCustomer(customer);
+  const [outcome] = await run(customer);
+  expect(outcome.status).toBe('COMPLETED');
+  const { events } = await h.client.workflow.getHandle(outcome.workflowId, outcome.runId).fetchHistory();
+  // Each scheduled activity names the workflow task that scheduled it: one task, not one round trip after another.
+  const taskOf = Object.fromEntries(
+    (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [e.activityTaskScheduledEventAttributes!.activityType!.name!, String(e.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId)]),
+  );
+  expect(taskOf.releasePermit).toBeDefined();
+  expect([taskOf.storeRawLists, taskOf.toCsv]).toEqual([taskOf.releasePermit, taskOf.releasePermit]);
+  expect(taskOf.fetchPages).not.toBe(taskOf.releasePermit);
+  expect(await h.runtime.deps.semaphores.holders(semaphoreKey('demo-ads', 'customer', customer))).toEqual([]);
+});
+
 test('a wrong API key fails at once with the vendor message, no secret in it, and frees the permit', async () => {
   const customer = uniqueName('badkey');
   await h.seedCustomer(customer);

@@ -62,6 +62,17 @@ test('Postgres differs only where it must: the lock mode, the staging table, COP
   );
 });
 
+test("with the run's scope, the key delete reads only the run's customer's rows (both dialects alike)", () => {
+  const scope = { customer: "o'brien", window: { from: '2026-01-01', to: '2026-01-31' } };
+  for (const dialect of ['postgres', 'redshift'] as const) {
+    const del = loadPlan(dialect, 'dif', table, dialect === 'postgres' ? { kind: 'stdin' } : manifest, scope).find((s) => s.step === 'delete')!.sql;
+    expect(del).toBe(
+      'DELETE FROM "dif"."ads_daily" USING "dif_stage_ads_daily" s WHERE "dif"."ads_daily"."_dif_customer" = \'o\'\'brien\' ' +
+        'AND "dif"."ads_daily"."_dif_customer" = s."_dif_customer" AND "dif"."ads_daily"."campaign_id" = s."campaign_id" AND "dif"."ads_daily"."date" = s."date"',
+    );
+  }
+});
+
 test('Redshift table types are bounded; the key is declared for the planner', () => {
   const sql = createTableSql('dif', table, 'redshift');
   expect(sql).toContain('"campaign_id" varchar(65535) NOT NULL');

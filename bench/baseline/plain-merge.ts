@@ -1,0 +1,52 @@
+/**
+ * The e2e bench's floor: the plain script (plain-ingest.ts: one fetch, JSON.parse,
+ * csv-stringify to a local file) loading the way any load that must stay correct on a
+ * re-run has to: DIF's own merge statements (table-plan.ts loadPlan, Postgres dialect: lock,
+ * temporary staging table, COPY, the key delete, the insert of the latest copy per key,
+ * audit rows, one transaction) into a table with DIF's columns and key index. No Temporal,
+ * no object store, no gzip: what DIF's run costs above this is DIF's own.
+ */
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { TableConfig } from '../../core/config-schema';
+import { csvColumnsOf } from '../../core/csv-layout';
+import { createAuditTableSql, createTableSql, loadPlan } from '../../adapters/warehouse/table-plan';
+import { BASELINE_COLUMNS, plainCsv, type PlainIngestRequest } from './plain-ingest';
+
+/** Returns the rows the insert wrote. `table` is the stream's table config (its name the floor's own table). */
+export async function plainMerge(pool: pg.Pool, schema: string, table: TableConfig, r: Omit<PlainIngestRequest, 'table'>): Promise<number> {
+  if (csvColumnsOf(table).join() !== BASELINE_COLUMNS.join()) throw new Error(`e2e floor: table ${table.name}'s CSV columns differ from the plain script's`);
+  await plainCsv({ ...r, table: '' });
+  const audit = { runId: randomUUID(), vendor: 'demo-ads', customer: r.customer, stream: 'campaign_daily', window: r.window, rowsRejected: 0 };
+  const client = await pool.connect();
+  try {
+    await client.query(createTableSql(schema, table));
+    await client.query(createAuditTableSql(schema));
+    let written = 0;
+    let staged = 0;
+    let replaced = 0;
+    for (const { step, sql } of loadPlan('postgres', schema, table, { kind: 'stdin' }, audit)) {
+      if (step === 'copy') {
+        const copy = client.query(copyFrom(sql));
+        await pipeline(fs.createReadStream(r.csvFile), copy);
+        staged = Number(copy.rowCount);
+      } else if (step === 'audit') {
+        const values = [audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to, 1, staged, written - replaced, replaced, 0, 0];
+        await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
+      } else {
+        const result = await client.query(sql);
+        if (step === 'delete') replaced = result.rowCount ?? 0;
+        if (step === 'insert') written = result.rowCount ?? 0;
+      }
+    }
+    return written;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
