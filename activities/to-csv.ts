@@ -4,6 +4,7 @@ import { runPrefix } from '../core/run-plan';
 import { outputKeys } from '../core/output-plan';
 import { preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
 import { pagesOf } from './page-sets';
+import { ReadAheadStore } from '../adapters/object-store/read-ahead';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
@@ -64,10 +65,13 @@ export function toCsvActivity(deps: ActivityDeps) {
       // Decrypted here, just before use, and only when a pseudonym or encrypt column needs it.
       const piiKey = needsPiiKey(columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
       const piiEncryptionKey = encryptedColumns(columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
+      // The pages are read in this order: a fan-out's many small answers are read a few at a
+      // time ahead of the CSV side instead of one round trip after another.
+      const store = new ReadAheadStore(deps.objectStore, pages.map((page) => page.key));
       const summary = await preprocess({
         piiKey,
         piiEncryptionKey,
-        store: deps.objectStore,
+        store,
         pages,
         table,
         tableWhere,
@@ -87,7 +91,7 @@ export function toCsvActivity(deps: ActivityDeps) {
         partMultiple: await partMultipleOf(deps),
         progress: (records) => heartbeat(records),
         cursorColumn: stream.incremental?.cursor,
-      });
+      }).finally(() => store.close());
       csvWritten(run.vendor, run.stream, summary.records, summary.rejected);
       const cursor = summary.maxCursor === undefined ? {} : { maxCursor: summary.maxCursor };
       return { csvKey: keys.manifest, records: summary.records, rows: summary.rows, rejected: summary.rejected, parts: summary.parts.length, ...cursor };
