@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { checkKey, ObjectNotFoundError, type ObjectStore } from './object-store';
 
 const openForWriting = promisify((file: string, callback: (e: NodeJS.ErrnoException | null, fd: number) => void) => fs.open(file, 'w', callback));
+const openForReading = promisify((file: string, callback: (e: NodeJS.ErrnoException | null, fd: number) => void) => fs.open(file, 'r', callback));
 
 /** Folders remembered at most; past it the memory starts again (a fan-out makes a folder per item). */
 const KNOWN_FOLDERS = 10_000;
@@ -77,8 +78,9 @@ export class LocalObjectStore implements ObjectStore {
   async getStream(key: string): Promise<Readable> {
     const file = this.file(key);
     try {
-      const handle = await fs.promises.open(file, 'r');
-      return handle.createReadStream();
+      // A descriptor, not a FileHandle, as in put: toCsv reads a fan-out's answers back by the
+      // thousand, and the FileHandle's promise machinery per open, read and close measured slower.
+      return fs.createReadStream(file, { fd: await openForReading(file) });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(this.location, key);
       throw e;

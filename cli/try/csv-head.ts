@@ -15,14 +15,20 @@ export async function csvHead(store: ObjectStore, key: string, limit: number, si
   const head: CsvHead = { header: [], rows: [] };
   for (const part of parts) {
     if (head.rows.length >= limit) break;
-    const rows = (await store.getStream(part)).pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
+    const source = await store.getStream(part);
+    const rows = source.pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
     let first = true;
-    for await (const row of rows as AsyncIterable<string[]>) {
-      if (first) {
-        head.header = row;
-        first = false;
-      } else if (head.rows.length < limit) head.rows.push(row);
-      else break;
+    try {
+      for await (const row of rows as AsyncIterable<string[]>) {
+        if (first) {
+          head.header = row;
+          first = false;
+        } else if (head.rows.length < limit) head.rows.push(row);
+        else break;
+      }
+    } finally {
+      // Leaving early stops the parser but not the part's stream (pipe does not pass it back): its file or socket is let go here.
+      source.destroy();
     }
   }
   return head;
