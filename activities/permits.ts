@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PermitRef } from '../core/contracts';
 import type { ActivityDeps } from './deps';
 import { finalFailure, retryableFailure } from './failures';
@@ -168,15 +169,9 @@ async function takeBackLapsedPermit(deps: ActivityDeps, permit: PermitRef, lostE
       );
     }
     context?.heartbeat(context.info.heartbeatDetails); // alive, and the previous checkpoint kept
-    await sleepUnlessCancelled(result.nextPollMs);
+    // The SDK's sleep ends early, rejecting, when the activity is cancelled.
+    await (context ? context.sleep(result.nextPollMs) : delay(result.nextPollMs));
   }
-}
-
-async function sleepUnlessCancelled(ms: number): Promise<void> {
-  const cancelled = cancellationSignal();
-  if (cancelled?.aborted) throw cancelled.reason;
-  await new Promise<void>((resolve) => setTimeout(resolve, ms));
-  if (cancelled?.aborted) throw cancelled.reason;
 }
 
 function activityContext(): Context | undefined {

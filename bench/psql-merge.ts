@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TableConfig } from '../core/config-schema';
-import { loadPlan, type LoadStatement } from '../adapters/warehouse/table-plan';
+import { auditRow, loadPlan, type LoadStatement } from '../adapters/warehouse/table-plan';
 import type { LoadAudit } from '../adapters/warehouse/warehouse';
 import { timed } from './report';
 
@@ -32,10 +32,7 @@ export function psqlMergeScript(
   if (file.includes("'") || file.includes('\n')) throw new Error(`psql merge floor: the CSV path ${JSON.stringify(file)} cannot be quoted for \\copy`);
   // The audit is the scope, as SqlWarehouse.load passes it: the same statements as DIF's.
   const plan = loadPlan('postgres', schema, table, { kind: 'stdin' }, audit);
-  const values = [
-    audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
-    expected.files, expected.staged, expected.inserted, expected.replaced, audit.rowsRejected, 0,
-  ];
+  const values = auditRow(audit, table.name, { ...expected, durationMs: 0 });
   const lines = plan.map(({ step, sql }) => {
     // psql's \copy is COPY … FROM STDIN on the same session, fed from the client's file; it must stay on one line.
     if (step === 'copy') return sql.replace(/^COPY /, '\\copy ').replace(' FROM STDIN ', ` FROM '${file}' `);

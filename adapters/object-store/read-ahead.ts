@@ -16,6 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ObjectStore } from './object-store';
+import { ForwardingStore } from './forwarding-store';
 
 export interface ReadAheadLimits {
   /** Objects opened ahead of the reader at most. */
@@ -46,7 +47,7 @@ interface Pending {
  * for in that order; any other read, and every write, goes straight to `store`. Call `close()`
  * when done (also after a failure): it releases the objects read ahead and not taken.
  */
-export class ReadAheadStore implements ObjectStore {
+export class ReadAheadStore extends ForwardingStore {
   private readonly window: Pending[] = [];
   private next = 0;
   /** Bytes held by objects in the window. */
@@ -58,38 +59,19 @@ export class ReadAheadStore implements ObjectStore {
   misses = 0;
 
   constructor(
-    private readonly store: ObjectStore,
+    store: ObjectStore,
     private readonly keys: readonly string[],
     private readonly limits: ReadAheadLimits = DEFAULT_READ_AHEAD,
   ) {
+    super(store);
     this.fill();
   }
 
-  get location(): string {
-    return this.store.location;
-  }
-
-  put(key: string, body: string | Buffer | Readable, contentType?: string): Promise<{ bytes: number }> {
-    return this.store.put(key, body, contentType);
-  }
-
-  getText(key: string): Promise<string> {
-    return this.store.getText(key);
-  }
-
-  exists(key: string): Promise<boolean> {
-    return this.store.exists(key);
-  }
-
-  list(prefix: string): Promise<string[]> {
-    return this.store.list(prefix);
-  }
-
-  async getStream(key: string): Promise<Readable> {
+  override async getStream(key: string): Promise<Readable> {
     const head = this.window[0];
     if (this.closed || !head || head.key !== key) {
       this.misses++;
-      return this.store.getStream(key);
+      return this.inner.getStream(key);
     }
     this.window.shift();
     await head.settled;
@@ -126,7 +108,7 @@ export class ReadAheadStore implements ObjectStore {
   /** Reads `pending` while the budget lasts; never rejects (a failure is kept for the reader). */
   private async readAhead(pending: Pending): Promise<void> {
     try {
-      const stream = await this.store.getStream(pending.key);
+      const stream = await this.inner.getStream(pending.key);
       pending.stream = stream;
       if (this.closed) {
         stream.destroy();
@@ -139,7 +121,7 @@ export class ReadAheadStore implements ObjectStore {
           pending.ended = true;
           return;
         }
-        const chunk = Buffer.isBuffer(step.value) ? step.value : Buffer.from(step.value as Uint8Array);
+        const chunk = asBuffer(step.value);
         pending.chunks.push(chunk);
         pending.bytes += chunk.length;
         this.held += chunk.length;
@@ -162,6 +144,11 @@ async function* rest(pending: Pending): AsyncGenerator<Buffer> {
   for (;;) {
     const step = await pending.iterator.next();
     if (step.done) return;
-    yield Buffer.isBuffer(step.value) ? step.value : Buffer.from(step.value as Uint8Array);
+    yield asBuffer(step.value);
   }
+}
+
+/** A stream's chunk as a Buffer, not copied when it is one already. */
+function asBuffer(chunk: unknown): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
 }

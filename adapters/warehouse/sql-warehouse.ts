@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TableConfig } from '../../core/config-schema';
-import { createAuditTableSql, createTableSql, ident, markExistingSql, type CopySource, type Dialect, type LoadStatement } from './table-plan';
+import { auditValues, createAuditTableSql, createTableSql, ident, markExistingSql, type CopySource, type Dialect, type LoadStatement } from './table-plan';
 import { deleteKeysPlan } from './delete-keys-plan';
 import { DELETED_COLUMN } from '../../core/load-modes';
 import { familyLoadPlan } from './child-tables-plan';
@@ -209,11 +209,8 @@ export class SqlWarehouse implements Warehouse {
             warnings.push(...(await runDataChecks(client, this.schema, table, countsOf(table.name).staged, audit, hooks.totals)));
           }
           if (!audit) continue;
-          const values = [
-            audit.runId, name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
-            count.files, count.staged, newRows(count), count.replaced, audit.rowsRejected, Date.now() - started,
-          ];
-          await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
+          const counts = { files: count.files, staged: count.staged, inserted: newRows(count), replaced: count.replaced, durationMs: Date.now() - started };
+          await client.query(sql, auditValues(sql, audit, name, counts));
         } else {
           // Redshift's fence locks dif_fencing to the commit (fencing.ts): checked last, so loads of
           // different tables queue only for their commits. Still in the transaction: a stale holder writes nothing.

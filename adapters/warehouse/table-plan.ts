@@ -9,6 +9,7 @@
 import type { ColumnTypeName, TableConfig } from '../../core/config-schema';
 import { METADATA_COLUMNS, csvColumnsOf } from '../../core/csv-layout';
 import { DELETED_COLUMN } from '../../core/load-modes';
+import type { LoadAudit } from './warehouse';
 
 export type Dialect = 'postgres' | 'redshift';
 
@@ -149,6 +150,28 @@ export const AUDIT_PARAMS = [
   'run_id', 'table_name', 'vendor', 'customer', 'stream', 'window_from', 'window_to',
   'files', 'rows_staged', 'rows_inserted', 'rows_replaced', 'rows_rejected', 'duration_ms',
 ] as const;
+
+/** An audit row's values, in AUDIT_PARAMS order. */
+export function auditRow(audit: LoadAudit, table: string, counts: AuditCounts): (string | number)[] {
+  return [
+    audit.runId, table, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to,
+    counts.files, counts.staged, counts.inserted, counts.replaced, audit.rowsRejected, counts.durationMs,
+  ];
+}
+
+/** The parameters of an `audit` statement: the row's delete (a retried load rewrites its row) takes only run and table. */
+export function auditValues(sql: string, audit: LoadAudit, table: string, counts: AuditCounts): (string | number)[] {
+  const values = auditRow(audit, table, counts);
+  return sql.startsWith('DELETE') ? values.slice(0, 2) : values;
+}
+
+interface AuditCounts {
+  files: number;
+  staged: number;
+  inserted: number;
+  replaced: number;
+  durationMs: number;
+}
 
 /** Whose rows a load writes: what `replaceWindow` deletes before inserting. */
 export interface LoadScope {

@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { TableConfig } from '../../core/config-schema';
 import { csvColumnsOf } from '../../core/csv-layout';
-import { createAuditTableSql, createTableSql, loadPlan } from '../../adapters/warehouse/table-plan';
+import { auditValues, createAuditTableSql, createTableSql, loadPlan } from '../../adapters/warehouse/table-plan';
 import { BASELINE_COLUMNS, plainCsv, type PlainIngestRequest } from './plain-ingest';
 
 /** Returns the rows the insert wrote. `table` is the stream's table config (its name the floor's own table). */
@@ -34,8 +34,7 @@ export async function plainMerge(pool: pg.Pool, schema: string, table: TableConf
         await pipeline(fs.createReadStream(r.csvFile), copy);
         staged = Number(copy.rowCount);
       } else if (step === 'audit') {
-        const values = [audit.runId, table.name, audit.vendor, audit.customer, audit.stream, audit.window.from, audit.window.to, 1, staged, written - replaced, replaced, 0, 0];
-        await client.query(sql, sql.startsWith('DELETE') ? values.slice(0, 2) : values);
+        await client.query(sql, auditValues(sql, audit, table.name, { files: 1, staged, inserted: written - replaced, replaced, durationMs: 0 }));
       } else {
         const result = await client.query(sql);
         if (step === 'delete') replaced = result.rowCount ?? 0;
