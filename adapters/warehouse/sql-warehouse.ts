@@ -9,6 +9,7 @@ import { checkFence, createFencingSql } from './fencing';
 import { runDataChecks } from './data-checks-sql';
 import { DataCheckError } from '../../core/errors';
 import { childTables } from '../../core/child-tables';
+import { firstLoadPlan, UNIQUE_VIOLATION, type FirstLoadPlan } from './first-load';
 import type { CsvPart, LoadAudit, LoadHooks, LoadResult, SqlSession, TableCounts, Warehouse, WarehouseEndpoint } from './warehouse';
 
 /** Test seam: runs between staging and merge, to prove a crash there changes nothing. */
@@ -147,8 +148,16 @@ export class SqlWarehouse implements Warehouse {
     await this.ensureTable(table, hooks.widths);
     for (const child of children) await this.ensureTable(child);
     const what = `${this.schema}.${table.name}${children.length ? ` and its child tables (${children.map((c) => c.name).join(', ')})` : ''}`;
-    return this.execute(what, table, parts, audit, hooks, childParts, children, () =>
-      familyLoadPlan(this.dialect, this.schema, table, children, (t) => this.options.stager.sourceOf(t, t.name === table.name ? parts : childParts[t.name]), audit),
+    return this.execute(
+      what,
+      table,
+      parts,
+      audit,
+      hooks,
+      childParts,
+      children,
+      () => familyLoadPlan(this.dialect, this.schema, table, children, (t) => this.options.stager.sourceOf(t, t.name === table.name ? parts : childParts[t.name]), audit),
+      firstLoadPlan(this.dialect, this.schema, table, children, audit),
     );
   }
 
@@ -175,6 +184,8 @@ export class SqlWarehouse implements Warehouse {
     childParts: Record<string, CsvPart[]>,
     children: TableConfig[],
     planOf: () => LoadStatement[],
+    /** A customer's first load straight into the target (first-load.ts), tried right after the lock and fence. */
+    firstLoad?: FirstLoadPlan,
   ): Promise<LoadResult> {
     const started = Date.now();
     const client = await this.pool.connect();
@@ -220,6 +231,11 @@ export class SqlWarehouse implements Warehouse {
           if (step === 'lock' && !locked) {
             locked = true;
             if (this.dialect === 'postgres') await hooks.inTransaction?.(client);
+            if (firstLoad && (await this.loadedFirst(client, firstLoad, parts, countsOf(table.name)))) {
+              // The rows are in the target: on to the data checks and the audit rows.
+              i = plan.findIndex((s) => s.step === 'audit') - 1;
+              continue;
+            }
           }
           if (step === 'delete') count[plan[i].counts ?? 'replaced'] += result.rowCount ?? 0;
           if (step === 'insert') count.written = result.rowCount ?? 0;
@@ -247,6 +263,31 @@ export class SqlWarehouse implements Warehouse {
       // A client whose load failed is discarded, not pooled: its session state is unknown.
       client.release(broken);
     }
+  }
+
+  /**
+   * first-load.ts: when the probe says the customer has no row in the target (and the target
+   * enforces the key), COPYs the parts straight into it under a savepoint; a key the load
+   * carries twice rolls back to the savepoint, and the staged merge runs as usual. True when
+   * the rows are in; any other failure fails the load as the staged COPY's would.
+   */
+  private async loadedFirst(client: pg.PoolClient, first: FirstLoadPlan, parts: CsvPart[], count: { staged: number; written: number }): Promise<boolean> {
+    const { rows } = await client.query<{ first: boolean }>(first.probe.sql, first.probe.values);
+    if (!rows[0]?.first) return false;
+    await client.query(`SAVEPOINT ${first.savepoint}`);
+    try {
+      const copied = await this.options.stager.copy(client, first.copy, parts);
+      await client.query(`RELEASE SAVEPOINT ${first.savepoint}`);
+      count.staged = copied;
+      count.written = copied;
+    } catch (e) {
+      if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
+      await client.query(`ROLLBACK TO SAVEPOINT ${first.savepoint}`);
+      return false;
+    }
+    // The test seam for a crash before the commit, as after a staged COPY.
+    if (this.afterStage) await this.afterStage(client);
+    return true;
   }
 }
 
