@@ -149,6 +149,9 @@ function answerOf(answer: Answer, method: string, url: URL): HttpAnswer {
     answer.body.dump().catch(() => undefined);
     return { status: answer.statusCode, headers, body: null, url };
   }
+  // A body dropped unread (destroyed: a 401's, one whose reader failed) has no 'error' listener
+  // left to tell; its reader, if any, still gets the error from the stream, as fetch's did.
+  answer.body.on('error', ignore);
   const decoders = decodersOf(headers['content-encoding']);
   if (!decoders) return { status: answer.statusCode, headers, body: answer.body, url };
   const decoded = headers['content-encoding'];
@@ -156,9 +159,11 @@ function answerOf(answer: Answer, method: string, url: URL): HttpAnswer {
   delete headers['content-length'];
   // Errors travel down the pipeline (the body's reason reaches the reader), and destroying the
   // decoded stream destroys the body under it, which gives its connection back.
-  const body = pipeline([answer.body, ...decoders], () => undefined) as unknown as Readable;
+  const body = (pipeline([answer.body, ...decoders], ignore) as unknown as Readable).on('error', ignore);
   return { status: answer.statusCode, headers, body, url, decoded };
 }
+
+function ignore(): void {}
 
 /** Fetch's decoders for a Content-Encoding, last coding first; undefined when there is none, or one fetch did not know. */
 function decodersOf(contentEncoding: string | undefined): Transform[] | undefined {

@@ -204,3 +204,15 @@ describe('the signal', () => {
     }
   });
 });
+
+test('a body dropped unread (destroyed) raises no unhandled error, compressed or not', async () => {
+  for (const gzip of [false, true]) {
+    a.handle = (_q, _b, res) => {
+      res.writeHead(401, gzip ? { 'content-encoding': 'gzip' } : {});
+      res.write(gzip ? zlib.gzipSync('expired', { flush: zlib.constants.Z_SYNC_FLUSH }) : 'expired');
+    };
+    const answer = await get(`${a.base}/drop`);
+    answer.body!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+});
