@@ -4,7 +4,9 @@
  * scrubbed of the secrets in play before it leaves the client. Workers never set one, so a
  * run's behaviour is untouched; a trial sets it in its ActivityDeps.
  */
+import { Readable } from 'node:stream';
 import type { BuiltRequest } from './http-request';
+import type { HttpAnswer } from './vendor-http';
 
 export interface HttpExchange {
   method: string;
@@ -22,7 +24,7 @@ export interface HttpExchange {
 }
 
 export interface HttpTrace {
-  /** Whether exchanges carry the answer's body (read from a clone, so the run reads the answer as usual). */
+  /** Whether exchanges carry the answer's body (read whole first, the run then reading a copy of it as usual). */
   bodies: boolean;
   exchange(exchange: HttpExchange): void;
 }
@@ -31,7 +33,7 @@ export interface HttpTrace {
 export async function traceExchange(
   trace: HttpTrace,
   request: BuiltRequest,
-  answer: { response?: Response; error?: string },
+  answer: { response?: HttpAnswer; error?: string },
   startedAt: number,
   scrub: (text: string) => string,
 ): Promise<void> {
@@ -41,10 +43,15 @@ export async function traceExchange(
   const { response } = answer;
   if (response) {
     exchange.status = response.status;
-    const responseHeaders: Record<string, string> = {};
-    response.headers.forEach((value, name) => (responseHeaders[name] = scrub(value)));
-    exchange.responseHeaders = responseHeaders;
-    if (trace.bodies) exchange.responseBody = scrub(await response.clone().text());
+    // As the client hands them on: a decoded body's content-encoding is gone (vendor-http.ts).
+    exchange.responseHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, scrub(value)]));
+    if (trace.bodies) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body ?? []) chunks.push(chunk as Buffer);
+      const bytes = Buffer.concat(chunks);
+      if (response.body) response.body = Readable.from([bytes]);
+      exchange.responseBody = scrub(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    }
   }
   if (answer.error) exchange.error = scrub(answer.error);
   trace.exchange(exchange);

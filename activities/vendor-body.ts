@@ -38,9 +38,11 @@ export function guardedBody(source: Readable, label: string, scrub: (text: strin
 
 function causeOf(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  const error = e as Error;
+  const error = e as Error & { code?: unknown };
   if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return `${error.name} (timeoutSeconds ran out, or the job stopped)`;
-  return cause?.code ?? cause?.message ?? error?.message ?? String(e);
+  // undici's own error (UND_ERR_SOCKET for a reset), or, under a wrapper, its cause's.
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  return cause?.code ?? code ?? cause?.message ?? error?.message ?? String(e);
 }
 
 /** One line in the activity's log per request sent again; nothing outside an activity. */

@@ -12,7 +12,6 @@
  */
 import { IgnoredItemAnswer, type ItemJudge } from '../steps/dependent/item-errors';
 import { pipeline, Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { RequestConfig, VendorConfig } from '../core/config-schema';
 import { usingScope, type ExpressionScope } from '../runtime/expression/expression';
 import { retryAfterMs } from '../core/retry-after';
@@ -42,6 +41,7 @@ import { requestRetryPolicy, type RequestRetryPolicy } from '../core/request-ret
 import { mayHaveArrived, withRequestRetries } from './request-retry';
 import { RequestSlots } from './request-slots';
 import { guardedBody, logRetry } from './vendor-body';
+import { bodyText, sendHttp, type HttpAnswer } from './vendor-http';
 
 export interface VendorResponse {
   status: number;
@@ -158,6 +158,8 @@ export class VendorClient {
       // `cost: 0`: a request that is not the vendor's to count (a pre-signed file elsewhere).
       if (cost > 0) await awaitRateLimit(this.deps.redis, this.config, this.customer, cost);
       if (signed) await this.signer.sign(request);
+      // What signing set or changed: credentials, never sent on to another origin by a redirect.
+      const signedHeaders = new Set(Object.keys(request.headers).filter((name) => request.headers[name] !== built.headers[name]));
       if (request.bodyPieces) {
         // Checked by validation too; a per-request `auth: none` must never be handed a credential.
         if (!signed) throw finalFailure('ConfigError', `${where}: the body places credentials ($auth{…}) but the request sends no vendor auth`);
@@ -167,18 +169,17 @@ export class VendorClient {
       const release = (await this.slots?.take(this.stop)) ?? (() => undefined);
       let handedOver = false;
       try {
-        const response = await this.fetch(request);
-        await this.heedUsage(response.headers);
+        const response = await this.send1(request, signedHeaders);
+        const { headers } = response;
+        await this.heedUsage(headers);
         if (response.status === 401 && signed && attempt === 1 && this.signer.renew()) {
-          await response.body?.cancel().catch(() => undefined);
+          response.body?.destroy();
           continue; // once, with a fresh token
         }
-        if (!response.ok) throw await this.failure(request, response, spec.graphql !== undefined, extras.judgeError);
+        if (response.status < 200 || response.status > 299) throw await this.failure(request, response, spec.graphql !== undefined, extras.judgeError);
         if (!response.body) throw retryableFailure('VendorError', `${request.label} answered ${response.status} with no body`);
-        const headers: Record<string, string> = {};
-        response.headers.forEach((value, name) => (headers[name] = value));
         if (spec.graphql) return { response: await this.graphqlAnswer(request, response, headers), broken: () => undefined };
-        const guarded = guardedBody(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), request.label, (text) => this.scrub(text), release);
+        const guarded = guardedBody(response.body, request.label, (text) => this.scrub(text), release);
         handedOver = true;
         return { response: { status: response.status, headers, body: guarded.body, label: request.label }, broken: guarded.broken };
       } finally {
@@ -192,10 +193,10 @@ export class VendorClient {
    * reset it gives (429s included: their headers say how long). A Redis failure here is
    * the limiter's, not the request's: the answer is still used.
    */
-  private async heedUsage(headers: Headers): Promise<void> {
+  private async heedUsage(headers: Record<string, string>): Promise<void> {
     const usage = this.config.rateLimit?.usageHeaders;
     if (!usage) return;
-    const hold = usageHold(usagePolicy(usage), Object.fromEntries(headers), Date.now());
+    const hold = usageHold(usagePolicy(usage), headers, Date.now());
     if (hold) await holdRateLimit(this.deps.redis, this.config, this.customer, hold.holdMs).catch(() => false);
   }
 
@@ -205,10 +206,10 @@ export class VendorClient {
    * the call with the vendor's messages, retryably (after the cost model's wait) when
    * `errors.retryWhen` says it is throttling, as Shopify's THROTTLED is.
    */
-  private async graphqlAnswer(request: BuiltRequest, response: Response, headers: Record<string, string>): Promise<VendorResponse> {
+  private async graphqlAnswer(request: BuiltRequest, response: HttpAnswer, headers: Record<string, string>): Promise<VendorResponse> {
     let text: string;
     try {
-      text = await response.text();
+      text = await bodyText(response.body);
     } catch (e) {
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label}: the answer broke off while it was read: ${(e as Error).message}`));
     }
@@ -250,30 +251,38 @@ export class VendorClient {
     return scrubber;
   }
 
-  private async fetch(request: BuiltRequest): Promise<Response> {
+  /**
+   * Sends the signed request (vendor-http.ts: undici's `request`, redirects followed), under
+   * the stop signal and `timeoutSeconds`, which cover the body's reading too. `signedHeaders`
+   * and any header carrying a secret are not sent on to another origin by a redirect.
+   */
+  private async send1(request: BuiltRequest, signedHeaders: Set<string>): Promise<HttpAnswer> {
     const startedAt = Date.now();
     const trace = this.deps.trace;
+    const timeout = AbortSignal.timeout(timeoutOf(this.config));
     try {
-      const response = await fetch(request.url, {
+      const response = await sendHttp({
         method: request.method,
+        url: request.url,
         headers: request.headers,
         body: request.body,
-        signal: this.stop ? AbortSignal.any([this.stop, AbortSignal.timeout(timeoutOf(this.config))]) : AbortSignal.timeout(timeoutOf(this.config)),
+        signal: this.stop ? AbortSignal.any([this.stop, timeout]) : timeout,
+        sensitive: (name, value) => signedHeaders.has(name) || this.scrub(value) !== value,
       });
-      vendorAnswered(this.config.vendor, response.status, response.headers.get('retry-after'));
+      vendorAnswered(this.config.vendor, response.status, response.headers['retry-after'] ?? null);
       if (trace) await traceExchange(trace, request, { response }, startedAt, (text) => this.scrub(text));
       return response;
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      const cause = causeCode(e);
       vendorAnswered(this.config.vendor, 'network');
       if (trace) await traceExchange(trace, request, { error: String(cause) }, startedAt, (text) => this.scrub(text)).catch(() => undefined);
       throw retryableFailure('VendorUnavailable', this.scrub(`${request.label} on ${request.url.host} failed: ${cause}`));
     }
   }
 
-  private async failure(request: BuiltRequest, response: Response, graphql: boolean, judge?: ItemJudge) {
-    const body = await response.text().catch(() => '');
-    const parsed = parsedAnswer(body, response.headers.get('content-type') ?? undefined);
+  private async failure(request: BuiltRequest, response: HttpAnswer, graphql: boolean, judge?: ItemJudge) {
+    const body = await bodyText(response.body).catch(() => '');
+    const parsed = parsedAnswer(body, response.headers['content-type']);
     // A dependent step's rule for this answer comes first: an item deleted since it was listed is not the run's failure.
     const outcome = judge?.(response.status, parsed);
     if (outcome) {
@@ -290,7 +299,7 @@ export class VendorClient {
     // Scrubbed before it is cut: a secret cut in half would no longer be recognised.
     const message = `${request.label} answered ${response.status}: ${this.scrub(body).slice(0, MESSAGE_LIMIT)}`;
     if (response.status === 429 || response.status === 503) {
-      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? costWaitMs);
+      return retryableFailure('VendorThrottled', message, retryAfterMs(response.headers['retry-after'], Date.now()) ?? costWaitMs);
     }
     if (response.status >= 500 || response.status === 408) return retryableFailure('VendorError', message);
     if (parsed !== undefined && this.throttledBy(parsed, response.status, request.label)) return retryableFailure('VendorThrottled', message, costWaitMs);
@@ -319,6 +328,17 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a failed send is called in its message, as fetch's cause named it: a system or undici
+ * code (ECONNREFUSED, UND_ERR_SOCKET), else the error's name (TimeoutError, AbortError).
+ */
+function causeCode(e: unknown): string {
+  const error = e as { code?: unknown; name?: string; cause?: { code?: unknown } };
+  if (typeof error?.code === 'string') return error.code;
+  if (typeof error?.cause?.code === 'string') return error.cause.code;
+  return error?.name ?? String(e);
 }
 
 function timeoutOf(config: VendorConfig): number {

@@ -2,11 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApplicationFailure } from '@temporalio/common';
 import { VendorZoo } from '../../mock-vendor/vendor-zoo';
 import { guardedBody } from '../../../activities/vendor-body';
+import { sendHttp } from '../../../activities/vendor-http';
 import { LocalObjectStore } from '../../../adapters/object-store/local-object-store';
 
 let zoo: VendorZoo;
@@ -18,9 +17,10 @@ beforeAll(async () => {
 afterAll(() => zoo.stop());
 
 async function guarded(timeoutMs = 5_000) {
-  const response = await fetch(`${base}/mis/v1/campaigns`, { signal: AbortSignal.timeout(timeoutMs) });
+  // As the vendor client sends it (vendor-http.ts), the timeout covering the body too.
+  const response = await sendHttp({ method: 'GET', url: new URL(`${base}/mis/v1/campaigns`), headers: {}, signal: AbortSignal.timeout(timeoutMs) });
   let released = 0;
-  const body = guardedBody(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), 'GET /mis/v1/campaigns', (t) => t, () => released++);
+  const body = guardedBody(response.body!, 'GET /mis/v1/campaigns', (t) => t, () => released++);
   return { ...body, released: () => released };
 }
 
