@@ -93,7 +93,7 @@ export interface PageSet {
   extension?: string;
   /**
    * A fan-out item's small answer stored in a bundle with the answers around it
-   * (core/answer-bundle.ts): its one page is these bytes of that object, not pageKey(prefix, 1).
+   * (adapters/object-store/answer-bundle.ts): its one page is these bytes of that object, not pageKey(prefix, 1).
    * Absent: each page is its own object, as in every list written before bundles.
    */
   bundle?: { key: string; offset: number; length: number };

@@ -23,7 +23,7 @@ import { InputDataError } from '../../core/errors';
 
 export interface PreprocessPage {
   key: string;
-  /** The page's bytes within `key`, an answer bundle (core/answer-bundle.ts); absent: the whole object. */
+  /** The page's bytes within `key`, an answer bundle (adapters/object-store/answer-bundle.ts); absent: the whole object. */
   range?: PageRange;
   decode?: DecodeConfig;
   /** The step's `records` expression. */

@@ -1,5 +1,5 @@
 /**
- * Reads stored pages that may lie in answer bundles (core/answer-bundle.ts): a page with a
+ * Reads stored pages that may lie in answer bundles (adapters/object-store/answer-bundle.ts): a page with a
  * byte range is a slice of its bundle, which is read ONCE and kept while the pages after it
  * read from it; a page without one is its own object, read as before.
  *

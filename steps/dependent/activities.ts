@@ -33,7 +33,7 @@ export function planItemsActivity(deps: ActivityDeps) {
       const scope = new ExpressionScope(runVariables(run, pinned));
       // Written in pieces as they are found (activities/item-lists.ts): a batch reads only its own.
       const items = new ItemListWriter(deps.objectStore, `${runPrefix('raw', run, run.runId)}/${step.name}/items/`);
-      // A bundle of answers (core/answer-bundle.ts) is read once for its pages.
+      // A bundle of answers (adapters/object-store/answer-bundle.ts) is read once for its pages.
       const opener = new PageOpener(deps.objectStore);
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
         const name = pageName({ key: page.objectKey, range: page.range });

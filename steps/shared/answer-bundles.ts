@@ -1,10 +1,10 @@
 /**
- * A fan-out batch's small answers gathered into bundles (core/answer-bundle.ts) as fetchPages
+ * A fan-out batch's small answers gathered into bundles (adapters/object-store/answer-bundle.ts) as fetchPages
  * receives them, each bundle written with one put; and, for a retried batch, the answers its
  * earlier attempts stored in bundles, which are never fetched again.
  */
 import type { ObjectStore } from '../../adapters/object-store';
-import { bundleIndex, bundleKey, encodeBundle, type BundleRange } from '../../core/answer-bundle';
+import { bundleIndex, bundleKey, encodeBundle, type BundleRange } from '../../adapters/object-store/answer-bundle';
 
 export interface BundleLimits {
   /** Answers per bundle at most. */
@@ -33,7 +33,7 @@ export class BundleWriter {
 
   constructor(
     private readonly store: ObjectStore,
-    /** core/answer-bundle.ts bundlePrefix: fixed by run, step and batch. */
+    /** adapters/object-store/answer-bundle.ts bundlePrefix: fixed by run, step and batch. */
     private readonly prefix: string,
     private readonly limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
   ) {}

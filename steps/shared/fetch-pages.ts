@@ -29,7 +29,7 @@ import { usingScope } from '../../runtime/expression/expression';
 import { fetchChunkedPage, type ChunkedPage } from '../paginated/chunked-page';
 import { discoverFields } from '../../activities/discovered-fields';
 import { readItems } from '../../activities/item-lists';
-import { bundlePrefix } from '../../core/answer-bundle';
+import { bundlePrefix } from '../../adapters/object-store/answer-bundle';
 import { BundleWriter } from './answer-bundles';
 
 export interface FetchPagesInput {
@@ -83,7 +83,7 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const judgeError = step.kind === 'dependent' && step.onItemError ? itemJudge(step.onItemError, `${where}.onItemError`) : undefined;
       const ignored: NonNullable<FetchResult['ignored']> = { count: 0, items: [] };
       // A fan-out batch's small answers go into bundles, one object per group of items
-      // (core/answer-bundle.ts); a retried attempt first reads back the bundles stored before.
+      // (adapters/object-store/answer-bundle.ts); a retried attempt first reads back the bundles stored before.
       const bundles = input.items && answerIsItsDecision(step) ? new BundleWriter(deps.objectStore, bundlePrefix(raw, step.name, input.items.start), deps.bundleLimits) : undefined;
       if (bundles && resuming) await bundles.resume();
 
