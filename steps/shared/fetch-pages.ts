@@ -5,6 +5,12 @@
  * stored beside it; a retried or resumed activity reads those decisions back instead of
  * calling the vendor again, so no stored page is ever fetched twice. Heartbeats carry the
  * position so a resumed attempt starts where the last one stood.
+ *
+ * A fan-out batch's small answers are not an object each: they are stored together in
+ * bundles of consecutive items (steps/shared/answer-bundles.ts), each written with one put,
+ * and the batch's page-set list names each answer's bundle and bytes. A retried batch reads
+ * its bundles back first and fetches none of the items they hold; an answer received but
+ * not yet in a written bundle when the worker died is fetched again.
  */
 import { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
@@ -160,7 +166,8 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
  * The decision stored for a page, when the page is stored too: the two are written at the
  * same time (storePage), so either may be there without the other after a crash; such a
  * page is the one that was in flight, and it is fetched again. A fan-out item's single call
- * (answerIsItsDecision) stores no decision: its page, written atomically, is the whole of it.
+ * (answerIsItsDecision) stores no decision: its page, written atomically, is the whole of it
+ * (a large answer, stored on its own; a small one is in a bundle, found before this is asked).
  */
 async function storedDecision(deps: ActivityDeps, prefix: string, page: number, answerIsDecision: boolean): Promise<PageDecision | undefined> {
   if (answerIsDecision) return (await deps.objectStore.exists(pageKey(prefix, page))) ? SINGLE_CALL : undefined;
