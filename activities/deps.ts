@@ -1,3 +1,4 @@
+import type { BundleLimits } from '../steps/shared/answer-bundles';
 import type Redis from 'ioredis';
 import type { ObjectStore } from '../adapters/object-store';
 import type { CustomerRepository } from '../adapters/mysql/customers';
@@ -35,6 +36,8 @@ export interface ActivityDeps {
   difStore?: ObjectStore;
   /** Where pinned configs are read (the clean-room worker reads DIF's); default objectStore. */
   configStore?: ObjectStore;
+  /** A fan-out batch's answers per bundle (steps/shared/answer-bundles.ts; default DEFAULT_BUNDLE_LIMITS): tests make them small. */
+  bundleLimits?: BundleLimits;
   /** Uncompressed CSV bytes per output part (default 256 MiB). */
   csvPartBytes?: number;
   /**

@@ -16,6 +16,17 @@ export async function* pagesOf(store: ObjectStore, listKeys: string[]): AsyncGen
         yield* pagesOf(store, [entry]);
         continue;
       }
+      if (entry.bundle) {
+        // A bundled answer: one page, a byte range of its bundle (adapters/object-store/bundle-pages.ts reads it).
+        yield {
+          objectKey: entry.bundle.key,
+          range: { offset: entry.bundle.offset, length: entry.bundle.length },
+          stepIndex: entry.stepIndex,
+          parent: entry.parent as RawPage['parent'],
+          ancestors: entry.ancestors,
+        };
+        continue;
+      }
       for (let page = 1; page <= entry.count; page++) {
         yield {
           objectKey: pageKey(entry.prefix, page, entry.extension),

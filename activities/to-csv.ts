@@ -4,6 +4,7 @@ import { outputKeys } from '../core/output-plan';
 import { preprocess, type PreprocessPage } from '../adapters/csv-output/preprocess';
 import { pagesOf } from './page-sets';
 import { ReadAheadStore } from '../adapters/object-store/read-ahead';
+import { readOrder } from '../adapters/object-store/bundle-pages';
 import type { ActivityDeps } from './deps';
 import { finalFailure } from './failures';
 import { pinnedRunOf, runVariables } from './pinned-config';
@@ -46,12 +47,13 @@ export function toCsvActivity(deps: ActivityDeps) {
       if (refused) throw finalFailure('InputError', refused);
       const keys = outputKeys(runPrefix('csv', run, run.runId));
       const pages: PreprocessPage[] = [];
-      for await (const { objectKey, stepIndex, parent, ancestors, compression } of pagesOf(deps.objectStore, pageLists)) {
+      for await (const { objectKey, range, stepIndex, parent, ancestors, compression } of pagesOf(deps.objectStore, pageLists)) {
         const step = stream.steps[stepIndex];
         // A kind may have neither (records written in the config need no decoding).
         const decode = 'decode' in step ? step.decode : undefined;
         pages.push({
           key: objectKey,
+          ...(range ? { range } : {}),
           // The vendor's answer, where it named the file's compression, wins over the config's.
           decode: compression ? { format: 'json', ...decode, compression } : decode,
           // A step fetching its fields in chunks stores its pages as the merged records (steps/paginated/chunked-page.ts).
@@ -65,8 +67,9 @@ export function toCsvActivity(deps: ActivityDeps) {
       const piiKey = needsPiiKey(columns) ? await revealPiiKey(deps.credentials, run.customer) : undefined;
       const piiEncryptionKey = encryptedColumns(columns).length ? await revealPiiEncryptionKey(deps.credentials, run.customer) : undefined;
       // The pages are read in this order: a fan-out's many small answers are read a few at a
-      // time ahead of the CSV side instead of one round trip after another.
-      const store = new ReadAheadStore(deps.objectStore, pages.map((page) => page.key));
+      // time ahead of the CSV side instead of one round trip after another; a bundle of answers
+      // is read once for all its pages (adapters/object-store/bundle-pages.ts readOrder).
+      const store = new ReadAheadStore(deps.objectStore, readOrder(pages));
       const summary = await preprocess({
         piiKey,
         piiEncryptionKey,

@@ -91,6 +91,12 @@ export interface PageSet {
    * see core/raw-names.ts). Absent: `json`, as every page set stored before it had.
    */
   extension?: string;
+  /**
+   * A fan-out item's small answer stored in a bundle with the answers around it
+   * (adapters/object-store/answer-bundle.ts): its one page is these bytes of that object, not pageKey(prefix, 1).
+   * Absent: each page is its own object, as in every list written before bundles.
+   */
+  bundle?: { key: string; offset: number; length: number };
 }
 
 /** A compression `decode.compression` may name. */
@@ -131,6 +137,8 @@ export interface JobPoll {
 /** One stored response page or downloaded file whose records go into the stream's CSV. */
 export interface RawPage {
   objectKey: string;
+  /** The page's bytes within objectKey, when objectKey is an answer bundle (PageSet.bundle); absent: the whole object. */
+  range?: { offset: number; length: number };
   /** The step that fetched it: its `decode` and `records` say how to read it. */
   stepIndex: number;
   /** Fields of the parent item (dependent steps), carried into each record as `parent`. */

@@ -14,6 +14,7 @@ import { parsePath } from '../../core/source-path';
 import { decompress, type Compression } from '../decode/decompress';
 import { decodeRecords, type RecordsSelector } from '../decode/records';
 import type { ObjectStore } from '../object-store';
+import { PageOpener, pageName, type PageRange } from '../object-store/bundle-pages';
 import { csvColumnsOf } from '../../core/csv-layout';
 import { CsvPartWriter } from './part-writer';
 import { RejectsWriter } from './rejects-writer';
@@ -22,6 +23,8 @@ import { InputDataError } from '../../core/errors';
 
 export interface PreprocessPage {
   key: string;
+  /** The page's bytes within `key`, an answer bundle (adapters/object-store/answer-bundle.ts); absent: the whole object. */
+  range?: PageRange;
   decode?: DecodeConfig;
   /** The step's `records` expression. */
   records: string;
@@ -70,12 +73,14 @@ export async function preprocess(o: PreprocessOptions): Promise<PreprocessSummar
   let rows = 0;
   let files = 0;
   const cursor = cursorTracker(o.table, o.cursorColumn);
+  // Bundled pages: each bundle read once, its pages sliced from it.
+  const opener = new PageOpener(o.store);
   try {
     for (const page of o.pages) {
       const decode = page.decode ?? DEFAULT_DECODE;
-      for await (const inner of decompress(await o.store.getStream(page.key), (decode.compression ?? 'none') as Compression, decode.format === 'xlsx')) {
+      for await (const inner of decompress(await opener.stream(page), (decode.compression ?? 'none') as Compression, decode.format === 'xlsx')) {
         files++;
-        const file = `${page.key}${inner.name ? ` (${inner.name})` : ''} in ${o.store.location}`;
+        const file = `${pageName(page)}${inner.name ? ` (${inner.name})` : ''} in ${o.store.location}`;
         let missing: string | undefined;
         let checked = false;
         const check = () => {

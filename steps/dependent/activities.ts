@@ -10,6 +10,7 @@ import { runPrefix } from '../../core/run-plan';
 import type { ActivityDeps } from '../../activities/deps';
 import { finalFailure } from '../../activities/failures';
 import { pagesOf } from '../../activities/page-sets';
+import { PageOpener, pageName } from '../../adapters/object-store/bundle-pages';
 import { pinnedStepOf, runVariables } from '../../activities/pinned-config';
 import { underPermit } from '../../activities/permits';
 import { ItemListWriter } from '../../activities/item-lists';
@@ -32,17 +33,20 @@ export function planItemsActivity(deps: ActivityDeps) {
       const scope = new ExpressionScope(runVariables(run, pinned));
       // Written in pieces as they are found (activities/item-lists.ts): a batch reads only its own.
       const items = new ItemListWriter(deps.objectStore, `${runPrefix('raw', run, run.runId)}/${step.name}/items/`);
+      // A bundle of answers (adapters/object-store/answer-bundle.ts) is read once for its pages.
+      const opener = new PageOpener(deps.objectStore);
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
+        const name = pageName({ key: page.objectKey, range: page.range });
         try {
-          scope.setJson('response', await deps.objectStore.getText(page.objectKey));
+          scope.setJson('response', await opener.text({ key: page.objectKey, range: page.range }));
           scope.setJson('parent', JSON.stringify(page.parent ?? null));
           const found = scope.evaluate(step.items as string, where);
-          if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${page.objectKey}`);
+          if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${name}`);
           const ancestors = page.parent === undefined ? [] : [page.parent, ...(page.ancestors ?? [])];
           for (const item of found) await items.add({ item, ancestors });
         } catch (e) {
-          if (e instanceof ExpressionError) throw finalFailure('DataError', `${e.message} (${page.objectKey})`);
-          if ((e as Error).name === 'SyntaxError') throw finalFailure('DataError', `${page.objectKey} is not valid JSON`);
+          if (e instanceof ExpressionError) throw finalFailure('DataError', `${e.message} (${name})`);
+          if ((e as Error).name === 'SyntaxError') throw finalFailure('DataError', `${name} is not valid JSON`);
           throw e;
         }
       }

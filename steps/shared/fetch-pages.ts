@@ -5,6 +5,12 @@
  * stored beside it; a retried or resumed activity reads those decisions back instead of
  * calling the vendor again, so no stored page is ever fetched twice. Heartbeats carry the
  * position so a resumed attempt starts where the last one stood.
+ *
+ * A fan-out batch's small answers are not an object each: they are stored together in
+ * bundles of consecutive items (steps/shared/answer-bundles.ts), each written with one put,
+ * and the batch's page-set list names each answer's bundle and bytes. A retried batch reads
+ * its bundles back first and fetches none of the items they hold; an answer received but
+ * not yet in a written bundle when the worker died is fetched again.
  */
 import { Readable } from 'node:stream';
 import { Context } from '@temporalio/activity';
@@ -29,6 +35,8 @@ import { usingScope } from '../../runtime/expression/expression';
 import { fetchChunkedPage, type ChunkedPage } from '../paginated/chunked-page';
 import { discoverFields } from '../../activities/discovered-fields';
 import { readItems } from '../../activities/item-lists';
+import { bundlePrefix } from '../../adapters/object-store/answer-bundle';
+import { BundleWriter } from './answer-bundles';
 
 export interface FetchPagesInput {
   run: RunContext;
@@ -80,37 +88,63 @@ export function fetchPagesActivity(deps: ActivityDeps) {
       const sets: PageSet[] = [];
       const judgeError = step.kind === 'dependent' && step.onItemError ? itemJudge(step.onItemError, `${where}.onItemError`) : undefined;
       const ignored: NonNullable<FetchResult['ignored']> = { count: 0, items: [] };
+      // A fan-out batch's small answers go into bundles, one object per group of items
+      // (adapters/object-store/answer-bundle.ts); a retried attempt first reads back the bundles stored before.
+      const bundles = input.items && answerIsItsDecision(step) ? new BundleWriter(deps.objectStore, bundlePrefix(raw, step.name, input.items.start), deps.bundleLimits) : undefined;
+      if (bundles && resuming) await bundles.resume();
 
-      for (let u = 0; u < units.length; u++) {
-        const unit = units[u];
-        const prefix = pageSetPrefix(raw, step.name, unit.index);
-        scope.setJson('parent', JSON.stringify(unit.parent ?? null));
-        scope.setJson('ancestors', JSON.stringify(unit.ancestors ?? []));
-        let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
-        let pages: number;
-        for (;;) {
-          const stored = resuming ? await storedDecision(deps, prefix, state.page, answerIsItsDecision(step)) : undefined;
-          let decision: PageDecision;
-          try {
-            decision = stored ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError)).decision;
-          } catch (e) {
-            if (!(e instanceof IgnoredItemAnswer)) throw e;
-            // The item's pages before this answer stay; the item is named, not silently dropped.
-            ignored.count++;
-            if (ignored.items.length < MAX_NAMED_IGNORED_ITEMS) ignored.items.push(ignoredItemName(unit.parent, e.status));
-            Context.current().log.info(`${where}: item ${JSON.stringify(unit.parent)?.slice(0, 200)} ignored by onItemError: ${e.message.slice(0, 300)}`);
-            pages = state.page - 1;
-            break;
+      try {
+        for (let u = 0; u < units.length; u++) {
+          const unit = units[u];
+          const prefix = pageSetPrefix(raw, step.name, unit.index);
+          // Stored in a bundle by an earlier attempt: never fetched again.
+          if (bundles && unit.index !== undefined && bundles.stored.has(unit.index)) {
+            sets.push({ prefix, count: 1, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
+            continue;
           }
-          // Through underPermit, whose keep-alive heartbeats repeat it: a bare heartbeat would erase it.
-          saveCheckpoint({ unit: u, state } satisfies Checkpoint);
-          if ('done' in decision) {
-            pages = state.page;
-            break;
+          const bundled = bundles && unit.index !== undefined ? { writer: bundles, item: unit.index } : undefined;
+          scope.setJson('parent', JSON.stringify(unit.parent ?? null));
+          scope.setJson('ancestors', JSON.stringify(unit.ancestors ?? []));
+          let state = checkpoint && checkpoint.unit === u ? checkpoint.state : firstPage(step.kind === 'single' ? undefined : step.pagination);
+          let pages: number;
+          for (;;) {
+            const stored = resuming ? await storedDecision(deps, prefix, state.page, answerIsItsDecision(step)) : undefined;
+            let decision: PageDecision;
+            try {
+              decision = stored ?? (await fetchPage(deps, client, scope, step, where, prefix, state, judgeError, bundled)).decision;
+            } catch (e) {
+              if (!(e instanceof IgnoredItemAnswer)) throw e;
+              // The item's pages before this answer stay; the item is named, not silently dropped.
+              ignored.count++;
+              if (ignored.items.length < MAX_NAMED_IGNORED_ITEMS) ignored.items.push(ignoredItemName(unit.parent, e.status));
+              Context.current().log.info(`${where}: item ${JSON.stringify(unit.parent)?.slice(0, 200)} ignored by onItemError: ${e.message.slice(0, 300)}`);
+              pages = state.page - 1;
+              break;
+            }
+            // Through underPermit, whose keep-alive heartbeats repeat it: a bare heartbeat would erase it.
+            saveCheckpoint({ unit: u, state } satisfies Checkpoint);
+            if ('done' in decision) {
+              pages = state.page;
+              break;
+            }
+            state = decision.next;
           }
-          state = decision.next;
+          sets.push({ prefix, count: pages, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
+          if (bundles?.full) await bundles.flush();
         }
-        sets.push({ prefix, count: pages, stepIndex, parent: unit.parent, ancestors: unit.ancestors });
+        await bundles?.flush();
+      } finally {
+        // Failed or cancelled: the answers received are stored all the same, so a retry does not fetch them again.
+        if (bundles?.pending) {
+          await bundles.flush().catch((e: unknown) => Context.current().log.warn(`${where}: ${bundles.pending} answer(s) received could not be stored on the way out: ${(e as Error).message}`));
+        }
+      }
+      if (bundles) {
+        // A bundled answer's entry names its bundle and bytes (activities/page-sets.ts reads them).
+        for (const [u, set] of sets.entries()) {
+          const at = units[u].index === undefined ? undefined : bundles.stored.get(units[u].index!);
+          if (at && set.count === 1) set.bundle = at;
+        }
       }
 
       const listKey = input.items
@@ -132,7 +166,8 @@ async function unitsOf(deps: ActivityDeps, input: FetchPagesInput): Promise<Unit
  * The decision stored for a page, when the page is stored too: the two are written at the
  * same time (storePage), so either may be there without the other after a crash; such a
  * page is the one that was in flight, and it is fetched again. A fan-out item's single call
- * (answerIsItsDecision) stores no decision: its page, written atomically, is the whole of it.
+ * (answerIsItsDecision) stores no decision: its page, written atomically, is the whole of it
+ * (a large answer, stored on its own; a small one is in a bundle, found before this is asked).
  */
 async function storedDecision(deps: ActivityDeps, prefix: string, page: number, answerIsDecision: boolean): Promise<PageDecision | undefined> {
   if (answerIsDecision) return (await deps.objectStore.exists(pageKey(prefix, page))) ? SINGLE_CALL : undefined;
@@ -148,6 +183,12 @@ async function storedDecision(deps: ActivityDeps, prefix: string, page: number, 
  * path the decision file was half of the object-store writes (README "Benchmarks").
  */
 const SINGLE_CALL: PageDecision = { done: 'single call' };
+
+/** Where a fan-out item's small answer goes: the batch's next bundle, as item `item`. */
+interface Bundled {
+  writer: BundleWriter;
+  item: number;
+}
 
 /** A fan-out item's one call (a dependent step without pagination): its stored answer alone says it is done. */
 function answerIsItsDecision(step: FetchStepConfig): boolean {
@@ -174,6 +215,7 @@ async function fetchPage(
   prefix: string,
   state: PageState,
   judgeError?: ItemJudge,
+  bundled?: Bundled,
 ): Promise<PageMeta> {
   const paged = step.kind === 'single' ? undefined : step;
   const pagination = paged?.pagination;
@@ -183,7 +225,7 @@ async function fetchPage(
   const chunked = paged?.kind === 'paginated' && paged.chunk && pagination
     ? await fetchChunkedPage(deps, client, scope, { ...paged, chunk: paged.chunk }, where, prefix, state, params, (label) => vendorError(client, scope, label))
     : undefined;
-  const read = (response: VendorResponse) => readPage(deps, client, scope, step, where, prefix, state, response, chunked);
+  const read = (response: VendorResponse) => readPage(deps, client, scope, step, where, prefix, state, response, chunked, bundled);
   // The page is read and stored inside the request's retries: a body cut short is asked for again, never stored in part.
   return chunked ? await read(chunked.response) : await client.request(step.request, scope, `${where}.request`, read, judgeError ? { ...params, judgeError } : params);
 }
@@ -199,6 +241,7 @@ async function readPage(
   state: PageState,
   response: VendorResponse,
   chunked: ChunkedPage | undefined,
+  bundled?: Bundled,
 ): Promise<PageMeta> {
   const paged = step.kind === 'single' ? undefined : step;
   const pagination = paged?.pagination;
@@ -218,6 +261,11 @@ async function readPage(
     const meta: PageMeta = { status: response.status, records: -1, decision: SINGLE_CALL };
     // A fan-out item's answer is its own decision (storedDecision); a single step's keeps its file, which `dif try` reports.
     if (answerIsItsDecision(step)) {
+      // Small, in a batch: kept for the batch's next bundle (written by fetchPages), not an object of its own.
+      if (bundled && peeked.whole) {
+        bundled.writer.add(bundled.item, peeked.whole, response.headers['content-type']);
+        return meta;
+      }
       await deps.objectStore.put(key, body, response.headers['content-type']);
       return meta;
     }
