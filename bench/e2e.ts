@@ -22,7 +22,7 @@ const ACCOUNT = 'act_bench';
 const CAMPAIGNS = 1000;
 const WINDOW = { from: '2026-01-01', to: '2026-04-10' };
 const BASELINE_NAME = 'plain fetch + JSON.parse + csv-stringify + COPY (no Temporal)';
-const FLOOR_NAME = "floor: the same plain script loading by DIF's merge statements (staging, key delete, dedup insert, audit, one transaction) into a table with DIF's key index";
+const FLOOR_NAME = "floor: the same plain script loading as DIF's load does (a customer's first load: its probe and a COPY into the target; otherwise staging, key delete, dedup insert; audit, one transaction) into a table with DIF's key index";
 const FLOOR_TABLE = 'floor_campaign_daily';
 
 function daysIn(window: { from: string; to: string }): number {
