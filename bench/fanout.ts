@@ -13,7 +13,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { runIngestion } from '../cli/run/run';
 import { VendorZoo } from '../test/mock-vendor/vendor-zoo';
 import { LocalObjectStore } from '../adapters/object-store/local-object-store';
-import { pageKey, pageSetPrefix } from '../core/run-plan';
+import { bundleIndex, bundleKey, bundlePrefix, encodeBundle } from '../adapters/object-store/answer-bundle';
+import { DEFAULT_BUNDLE_LIMITS } from '../steps/shared/answer-bundles';
 import { startDif } from './dif-in-process';
 import { figure, progress, timed, type Figure } from './report';
 import { activityRoundTripSeconds, scheduledActivities } from './temporal-floor';
@@ -77,14 +78,14 @@ export async function runFanout(): Promise<Figure[]> {
     progress('fanout: plain script');
     const plainRun = await timed(() => plainFanout(zooUrl, path.join(dif.scratch, 'plain'), dif.runtime.postgres));
     // The floor: what the resume rule and Temporal cost whatever DIF does (README "Benchmarks").
-    progress('fanout: floor (plain script storing each answer atomically in a folder per item, and the same number of no-op activities)');
+    progress('fanout: floor (plain script storing its answers atomically in bundles of 100, and the same number of no-op activities)');
     const durableRun = await timed(() => plainFanout(zooUrl, path.join(dif.scratch, 'durable'), dif.runtime.postgres, true));
     const activities = scheduledActivities(history);
     const temporalSeconds = await activityRoundTripSeconds(dif.settings, activities, CONCURRENCY);
     const floorSeconds = durableRun.seconds + temporalSeconds;
     progress(`fanout: plain ${plainRun.seconds.toFixed(1)} s; durable script ${durableRun.seconds.toFixed(1)} s; ${activities} no-op activities ${temporalSeconds.toFixed(2)} s; floor ${floorSeconds.toFixed(1)} s`);
     const baselineName = `plain script: the same calls, ${CONCURRENCY} at a time, each body written to a file, then csv-stringify + COPY (no Temporal)`;
-    const floorName = `floor: the plain script storing each answer atomically (temp + rename, a folder per item, as DIF's local store), plus ${activities} no-op Temporal activities (DIF's count), ${CONCURRENCY} at a time`;
+    const floorName = `floor: the plain script storing its answers atomically in bundles of ${DEFAULT_BUNDLE_LIMITS.items} (DIF's format, temp + rename in the local store) and reading them back, plus ${activities} no-op Temporal activities (DIF's count), ${CONCURRENCY} at a time`;
     return [
       figure({ bench: 'fanout', metric: 'calls_per_second', unit: 'calls/s', dif: ITEMS / difRun.seconds, baseline: ITEMS / plainRun.seconds, baselineName, higherIsBetter: true }),
       figure({ bench: 'fanout', metric: 'calls_per_second_vs_floor', unit: 'calls/s', dif: ITEMS / difRun.seconds, baseline: ITEMS / floorSeconds, baselineName: floorName, higherIsBetter: true }),
@@ -96,33 +97,61 @@ export async function runFanout(): Promise<Figure[]> {
   }
 }
 
-/** The plain script; with `durable`, each answer stored as no resumable fan-out can skip: atomically, under its item's own key. */
+/**
+ * The plain script; with `durable`, the answers stored as no resumable fan-out can skip:
+ * atomically, in bundles of DIF's size and format (adapters/object-store/answer-bundle.ts),
+ * each lane writing its own every BUNDLE_ITEMS answers, and read back from them.
+ */
 async function plainFanout(baseUrl: string, dir: string, pool: import('pg').Pool, durable = false): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const store = new LocalObjectStore(dir);
-  const answerKey = (index: number) => pageKey(pageSetPrefix('floor', 'contact', index), 1);
-  const answerFile = (index: number, id: number) => path.join(dir, durable ? answerKey(index) : `${id}.json`);
+  const bundles: string[] = [];
+  const answerFile = (id: number) => path.join(dir, `${id}.json`);
   const orders = (await (await fetch(`${baseUrl}/api/v2/orders?page=1&per_page=${ITEMS}`)).json()) as { data: { id: number }[] };
   let next = 0;
-  const lane = async () => {
+  const lane = async (laneNumber: number) => {
+    let held: { item: number; body: Buffer }[] = [];
+    const flush = async () => {
+      if (!held.length) return;
+      const { bytes, index } = encodeBundle(held);
+      const key = bundleKey(bundlePrefix('floor', 'contact', laneNumber), index, bytes);
+      await store.put(key, bytes);
+      bundles.push(key);
+      held = [];
+    };
     while (next < orders.data.length) {
       const index = next++;
       const order = orders.data[index];
       const response = await fetch(`${baseUrl}/api/v1/contacts?offset=${order.id - 50_001}&limit=1`);
-      if (durable) await store.put(answerKey(index), await response.text());
-      else fs.writeFileSync(answerFile(index, order.id), await response.text());
+      if (!durable) {
+        fs.writeFileSync(answerFile(order.id), await response.text());
+        continue;
+      }
+      held.push({ item: index, body: Buffer.from(await response.arrayBuffer()) });
+      if (held.length >= DEFAULT_BUNDLE_LIMITS.items) await flush();
     }
+    await flush();
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => lane(i)));
   const client = await pool.connect();
   try {
     await client.query('DROP TABLE IF EXISTS bench_plain_fanout');
     await client.query('CREATE TABLE bench_plain_fanout (order_id bigint, contact_id bigint, email text)');
-    async function* rows() {
-      for (const [index, order] of orders.data.entries()) {
-        const body = JSON.parse(fs.readFileSync(answerFile(index, order.id), 'utf8')) as { items: { id: number; email: string }[] };
-        for (const item of body.items) yield [order.id, item.id, item.email];
+    type Answer = { items: { id: number; email: string }[] };
+    async function* answers(): AsyncGenerator<[number, Answer]> {
+      if (!durable) {
+        for (const order of orders.data) yield [order.id, JSON.parse(fs.readFileSync(answerFile(order.id), 'utf8')) as Answer];
+        return;
       }
+      for (const key of bundles) {
+        const bytes = fs.readFileSync(path.join(dir, key));
+        for (const { item, offset, length } of bundleIndex(bytes, key)) {
+          yield [orders.data[item].id, JSON.parse(bytes.subarray(offset, offset + length).toString('utf8')) as Answer];
+        }
+      }
+    }
+    async function* rows() {
+      for await (const [orderId, body] of answers()) for (const item of body.items) yield [orderId, item.id, item.email];
     }
     await pipeline(Readable.from(rows()), stringify(), client.query(copyFrom('COPY bench_plain_fanout FROM STDIN WITH (FORMAT csv)')));
   } finally {
