@@ -7,8 +7,8 @@
  * `_dif_customer`), and what is left is a COPY into a temporary table, a sort to keep one
  * row per key, and an INSERT … SELECT into the target. Measured by hand with psql on this
  * project's machine (2026-12-03, Postgres 15, 100,000 rows of the bench's shape into a table
- * holding 200,000 rows of other customers, three runs each): staged merge 750–900 ms
- * (COPY 167, delete 5–155, insert 540–640); COPY into the target 620–650 ms.
+ * holding 200,000 rows of other customers, three runs each): staged merge 846–867 ms
+ * (COPY 166–180, delete 3–71, insert 605–675); COPY into the target 606–819 ms.
  *
  * Safe because Postgres enforces the key: the COPY runs under a savepoint, and a key the
  * load carries twice (rows that the merge would have ranked) fails it with a unique
