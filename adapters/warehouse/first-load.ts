@@ -29,9 +29,10 @@ export interface FirstLoadPlan {
   probe: { sql: string; values: (string | string[])[] };
   /** The COPY into the target, for the stager. */
   copy: string;
-  /** The savepoint the COPY runs under. */
-  savepoint: string;
 }
+
+/** The savepoint the first load's COPY runs under. */
+export const FIRST_LOAD_SAVEPOINT = 'dif_first_load';
 
 /** Postgres's SQLSTATE for a duplicate key. */
 export const UNIQUE_VIOLATION = '23505';
@@ -53,6 +54,5 @@ export function firstLoadPlan(dialect: Dialect, schema: string, table: TableConf
       values: [scope.customer, plan.qualified, plan.key],
     },
     copy: `COPY ${plan.qualified} (${plan.csvColumns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`,
-    savepoint: 'dif_first_load',
   };
 }

@@ -9,7 +9,7 @@ import { checkFence, createFencingSql } from './fencing';
 import { runDataChecks } from './data-checks-sql';
 import { DataCheckError } from '../../core/errors';
 import { childTables } from '../../core/child-tables';
-import { firstLoadPlan, UNIQUE_VIOLATION, type FirstLoadPlan } from './first-load';
+import { FIRST_LOAD_SAVEPOINT, firstLoadPlan, UNIQUE_VIOLATION, type FirstLoadPlan } from './first-load';
 import type { CsvPart, LoadAudit, LoadHooks, LoadResult, SqlSession, TableCounts, Warehouse, WarehouseEndpoint } from './warehouse';
 
 /** Test seam: runs between staging and merge, to prove a crash there changes nothing. */
@@ -274,15 +274,15 @@ export class SqlWarehouse implements Warehouse {
   private async loadedFirst(client: pg.PoolClient, first: FirstLoadPlan, parts: CsvPart[], count: { staged: number; written: number }): Promise<boolean> {
     const { rows } = await client.query<{ first: boolean }>(first.probe.sql, first.probe.values);
     if (!rows[0]?.first) return false;
-    await client.query(`SAVEPOINT ${first.savepoint}`);
+    await client.query(`SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
     try {
       const copied = await this.options.stager.copy(client, first.copy, parts);
-      await client.query(`RELEASE SAVEPOINT ${first.savepoint}`);
+      await client.query(`RELEASE SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
       count.staged = copied;
       count.written = copied;
     } catch (e) {
       if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
-      await client.query(`ROLLBACK TO SAVEPOINT ${first.savepoint}`);
+      await client.query(`ROLLBACK TO SAVEPOINT ${FIRST_LOAD_SAVEPOINT}`);
       return false;
     }
     // The test seam for a crash before the commit, as after a staged COPY.

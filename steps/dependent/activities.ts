@@ -36,9 +36,10 @@ export function planItemsActivity(deps: ActivityDeps) {
       // A bundle of answers (adapters/object-store/answer-bundle.ts) is read once for its pages.
       const opener = new PageOpener(deps.objectStore);
       for await (const page of pagesOf(deps.objectStore, fromLists)) {
-        const name = pageName({ key: page.objectKey, range: page.range });
+        const stored = { key: page.objectKey, range: page.range };
+        const name = pageName(stored);
         try {
-          scope.setJson('response', await opener.text({ key: page.objectKey, range: page.range }));
+          scope.setJson('response', await opener.text(stored));
           scope.setJson('parent', JSON.stringify(page.parent ?? null));
           const found = scope.evaluate(step.items as string, where);
           if (!Array.isArray(found)) throw finalFailure('DataError', `${where} did not give an array for ${name}`);
